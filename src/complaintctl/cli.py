@@ -1,0 +1,459 @@
+"""The command line: parse the options, open one session, call one service
+function, render the result. Errors become one line on stderr and an exit code:
+2 for bad input, 1 for a refused step.
+
+Heavy modules (SQLAlchemy, Rich tables, alembic) are imported inside the commands,
+so `--help` costs little more than importing Typer.
+"""
+
+from __future__ import annotations
+
+import os
+import sys
+from datetime import datetime, timezone, tzinfo
+from typing import TYPE_CHECKING, Annotated, Any, Callable, Optional
+
+import typer
+from typer.core import TyperGroup
+
+from . import inputs
+from .domain import Channel, CompensationKind, Origin, Priority, Satisfaction, Severity, Status
+from .errors import BadInput, ComplaintError
+
+if TYPE_CHECKING:
+    from sqlmodel import Session
+
+DEFAULT_TZ = "Asia/Shanghai"
+
+
+class _Group(TyperGroup):
+    """Maps every error to one line on stderr and an exit code, tests included."""
+
+    def main(self, *args: Any, standalone_mode: bool = True, **kwargs: Any) -> Any:  # type: ignore[override]
+        from typer._click import exceptions as click_exceptions
+        from typer.exceptions import Abort
+
+        from . import render
+
+        try:
+            result = super().main(*args, standalone_mode=False, **kwargs)
+        except click_exceptions.NoArgsIsHelpError as exc:
+            exc.show()
+            sys.exit(2)
+        except click_exceptions.UsageError as exc:
+            where = exc.ctx.command_path if exc.ctx is not None else "complaintctl"
+            render.error(f"{exc.format_message()} (see '{where} --help')")
+            sys.exit(2)
+        except ComplaintError as exc:
+            render.error(exc.message)
+            sys.exit(exc.exit_code)
+        except click_exceptions.ClickException as exc:
+            render.error(exc.format_message())
+            sys.exit(exc.exit_code)
+        except (Abort, KeyboardInterrupt):
+            result = 130
+        if result == 130:  # Typer turns Ctrl-C into exit code 130
+            render.error("cancelled; nothing was written")
+        if not standalone_mode:
+            return result
+        sys.exit(result if isinstance(result, int) else 0)
+
+
+app = typer.Typer(
+    cls=_Group,
+    help="客户投诉记录登记表 — a customer-complaint register kept from the terminal.",
+    no_args_is_help=True,
+    add_completion=False,
+    pretty_exceptions_enable=False,
+    rich_markup_mode=None,
+    context_settings={"help_option_names": ["-h", "--help"]},
+)
+
+
+def main() -> None:
+    """The console script."""
+    app()
+
+
+# ---------------------------------------------------------------- shared options
+
+DbOption = Annotated[
+    Optional[str],
+    typer.Option("--db", metavar="PATH_OR_URL", help="Register file or SQLAlchemy URL [env: COMPLAINTCTL_DB; default: the user data directory]."),
+]
+AsOption = Annotated[
+    Optional[str],
+    typer.Option("--as", metavar="NAME", help="Who is doing this [env: COMPLAINTCTL_USER; default: the login name]."),
+]
+AtOption = Annotated[
+    Optional[str],
+    typer.Option("--at", metavar="WHEN", help="When it happened, e.g. '2026-09-18 10:30', 'yesterday 15:00' [default: now]."),
+]
+JsonOption = Annotated[bool, typer.Option("--json", help="Print JSON for scripts.")]
+NoArgument = Annotated[str, typer.Argument(metavar="NO", help="Complaint number, e.g. TS-2026-0042.")]
+
+
+class _Call:
+    """What every command needs: the clock, the office zone, the operator."""
+
+    def __init__(self, operator: str | None = None) -> None:
+        self.now = datetime.now(timezone.utc)
+        self.tz = office_tz()
+        self.actor = operator_name(operator)
+
+    def when(self, value: str | None, option: str = "--at") -> datetime:
+        if value is None:
+            return self.now
+        return inputs.when(value, option, now=self.now, tz=self.tz)
+
+
+def office_tz() -> tzinfo:
+    """The office time zone: COMPLAINTCTL_TZ, else Asia/Shanghai."""
+    from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+    name = os.environ.get("COMPLAINTCTL_TZ") or DEFAULT_TZ
+    try:
+        return ZoneInfo(name)
+    except (ZoneInfoNotFoundError, ValueError):
+        raise BadInput(f"COMPLAINTCTL_TZ={name!r} is not a time zone; use a name like Asia/Shanghai") from None
+
+
+def operator_name(given: str | None) -> str:
+    """--as, else COMPLAINTCTL_USER, else the login name."""
+    if given is not None:
+        name = inputs.text(given, "--as", required=True, single_line=True)
+        assert name is not None
+        return name
+    env = os.environ.get("COMPLAINTCTL_USER", "").strip()
+    if env:
+        return env
+    import getpass
+
+    try:
+        return getpass.getuser()
+    except (KeyError, OSError):
+        return "unknown"
+
+
+def _write(db: str | None, use_case: Callable[["Session"], dict[str, Any]]) -> dict[str, Any]:
+    from .db import open_session
+
+    with open_session(db, write=True) as session:
+        return use_case(session)
+
+
+def _read(db: str | None, use_case: Callable[["Session"], Any]) -> Any:
+    from .db import open_session
+
+    with open_session(db, write=False) as session:
+        return use_case(session)
+
+
+def _finish(record: dict[str, Any], what: str, as_json: bool, call: _Call) -> None:
+    from . import render
+
+    if as_json:
+        render.emit_json(record, call.tz)
+    else:
+        render.done(record, what, call.tz)
+
+
+def _interactive() -> bool:
+    """Whether a person is at the keyboard to answer prompts."""
+    return sys.stdin.isatty()
+
+
+def _ask(value: str | None, prompt: str, option: str) -> str:
+    """A required value: prompted for on a terminal, an error without one."""
+    if value is not None:
+        return value
+    if _interactive():
+        return str(typer.prompt(prompt))
+    raise BadInput(f"{option} is required")
+
+
+def _category(value: str | None) -> str | None:
+    from .domain import Category
+
+    if value is None:
+        return None
+    return inputs.choice(Category, value, "--category").value
+
+
+# ---------------------------------------------------------------- commands
+
+
+@app.command("log")
+def log_command(
+    customer: Annotated[Optional[str], typer.Option(help="Customer name (客户姓名).")] = None,
+    contact: Annotated[Optional[str], typer.Option(help="Phone or e-mail (联系方式).")] = None,
+    channel: Annotated[Optional[str], typer.Option(help="How it came in: phone|email|web|social|onsite|letter|other (投诉方式).")] = None,
+    content: Annotated[Optional[str], typer.Option(help="What happened (投诉内容).")] = None,
+    subject: Annotated[Optional[str], typer.Option(help="One-line subject (投诉主题).")] = None,
+    location: Annotated[Optional[str], typer.Option(help="Where it happened (地点).")] = None,
+    demand: Annotated[Optional[str], typer.Option(help="What the customer asks for (客户诉求).")] = None,
+    category: Annotated[Optional[str], typer.Option(help="Category code or label (投诉类别).")] = None,
+    origin: Annotated[Optional[str], typer.Option(help="routine|discovered|mass (投诉性质).")] = None,
+    receiver: Annotated[Optional[str], typer.Option(help="Who took it (受理人) [default: the operator].")] = None,
+    received: Annotated[Optional[str], typer.Option(metavar="WHEN", help="When it was received [default: now].")] = None,
+    incident: Annotated[Optional[str], typer.Option(metavar="NO", help="Link to the mass incident opened by complaint NO (集中性投诉).")] = None,
+    db: DbOption = None,
+    operator: AsOption = None,
+    as_json: JsonOption = False,
+) -> None:
+    """Register a complaint and print its number (登记)."""
+    from . import service
+
+    call = _Call(operator)
+    new = service.NewComplaint(
+        customer_name=inputs.text(_ask(customer, "客户姓名 customer", "--customer"), "--customer", required=True, single_line=True),  # type: ignore[arg-type]
+        contact=inputs.contact(_ask(contact, "联系方式 contact", "--contact")),
+        channel=inputs.choice(Channel, _ask(channel, "投诉方式 channel", "--channel"), "--channel"),
+        content=inputs.text(_ask(content, "投诉内容 content", "--content"), "--content", required=True),  # type: ignore[arg-type]
+        received_at=call.when(received, "--received"),
+        receiver=inputs.text(receiver, "--receiver", single_line=True) or call.actor,
+        subject=inputs.text(subject, "--subject", single_line=True),
+        location=inputs.text(location, "--location", single_line=True),
+        demand=inputs.text(demand, "--demand"),
+        category=_category(category),
+        origin=inputs.choice(Origin, origin, "--origin") if origin is not None else None,
+        incident_no=inputs.complaint_no(incident) if incident is not None else None,
+    )
+    record = _write(db, lambda s: service.log_complaint(s, new, now=call.now, actor=call.actor, tz=call.tz))
+    if as_json:
+        _finish(record, "", True, call)
+    else:
+        sys.stdout.write(record["no"] + "\n")
+
+
+@app.command("list")
+def list_command(
+    status: Annotated[Optional[str], typer.Option(help="received|assigned|resolved|closed, or 'open' for all but closed.")] = None,
+    category: Annotated[Optional[str], typer.Option(help="Category code or label.")] = None,
+    severity: Annotated[Optional[str], typer.Option(help="general|major|critical.")] = None,
+    priority: Annotated[Optional[str], typer.Option(help="high|medium|low.")] = None,
+    department: Annotated[Optional[str], typer.Option(help="Responsible department.")] = None,
+    assignee: Annotated[Optional[str], typer.Option(help="Person handling it.")] = None,
+    customer: Annotated[Optional[str], typer.Option(help="Customer name (exact).")] = None,
+    search: Annotated[Optional[str], typer.Option(metavar="TEXT", help="Text in the subject, content or customer name.")] = None,
+    date_from: Annotated[Optional[str], typer.Option("--from", metavar="DATE", help="Received on or after this day.")] = None,
+    date_to: Annotated[Optional[str], typer.Option("--to", metavar="DATE", help="Received on or before this day.")] = None,
+    limit: Annotated[int, typer.Option(min=1, max=100_000, help="At most this many, newest first.")] = 50,
+    db: DbOption = None,
+    as_json: JsonOption = False,
+) -> None:
+    """List complaints, newest first, with filters."""
+    from . import render, service
+
+    call = _Call("-")
+    statuses: tuple[str, ...] | None = None
+    if status is not None:
+        if status.strip().casefold() in ("open", "未结案"):
+            statuses = service.OPEN_STATUSES
+        else:
+            statuses = (inputs.choice(Status, status, "--status").value,)
+    filters = service.ListFilter(
+        statuses=statuses,
+        category=_category(category),
+        severity=inputs.choice(Severity, severity, "--severity").value if severity else None,
+        priority=inputs.choice(Priority, priority, "--priority").value if priority else None,
+        department=inputs.text(department, "--department", single_line=True),
+        assignee=inputs.text(assignee, "--assignee", single_line=True),
+        customer=inputs.text(customer, "--customer", single_line=True),
+        search=inputs.text(search, "--search", single_line=True),
+        received_from=inputs.day(date_from, "--from", now=call.now, tz=call.tz) if date_from else None,
+        received_to=inputs.day(date_to, "--to", now=call.now, tz=call.tz) if date_to else None,
+        limit=limit,
+    )
+    records = _read(db, lambda s: service.list_complaints(s, filters))
+    if as_json:
+        render.emit_json(records, call.tz)
+    else:
+        render.complaint_list(records, call.tz)
+
+
+@app.command("show")
+def show_command(no: NoArgument, db: DbOption = None, as_json: JsonOption = False) -> None:
+    """Show a complaint: the whole record, its contact log and its history."""
+    from . import render, service
+
+    call = _Call("-")
+    number = inputs.complaint_no(no)
+    record = _read(db, lambda s: service.show(s, number))
+    if as_json:
+        render.emit_json(record, call.tz)
+    else:
+        render.complaint(record, call.tz)
+
+
+@app.command("classify")
+def classify_command(
+    no: NoArgument,
+    category: Annotated[Optional[str], typer.Option(help="Category code or label.")] = None,
+    severity: Annotated[Optional[str], typer.Option(help="general|major|critical (一般/重大/特殊复杂).")] = None,
+    priority: Annotated[Optional[str], typer.Option(help="high|medium|low (高/中/低).")] = None,
+    origin: Annotated[Optional[str], typer.Option(help="routine|discovered|mass (常规/发掘性/集中性).")] = None,
+    reason: Annotated[Optional[str], typer.Option(help="Why (recorded with the decision).")] = None,
+    at: AtOption = None,
+    db: DbOption = None,
+    operator: AsOption = None,
+    as_json: JsonOption = False,
+) -> None:
+    """Classify a complaint by hand: category, severity, priority, origin (分类评估)."""
+    from . import service
+
+    call = _Call(operator)
+    number = inputs.complaint_no(no)
+    values = dict(
+        category=_category(category),
+        severity=inputs.choice(Severity, severity, "--severity") if severity else None,
+        priority=inputs.choice(Priority, priority, "--priority") if priority else None,
+        origin=inputs.choice(Origin, origin, "--origin") if origin else None,
+        reason=inputs.text(reason, "--reason"),
+        at=call.when(at),
+    )
+    record = _write(db, lambda s: service.classify(s, number, now=call.now, actor=call.actor, **values))  # type: ignore[arg-type]
+    _finish(record, "分类评估已记录", as_json, call)
+
+
+@app.command("assign")
+def assign_command(
+    no: NoArgument,
+    department: Annotated[Optional[str], typer.Option(help="Responsible department (责任部门).")] = None,
+    to: Annotated[Optional[str], typer.Option("--to", metavar="PERSON", help="Person who handles it (处理责任人).")] = None,
+    at: AtOption = None,
+    db: DbOption = None,
+    operator: AsOption = None,
+    as_json: JsonOption = False,
+) -> None:
+    """Hand a complaint to a department and, optionally, a person (分派)."""
+    from . import service
+
+    call = _Call(operator)
+    number = inputs.complaint_no(no)
+    dept = inputs.text(department, "--department", required=True, single_line=True)
+    person = inputs.text(to, "--to", single_line=True)
+    when = call.when(at)
+    record = _write(db, lambda s: service.assign(s, number, department=dept, assignee=person, at=when, now=call.now, actor=call.actor))  # type: ignore[arg-type]
+    _finish(record, f"已分派给 {dept}" + (f"/{person}" if person else ""), as_json, call)
+
+
+@app.command("contact")
+def contact_command(
+    no: NoArgument,
+    via: Annotated[Optional[str], typer.Option(help="phone|email|web|social|onsite|letter|other.")] = None,
+    summary: Annotated[Optional[str], typer.Option(help="What was said.")] = None,
+    at: AtOption = None,
+    db: DbOption = None,
+    operator: AsOption = None,
+    as_json: JsonOption = False,
+) -> None:
+    """Record a contact with the customer (沟通记录). The first is the first response;
+    the first after resolution reports the outcome (结果反馈)."""
+    from . import service
+
+    call = _Call(operator)
+    number = inputs.complaint_no(no)
+    channel = inputs.choice(Channel, _ask(via, "方式 via", "--via"), "--via")
+    text = inputs.text(_ask(summary, "内容 summary", "--summary"), "--summary", required=True)
+    when = call.when(at)
+    record = _write(db, lambda s: service.record_contact(s, number, via=channel, summary=text, at=when, now=call.now, actor=call.actor))  # type: ignore[arg-type]
+    _finish(record, "沟通已记录", as_json, call)
+
+
+@app.command("resolve")
+def resolve_command(
+    no: NoArgument,
+    solution: Annotated[Optional[str], typer.Option(help="What was done (处理结果).")] = None,
+    cause: Annotated[Optional[str], typer.Option(help="Root cause (原因分析).")] = None,
+    action: Annotated[Optional[str], typer.Option(help="Corrective and preventive action (纠正及预防措施).")] = None,
+    compensation: Annotated[Optional[str], typer.Option(metavar="AMOUNT", help="Compensation in yuan (赔偿金额).")] = None,
+    compensation_kind: Annotated[Optional[str], typer.Option(help="refund|replacement|repair|discount|gift|other.")] = None,
+    final: Annotated[bool, typer.Option("--final", help="The supervising leader's final decision on an escalated case.")] = False,
+    at: AtOption = None,
+    db: DbOption = None,
+    operator: AsOption = None,
+    as_json: JsonOption = False,
+) -> None:
+    """Record the solution of a complaint (处理完成)."""
+    from . import service
+
+    call = _Call(operator)
+    number = inputs.complaint_no(no)
+    values = dict(
+        solution=inputs.text(_ask(solution, "处理结果 solution", "--solution"), "--solution", required=True),
+        cause=inputs.text(cause, "--cause"),
+        action=inputs.text(action, "--action"),
+        compensation_cents=inputs.amount_cents(compensation, "--compensation") if compensation is not None else None,
+        compensation_kind=inputs.choice(CompensationKind, compensation_kind, "--compensation-kind") if compensation_kind else None,
+        final=final,
+        at=call.when(at),
+    )
+    record = _write(db, lambda s: service.resolve(s, number, now=call.now, actor=call.actor, **values))  # type: ignore[arg-type]
+    _finish(record, "分管领导决定已记录" if final else "处理结果已记录", as_json, call)
+
+
+@app.command("followup")
+def followup_command(
+    no: NoArgument,
+    satisfaction: Annotated[Optional[str], typer.Option(help="A 很满意 | B 满意 | C 基本满意 | D 不满意.")] = None,
+    note: Annotated[Optional[str], typer.Option(help="What the customer said.")] = None,
+    at: AtOption = None,
+    db: DbOption = None,
+    operator: AsOption = None,
+    as_json: JsonOption = False,
+) -> None:
+    """Record the follow-up visit (回访). A–C close the case; D reopens it, and a D on a
+    reopened case escalates it to the supervising leader."""
+    from . import service
+
+    call = _Call(operator)
+    number = inputs.complaint_no(no)
+    rating = inputs.choice(Satisfaction, _ask(satisfaction, "满意度 A/B/C/D", "--satisfaction"), "--satisfaction")
+    text = inputs.text(note, "--note")
+    when = call.when(at)
+    record = _write(db, lambda s: service.record_followup(s, number, satisfaction=rating, note=text, at=when, now=call.now, actor=call.actor))  # type: ignore[arg-type]
+    outcome = {"closed": "回访已记录, 已结案", "reopened": "客户不满意, 重新处理", "escalated": "仍不满意, 已升级至分管领导"}[record["outcome"]]
+    _finish(record, outcome, as_json, call)
+
+
+@app.command("extend")
+def extend_command(
+    no: NoArgument,
+    to: Annotated[Optional[str], typer.Option("--to", metavar="WHEN", help="The new expected resolution time.")] = None,
+    reason: Annotated[Optional[str], typer.Option(help="Why it is late, as told to the customer.")] = None,
+    at: AtOption = None,
+    db: DbOption = None,
+    operator: AsOption = None,
+    as_json: JsonOption = False,
+) -> None:
+    """Move the resolution target after telling the customer it will be late (超时处理)."""
+    from . import service
+
+    call = _Call(operator)
+    number = inputs.complaint_no(no)
+    target = call.when(_ask(to, "新的期限 to", "--to"), "--to")
+    why = inputs.text(_ask(reason, "理由 reason", "--reason"), "--reason", required=True)
+    when = call.when(at)
+    record = _write(db, lambda s: service.extend(s, number, to=target, reason=why, at=when, now=call.now, actor=call.actor))  # type: ignore[arg-type]
+    _finish(record, "已延期", as_json, call)
+
+
+@app.command("close")
+def close_command(
+    no: NoArgument,
+    reason: Annotated[Optional[str], typer.Option(help="Why it closes without resolution (duplicate, withdrawn, 非合理投诉).")] = None,
+    at: AtOption = None,
+    db: DbOption = None,
+    operator: AsOption = None,
+    as_json: JsonOption = False,
+) -> None:
+    """Close a complaint without resolution; a reason is required (结案)."""
+    from . import service
+
+    call = _Call(operator)
+    number = inputs.complaint_no(no)
+    why = inputs.text(_ask(reason, "结案说明 reason", "--reason"), "--reason", required=True)
+    when = call.when(at)
+    record = _write(db, lambda s: service.close(s, number, reason=why, at=when, now=call.now, actor=call.actor))  # type: ignore[arg-type]
+    _finish(record, "已结案", as_json, call)

@@ -1,0 +1,172 @@
+"""Where the register lives and how it is opened.
+
+`--db PATH_OR_URL`, else `COMPLAINTCTL_DB`, else a SQLite file in the user's data
+directory. A new SQLite file is created owner-only (0600) and put in WAL mode; every
+connection turns foreign keys on and waits for a busy lock instead of failing.
+Writing sessions on SQLite start with BEGIN IMMEDIATE so two writers queue up
+rather than deadlock when both upgrade a read lock.
+
+The schema is versioned with alembic. Opening compares one row (alembic_version)
+with SCHEMA_VERSION; alembic itself is imported only when the register is new or
+older than the tool.
+"""
+
+from __future__ import annotations
+
+import os
+from contextlib import contextmanager
+from pathlib import Path
+from typing import TYPE_CHECKING, Iterator
+
+from .errors import StorageError
+
+if TYPE_CHECKING:
+    from sqlalchemy.engine import Engine
+    from sqlmodel import Session
+
+# The newest migration in migrations/versions; a test keeps the two in step.
+SCHEMA_VERSION = "0001"
+
+BUSY_TIMEOUT_MS = 30_000
+
+
+def default_path() -> Path:
+    """The register file used when neither --db nor COMPLAINTCTL_DB names one."""
+    from platformdirs import user_data_path
+
+    return user_data_path("complaintctl", appauthor=False) / "register.db"
+
+
+def database_url(db: str | None = None) -> str:
+    """The SQLAlchemy URL of the register chosen by --db, the environment or the default."""
+    value = db or os.environ.get("COMPLAINTCTL_DB") or ""
+    if "://" in value:
+        return value
+    path = Path(value).expanduser() if value else default_path()
+    return f"sqlite:///{path}"
+
+
+def _sqlite_path(url: str) -> Path | None:
+    prefix = "sqlite:///"
+    if not url.startswith(prefix):
+        return None
+    rest = url[len(prefix):].split("?", 1)[0]
+    if rest in ("", ":memory:"):
+        return None
+    return Path(rest)
+
+
+def _create_private_file(path: Path) -> None:
+    """Create an empty register file that only its owner can read (0600)."""
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
+    except OSError as exc:
+        raise StorageError(f"cannot create the register {path}: {exc.strerror}; choose another place with --db") from None
+    try:
+        fd = os.open(path, os.O_CREAT | os.O_EXCL | os.O_WRONLY, 0o600)
+    except FileExistsError:
+        return
+    except OSError as exc:
+        raise StorageError(f"cannot create the register {path}: {exc.strerror}; choose another place with --db") from None
+    os.close(fd)
+
+
+_engines: dict[str, "Engine"] = {}
+
+
+def get_engine(url: str) -> "Engine":
+    """The engine for `url`, built once per process (the interactive shell reuses it)."""
+    engine = _engines.get(url)
+    if engine is None:
+        engine = _build_engine(url)
+        _engines[url] = engine
+    return engine
+
+
+def _build_engine(url: str) -> "Engine":
+    from sqlalchemy import create_engine, event
+
+    path = _sqlite_path(url)
+    if path is not None:
+        if not path.exists():
+            _create_private_file(path)
+        engine = create_engine(url, connect_args={"timeout": BUSY_TIMEOUT_MS / 1000})
+
+        @event.listens_for(engine, "connect")
+        def _on_connect(dbapi_connection, _record):  # type: ignore[no-untyped-def]
+            # Let SQLAlchemy, not the driver, decide when a transaction begins.
+            dbapi_connection.isolation_level = None
+            cursor = dbapi_connection.cursor()
+            cursor.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
+            cursor.execute("PRAGMA foreign_keys = ON")
+            cursor.execute("PRAGMA journal_mode = WAL")
+            cursor.close()
+
+        @event.listens_for(engine, "begin")
+        def _on_begin(conn):  # type: ignore[no-untyped-def]
+            mode = conn.get_execution_options().get("sqlite_begin", "")
+            conn.exec_driver_sql(f"BEGIN {mode}".strip())
+
+        return engine
+    try:
+        return create_engine(url, pool_pre_ping=True)
+    except Exception as exc:  # a malformed URL or a missing driver
+        raise StorageError(f"cannot use the database URL {url!r}: {exc}") from None
+
+
+def ensure_schema(engine: "Engine") -> None:
+    """Create or upgrade the register's schema; refuse a register newer than the tool."""
+    from sqlalchemy import text
+    from sqlalchemy import inspect
+    from sqlalchemy.exc import OperationalError, ProgrammingError
+
+    try:
+        with engine.connect() as conn:
+            current = conn.execute(text("SELECT version_num FROM alembic_version")).scalar()
+    except (OperationalError, ProgrammingError):
+        # No version table: a new register, or a database that is not a register at all.
+        tables = inspect(engine).get_table_names()
+        if tables:
+            raise StorageError(
+                f"the database holds tables ({', '.join(sorted(tables)[:3])}, ...) but is not a complaint register; "
+                "point --db at a register or at a new file"
+            ) from None
+        current = None
+    if current == SCHEMA_VERSION:
+        return
+    from . import migrate
+
+    migrate.upgrade(engine, current)
+
+
+_checked: set[str] = set()
+
+
+@contextmanager
+def open_session(db: str | None = None, *, write: bool) -> Iterator["Session"]:
+    """A session on the register, in one transaction: committed at the end of the
+    block, rolled back if it raises (Ctrl-C included)."""
+    from sqlalchemy.exc import DatabaseError
+    from sqlmodel import Session
+
+    url = database_url(db)
+    try:
+        engine = get_engine(url)
+        if url not in _checked:
+            ensure_schema(engine)
+            _checked.add(url)
+        bind = engine.execution_options(sqlite_begin="IMMEDIATE") if write else engine
+        with Session(bind, expire_on_commit=False) as session:
+            with session.begin():
+                yield session
+    except DatabaseError as exc:
+        raise StorageError(f"the register at {_describe(url)} cannot be used: {exc.orig}") from None
+
+
+def _describe(url: str) -> str:
+    path = _sqlite_path(url)
+    if path is not None:
+        return str(path)
+    from sqlalchemy.engine import make_url
+
+    return make_url(url).render_as_string(hide_password=True)

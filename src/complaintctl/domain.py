@@ -1,0 +1,189 @@
+"""The words of the register: choices with their English codes and Chinese labels.
+
+Standard library only: every other layer speaks these types.
+"""
+
+from __future__ import annotations
+
+from enum import Enum
+
+
+class Choice(str, Enum):
+    """A closed set of codes, each with a Chinese label and accepted synonyms."""
+
+    label: str
+    synonyms: tuple[str, ...]
+
+    def __new__(cls, code: str, label: str, *synonyms: str) -> "Choice":
+        member = str.__new__(cls, code)
+        member._value_ = code
+        member.label = label
+        member.synonyms = synonyms
+        return member
+
+    def __str__(self) -> str:
+        return self.value
+
+    @classmethod
+    def parse(cls, text: str) -> "Choice":
+        """Find the member named by `text`: its code or Chinese label, any case.
+
+        Raises ValueError naming the accepted values.
+        """
+        wanted = text.strip().casefold()
+        for member in cls:
+            names = (member.value, member.label, *member.synonyms)
+            if wanted in (n.casefold() for n in names):
+                return member
+        raise ValueError(f"{text!r} is not one of: {cls.choices_text()}")
+
+    @classmethod
+    def choices_text(cls) -> str:
+        return ", ".join(f"{m.value} ({m.label})" for m in cls)
+
+
+class Channel(Choice):
+    PHONE = "phone", "电话", "tel", "热线"
+    EMAIL = "email", "邮件", "e-mail", "电子邮件"
+    WEB = "web", "官网/在线", "官网", "在线", "online", "网站"
+    SOCIAL = "social", "社交媒体", "微信", "微博"
+    ONSITE = "onsite", "现场", "on-site", "来访"
+    LETTER = "letter", "信函", "书面", "来信"
+    OTHER = "other", "其他"
+
+
+class Origin(Choice):
+    ROUTINE = "routine", "常规"
+    DISCOVERED = "discovered", "发掘性"
+    MASS = "mass", "集中性"
+
+
+class Severity(Choice):
+    GENERAL = "general", "一般"
+    MAJOR = "major", "重大", "严重"
+    CRITICAL = "critical", "特殊复杂", "特殊", "复杂"
+
+    @property
+    def rank(self) -> int:
+        return list(Severity).index(self)
+
+
+class Priority(Choice):
+    HIGH = "high", "高"
+    MEDIUM = "medium", "中"
+    LOW = "low", "低"
+
+
+class Status(Choice):
+    RECEIVED = "received", "已登记"
+    ASSIGNED = "assigned", "处理中", "已分派"
+    RESOLVED = "resolved", "已解决", "待回访"
+    CLOSED = "closed", "已结案"
+
+
+class Satisfaction(Choice):
+    A = "A", "很满意"
+    B = "B", "满意"
+    C = "C", "基本满意"
+    D = "D", "不满意"
+
+
+class CompensationKind(Choice):
+    REFUND = "refund", "退款"
+    REPLACEMENT = "replacement", "更换"
+    REPAIR = "repair", "维修", "免费维修"
+    DISCOUNT = "discount", "折扣", "优惠券", "折扣/优惠券"
+    GIFT = "gift", "赠品"
+    OTHER = "other", "其他"
+
+
+class Milestone(Choice):
+    FIRST_RESPONSE = "first_response", "初次响应"
+    RESOLUTION = "resolution", "解决"
+    FEEDBACK = "feedback", "结果反馈"
+    FOLLOWUP = "followup", "回访"
+    CORRECTIVE_ACTION = "corrective_action", "纠正预防措施"
+
+
+class Category(Choice):
+    """The default categories of a retail/service company (domain.md §2).
+
+    Offices with their own list (industry presets) configure it in the rules file;
+    the register stores the code as text.
+    """
+
+    QUALITY = "quality", "产品质量", "商品质量"
+    ATTITUDE = "attitude", "服务态度"
+    AFTER_SALES = "after_sales", "售后服务"
+    PRICING = "pricing", "价格收费", "收费"
+    DELIVERY = "delivery", "物流交付", "物流"
+    FACILITIES = "facilities", "环境设施", "购物环境"
+    SYSTEM = "system", "系统操作"
+    OTHER = "other", "其他"
+
+
+# Labels of the history actions, for people reading `show`.
+ACTION_LABELS: dict[str, str] = {
+    "logged": "登记",
+    "classified": "分类评估",
+    "assigned": "分派",
+    "contacted": "客户沟通",
+    "resolved": "处理完成",
+    "final_decision": "分管领导决定",
+    "followed_up": "回访",
+    "reopened": "重新处理",
+    "escalated": "升级至分管领导",
+    "extended": "延期",
+    "closed": "结案",
+    "incident_linked": "关联集中性投诉",
+}
+
+# Labels of the register's fields, in the paper form's order (domain.md §1).
+FIELD_LABELS: dict[str, str] = {
+    "no": "投诉编号",
+    "received_at": "投诉时间",
+    "channel": "投诉方式",
+    "customer_name": "客户姓名",
+    "contact": "联系方式",
+    "location": "地点",
+    "subject": "投诉主题",
+    "content": "投诉内容",
+    "demand": "客户诉求",
+    "receiver": "受理人",
+    "category": "投诉类别",
+    "origin": "投诉性质",
+    "severity": "严重程度",
+    "priority": "优先级",
+    "department": "责任部门",
+    "assignee": "处理责任人",
+    "cause": "原因分析",
+    "solution": "处理结果",
+    "corrective_action": "纠正及预防措施",
+    "compensation_amount": "赔偿金额",
+    "compensation_kind": "赔偿方式",
+    "first_response_at": "初次响应时间",
+    "resolved_at": "解决时间",
+    "feedback_at": "反馈时间",
+    "followup_at": "回访时间",
+    "followup_by": "回访人",
+    "satisfaction": "满意度",
+    "followup_note": "回访记录",
+    "status": "状态",
+    "reopen_count": "重新处理次数",
+    "escalation_level": "升级级别",
+    "final_decision": "分管领导决定",
+    "close_reason": "结案说明",
+    "closed_at": "结案时间",
+    "incident_no": "关联集中性投诉",
+    "resolution_due": "解决期限",
+}
+
+# Labels of fields that appear only in the history's changes.
+CHANGE_LABELS: dict[str, str] = {
+    **FIELD_LABELS,
+    "compensation_cents": "赔偿金额(分)",
+    "resolved_by": "解决人",
+    "meets": "达成节点",
+    "contact_entry": "沟通",
+    "linked": "关联投诉",
+}

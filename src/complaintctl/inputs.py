@@ -1,0 +1,110 @@
+"""Values typed by people, checked and turned into the register's types.
+
+Pure: every function takes text (and, for times, `now` and the office zone) and
+returns a value or raises BadInput whose message names the option and the fix.
+"""
+
+from __future__ import annotations
+
+import re
+from datetime import date, datetime, tzinfo
+from decimal import Decimal, InvalidOperation
+from typing import TypeVar
+
+from .domain import Choice
+from .errors import BadInput
+from .when import WhenError, parse_when
+
+C = TypeVar("C", bound=Choice)
+
+MAX_TEXT = 20_000
+MAX_LINE = 200
+
+_PHONE = re.compile(r"^\+?[\d\s\-()]{5,24}(?:\s*(?:转|ext\.?|x)\s*\d{1,6})?$")
+_EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
+_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
+
+
+def choice(kind: type[C], value: str, option: str) -> C:
+    """The member of `kind` named by `value` (code or Chinese label, any case)."""
+    try:
+        return kind.parse(value)  # type: ignore[return-value]
+    except ValueError:
+        raise BadInput(f"{option}: {value!r} is not one of {kind.choices_text()}") from None
+
+
+def text(value: str | None, option: str, *, required: bool = False, single_line: bool = False) -> str | None:
+    """Trimmed text; None when empty and optional. Refuses control characters."""
+    if value is None:
+        if required:
+            raise BadInput(f"{option} is required")
+        return None
+    cleaned = value.strip()
+    if not cleaned:
+        if required:
+            raise BadInput(f"{option} must not be empty")
+        return None
+    if _CONTROL.search(cleaned):
+        raise BadInput(f"{option} contains control characters; type plain text")
+    limit = MAX_LINE if single_line else MAX_TEXT
+    if single_line and "\n" in cleaned:
+        raise BadInput(f"{option} must be one line")
+    if len(cleaned) > limit:
+        raise BadInput(f"{option} is {len(cleaned)} characters long; the limit is {limit}")
+    return cleaned
+
+
+def contact(value: str | None) -> str:
+    """A phone number or an e-mail address."""
+    cleaned = text(value, "--contact", required=True, single_line=True)
+    assert cleaned is not None
+    if _EMAIL.match(cleaned):
+        return cleaned
+    if _PHONE.match(cleaned) and sum(ch.isdigit() for ch in cleaned) >= 5:
+        return cleaned
+    raise BadInput(f"--contact: {cleaned!r} is neither a phone number nor an e-mail address")
+
+
+def when(value: str, option: str, *, now: datetime, tz: tzinfo) -> datetime:
+    """A time typed by a person (see when.py), as an aware datetime."""
+    try:
+        return parse_when(value, now=now, tz=tz)
+    except WhenError as exc:
+        raise BadInput(f"{option}: {exc}") from None
+    except (ValueError, OverflowError):
+        raise BadInput(f"{option}: cannot read {value!r} as a time; write e.g. '2026-09-18 10:30'") from None
+
+
+def day(value: str, option: str, *, now: datetime, tz: tzinfo) -> date:
+    """A date typed by a person, in the office calendar."""
+    return when(value, option, now=now, tz=tz).astimezone(tz).date()
+
+
+def amount_cents(value: str, option: str) -> int:
+    """A money amount in yuan (`120`, `99.50`, `¥1,200`) as whole fen."""
+    cleaned = value.strip().replace(",", "").replace("，", "").lstrip("¥￥").removesuffix("元").strip()
+    try:
+        amount = Decimal(cleaned)
+    except InvalidOperation:
+        raise BadInput(f"{option}: {value!r} is not an amount; write yuan like 120 or 99.50") from None
+    if not amount.is_finite() or amount < 0:
+        raise BadInput(f"{option}: {value!r} must be a positive amount of yuan")
+    if amount > Decimal("100000000"):
+        raise BadInput(f"{option}: {value!r} is larger than any compensation the register accepts")
+    if amount != amount.quantize(Decimal("0.01")):
+        raise BadInput(f"{option}: {value!r} has more than two decimals (fen)")
+    return int(amount * 100)
+
+
+def complaint_no(value: str) -> str:
+    """A complaint number as typed: `TS-2026-0042`, `ts-2026-42`."""
+    cleaned = value.strip().upper()
+    match = re.fullmatch(r"TS-(\d{4})-(\d{1,6})", cleaned)
+    if not match:
+        raise BadInput(f"{value!r} is not a complaint number; they look like TS-2026-0042")
+    return format_no(int(match[1]), int(match[2]))
+
+
+def format_no(year: int, seq: int) -> str:
+    """The printed complaint number of the `seq`-th complaint received in `year`."""
+    return f"TS-{year}-{seq:04d}"

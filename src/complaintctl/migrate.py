@@ -1,0 +1,74 @@
+"""Schema migrations with alembic, for SQLite and PostgreSQL alike.
+
+Imported only when a register is new or older than the tool (see db.ensure_schema).
+"""
+
+from __future__ import annotations
+
+from datetime import datetime, timezone
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from .errors import StorageError
+
+if TYPE_CHECKING:
+    from alembic.config import Config
+    from sqlalchemy.engine import Engine
+
+
+def _config() -> "Config":
+    from alembic.config import Config
+
+    config = Config()
+    config.set_main_option("script_location", str(Path(__file__).parent / "migrations"))
+    return config
+
+
+def head() -> str:
+    """The newest revision the tool knows."""
+    from alembic.script import ScriptDirectory
+
+    revision = ScriptDirectory.from_config(_config()).get_current_head()
+    assert revision is not None
+    return revision
+
+
+def known_revisions() -> set[str]:
+    from alembic.script import ScriptDirectory
+
+    return {script.revision for script in ScriptDirectory.from_config(_config()).walk_revisions()}
+
+
+def upgrade(engine: "Engine", current: str | None) -> None:
+    """Bring the register to the newest schema.
+
+    A register stamped with a revision this tool does not know was written by a newer
+    tool: it is refused, never written. An existing SQLite file is copied aside first.
+    """
+    from alembic import command
+
+    if current is not None and current not in known_revisions():
+        raise StorageError(
+            f"this register has schema {current}, newer than this complaintctl knows; "
+            "upgrade complaintctl (pip install -U complaintctl)"
+        )
+    if current is not None:
+        _backup_sqlite(engine, current)
+    config = _config()
+    with engine.begin() as connection:
+        config.attributes["connection"] = connection
+        command.upgrade(config, "head")
+
+
+def _backup_sqlite(engine: "Engine", current: str) -> None:
+    database = engine.url.database
+    if engine.url.get_backend_name() != "sqlite" or not database or database == ":memory:":
+        return
+    source = Path(database)
+    stamp = datetime.now(timezone.utc).strftime("%Y%m%dT%H%M%SZ")
+    target = source.with_name(f"{source.name}.schema-{current}.{stamp}.bak")
+    import sqlite3
+
+    with sqlite3.connect(source) as src, sqlite3.connect(target) as dst:
+        src.backup(dst)
+    target.chmod(0o600)

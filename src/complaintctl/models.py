@@ -1,0 +1,141 @@
+"""Every table of the register, in one place.
+
+Instants are stored in UTC (SQLModel's UTCDateTime); the office-local date of receipt
+has its own indexed column so that months and years group by the office's calendar.
+Choices are stored as their English codes (see domain.py).
+"""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+
+from sqlalchemy import Column, ForeignKey, Index, Integer, Text, UniqueConstraint, text
+from sqlmodel import Field, SQLModel
+
+
+class Complaint(SQLModel, table=True):
+    """One row of 客户投诉记录登记表, the paper form's columns plus the case's state."""
+
+    __tablename__ = "complaint"
+    __table_args__ = (
+        UniqueConstraint("year", "seq", name="uq_complaint_year_seq"),
+        Index("ix_complaint_received_date", "received_date"),
+        Index("ix_complaint_status", "status"),
+        Index("ix_complaint_department", "department"),
+        Index("ix_complaint_assignee", "assignee"),
+        Index("ix_complaint_customer_name", "customer_name"),
+        Index("ix_complaint_category", "category"),
+        Index("ix_complaint_incident_id", "incident_id"),
+    )
+
+    id: int | None = Field(default=None, primary_key=True)
+    no: str = Field(unique=True, max_length=32)
+    year: int
+    seq: int
+    received_at: datetime
+    received_date: date
+    channel: str
+    customer_name: str
+    contact: str
+    location: str | None = None
+    subject: str | None = None
+    content: str = Field(sa_type=Text)
+    demand: str | None = Field(default=None, sa_type=Text)
+    receiver: str
+    category: str | None = None
+    origin: str = "routine"
+    severity: str | None = None
+    priority: str | None = None
+    department: str | None = None
+    assignee: str | None = None
+    cause: str | None = Field(default=None, sa_type=Text)
+    solution: str | None = Field(default=None, sa_type=Text)
+    corrective_action: str | None = Field(default=None, sa_type=Text)
+    compensation_cents: int | None = None
+    compensation_kind: str | None = None
+    first_response_at: datetime | None = None
+    resolved_at: datetime | None = None
+    resolved_by: str | None = None
+    final_decision: bool = False
+    feedback_at: datetime | None = None
+    followup_at: datetime | None = None
+    followup_by: str | None = None
+    satisfaction: str | None = None
+    followup_note: str | None = Field(default=None, sa_type=Text)
+    status: str = "received"
+    reopen_count: int = 0
+    escalation_level: int = 0
+    close_reason: str | None = Field(default=None, sa_type=Text)
+    closed_at: datetime | None = None
+    incident_id: int | None = Field(default=None, foreign_key="complaint.id")
+    created_at: datetime
+    updated_at: datetime
+
+
+class HistoryEntry(SQLModel, table=True):
+    """One change to a complaint: who, when, what action, the old and new values.
+
+    Append-only: no command updates or deletes a history entry.
+    `changes` is JSON: {field: [old, new]}.
+    """
+
+    __tablename__ = "history_entry"
+    __table_args__ = (Index("ix_history_complaint", "complaint_id", "id"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    complaint_id: int = Field(sa_column=Column(Integer, ForeignKey("complaint.id"), nullable=False))
+    at: datetime
+    recorded_at: datetime
+    actor: str
+    action: str
+    changes: str = Field(default="{}", sa_type=Text)
+    reason: str | None = Field(default=None, sa_type=Text)
+
+
+class ContactEntry(SQLModel, table=True):
+    """One contact with the customer (客户沟通记录): when, how, who, what was said."""
+
+    __tablename__ = "contact_entry"
+    __table_args__ = (Index("ix_contact_complaint", "complaint_id", "at"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    complaint_id: int = Field(sa_column=Column(Integer, ForeignKey("complaint.id"), nullable=False))
+    at: datetime
+    via: str
+    actor: str
+    summary: str = Field(sa_type=Text)
+    meets: str | None = None  # the milestone this contact met, if any
+
+
+class Deadline(SQLModel, table=True):
+    """When a milestone of a case is due, and whether it was met.
+
+    state: 'open' (running), 'met', or 'void' (cancelled by a reopen or a close).
+    The partial index on open deadlines keeps the overdue check fast on a large register.
+    """
+
+    __tablename__ = "deadline"
+    __table_args__ = (
+        Index("ix_deadline_complaint", "complaint_id", "milestone"),
+        Index("ix_deadline_open_due", "due_at", sqlite_where=text("state = 'open'"),
+              postgresql_where=text("state = 'open'")),
+    )
+
+    id: int | None = Field(default=None, primary_key=True)
+    complaint_id: int = Field(sa_column=Column(Integer, ForeignKey("complaint.id"), nullable=False))
+    milestone: str
+    started_at: datetime
+    due_at: datetime | None = None
+    met_at: datetime | None = None
+    state: str = "open"
+    provisional: bool = False
+    breach_recorded: bool = False
+
+
+class YearCounter(SQLModel, table=True):
+    """The last complaint number handed out in a year: numbers stay gap-free per year."""
+
+    __tablename__ = "year_counter"
+
+    year: int = Field(primary_key=True, sa_column_kwargs={"autoincrement": False})
+    last_seq: int = 0

@@ -1,0 +1,51 @@
+"""Help is there, true and cheap (issue 2, acceptance 5, and the README meta-test)."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from complaintctl.cli import app
+from conftest import Cli
+
+ROOT = Path(__file__).resolve().parent.parent
+COMMANDS = sorted(info.name for info in app.registered_commands)  # type: ignore[misc]
+
+
+def test_every_command_is_registered_with_a_name() -> None:
+    assert {"log", "list", "show", "classify", "assign", "contact", "resolve", "followup", "extend", "close"} <= set(COMMANDS)
+
+
+@pytest.mark.parametrize("command", COMMANDS)
+def test_every_command_has_help_text(cli: Cli, command: str) -> None:
+    result = cli.ok(command, "--help")
+    assert "Usage:" in result.stdout
+    summary = [info for info in app.registered_commands if info.name == command][0].callback.__doc__
+    assert summary and summary.strip()
+    assert "--json" in result.stdout or command in ("shell",)
+
+
+@pytest.mark.parametrize("command", COMMANDS)
+def test_every_command_appears_in_the_readme(command: str) -> None:
+    readme = (ROOT / "README.md").read_text(encoding="utf-8")
+    assert f"complaintctl {command}" in readme
+
+
+HEAVY = ("sqlalchemy", "sqlmodel", "alembic", "rich.table", "openpyxl", "dateutil.parser", "pydantic")
+
+
+@pytest.mark.parametrize("argv", [["--help"], ["log", "--help"], ["list", "--help"]])
+def test_help_imports_no_heavy_module(argv: list[str]) -> None:
+    code = (
+        "import sys\n"
+        "from complaintctl.cli import main\n"
+        f"sys.argv = ['complaintctl', *{argv!r}]\n"
+        "try:\n    main()\nexcept SystemExit:\n    pass\n"
+        f"print('LOADED:' + ','.join(m for m in {HEAVY!r} if m in sys.modules))\n"
+    )
+    result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert "Usage:" in result.stdout
+    assert result.stdout.strip().splitlines()[-1] == "LOADED:"
