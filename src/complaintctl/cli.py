@@ -33,7 +33,10 @@ class _Group(TyperGroup):
         from typer._click import exceptions as click_exceptions
         from typer.exceptions import Abort
 
-        from . import render
+        def error(message: str) -> None:
+            from .render import error as show
+
+            show(message)
 
         try:
             result = super().main(*args, standalone_mode=False, **kwargs)
@@ -42,18 +45,18 @@ class _Group(TyperGroup):
             sys.exit(2)
         except click_exceptions.UsageError as exc:
             where = exc.ctx.command_path if exc.ctx is not None else "complaintctl"
-            render.error(f"{exc.format_message()} (see '{where} --help')")
+            error(f"{exc.format_message()} (see '{where} --help')")
             sys.exit(2)
         except ComplaintError as exc:
-            render.error(exc.message)
+            error(exc.message)
             sys.exit(exc.exit_code)
         except click_exceptions.ClickException as exc:
-            render.error(exc.format_message())
+            error(exc.format_message())
             sys.exit(exc.exit_code)
         except (Abort, KeyboardInterrupt):
             result = 130
         if result == 130:  # Typer turns Ctrl-C into exit code 130
-            render.error("cancelled; nothing was written")
+            error("cancelled; nothing was written")
         if not standalone_mode:
             return result
         sys.exit(result if isinstance(result, int) else 0)

@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import re
 from datetime import date, datetime, tzinfo
-from decimal import Decimal, InvalidOperation
 from typing import TypeVar
 
 from .domain import Choice
@@ -82,6 +81,8 @@ def day(value: str, option: str, *, now: datetime, tz: tzinfo) -> date:
 
 def amount_cents(value: str, option: str) -> int:
     """A money amount in yuan (`120`, `99.50`, `¥1,200`) as whole fen."""
+    from decimal import Decimal, InvalidOperation
+
     cleaned = value.strip().replace(",", "").replace("，", "").lstrip("¥￥").removesuffix("元").strip()
     try:
         amount = Decimal(cleaned)
