@@ -35,3 +35,6 @@ complaintctl close "$c" --reason "重复投诉，见 $a" --at "2026-11-02 11:00"
 
 complaintctl list
 complaintctl show "$b"
+
+# What was late on the morning of 2026-11-12 (as cron would mail it).
+complaintctl overdue --at "2026-11-12 08:30"

@@ -45,9 +45,9 @@ class Cli:
     def json(self, *args: str) -> Any:
         return json.loads(self.ok(*args, "--json").stdout)
 
-    def log(self, *extra: str, received: str = "2026-11-02 09:15") -> str:
+    def log(self, *extra: str, received: str = "2026-11-02 09:15", contact: str = "13800138000") -> str:
         result = self.ok(
-            "log", "--customer", "张三", "--contact", "13800138000", "--channel", "电话",
+            "log", "--customer", "张三", "--contact", contact, "--channel", "电话",
             "--content", "买的冰箱不制冷，已经修了两次", "--subject", "冰箱不制冷",
             "--received", received, *extra,
         )

@@ -49,7 +49,7 @@ def test_happy_path_closes_at_a_satisfied_followup(cli: Cli) -> None:
     assert classified["actor"] == "李主管"
     assert classified["at"] == "2026-11-02T10:00:00+08:00"
     assert classified["reason"] == "客户称要找媒体"
-    assert classified["changes"]["severity"] == [None, "major"]
+    assert classified["changes"]["severity"] == ["general", "major"]
     assert record["history"][-2]["actor"] == "回访员"
     for entry in record["history"]:
         assert entry["actor"] and entry["at"] and entry["recorded_at"]
@@ -103,8 +103,9 @@ def test_extend_moves_the_resolution_target_and_records_why(cli: Cli) -> None:
     cli.ok("extend", no, "--to", "2026-11-20 18:00", "--reason", "等待厂家检测报告", "--at", "2026-11-05 10:00")
     cli.ok("extend", no, "--to", "2026-11-25 18:00", "--reason", "检测延期", "--at", "2026-11-06 10:00")
     record = cli.json("show", no)
-    assert record["resolution_due"] == "2026-11-25T18:00:00+08:00"
-    assert record["history"][-1]["changes"]["resolution_due"] == ["2026-11-20T10:00:00+00:00", "2026-11-25T10:00:00+00:00"]
+    assert record["due"]["resolution"] == "2026-11-25T18:00:00+08:00"
+    assert record["history"][-2]["changes"]["due.resolution"] == ["2026-11-09T15:59:59+00:00", "2026-11-20T10:00:00+00:00"]
+    assert record["history"][-1]["changes"]["due.resolution"] == ["2026-11-20T10:00:00+00:00", "2026-11-25T10:00:00+00:00"]
     assert record["history"][-1]["reason"] == "检测延期"
 
 

@@ -10,20 +10,20 @@ from __future__ import annotations
 
 import os
 import sys
-from datetime import datetime, timezone, tzinfo
+from datetime import datetime, timezone
 from typing import TYPE_CHECKING, Annotated, Any, Callable, Optional
 
 import typer
 from typer.core import TyperGroup
 
 from . import inputs
-from .domain import Channel, CompensationKind, Origin, Priority, Satisfaction, Severity, Status
+from .domain import Channel, CompensationKind, Origin, Priority, Satisfaction, Severity, Status, Urgency
 from .errors import BadInput, ComplaintError
 
 if TYPE_CHECKING:
     from sqlmodel import Session
 
-DEFAULT_TZ = "Asia/Shanghai"
+    from .domain import Duration
 
 
 class _Group(TyperGroup):
@@ -93,32 +93,46 @@ AtOption = Annotated[
     typer.Option("--at", metavar="WHEN", help="When it happened, e.g. '2026-09-18 10:30', 'yesterday 15:00' [default: now]."),
 ]
 JsonOption = Annotated[bool, typer.Option("--json", help="Print JSON for scripts.")]
+RulesOption = Annotated[
+    Optional[str],
+    typer.Option("--rules", metavar="FILE", help="Rules file [env: COMPLAINTCTL_RULES; default: rules.toml in the user config directory, else built-in]."),
+]
 NoArgument = Annotated[str, typer.Argument(metavar="NO", help="Complaint number, e.g. TS-2026-0042.")]
 
 
 class _Call:
-    """What every command needs: the clock, the office zone, the operator."""
+    """What every command needs: the clock, the operator, and the office's policy
+    (rules, calendar, time zone), loaded once."""
 
-    def __init__(self, operator: str | None = None) -> None:
+    def __init__(self, operator: str | None = None, rules: str | None = None) -> None:
+        from .settings import load_policy
+
         self.now = datetime.now(timezone.utc)
-        self.tz = office_tz()
         self.actor = operator_name(operator)
+        self.policy = load_policy(rules)
+        self.tz = self.policy.tz
 
     def when(self, value: str | None, option: str = "--at") -> datetime:
         if value is None:
             return self.now
         return inputs.when(value, option, now=self.now, tz=self.tz)
 
+    def category(self, value: str | None) -> str | None:
+        """A category code from its code or label in the rules in force."""
+        if value is None:
+            return None
+        rule = self.policy.rules.find_category(value)
+        if rule is None:
+            raise BadInput(f"--category: {value!r} is not one of {self.policy.rules.category_choices()}")
+        return rule.code
 
-def office_tz() -> tzinfo:
-    """The office time zone: COMPLAINTCTL_TZ, else Asia/Shanghai."""
-    from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+    def duration(self, value: str, option: str) -> "Duration":
+        from .domain import Duration
 
-    name = os.environ.get("COMPLAINTCTL_TZ") or DEFAULT_TZ
-    try:
-        return ZoneInfo(name)
-    except (ZoneInfoNotFoundError, ValueError):
-        raise BadInput(f"COMPLAINTCTL_TZ={name!r} is not a time zone; use a name like Asia/Shanghai") from None
+        try:
+            return Duration.parse(value)
+        except ValueError as exc:
+            raise BadInput(f"{option}: {exc}") from None
 
 
 def operator_name(given: str | None) -> str:
@@ -158,7 +172,7 @@ def _finish(record: dict[str, Any], what: str, as_json: bool, call: _Call) -> No
     if as_json:
         render.emit_json(record, call.tz)
     else:
-        render.done(record, what, call.tz)
+        render.done(record, what, call.policy)
 
 
 def _interactive() -> bool:
@@ -175,14 +189,6 @@ def _ask(value: str | None, prompt: str, option: str) -> str:
     raise BadInput(f"{option} is required")
 
 
-def _category(value: str | None) -> str | None:
-    from .domain import Category
-
-    if value is None:
-        return None
-    return inputs.choice(Category, value, "--category").value
-
-
 # ---------------------------------------------------------------- commands
 
 
@@ -195,19 +201,22 @@ def log_command(
     subject: Annotated[Optional[str], typer.Option(help="One-line subject (投诉主题).")] = None,
     location: Annotated[Optional[str], typer.Option(help="Where it happened (地点).")] = None,
     demand: Annotated[Optional[str], typer.Option(help="What the customer asks for (客户诉求).")] = None,
-    category: Annotated[Optional[str], typer.Option(help="Category code or label (投诉类别).")] = None,
+    category: Annotated[Optional[str], typer.Option(help="Category code or label (投诉类别) [default: suggested from the text].")] = None,
     origin: Annotated[Optional[str], typer.Option(help="routine|discovered|mass (投诉性质).")] = None,
+    urgent: Annotated[bool, typer.Option("--urgent", help="Mark it urgent (紧急) whatever the text says.")] = False,
     receiver: Annotated[Optional[str], typer.Option(help="Who took it (受理人) [default: the operator].")] = None,
     received: Annotated[Optional[str], typer.Option(metavar="WHEN", help="When it was received [default: now].")] = None,
     incident: Annotated[Optional[str], typer.Option(metavar="NO", help="Link to the mass incident opened by complaint NO (集中性投诉).")] = None,
     db: DbOption = None,
+    rules: RulesOption = None,
     operator: AsOption = None,
     as_json: JsonOption = False,
 ) -> None:
-    """Register a complaint and print its number (登记)."""
+    """Register a complaint and print its number (登记). Category, severity, priority
+    and deadlines follow from the rules at once."""
     from . import service
 
-    call = _Call(operator)
+    call = _Call(operator, rules)
     new = service.NewComplaint(
         customer_name=inputs.text(_ask(customer, "客户姓名 customer", "--customer"), "--customer", required=True, single_line=True),  # type: ignore[arg-type]
         contact=inputs.contact(_ask(contact, "联系方式 contact", "--contact")),
@@ -218,11 +227,12 @@ def log_command(
         subject=inputs.text(subject, "--subject", single_line=True),
         location=inputs.text(location, "--location", single_line=True),
         demand=inputs.text(demand, "--demand"),
-        category=_category(category),
+        category=call.category(category),
         origin=inputs.choice(Origin, origin, "--origin") if origin is not None else None,
+        urgent=urgent,
         incident_no=inputs.complaint_no(incident) if incident is not None else None,
     )
-    record = _write(db, lambda s: service.log_complaint(s, new, now=call.now, actor=call.actor, tz=call.tz))
+    record = _write(db, lambda s: service.log_complaint(s, new, now=call.now, actor=call.actor, policy=call.policy))
     if as_json:
         _finish(record, "", True, call)
     else:
@@ -241,23 +251,30 @@ def list_command(
     search: Annotated[Optional[str], typer.Option(metavar="TEXT", help="Text in the subject, content or customer name.")] = None,
     date_from: Annotated[Optional[str], typer.Option("--from", metavar="DATE", help="Received on or after this day.")] = None,
     date_to: Annotated[Optional[str], typer.Option("--to", metavar="DATE", help="Received on or before this day.")] = None,
+    overdue: Annotated[bool, typer.Option("--overdue", help="Only cases with a milestone past its deadline.")] = False,
+    due_within: Annotated[Optional[str], typer.Option(metavar="DURATION", help="Only cases with a milestone due within e.g. 2wd, 3d, 12h.")] = None,
     limit: Annotated[int, typer.Option(min=1, max=100_000, help="At most this many, newest first.")] = 50,
     db: DbOption = None,
+    rules: RulesOption = None,
     as_json: JsonOption = False,
 ) -> None:
     """List complaints, newest first, with filters."""
-    from . import render, service
+    from . import render, rules as policy_rules, service
 
-    call = _Call("-")
+    call = _Call("-", rules)
     statuses: tuple[str, ...] | None = None
     if status is not None:
         if status.strip().casefold() in ("open", "未结案"):
             statuses = service.OPEN_STATUSES
         else:
             statuses = (inputs.choice(Status, status, "--status").value,)
+    due_until = None
+    if due_within is not None:
+        window = call.duration(due_within, "--due-within")
+        due_until = policy_rules.deadline_for(call.now, window, calendar=call.policy.calendar, tz=call.tz, rules=call.policy.rules).due_at
     filters = service.ListFilter(
         statuses=statuses,
-        category=_category(category),
+        category=call.category(category),
         severity=inputs.choice(Severity, severity, "--severity").value if severity else None,
         priority=inputs.choice(Priority, priority, "--priority").value if priority else None,
         department=inputs.text(department, "--department", single_line=True),
@@ -266,27 +283,29 @@ def list_command(
         search=inputs.text(search, "--search", single_line=True),
         received_from=inputs.day(date_from, "--from", now=call.now, tz=call.tz) if date_from else None,
         received_to=inputs.day(date_to, "--to", now=call.now, tz=call.tz) if date_to else None,
+        overdue=overdue,
+        due_until=due_until,
         limit=limit,
     )
-    records = _read(db, lambda s: service.list_complaints(s, filters))
+    records = _read(db, lambda s: service.list_complaints(s, filters, policy=call.policy, now=call.now))
     if as_json:
         render.emit_json(records, call.tz)
     else:
-        render.complaint_list(records, call.tz)
+        render.complaint_list(records, call.policy)
 
 
 @app.command("show")
-def show_command(no: NoArgument, db: DbOption = None, as_json: JsonOption = False) -> None:
-    """Show a complaint: the whole record, its contact log and its history."""
+def show_command(no: NoArgument, db: DbOption = None, rules: RulesOption = None, as_json: JsonOption = False) -> None:
+    """Show a complaint: the record, why it was classified so, its deadlines, contact log and history."""
     from . import render, service
 
-    call = _Call("-")
+    call = _Call("-", rules)
     number = inputs.complaint_no(no)
-    record = _read(db, lambda s: service.show(s, number))
+    record = _read(db, lambda s: service.show(s, number, policy=call.policy, now=call.now))
     if as_json:
         render.emit_json(record, call.tz)
     else:
-        render.complaint(record, call.tz)
+        render.complaint(record, call.policy)
 
 
 @app.command("classify")
@@ -294,51 +313,63 @@ def classify_command(
     no: NoArgument,
     category: Annotated[Optional[str], typer.Option(help="Category code or label.")] = None,
     severity: Annotated[Optional[str], typer.Option(help="general|major|critical (一般/重大/特殊复杂).")] = None,
+    urgency: Annotated[Optional[str], typer.Option(help="urgent|normal (紧急/一般).")] = None,
     priority: Annotated[Optional[str], typer.Option(help="high|medium|low (高/中/低).")] = None,
     origin: Annotated[Optional[str], typer.Option(help="routine|discovered|mass (常规/发掘性/集中性).")] = None,
+    reset: Annotated[bool, typer.Option("--reset", help="Forget earlier hand-made choices; let the rules decide again.")] = False,
     reason: Annotated[Optional[str], typer.Option(help="Why (recorded with the decision).")] = None,
     at: AtOption = None,
     db: DbOption = None,
+    rules: RulesOption = None,
     operator: AsOption = None,
     as_json: JsonOption = False,
 ) -> None:
-    """Classify a complaint by hand: category, severity, priority, origin (分类评估)."""
-    from . import service
+    """Classify a complaint (分类评估). Values given by hand win and are recorded with the
+    reason; with none, the rules are applied again and every term that fired is printed."""
+    from . import render, service
 
-    call = _Call(operator)
+    call = _Call(operator, rules)
     number = inputs.complaint_no(no)
     values = dict(
-        category=_category(category),
+        category=call.category(category),
         severity=inputs.choice(Severity, severity, "--severity") if severity else None,
+        urgency=inputs.choice(Urgency, urgency, "--urgency") if urgency else None,
         priority=inputs.choice(Priority, priority, "--priority") if priority else None,
         origin=inputs.choice(Origin, origin, "--origin") if origin else None,
+        reset=reset,
         reason=inputs.text(reason, "--reason"),
         at=call.when(at),
     )
-    record = _write(db, lambda s: service.classify(s, number, now=call.now, actor=call.actor, **values))  # type: ignore[arg-type]
-    _finish(record, "分类评估已记录", as_json, call)
+    record = _write(db, lambda s: service.classify(s, number, now=call.now, actor=call.actor, policy=call.policy, **values))  # type: ignore[arg-type]
+    if as_json:
+        render.emit_json(record, call.tz)
+    else:
+        render.decisions(record, call.policy)
 
 
 @app.command("assign")
 def assign_command(
     no: NoArgument,
-    department: Annotated[Optional[str], typer.Option(help="Responsible department (责任部门).")] = None,
+    department: Annotated[Optional[str], typer.Option(help="Responsible department (责任部门) [default: the category's routing].")] = None,
     to: Annotated[Optional[str], typer.Option("--to", metavar="PERSON", help="Person who handles it (处理责任人).")] = None,
     at: AtOption = None,
     db: DbOption = None,
+    rules: RulesOption = None,
     operator: AsOption = None,
     as_json: JsonOption = False,
 ) -> None:
     """Hand a complaint to a department and, optionally, a person (分派)."""
     from . import service
 
-    call = _Call(operator)
+    call = _Call(operator, rules)
     number = inputs.complaint_no(no)
-    dept = inputs.text(department, "--department", required=True, single_line=True)
+    dept = inputs.text(department, "--department", single_line=True) if department is not None else None
+    if department is not None and dept is None:
+        raise BadInput("--department must not be empty")
     person = inputs.text(to, "--to", single_line=True)
     when = call.when(at)
-    record = _write(db, lambda s: service.assign(s, number, department=dept, assignee=person, at=when, now=call.now, actor=call.actor))  # type: ignore[arg-type]
-    _finish(record, f"已分派给 {dept}" + (f"/{person}" if person else ""), as_json, call)
+    record = _write(db, lambda s: service.assign(s, number, department=dept, assignee=person, at=when, now=call.now, actor=call.actor, policy=call.policy))
+    _finish(record, f"已分派给 {record['department']}" + (f"/{person}" if person else ""), as_json, call)
 
 
 @app.command("contact")
@@ -348,6 +379,7 @@ def contact_command(
     summary: Annotated[Optional[str], typer.Option(help="What was said.")] = None,
     at: AtOption = None,
     db: DbOption = None,
+    rules: RulesOption = None,
     operator: AsOption = None,
     as_json: JsonOption = False,
 ) -> None:
@@ -355,12 +387,12 @@ def contact_command(
     the first after resolution reports the outcome (结果反馈)."""
     from . import service
 
-    call = _Call(operator)
+    call = _Call(operator, rules)
     number = inputs.complaint_no(no)
     channel = inputs.choice(Channel, _ask(via, "方式 via", "--via"), "--via")
     text = inputs.text(_ask(summary, "内容 summary", "--summary"), "--summary", required=True)
     when = call.when(at)
-    record = _write(db, lambda s: service.record_contact(s, number, via=channel, summary=text, at=when, now=call.now, actor=call.actor))  # type: ignore[arg-type]
+    record = _write(db, lambda s: service.record_contact(s, number, via=channel, summary=text, at=when, now=call.now, actor=call.actor, policy=call.policy))  # type: ignore[arg-type]
     _finish(record, "沟通已记录", as_json, call)
 
 
@@ -375,13 +407,15 @@ def resolve_command(
     final: Annotated[bool, typer.Option("--final", help="The supervising leader's final decision on an escalated case.")] = False,
     at: AtOption = None,
     db: DbOption = None,
+    rules: RulesOption = None,
     operator: AsOption = None,
     as_json: JsonOption = False,
 ) -> None:
-    """Record the solution of a complaint (处理完成)."""
+    """Record the solution of a complaint (处理完成); starts the outcome-report and
+    follow-up clocks."""
     from . import service
 
-    call = _Call(operator)
+    call = _Call(operator, rules)
     number = inputs.complaint_no(no)
     values = dict(
         solution=inputs.text(_ask(solution, "处理结果 solution", "--solution"), "--solution", required=True),
@@ -392,7 +426,7 @@ def resolve_command(
         final=final,
         at=call.when(at),
     )
-    record = _write(db, lambda s: service.resolve(s, number, now=call.now, actor=call.actor, **values))  # type: ignore[arg-type]
+    record = _write(db, lambda s: service.resolve(s, number, now=call.now, actor=call.actor, policy=call.policy, **values))  # type: ignore[arg-type]
     _finish(record, "分管领导决定已记录" if final else "处理结果已记录", as_json, call)
 
 
@@ -403,6 +437,7 @@ def followup_command(
     note: Annotated[Optional[str], typer.Option(help="What the customer said.")] = None,
     at: AtOption = None,
     db: DbOption = None,
+    rules: RulesOption = None,
     operator: AsOption = None,
     as_json: JsonOption = False,
 ) -> None:
@@ -410,12 +445,12 @@ def followup_command(
     reopened case escalates it to the supervising leader."""
     from . import service
 
-    call = _Call(operator)
+    call = _Call(operator, rules)
     number = inputs.complaint_no(no)
     rating = inputs.choice(Satisfaction, _ask(satisfaction, "满意度 A/B/C/D", "--satisfaction"), "--satisfaction")
     text = inputs.text(note, "--note")
     when = call.when(at)
-    record = _write(db, lambda s: service.record_followup(s, number, satisfaction=rating, note=text, at=when, now=call.now, actor=call.actor))  # type: ignore[arg-type]
+    record = _write(db, lambda s: service.record_followup(s, number, satisfaction=rating, note=text, at=when, now=call.now, actor=call.actor, policy=call.policy))  # type: ignore[arg-type]
     outcome = {"closed": "回访已记录, 已结案", "reopened": "客户不满意, 重新处理", "escalated": "仍不满意, 已升级至分管领导"}[record["outcome"]]
     _finish(record, outcome, as_json, call)
 
@@ -427,19 +462,61 @@ def extend_command(
     reason: Annotated[Optional[str], typer.Option(help="Why it is late, as told to the customer.")] = None,
     at: AtOption = None,
     db: DbOption = None,
+    rules: RulesOption = None,
     operator: AsOption = None,
     as_json: JsonOption = False,
 ) -> None:
-    """Move the resolution target after telling the customer it will be late (超时处理)."""
+    """Move the resolution deadline after telling the customer it will be late (超时处理)."""
     from . import service
 
-    call = _Call(operator)
+    call = _Call(operator, rules)
     number = inputs.complaint_no(no)
     target = call.when(_ask(to, "新的期限 to", "--to"), "--to")
     why = inputs.text(_ask(reason, "理由 reason", "--reason"), "--reason", required=True)
     when = call.when(at)
-    record = _write(db, lambda s: service.extend(s, number, to=target, reason=why, at=when, now=call.now, actor=call.actor))  # type: ignore[arg-type]
+    record = _write(db, lambda s: service.extend(s, number, to=target, reason=why, at=when, now=call.now, actor=call.actor, policy=call.policy))  # type: ignore[arg-type]
     _finish(record, "已延期", as_json, call)
+
+
+@app.command("wait")
+def wait_command(
+    no: NoArgument,
+    reason: Annotated[Optional[str], typer.Option(help="What the customer is to provide (evidence, a decision).")] = None,
+    at: AtOption = None,
+    db: DbOption = None,
+    rules: RulesOption = None,
+    operator: AsOption = None,
+    as_json: JsonOption = False,
+) -> None:
+    """Wait on the customer: the resolution clock stops until `resume` (等待客户)."""
+    from . import service
+
+    call = _Call(operator, rules)
+    number = inputs.complaint_no(no)
+    why = inputs.text(_ask(reason, "等待什么 reason", "--reason"), "--reason", required=True)
+    when = call.when(at)
+    record = _write(db, lambda s: service.wait(s, number, reason=why, at=when, now=call.now, actor=call.actor, policy=call.policy))  # type: ignore[arg-type]
+    _finish(record, "等待客户, 解决时限暂停", as_json, call)
+
+
+@app.command("resume")
+def resume_command(
+    no: NoArgument,
+    at: AtOption = None,
+    db: DbOption = None,
+    rules: RulesOption = None,
+    operator: AsOption = None,
+    as_json: JsonOption = False,
+) -> None:
+    """The customer answered: the resolution clock runs again, its deadline moved by the
+    working time spent waiting (恢复处理)."""
+    from . import service
+
+    call = _Call(operator, rules)
+    number = inputs.complaint_no(no)
+    when = call.when(at)
+    record = _write(db, lambda s: service.resume(s, number, at=when, now=call.now, actor=call.actor, policy=call.policy))
+    _finish(record, "恢复处理, 期限已顺延", as_json, call)
 
 
 @app.command("close")
@@ -448,15 +525,109 @@ def close_command(
     reason: Annotated[Optional[str], typer.Option(help="Why it closes without resolution (duplicate, withdrawn, 非合理投诉).")] = None,
     at: AtOption = None,
     db: DbOption = None,
+    rules: RulesOption = None,
     operator: AsOption = None,
     as_json: JsonOption = False,
 ) -> None:
     """Close a complaint without resolution; a reason is required (结案)."""
     from . import service
 
-    call = _Call(operator)
+    call = _Call(operator, rules)
     number = inputs.complaint_no(no)
     why = inputs.text(_ask(reason, "结案说明 reason", "--reason"), "--reason", required=True)
     when = call.when(at)
-    record = _write(db, lambda s: service.close(s, number, reason=why, at=when, now=call.now, actor=call.actor))  # type: ignore[arg-type]
+    record = _write(db, lambda s: service.close(s, number, reason=why, at=when, now=call.now, actor=call.actor, policy=call.policy))  # type: ignore[arg-type]
     _finish(record, "已结案", as_json, call)
+
+
+@app.command("overdue")
+def overdue_command(
+    at: Annotated[Optional[str], typer.Option("--at", metavar="WHEN", help="Check as of this time [default: now].")] = None,
+    within: Annotated[Optional[str], typer.Option(metavar="DURATION", help="'Due soon' means due within this, e.g. 1wd, 4h [default: the rules' due_soon].")] = None,
+    fail: Annotated[bool, typer.Option("--fail", help="Exit 3 when anything is overdue (for monitors).")] = False,
+    skip_holidays: Annotated[bool, typer.Option("--skip-holidays", help="Print nothing on a day that is not a working day.")] = False,
+    db: DbOption = None,
+    rules: RulesOption = None,
+    operator: AsOption = None,
+    as_json: JsonOption = False,
+) -> None:
+    """The morning check for cron: open cases with a milestone overdue or due soon,
+    by department and assignee, worst first. Silent when there is nothing; each newly
+    overdue milestone is recorded once in its case's history."""
+    from . import render, service
+
+    call = _Call(operator, rules)
+    when = call.when(at)
+    window = call.duration(within, "--within") if within is not None else None
+    report = _write(db, lambda s: service.check_overdue(s, at=when, within=window, now=call.now, actor=call.actor, policy=call.policy))
+    if as_json:
+        render.emit_json(report["items"], call.tz)
+    elif not (skip_holidays and not call.policy.calendar.is_working_day(when.astimezone(call.tz).date())):
+        render.overdue(report, call.policy)
+    if fail and any(item["state"] == "overdue" for item in report["items"]):
+        raise typer.Exit(3)
+
+
+@app.command("recompute")
+def recompute_command(
+    db: DbOption = None,
+    rules: RulesOption = None,
+    operator: AsOption = None,
+    as_json: JsonOption = False,
+) -> None:
+    """Re-derive the deadlines of open cases after the rules or the calendar changed;
+    each change is recorded in the case's history. Extended deadlines are kept."""
+    from . import render, service
+
+    call = _Call(operator, rules)
+    changed = _write(db, lambda s: service.recompute(s, now=call.now, actor=call.actor, policy=call.policy))  # type: ignore[arg-type,return-value]
+    if as_json:
+        render.emit_json(changed, call.tz)
+    else:
+        render.recomputed(changed, call.policy)  # type: ignore[arg-type]
+
+
+rules_app = typer.Typer(help="The office's rules: categories, severity signals, deadlines, calendar.", no_args_is_help=True)
+app.add_typer(rules_app, name="rules")
+
+
+@rules_app.command("show")
+def rules_show_command(rules: RulesOption = None, as_json: JsonOption = False) -> None:
+    """Print the rules in force as a TOML file you can copy and edit."""
+    from . import render
+    from .settings import load_rules, rules_path
+
+    loaded = load_rules(rules)
+    if as_json:
+        render.emit_json(loaded.raw, timezone.utc)
+    else:
+        path = rules_path(rules)
+        render.rules_toml(loaded.raw, str(path) if path else "built-in defaults")
+
+
+@rules_app.command("check")
+def rules_check_command(
+    file: Annotated[str, typer.Argument(metavar="FILE", help="The rules file to check.")],
+    as_json: JsonOption = False,
+) -> None:
+    """Check a rules file: every problem on its own line naming the key and the fix; exit 2 if any."""
+    from pathlib import Path
+
+    from . import render
+    from .ruleset import RulesError
+    from .settings import read_rules
+
+    problems: list[str] = []
+    try:
+        read_rules(Path(file))
+    except RulesError as exc:
+        problems = exc.problems
+    if as_json:
+        render.emit_json({"file": file, "ok": not problems, "problems": problems}, timezone.utc)
+    elif problems:
+        for problem in problems:
+            render.error(problem)
+    else:
+        sys.stdout.write(f"{file}: ok\n")
+    if problems:
+        raise typer.Exit(2)

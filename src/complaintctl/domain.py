@@ -5,6 +5,8 @@ Standard library only: every other layer speaks these types.
 
 from __future__ import annotations
 
+import re
+from dataclasses import dataclass
 from enum import Enum
 
 
@@ -122,6 +124,39 @@ class Category(Choice):
     OTHER = "other", "其他"
 
 
+_DURATION = re.compile(r"^\s*(\d{1,6})\s*(wd|d|h|min)\s*$")
+_DURATION_LABELS = {"wd": "个工作日", "d": "天", "h": "小时", "min": "分钟"}
+
+
+@dataclass(frozen=True)
+class Duration:
+    """A deadline's length: working days (`5wd`), calendar days (`3d`), hours (`12h`)
+    or minutes (`30min`)."""
+
+    amount: int
+    unit: str
+
+    @classmethod
+    def parse(cls, text: str) -> "Duration":
+        """Read `1wd`, `3d`, `12h`, `30min`; ValueError says how to write one."""
+        match = _DURATION.match(str(text))
+        if not match:
+            raise ValueError(f"{text!r} is not a duration; write 1wd (working days), 3d, 12h or 30min")
+        return cls(int(match[1]), match[2])
+
+    def __str__(self) -> str:
+        return f"{self.amount}{self.unit}"
+
+    @property
+    def label(self) -> str:
+        return f"{self.amount}{_DURATION_LABELS[self.unit]}"
+
+
+class Urgency(Choice):
+    URGENT = "urgent", "紧急"
+    NORMAL = "normal", "一般", "普通"
+
+
 # Labels of the history actions, for people reading `show`.
 ACTION_LABELS: dict[str, str] = {
     "logged": "登记",
@@ -136,6 +171,10 @@ ACTION_LABELS: dict[str, str] = {
     "extended": "延期",
     "closed": "结案",
     "incident_linked": "关联集中性投诉",
+    "breached": "超期",
+    "waiting": "等待客户",
+    "resumed": "恢复处理",
+    "recomputed": "期限重算",
 }
 
 # Labels of the register's fields, in the paper form's order (domain.md §1).
@@ -175,7 +214,6 @@ FIELD_LABELS: dict[str, str] = {
     "close_reason": "结案说明",
     "closed_at": "结案时间",
     "incident_no": "关联集中性投诉",
-    "resolution_due": "解决期限",
 }
 
 # Labels of fields that appear only in the history's changes.
@@ -186,4 +224,8 @@ CHANGE_LABELS: dict[str, str] = {
     "meets": "达成节点",
     "contact_entry": "沟通",
     "linked": "关联投诉",
+    "urgency": "紧急程度",
+    "milestone": "节点",
+    "due_at": "期限",
+    "waiting_since": "等待客户自",
 }

@@ -26,6 +26,7 @@ class Complaint(SQLModel, table=True):
         Index("ix_complaint_customer_name", "customer_name"),
         Index("ix_complaint_category", "category"),
         Index("ix_complaint_incident_id", "incident_id"),
+        Index("ix_complaint_contact_date", "contact", "received_date"),
     )
 
     id: int | None = Field(default=None, primary_key=True)
@@ -45,7 +46,10 @@ class Complaint(SQLModel, table=True):
     category: str | None = None
     origin: str = "routine"
     severity: str | None = None
+    urgency: str | None = None
     priority: str | None = None
+    # JSON: {"category"|"severity"|"urgency"|"priority": {"value", "source", "terms", ...}}
+    explanation: str = Field(default="{}", sa_type=Text)
     department: str | None = None
     assignee: str | None = None
     cause: str | None = Field(default=None, sa_type=Text)
@@ -68,6 +72,7 @@ class Complaint(SQLModel, table=True):
     close_reason: str | None = Field(default=None, sa_type=Text)
     closed_at: datetime | None = None
     incident_id: int | None = Field(default=None, foreign_key="complaint.id")
+    waiting_since: datetime | None = None
     created_at: datetime
     updated_at: datetime
 
@@ -130,6 +135,10 @@ class Deadline(SQLModel, table=True):
     state: str = "open"
     provisional: bool = False
     breach_recorded: bool = False
+    rule: str | None = None  # the service level it was computed from, e.g. "5wd"
+    explanation: str | None = Field(default=None, sa_type=Text)
+    extended: bool = False  # moved by `extend`: recompute leaves it alone
+    paused_seconds: float = 0.0  # working time spent waiting on the customer, added to the due time
 
 
 class YearCounter(SQLModel, table=True):

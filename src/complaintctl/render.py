@@ -9,13 +9,12 @@ from __future__ import annotations
 import json
 import sys
 from datetime import date, datetime, tzinfo
-from typing import Any, Iterable
+from typing import TYPE_CHECKING, Any, Iterable
 
 from .domain import (
     ACTION_LABELS,
     CHANGE_LABELS,
     FIELD_LABELS,
-    Category,
     Channel,
     Choice,
     CompensationKind,
@@ -25,7 +24,16 @@ from .domain import (
     Satisfaction,
     Severity,
     Status,
+    Urgency,
 )
+
+if TYPE_CHECKING:
+    from .rules import Policy
+
+STATE_LABELS = {
+    "pending": "进行中", "due_soon": "即将到期", "overdue": "已超期", "met": "按时完成",
+    "met_late": "超期完成", "paused": "暂停(等待客户)", "void": "已取消",
+}
 
 _CHOICES: dict[str, type[Choice]] = {
     "channel": Channel,
@@ -36,7 +44,8 @@ _CHOICES: dict[str, type[Choice]] = {
     "status": Status,
     "satisfaction": Satisfaction,
     "compensation_kind": CompensationKind,
-    "category": Category,
+    "urgency": Urgency,
+    "milestone": Milestone,
     "meets": Milestone,
 }
 
@@ -95,16 +104,27 @@ def _display(field: str, value: Any, tz: tzinfo) -> str:
     return label(field, value)
 
 
-def done(record: dict[str, Any], what: str, tz: tzinfo) -> None:
-    """The one line a command prints after it changed a case."""
+def done(record: dict[str, Any], what: str, policy: "Policy") -> None:
+    """The one line a command prints after it changed a case, and what is due next."""
     status = label("status", record["status"])
-    sys.stdout.write(f"{record['no']} {what} ({status})\n")
+    line = f"{record['no']} {what} ({status})"
+    upcoming = [
+        (record["due"][m], m) for m, state in record.get("milestones", {}).items()
+        if state in ("pending", "due_soon", "overdue") and record["due"].get(m)
+    ]
+    if upcoming:
+        due_at, milestone = min(upcoming)
+        line += f"  下一期限 {label('milestone', milestone)}: {local_time(due_at, policy.tz)}"
+        if milestone in record.get("provisional", []):
+            line += " (暂定)"
+    sys.stdout.write(line + "\n")
 
 
-def complaint(record: dict[str, Any], tz: tzinfo) -> None:
-    """The whole record, its contact log and its history (`show`)."""
+def complaint(record: dict[str, Any], policy: "Policy") -> None:
+    """The whole record, why it was classified so, its deadlines, contact log and history (`show`)."""
     from rich.table import Table
 
+    tz = policy.tz
     console = _console()
     fields = Table(show_header=False, box=None, pad_edge=False, title=f"投诉 {record['no']}", title_justify="left")
     fields.add_column(style="bold", no_wrap=True)
@@ -115,10 +135,17 @@ def complaint(record: dict[str, Any], tz: tzinfo) -> None:
             continue
         if field == "final_decision" and not value:
             continue
+        if field == "category":
+            fields.add_row(heading, policy.rules.category_label(value))
+            continue
         fields.add_row(heading, _display(field, value, tz))
+    if record.get("waiting_since"):
+        fields.add_row("等待客户", f"自 {local_time(record['waiting_since'], tz)} (解决时限暂停)")
     if record.get("linked"):
         fields.add_row("关联投诉", ", ".join(record["linked"]))
     console.print(fields)
+    _why(console, record, policy)
+    _deadlines(console, record, policy)
 
     if record.get("contacts"):
         contacts = Table(title="沟通记录", title_justify="left", expand=False)
@@ -139,25 +166,125 @@ def complaint(record: dict[str, Any], tz: tzinfo) -> None:
             local_time(entry["at"], tz),
             entry["actor"],
             ACTION_LABELS.get(entry["action"], entry["action"]),
-            _changes_text(entry["changes"], entry.get("reason"), tz),
+            _changes_text(entry["changes"], entry.get("reason"), policy),
         )
     console.print(history)
 
 
-def _changes_text(changes: dict[str, list[Any]], reason: str | None, tz: tzinfo) -> str:
+_WHY_LABELS = {"category": "投诉类别", "severity": "严重程度", "urgency": "紧急程度", "priority": "优先级"}
+
+
+def _why(console: Any, record: dict[str, Any], policy: "Policy") -> None:
+    """Each decision and the terms that made it (Taskwarrior's `info`)."""
+    from rich.table import Table
+
+    why = record.get("why") or {}
+    if not why:
+        return
+    table = Table(title="判定依据 (why)", title_justify="left", show_header=False, box=None, pad_edge=False)
+    table.add_column(style="bold", no_wrap=True)
+    table.add_column(no_wrap=True)
+    table.add_column(overflow="fold")
+    for field, heading in _WHY_LABELS.items():
+        note = why.get(field)
+        if not note:
+            continue
+        value = policy.rules.category_label(note["value"]) if field == "category" else label(field, note["value"])
+        source = "人工" if note.get("source") == "manual" else "规则"
+        table.add_row(heading, f"{value} ({source})", "; ".join(note.get("terms", [])))
+    console.print(table)
+
+
+def _deadlines(console: Any, record: dict[str, Any], policy: "Policy") -> None:
+    from rich.table import Table
+
+    rows = [d for d in record.get("deadlines", []) if d["state"] != "void"]
+    if not rows:
+        return
+    table = Table(title="处理时限 (deadlines)", title_justify="left", expand=False)
+    for heading in ("节点", "期限", "状态", "依据"):
+        table.add_column(heading, overflow="fold")
+    for deadline in rows:
+        state = record["milestones"].get(deadline["milestone"], deadline["state"]) if deadline["state"] == "open" else (
+            "met_late" if deadline["met_at"] and deadline["due_at"] and deadline["met_at"] > deadline["due_at"] else "met")
+        due = local_time(deadline["due_at"], policy.tz)
+        if deadline["provisional"] and deadline["state"] == "open":
+            due += " 暂定"
+        done_at = f" ({local_time(deadline['met_at'], policy.tz)})" if deadline["met_at"] else ""
+        table.add_row(label("milestone", deadline["milestone"]), due, STATE_LABELS.get(state, state) + done_at,
+                      deadline.get("explanation") or "")
+    console.print(table)
+
+
+def decisions(record: dict[str, Any], policy: "Policy") -> None:
+    """What `classify` decided, term by term."""
+    console = _console()
+    console.print(f"{record['no']} 分类评估已记录 ({label('status', record['status'])})")
+    _why(console, record, policy)
+    _deadlines(console, record, policy)
+
+
+def overdue(report: dict[str, Any], policy: "Policy") -> None:
+    """The morning check: nothing at all when nothing is due, so cron sends no mail."""
+    items = report["items"]
+    if not items:
+        return
+    tz = policy.tz
+    late = sum(1 for i in items if i["state"] == "overdue")
+    out = [f"投诉处理时限检查 {local_time(report['at'], tz)}: {late} 项已超期, {len(items) - late} 项即将到期"]
+    group = None
+    for item in items:
+        here = (item["department"] or "未分派", item["assignee"] or "未指定责任人")
+        if here != group:
+            group = here
+            out.append(f"\n{here[0]} / {here[1]}")
+        state = item["late"] if item["state"] == "overdue" else "即将到期"
+        flag = " [暂定期限]" if item["provisional"] else ""
+        out.append(
+            f"  {item['no']}  {label('milestone', item['milestone'])}  {STATE_LABELS[item['state']]} {state}  "
+            f"期限 {local_time(item['due_at'], tz)}{flag}  {label('severity', item['severity'])}  "
+            f"{item['customer_name']}: {item['subject']}"
+        )
+    if report.get("breaches_recorded"):
+        out.append(f"\n(本次新记录超期 {report['breaches_recorded']} 项)")
+    sys.stdout.write("\n".join(out) + "\n")
+
+
+def recomputed(changed: list[dict[str, Any]], policy: "Policy") -> None:
+    if not changed:
+        sys.stdout.write("所有期限均与现行规则一致 (no deadline changed)\n")
+        return
+    for item in changed:
+        sys.stdout.write(f"{item['no']}: {_changes_text(item['changes'], None, policy)}\n")
+    sys.stdout.write(f"{len(changed)} 件投诉的期限已重算并记录\n")
+
+
+def rules_toml(raw: dict[str, Any], source: str) -> None:
+    from .ruleset import to_toml
+
+    sys.stdout.write(f"# rules in force: {source}\n" + to_toml(raw))
+
+
+def _changes_text(changes: dict[str, list[Any]], reason: str | None, policy: "Policy") -> str:
+    tz = policy.tz
     parts = []
     for field, (old, new) in changes.items():
         if field in ("content", "no", "received_at") and old is None:
             continue
         heading = CHANGE_LABELS.get(field, field)
-        parts.append(f"{heading}: {_change_value(field, old, tz)} → {_change_value(field, new, tz)}" if old is not None
-                     else f"{heading}: {_change_value(field, new, tz)}")
+        if field.startswith("due."):
+            heading = "期限 " + label("milestone", field[4:])
+        parts.append(f"{heading}: {_change_value(field, old, policy)} → {_change_value(field, new, policy)}" if old is not None
+                     else f"{heading}: {_change_value(field, new, policy)}")
     if reason:
         parts.append(f"理由: {reason}")
     return "; ".join(parts)
 
 
-def _change_value(field: str, value: Any, tz: tzinfo) -> str:
+def _change_value(field: str, value: Any, policy: "Policy") -> str:
+    tz = policy.tz
+    if field == "category" and value is not None:
+        return policy.rules.category_label(value)
     if isinstance(value, str) and len(value) >= 19 and value[4] == "-" and value[10] == "T":
         try:
             return local_time(datetime.fromisoformat(value), tz)
@@ -165,31 +292,33 @@ def _change_value(field: str, value: Any, tz: tzinfo) -> str:
             pass
     if isinstance(value, dict):
         return value.get("summary", "")
-    if field in ("meets",):
-        return label("meets", value)
+    if field in ("meets", "milestone"):
+        return label("milestone", value)
     return label(field, value) if value is not None else "—"
 
 
-def complaint_list(records: Iterable[dict[str, Any]], tz: tzinfo) -> None:
-    """A table of complaints that fits an 80-column terminal."""
+def complaint_list(records: Iterable[dict[str, Any]], policy: "Policy") -> None:
+    """A table of complaints that fits an 80-column terminal; a late case is marked !."""
     from rich.table import Table
 
+    tz = policy.tz
     table = Table(box=None, header_style="bold", pad_edge=False, expand=True)
-    table.add_column("编号", no_wrap=True, min_width=12)
+    table.add_column("编号", no_wrap=True, min_width=13)
     table.add_column("投诉时间", no_wrap=True, min_width=14)
     table.add_column("客户", width=8, overflow="ellipsis", no_wrap=True)
     table.add_column("类别", width=8, overflow="ellipsis", no_wrap=True)
-    table.add_column("严重", width=4, no_wrap=True)
+    table.add_column("严重", width=8, no_wrap=True)
     table.add_column("状态", width=6, no_wrap=True)
     table.add_column("主题", overflow="ellipsis", no_wrap=True, ratio=1)
     rows = 0
     for record in records:
         rows += 1
+        late = "overdue" in record.get("milestones", {}).values()
         table.add_row(
-            record["no"],
+            record["no"] + ("!" if late else ""),
             local_time(record["received_at"], tz)[2:],
             record["customer_name"],
-            label("category", record["category"]),
+            policy.rules.category_label(record["category"]),
             label("severity", record["severity"]),
             label("status", record["status"]),
             record["subject"] or record["content"].splitlines()[0],

@@ -1,0 +1,241 @@
+"""THE POLICY: category, severity, urgency, priority, deadlines and milestone states.
+
+Pure: text, times and the rules in force go in; a decision and the terms that made it
+come out (Taskwarrior's `info` is the model: every number explains itself).
+`now` is always a parameter; nothing here reads the clock or the register.
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from dataclasses import dataclass
+from datetime import datetime, timedelta, tzinfo
+
+from .domain import Duration, Milestone, Origin, Priority, Severity, Urgency
+from .ruleset import Rules
+from .workdays import WorkCalendar
+
+
+@dataclass(frozen=True)
+class Policy:
+    """The rules in force, the working-day calendar and the office time zone."""
+
+    rules: Rules
+    calendar: WorkCalendar
+    tz: tzinfo
+
+
+@dataclass(frozen=True)
+class Decision:
+    """A decided value and the terms that fired, in the order they were weighed."""
+
+    value: str
+    terms: tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class RepeatCounts:
+    """How many complaints (this one included) fall in each repeat rule's window."""
+
+    customer: int = 0
+    department: int = 0
+    assignee: int = 0
+
+
+@dataclass(frozen=True)
+class Due:
+    """When a milestone is due, whether the calendar could only guess, and why."""
+
+    due_at: datetime
+    provisional: bool
+    rule: str
+    explanation: str
+
+
+# ---------------------------------------------------------------- classification
+
+
+def keyword_hits(text: str, keywords: tuple[str, ...]) -> list[str]:
+    """The keywords that occur in `text` (case-insensitive), in the rules' order."""
+    folded = text.casefold()
+    return [word for word in keywords if word.casefold() in folded]
+
+
+def suggest_category(text: str, rules: Rules) -> Decision:
+    """The category whose keywords occur most often in the text; the default when none."""
+    scores: Counter[str] = Counter()
+    hits: dict[str, list[str]] = {}
+    for category in rules.categories:
+        found = keyword_hits(text, category.keywords)
+        if found:
+            scores[category.code] = len(found)
+            hits[category.code] = found
+    if not scores:
+        label = rules.category_label(rules.default_category)
+        return Decision(rules.default_category, (f"no category keyword in the text → default {label}",))
+    best = max(rules.categories, key=lambda c: (scores[c.code], -rules.categories.index(c))).code
+    terms = [f"keywords {', '.join(hits[best])} → {rules.category_label(best)}"]
+    runners = [c for c in scores if c != best]
+    if runners:
+        terms.append("also matched: " + ", ".join(f"{rules.category_label(c)} ({scores[c]})" for c in runners))
+    return Decision(best, tuple(terms))
+
+
+def severity_for(
+    *, category: str | None, text: str, origin: str, repeats: RepeatCounts, rules: Rules
+) -> Decision:
+    """Severity from the category, the text's signals, the origin and repeat complaints:
+    the highest level any term raises it to."""
+    level = Severity.GENERAL
+    terms: list[str] = []
+
+    def raise_to(target: Severity, why: str) -> None:
+        nonlocal level
+        terms.append(f"{why} → {target.label}")
+        if target.rank > level.rank:
+            level = target
+
+    rule = rules.category(category)
+    if rule is not None and rule.severity != Severity.GENERAL:
+        raise_to(rule.severity, f"category {rule.label}")
+    for signal in rules.signals:
+        found = keyword_hits(text, signal.keywords)
+        if found:
+            raise_to(signal.raise_to, f"{signal.label}: {', '.join(found)}")
+    if origin == Origin.MASS.value:
+        raise_to(rules.mass_incident, "集中性投诉 (mass incident)")
+    for who, count in (("customer", repeats.customer), ("department", repeats.department), ("assignee", repeats.assignee)):
+        repeat = rules.repeat.get(who)
+        if repeat is not None and count >= repeat.count:
+            raise_to(repeat.raise_to, f"repeat: {count} complaints for this {who} within {repeat.window}")
+    if not terms:
+        terms.append(f"no signal, routine, no repeat → {Severity.GENERAL.label}")
+    return Decision(level.value, tuple(terms))
+
+
+def urgency_for(text: str, rules: Rules) -> Decision:
+    """Urgent when the text has an urgent word or an urgent signal (media, safety…)."""
+    terms = []
+    found = keyword_hits(text, rules.urgent_keywords)
+    if found:
+        terms.append(f"urgent words: {', '.join(found)}")
+    for signal in rules.signals:
+        if signal.urgent:
+            hits = keyword_hits(text, signal.keywords)
+            if hits:
+                terms.append(f"{signal.label} is urgent: {', '.join(hits)}")
+    if terms:
+        return Decision(Urgency.URGENT.value, tuple(terms))
+    return Decision(Urgency.NORMAL.value, ("no urgent word or signal",))
+
+
+def priority_for(severity: str, urgency: str, rules: Rules) -> Decision:
+    """Priority from the matrix of severity × urgency."""
+    level, pace = Severity(severity), Urgency(urgency)
+    priority = rules.matrix[(level, pace)]
+    return Decision(priority.value, (f"{level.label} × {pace.label} → {priority.label}",))
+
+
+# ---------------------------------------------------------------- deadlines
+
+
+def milestone_durations(severity: str | None, rules: Rules) -> dict[Milestone, Duration | None]:
+    """The service level of each milestone for a case of this severity."""
+    level = Severity(severity) if severity else Severity.GENERAL
+    return {
+        Milestone.FIRST_RESPONSE: rules.first_response,
+        Milestone.RESOLUTION: rules.resolution[level],
+        Milestone.FEEDBACK: rules.feedback,
+        Milestone.FOLLOWUP: rules.followup,
+        Milestone.CORRECTIVE_ACTION: rules.corrective_action,
+    }
+
+
+def deadline_for(start: datetime, duration: Duration, *, calendar: WorkCalendar, tz: tzinfo, rules: Rules) -> Due:
+    """When a milestone started at `start` with this service level is due.
+
+    N working days end at the end of the N-th working day after the day of `start`
+    (that day never counts, whatever the hour); N calendar days at the end of the N-th
+    day after it; hours and minutes run from the moment itself.
+    """
+    local = start.astimezone(tz)
+    if duration.unit in ("h", "min"):
+        delta = timedelta(hours=duration.amount) if duration.unit == "h" else timedelta(minutes=duration.amount)
+        due = local + delta
+        return Due(due, False, str(duration), f"{duration.label} from {local:%Y-%m-%d %H:%M}")
+    if duration.unit == "d":
+        day = local.date() + timedelta(days=duration.amount)
+        due = datetime.combine(day, rules.day_end, tzinfo=tz)
+        return Due(due, False, str(duration),
+                   f"{duration.label} (non-working days included) after {local:%Y-%m-%d} → end of {day:%Y-%m-%d}")
+    day, provisional = calendar.nth_working_day_after(local.date(), duration.amount)
+    due = datetime.combine(day, rules.day_end, tzinfo=tz)
+    skipped = _skipped(calendar, local.date(), day)
+    explanation = f"{duration.label} after {local:%Y-%m-%d} (that day not counted) → end of {day:%Y-%m-%d}"
+    if skipped:
+        explanation += f"; skipped {skipped}"
+    made_up = [d for d in _days(local.date(), day) if calendar.is_working_day(d) and d.weekday() >= 5]
+    if made_up:
+        explanation += "; counted make-up working days " + ", ".join(f"{d:%m-%d}" for d in made_up)
+    if provisional:
+        unknown = sorted({d.year for d in _days(local.date(), day) if not calendar.is_known(d)})
+        explanation += (f"; PROVISIONAL: the official calendar does not know {', '.join(map(str, unknown))} yet, "
+                        "counted on weekends only")
+    return Due(due, provisional, str(duration), explanation)
+
+
+def _days(start, end):  # type: ignore[no-untyped-def]
+    current = start
+    while current < end:
+        current += timedelta(days=1)
+        yield current
+
+
+def _skipped(calendar: WorkCalendar, start, end) -> str:  # type: ignore[no-untyped-def]
+    reasons: Counter[str] = Counter()
+    for day in _days(start, end):
+        if not calendar.is_working_day(day):
+            reasons[calendar.describe(day)] += 1
+    return ", ".join(f"{why} ×{n}" for why, n in reasons.items())
+
+
+def due_soon_until(now: datetime, *, calendar: WorkCalendar, tz: tzinfo, rules: Rules, within: Duration | None = None) -> datetime:
+    """Deadlines up to this instant count as due soon."""
+    return deadline_for(now, within or rules.due_soon, calendar=calendar, tz=tz, rules=rules).due_at
+
+
+def milestone_state(*, due_at: datetime | None, met_at: datetime | None, state: str, paused: bool,
+                    now: datetime, soon_until: datetime) -> str:
+    """pending, due_soon, overdue, met, met_late, paused or void."""
+    if state == "void":
+        return "void"
+    if met_at is not None:
+        return "met_late" if due_at is not None and met_at > due_at else "met"
+    if paused:
+        return "paused"
+    if due_at is None:
+        return "pending"
+    if due_at < now:
+        return "overdue"
+    if due_at <= soon_until:
+        return "due_soon"
+    return "pending"
+
+
+def lateness(due_at: datetime, now: datetime, *, calendar: WorkCalendar, tz: tzinfo) -> tuple[int, float, str]:
+    """How late: working days past the due day, hours past the due moment, and a phrase."""
+    hours = (now - due_at).total_seconds() / 3600
+    working = calendar.working_days_between(due_at.astimezone(tz).date(), now.astimezone(tz).date())
+    if working >= 1 and hours >= 24:
+        return working, hours, f"{working} working day{'s' if working > 1 else ''} late"
+    if hours >= 1:
+        return 0, hours, f"{int(hours)} h late"
+    return 0, hours, f"{max(int(hours * 60), 1)} min late"
+
+
+def resume_shift(due_at: datetime, paused_from: datetime, resumed_at: datetime, *,
+                 calendar: WorkCalendar, tz: tzinfo) -> tuple[datetime, str]:
+    """The deadline moved by the working time spent waiting on the customer."""
+    seconds = calendar.working_seconds_between(paused_from, resumed_at, tz)
+    moved = calendar.add_working_seconds(due_at, seconds, tz)
+    return moved, f"waited {seconds / 86400:.2f} working days ({paused_from.astimezone(tz):%m-%d %H:%M} – {resumed_at.astimezone(tz):%m-%d %H:%M})"

@@ -1,0 +1,438 @@
+"""The office's rules: built-in defaults (domain.md §2–3) and an optional TOML file.
+
+A rules file is merged over the defaults: every key you write replaces the built-in
+one; `[categories]` and `[severity.signals]`, when present, replace the whole built-in
+list (an industry has its own categories). Loading checks the whole file and reports
+every problem, one line each, naming the key and the fix.
+
+Pure: text in, frozen settings or a list of problems out (reading the file is the
+caller's `load_file`).
+"""
+
+from __future__ import annotations
+
+import copy
+from dataclasses import dataclass
+from datetime import date, time
+from typing import Any
+
+from .domain import Duration, Priority, Severity, Urgency
+
+DEFAULTS: dict[str, Any] = {
+    "calendar": {
+        "timezone": "Asia/Shanghai",
+        "days_off": [],
+        "working_days": [],
+        "due_soon": "1wd",
+        "office_hours": "",
+    },
+    "deadlines": {
+        "first_response": "1wd",
+        "resolution": {"general": "5wd", "major": "10wd", "critical": "15wd"},
+        "feedback": "2wd",
+        "followup": "2wd",
+        "corrective_action": "",
+    },
+    "classification": {"default_category": "other"},
+    "categories": {
+        "quality": {"label": "产品质量", "department": "质量管理部", "severity": "general",
+                    "keywords": ["质量", "坏了", "故障", "损坏", "破损", "不制冷", "漏水", "异味", "过期", "变质", "假货", "瑕疵"]},
+        "attitude": {"label": "服务态度", "department": "客服部", "severity": "general",
+                     "keywords": ["态度", "不耐烦", "辱骂", "骂人", "冷漠", "不理", "推诿", "服务差"]},
+        "after_sales": {"label": "售后服务", "department": "售后服务部", "severity": "general",
+                        "keywords": ["售后", "维修", "保修", "退货", "换货", "安装", "报修", "上门"]},
+        "pricing": {"label": "价格收费", "department": "财务部", "severity": "general",
+                    "keywords": ["价格", "收费", "多收", "乱收费", "扣费", "退款", "发票", "价钱"]},
+        "delivery": {"label": "物流交付", "department": "物流部", "severity": "general",
+                     "keywords": ["物流", "快递", "送货", "配送", "延误", "未送达", "没到", "发货"]},
+        "facilities": {"label": "环境设施", "department": "行政部", "severity": "general",
+                       "keywords": ["环境", "卫生", "停车", "设施", "电梯", "空调", "噪音", "厕所"]},
+        "system": {"label": "系统操作", "department": "技术部", "severity": "general",
+                   "keywords": ["系统", "网站", "app", "APP", "登录", "页面", "闪退", "支付失败", "小程序"]},
+        "other": {"label": "其他", "department": "客服部", "severity": "general", "keywords": []},
+    },
+    "severity": {
+        "mass_incident": "critical",
+        "signals": {
+            "media": {"label": "媒体曝光", "raise_to": "major", "urgent": True,
+                      "keywords": ["媒体", "记者", "曝光", "微博", "抖音", "电视台", "报社", "热搜"]},
+            "regulator": {"label": "监管/消协", "raise_to": "major", "urgent": True,
+                          "keywords": ["12315", "消协", "市场监管", "监管部门", "工商", "银保监", "12345"]},
+            "legal": {"label": "法律诉讼", "raise_to": "critical", "urgent": False,
+                      "keywords": ["律师", "起诉", "法院", "仲裁", "诉讼", "律师函"]},
+            "safety": {"label": "人身安全", "raise_to": "critical", "urgent": True,
+                       "keywords": ["受伤", "人身", "火灾", "触电", "食物中毒", "电梯困人", "爆炸", "住院"]},
+            "abuse": {"label": "辱骂威胁", "raise_to": "major", "urgent": False,
+                      "keywords": ["辱骂", "态度恶劣", "威胁", "殴打", "骂人"]},
+            "money": {"label": "乱收费/索要财物", "raise_to": "major", "urgent": False,
+                      "keywords": ["乱收费", "索要", "回扣", "红包", "索取"]},
+        },
+    },
+    "repeat": {
+        "customer": {"count": 2, "window": "30d", "raise_to": "major"},
+        "department": {"count": 5, "window": "7d", "raise_to": "major"},
+        "assignee": {"count": 3, "window": "7d", "raise_to": "major"},
+    },
+    "priority": {
+        "urgent_keywords": ["紧急", "马上", "立即", "立刻", "尽快", "加急", "停水", "停电", "困人"],
+        "matrix": {
+            "critical": {"urgent": "high", "normal": "high"},
+            "major": {"urgent": "high", "normal": "medium"},
+            "general": {"urgent": "medium", "normal": "low"},
+        },
+    },
+}
+
+REPLACED_WHOLE = (("categories",), ("severity", "signals"))
+
+
+@dataclass(frozen=True)
+class CategoryRule:
+    code: str
+    label: str
+    department: str
+    severity: Severity
+    keywords: tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class SignalRule:
+    code: str
+    label: str
+    raise_to: Severity
+    urgent: bool
+    keywords: tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class RepeatRule:
+    count: int
+    window: Duration
+    raise_to: Severity
+
+
+@dataclass(frozen=True)
+class Rules:
+    """The rules in force, checked and typed."""
+
+    source: str
+    timezone: str
+    days_off: tuple[date, ...]
+    working_days: tuple[date, ...]
+    due_soon: Duration
+    office_hours: tuple[time, time] | None
+    first_response: Duration | None
+    resolution: dict[Severity, Duration]
+    feedback: Duration | None
+    followup: Duration | None
+    corrective_action: Duration | None
+    categories: tuple[CategoryRule, ...]
+    default_category: str
+    mass_incident: Severity
+    signals: tuple[SignalRule, ...]
+    repeat: dict[str, RepeatRule]
+    urgent_keywords: tuple[str, ...]
+    matrix: dict[tuple[Severity, Urgency], Priority]
+    raw: dict[str, Any]
+
+    @property
+    def day_end(self) -> time:
+        """When a day ends for "N working days": office closing time, else 23:59:59."""
+        return self.office_hours[1] if self.office_hours else time(23, 59, 59)
+
+    def category(self, code: str | None) -> CategoryRule | None:
+        for rule in self.categories:
+            if rule.code == code:
+                return rule
+        return None
+
+    def find_category(self, text: str) -> CategoryRule | None:
+        """The category named by its code or label, any case."""
+        wanted = text.strip().casefold()
+        for rule in self.categories:
+            if wanted in (rule.code.casefold(), rule.label.casefold()):
+                return rule
+        return None
+
+    def category_label(self, code: str | None) -> str:
+        rule = self.category(code)
+        return rule.label if rule else (code or "")
+
+    def category_choices(self) -> str:
+        return ", ".join(f"{r.code} ({r.label})" for r in self.categories)
+
+
+class RulesError(ValueError):
+    """A rules file with problems: one line each."""
+
+    def __init__(self, problems: list[str]) -> None:
+        super().__init__("\n".join(problems))
+        self.problems = problems
+
+
+def default_rules() -> Rules:
+    return build(copy.deepcopy(DEFAULTS), "built-in")
+
+
+def from_toml(text: str, source: str) -> Rules:
+    """Rules from the text of a TOML file merged over the defaults; RulesError lists
+    every problem."""
+    import tomllib
+
+    try:
+        data = tomllib.loads(text)
+    except tomllib.TOMLDecodeError as exc:
+        raise RulesError([f"{source}: not valid TOML ({exc}); check quotes and brackets on that line"]) from None
+    problems: list[str] = []
+    _check_keys(data, DEFAULTS, (), source, problems)
+    if problems:
+        raise RulesError(problems)
+    return build(_merge(copy.deepcopy(DEFAULTS), data, ()), source)
+
+
+def _merge(base: dict[str, Any], over: dict[str, Any], path: tuple[str, ...]) -> dict[str, Any]:
+    for key, value in over.items():
+        here = (*path, key)
+        if isinstance(value, dict) and isinstance(base.get(key), dict) and here not in REPLACED_WHOLE:
+            base[key] = _merge(base[key], value, here)
+        else:
+            base[key] = value
+    return base
+
+
+# Tables whose keys are names the office chooses; the value is the shape of each entry.
+_OPEN_TABLES = {("categories",): "quality", ("severity", "signals"): "media"}
+
+
+def _check_keys(data: dict[str, Any], shape: dict[str, Any], path: tuple[str, ...], source: str, problems: list[str]) -> None:
+    for key, value in data.items():
+        here = (*path, key)
+        dotted = ".".join(here)
+        if path in _OPEN_TABLES:
+            template = shape[_OPEN_TABLES[path]]
+            if not isinstance(value, dict):
+                problems.append(f"{source}: {dotted} must be a table like [{dotted}] with label, keywords, ...")
+                continue
+            _check_keys(value, template, here, source, problems)
+            continue
+        if key not in shape:
+            known = ", ".join(sorted(shape)) or "none"
+            problems.append(f"{source}: unknown key {dotted!r}; known keys here: {known}")
+            continue
+        expected = shape[key]
+        if isinstance(expected, dict):
+            if not isinstance(value, dict):
+                problems.append(f"{source}: {dotted} must be a table ([{dotted}]), not {type(value).__name__}")
+            else:
+                _check_keys(value, expected, here, source, problems)
+
+
+def build(data: dict[str, Any], source: str) -> Rules:
+    """Typed rules from merged data; RulesError lists every problem."""
+    problems: list[str] = []
+
+    def fail(key: str, message: str) -> None:
+        problems.append(f"{source}: {key}: {message}")
+
+    def duration(key: str, value: Any, optional: bool = False) -> Duration | None:
+        if optional and value in ("", None):
+            return None
+        try:
+            return Duration.parse(str(value))
+        except ValueError:
+            fail(key, f"{value!r} is not a duration; write 1wd (working days), 3d, 12h or 30min"
+                 + (", or \"\" to not track it" if optional else ""))
+            return None
+
+    def severity(key: str, value: Any) -> Severity:
+        try:
+            return Severity.parse(str(value))  # type: ignore[return-value]
+        except ValueError:
+            fail(key, f"{value!r} is not a severity; use general, major or critical")
+            return Severity.GENERAL
+
+    def words(key: str, value: Any) -> tuple[str, ...]:
+        if not isinstance(value, list) or not all(isinstance(v, str) and v.strip() for v in value):
+            fail(key, "must be a list of non-empty strings, like [\"媒体\", \"记者\"]")
+            return ()
+        return tuple(v.strip() for v in value)
+
+    def days(key: str, value: Any) -> tuple[date, ...]:
+        out = []
+        if not isinstance(value, list):
+            fail(key, "must be a list of dates, like [2026-12-31]")
+            return ()
+        for item in value:
+            if isinstance(item, date):
+                out.append(item)
+                continue
+            try:
+                out.append(date.fromisoformat(str(item)))
+            except ValueError:
+                fail(key, f"{item!r} is not a date; write 2026-12-31")
+        return tuple(out)
+
+    calendar = data["calendar"]
+    timezone = str(calendar.get("timezone", ""))
+    try:
+        from zoneinfo import ZoneInfo
+
+        ZoneInfo(timezone)
+    except Exception:
+        fail("calendar.timezone", f"{timezone!r} is not a time zone; use a name like Asia/Shanghai")
+    office_hours = None
+    if calendar.get("office_hours"):
+        office_hours = _office_hours(str(calendar["office_hours"]))
+        if office_hours is None:
+            fail("calendar.office_hours", f"{calendar['office_hours']!r} is not office hours; write 09:00-18:00")
+    due_soon = duration("calendar.due_soon", calendar.get("due_soon")) or Duration(1, "wd")
+
+    deadlines = data["deadlines"]
+    resolution_raw = deadlines.get("resolution")
+    resolution: dict[Severity, Duration] = {}
+    if not isinstance(resolution_raw, dict):
+        fail("deadlines.resolution", "must be a table with general, major and critical durations")
+    else:
+        for level in Severity:
+            if level.value not in resolution_raw:
+                fail(f"deadlines.resolution.{level.value}", "is missing; give a duration like 5wd")
+                continue
+            found = duration(f"deadlines.resolution.{level.value}", resolution_raw[level.value])
+            if found:
+                resolution[level] = found
+        for key in resolution_raw:
+            if key not in {s.value for s in Severity}:
+                fail(f"deadlines.resolution.{key}", "unknown severity; use general, major or critical")
+
+    categories: list[CategoryRule] = []
+    raw_categories = data["categories"]
+    if not raw_categories:
+        fail("categories", "no categories; define at least one [categories.NAME] with label and department")
+    for code, entry in raw_categories.items():
+        key = f"categories.{code}"
+        department = str(entry.get("department", "")).strip()
+        if not department:
+            fail(f"{key}.department", "is missing: every category must route to a department; add department = \"...\"")
+        label = str(entry.get("label", "")).strip()
+        if not label:
+            fail(f"{key}.label", "is missing; give the Chinese name shown to staff")
+        categories.append(CategoryRule(
+            code=code, label=label or code, department=department,
+            severity=severity(f"{key}.severity", entry.get("severity", "general")),
+            keywords=words(f"{key}.keywords", entry.get("keywords", [])),
+        ))
+    default_category = str(data["classification"].get("default_category", ""))
+    if raw_categories and default_category not in raw_categories:
+        fail("classification.default_category", f"{default_category!r} is not one of the categories ({', '.join(raw_categories)})")
+
+    signals: list[SignalRule] = []
+    for code, entry in data["severity"].get("signals", {}).items():
+        key = f"severity.signals.{code}"
+        urgent = entry.get("urgent", False)
+        if not isinstance(urgent, bool):
+            fail(f"{key}.urgent", "must be true or false")
+        signals.append(SignalRule(
+            code=code, label=str(entry.get("label", code)),
+            raise_to=severity(f"{key}.raise_to", entry.get("raise_to", "major")),
+            urgent=bool(urgent), keywords=words(f"{key}.keywords", entry.get("keywords", [])),
+        ))
+
+    repeat: dict[str, RepeatRule] = {}
+    for who, entry in data["repeat"].items():
+        key = f"repeat.{who}"
+        count = entry.get("count", 0)
+        if not isinstance(count, int) or isinstance(count, bool) or count < 0:
+            fail(f"{key}.count", f"{count!r} must be a whole number (0 turns the rule off)")
+            continue
+        window = duration(f"{key}.window", entry.get("window", ""))
+        raise_to = severity(f"{key}.raise_to", entry.get("raise_to", "major"))
+        if count >= 2 and window is not None:
+            repeat[who] = RepeatRule(count, window, raise_to)
+        elif count == 1:
+            fail(f"{key}.count", "1 would raise every complaint; use 2 or more, or 0 to turn the rule off")
+
+    matrix: dict[tuple[Severity, Urgency], Priority] = {}
+    raw_matrix = data["priority"].get("matrix", {})
+    for level in Severity:
+        row = raw_matrix.get(level.value)
+        if not isinstance(row, dict):
+            fail(f"priority.matrix.{level.value}", "is missing; write { urgent = \"high\", normal = \"medium\" }")
+            continue
+        for urgency in Urgency:
+            value = row.get(urgency.value)
+            try:
+                matrix[(level, urgency)] = Priority.parse(str(value))  # type: ignore[assignment]
+            except ValueError:
+                fail(f"priority.matrix.{level.value}.{urgency.value}", f"{value!r} is not a priority; use high, medium or low")
+        for key in row:
+            if key not in {u.value for u in Urgency}:
+                fail(f"priority.matrix.{level.value}.{key}", "unknown; the columns are urgent and normal")
+    for key in raw_matrix:
+        if key not in {s.value for s in Severity}:
+            fail(f"priority.matrix.{key}", "unknown severity; use general, major or critical")
+
+    rules = Rules(
+        source=source,
+        timezone=timezone,
+        days_off=days("calendar.days_off", calendar.get("days_off", [])),
+        working_days=days("calendar.working_days", calendar.get("working_days", [])),
+        due_soon=due_soon,
+        office_hours=office_hours,
+        first_response=duration("deadlines.first_response", deadlines.get("first_response"), optional=True),
+        resolution=resolution,
+        feedback=duration("deadlines.feedback", deadlines.get("feedback"), optional=True),
+        followup=duration("deadlines.followup", deadlines.get("followup"), optional=True),
+        corrective_action=duration("deadlines.corrective_action", deadlines.get("corrective_action"), optional=True),
+        categories=tuple(categories),
+        default_category=default_category,
+        mass_incident=severity("severity.mass_incident", data["severity"].get("mass_incident", "critical")),
+        signals=tuple(signals),
+        repeat=repeat,
+        urgent_keywords=words("priority.urgent_keywords", data["priority"].get("urgent_keywords", [])),
+        matrix=matrix,
+        raw=data,
+    )
+    if problems:
+        raise RulesError(problems)
+    return rules
+
+
+def _office_hours(text: str) -> tuple[time, time] | None:
+    try:
+        start, end = (time.fromisoformat(part.strip()) for part in text.split("-"))
+    except ValueError:
+        return None
+    return (start, end) if start < end else None
+
+
+def to_toml(data: dict[str, Any]) -> str:
+    """The rules as a TOML file an office can copy and edit."""
+    lines: list[str] = []
+
+    def scalar(value: Any) -> str:
+        if isinstance(value, bool):
+            return "true" if value else "false"
+        if isinstance(value, (int, float)):
+            return str(value)
+        if isinstance(value, date):
+            return value.isoformat()
+        if isinstance(value, list):
+            return "[" + ", ".join(scalar(v) for v in value) + "]"
+        if isinstance(value, dict):
+            return "{ " + ", ".join(f"{k} = {scalar(v)}" for k, v in value.items()) + " }"
+        escaped = str(value).replace("\\", "\\\\").replace('"', '\\"')
+        return f'"{escaped}"'
+
+    def table(path: tuple[str, ...], body: dict[str, Any]) -> None:
+        inline = path == ("priority", "matrix")  # its rows read best as inline tables
+        plain = {k: v for k, v in body.items() if inline or not isinstance(v, dict)}
+        nested = {k: v for k, v in body.items() if k not in plain}
+        if path and plain:
+            lines.append(f"\n[{'.'.join(path)}]")
+        for key, value in plain.items():
+            lines.append(f"{key} = {scalar(value)}")
+        for key, value in nested.items():
+            table((*path, key), value)
+
+    table((), data)
+    return "\n".join(lines).lstrip("\n") + "\n"

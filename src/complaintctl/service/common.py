@@ -1,0 +1,292 @@
+"""Pieces every use case shares: the policy in force, finding a case, recording a
+change in the history, starting and meeting deadlines, and automatic classification."""
+
+from __future__ import annotations
+
+import json
+from datetime import date, datetime, time, timedelta, timezone
+from typing import Any
+
+from sqlalchemy import func, literal_column, select, update
+from sqlmodel import Session
+
+from .. import rules as policy_rules
+from ..rules import Policy
+from ..domain import Milestone, Status, Urgency
+from ..errors import BadInput, InvalidTransition, NotFound
+from ..models import Complaint, Deadline, HistoryEntry
+
+# A time typed for an event may run this far ahead of the clock (clocks drift).
+FUTURE_TOLERANCE = timedelta(minutes=5)
+
+OPEN_STATUSES = (Status.RECEIVED.value, Status.ASSIGNED.value, Status.RESOLVED.value)
+
+# The literal lets SQLite use the partial index on open deadlines (a bound parameter would not).
+OPEN = literal_column("'open'")
+
+CLASSIFIED_FIELDS = ("category", "severity", "urgency", "priority")
+
+
+def get_complaint(session: Session, no: str) -> Complaint:
+    complaint = session.execute(select(Complaint).where(Complaint.no == no)).scalar_one_or_none()  # type: ignore[arg-type]
+    if complaint is None:
+        raise NotFound(f"no complaint {no} in this register; `complaintctl list` shows the numbers")
+    return complaint
+
+
+def plain(value: Any) -> Any:
+    """A value as it is kept in the history's JSON: instants in UTC, codes not enums."""
+    if isinstance(value, datetime):
+        return value.astimezone(timezone.utc).isoformat()
+    if isinstance(value, date):
+        return value.isoformat()
+    if hasattr(value, "value"):
+        return value.value
+    return value
+
+
+def apply(complaint: Complaint, **values: Any) -> dict[str, list[Any]]:
+    """Set fields on the complaint; return {field: [old, new]} for those that changed."""
+    changes: dict[str, list[Any]] = {}
+    for field, new in values.items():
+        if hasattr(new, "value"):
+            new = new.value
+        old = getattr(complaint, field)
+        if old != new:
+            changes[field] = [plain(old), plain(new)]
+            setattr(complaint, field, new)
+    return changes
+
+
+def record(
+    session: Session,
+    complaint: Complaint,
+    action: str,
+    changes: dict[str, Any],
+    *,
+    at: datetime,
+    now: datetime,
+    actor: str,
+    reason: str | None = None,
+) -> None:
+    """Append one entry to the complaint's history (never updated, never deleted)."""
+    complaint.updated_at = now
+    session.add(
+        HistoryEntry(
+            complaint_id=complaint.id,  # type: ignore[arg-type]
+            at=at,
+            recorded_at=now,
+            actor=actor,
+            action=action,
+            changes=json.dumps(changes, ensure_ascii=False, sort_keys=True),
+            reason=reason,
+        )
+    )
+
+
+def check_event_time(complaint: Complaint, at: datetime, now: datetime, option: str = "--at") -> None:
+    if at > now + FUTURE_TOLERANCE:
+        raise BadInput(f"{option} {at.isoformat(timespec='minutes')} is in the future; record events when they have happened")
+    if at < complaint.received_at:
+        raise BadInput(
+            f"{option} {at.isoformat(timespec='minutes')} is before {complaint.no} was received "
+            f"({complaint.received_at.isoformat(timespec='minutes')})"
+        )
+
+
+def refuse_closed(complaint: Complaint, doing: str) -> None:
+    if complaint.status == Status.CLOSED.value:
+        raise InvalidTransition(
+            f"{complaint.no} is closed ({Status.CLOSED.label}); cannot {doing}. "
+            "If the customer complains again, register it with `complaintctl log`"
+        )
+
+
+# ---------------------------------------------------------------- deadlines
+
+
+def current_deadline(session: Session, complaint: Complaint, milestone: Milestone) -> Deadline | None:
+    """The newest deadline of a milestone that was not voided."""
+    return session.execute(
+        select(Deadline)
+        .where(Deadline.complaint_id == complaint.id, Deadline.milestone == milestone.value)  # type: ignore[arg-type]
+        .where(Deadline.state != "void")  # type: ignore[arg-type]
+        .order_by(Deadline.id.desc())  # type: ignore[union-attr]
+        .limit(1)
+    ).scalar_one_or_none()
+
+
+def start_deadline(
+    session: Session, complaint: Complaint, milestone: Milestone, start: datetime, policy: Policy, changes: dict[str, Any]
+) -> Deadline | None:
+    """Start a milestone's clock if the rules give it a service level."""
+    duration = policy_rules.milestone_durations(complaint.severity, policy.rules)[milestone]
+    if duration is None:
+        return None
+    due = policy_rules.deadline_for(start, duration, calendar=policy.calendar, tz=policy.tz, rules=policy.rules)
+    deadline = Deadline(
+        complaint_id=complaint.id,  # type: ignore[arg-type]
+        milestone=milestone.value,
+        started_at=start,
+        due_at=due.due_at,
+        provisional=due.provisional,
+        rule=due.rule,
+        explanation=due.explanation,
+    )
+    session.add(deadline)
+    changes[f"due.{milestone.value}"] = [None, plain(due.due_at)]
+    return deadline
+
+
+def rederive(deadline: Deadline, complaint: Complaint, policy: Policy) -> dict[str, Any]:
+    """Recompute an open, not extended deadline from its start under the rules in force;
+    return its changes."""
+    milestone = Milestone(deadline.milestone)
+    duration = policy_rules.milestone_durations(complaint.severity, policy.rules)[milestone]
+    if duration is None or deadline.extended or deadline.state != "open":
+        return {}
+    due = policy_rules.deadline_for(deadline.started_at, duration, calendar=policy.calendar, tz=policy.tz, rules=policy.rules)
+    due_at = due.due_at
+    if deadline.paused_seconds:
+        due_at = policy.calendar.add_working_seconds(due_at, deadline.paused_seconds, policy.tz)
+    changes: dict[str, Any] = {}
+    if deadline.due_at is None or deadline.due_at != due_at:
+        changes[f"due.{milestone.value}"] = [plain(deadline.due_at), plain(due_at)]
+        deadline.due_at = due_at
+    if deadline.provisional != due.provisional:
+        changes[f"provisional.{milestone.value}"] = [deadline.provisional, due.provisional]
+    deadline.provisional = due.provisional
+    deadline.rule = due.rule
+    deadline.explanation = due.explanation
+    return changes
+
+
+def meet(session: Session, complaint: Complaint, milestone: Milestone, at: datetime) -> Deadline | None:
+    """Mark a milestone met at `at`; return its deadline when that was late and the
+    breach is not yet in the history (the caller records it after its own entry)."""
+    deadline = current_deadline(session, complaint, milestone)
+    if deadline is None or deadline.state != "open":
+        return None
+    deadline.state = "met"
+    deadline.met_at = at
+    if deadline.due_at is not None and at > deadline.due_at and not deadline.breach_recorded:
+        return deadline
+    return None
+
+
+def record_breach(session: Session, complaint: Complaint, deadline: Deadline, *, now: datetime, actor: str) -> None:
+    """Write once into the history that a milestone's deadline passed (责任追究)."""
+    deadline.breach_recorded = True
+    assert deadline.due_at is not None
+    record(
+        session, complaint, "breached",
+        {"milestone": [None, deadline.milestone], "due_at": [None, plain(deadline.due_at)],
+         "department": [None, complaint.department], "assignee": [None, complaint.assignee]},
+        at=deadline.due_at, now=now, actor=actor,
+    )
+
+
+def void_open_deadlines(session: Session, complaint: Complaint, milestones: tuple[Milestone, ...] | None = None) -> None:
+    stmt = update(Deadline).where(Deadline.complaint_id == complaint.id, Deadline.state == OPEN)  # type: ignore[arg-type]
+    if milestones is not None:
+        stmt = stmt.where(Deadline.milestone.in_([m.value for m in milestones]))  # type: ignore[attr-defined]
+    session.execute(stmt.values(state="void"))
+
+
+# ---------------------------------------------------------------- classification
+
+
+def explanation(complaint: Complaint) -> dict[str, Any]:
+    return json.loads(complaint.explanation or "{}")
+
+
+def set_manual(complaint: Complaint, field: str, value: str, *, actor: str, at: datetime, reason: str | None) -> None:
+    """Remember that a person chose this field: automatic classification leaves it alone."""
+    notes = explanation(complaint)
+    notes[field] = {"value": value, "source": "manual", "by": actor, "at": plain(at), "reason": reason,
+                    "terms": [f"set by hand by {actor}" + (f": {reason}" if reason else "")]}
+    complaint.explanation = json.dumps(notes, ensure_ascii=False, sort_keys=True)
+
+
+def clear_manual(complaint: Complaint) -> None:
+    notes = {k: v for k, v in explanation(complaint).items() if v.get("source") != "manual"}
+    complaint.explanation = json.dumps(notes, ensure_ascii=False, sort_keys=True)
+
+
+def _window_start(received_at: datetime, window: Any, policy: Policy) -> datetime:
+    if window.unit == "wd":
+        local = received_at.astimezone(policy.tz).date()
+        day, _ = policy.calendar.nth_working_day_before(local, window.amount)
+        return datetime.combine(day, time(0), tzinfo=policy.tz)
+    span = {"d": timedelta(days=window.amount), "h": timedelta(hours=window.amount),
+            "min": timedelta(minutes=window.amount)}[window.unit]
+    return received_at - span
+
+
+def repeat_counts(session: Session, complaint: Complaint, policy: Policy) -> policy_rules.RepeatCounts:
+    """Complaints (this one included) from the same customer, or on the same department or
+    assignee, within each repeat rule's window before this one was received."""
+    counts: dict[str, int] = {}
+    for who, column, value in (
+        ("customer", Complaint.contact, complaint.contact),
+        ("department", Complaint.department, complaint.department),
+        ("assignee", Complaint.assignee, complaint.assignee),
+    ):
+        rule = policy.rules.repeat.get(who)
+        if rule is None or not value:
+            continue
+        since = _window_start(complaint.received_at, rule.window, policy)
+        counts[who] = int(session.execute(
+            select(func.count()).select_from(Complaint).where(
+                column == value,  # type: ignore[arg-type]
+                Complaint.received_date >= since.astimezone(policy.tz).date(),  # type: ignore[operator]
+                Complaint.received_at >= since,  # type: ignore[operator]
+                Complaint.received_at <= complaint.received_at,  # type: ignore[operator]
+            )
+        ).scalar_one())
+    return policy_rules.RepeatCounts(**counts)
+
+
+def complaint_text(complaint: Complaint) -> str:
+    return "\n".join(part for part in (complaint.subject, complaint.content, complaint.demand) if part)
+
+
+def reclassify(session: Session, complaint: Complaint, policy: Policy) -> dict[str, list[Any]]:
+    """Apply the automatic decisions to every field a person has not chosen; return the
+    changes. A changed severity re-derives the open resolution deadline."""
+    notes = explanation(complaint)
+    manual = {field for field, note in notes.items() if note.get("source") == "manual"}
+    text = complaint_text(complaint)
+    rules = policy.rules
+    values: dict[str, str] = {}
+
+    def decide(field: str, decision: policy_rules.Decision) -> None:
+        notes[field] = {"value": decision.value, "source": "auto", "terms": list(decision.terms)}
+        values[field] = decision.value
+
+    if "category" not in manual:
+        decide("category", policy_rules.suggest_category(text, rules))
+    if "severity" not in manual:
+        repeats = repeat_counts(session, complaint, policy)
+        decide("severity", policy_rules.severity_for(
+            category=values.get("category", complaint.category), text=text, origin=complaint.origin,
+            repeats=repeats, rules=rules))
+    if "urgency" not in manual:
+        decide("urgency", policy_rules.urgency_for(text, rules))
+    if "priority" not in manual:
+        decide("priority", policy_rules.priority_for(
+            values.get("severity", complaint.severity) or "general",
+            values.get("urgency", complaint.urgency) or Urgency.NORMAL.value, rules))
+    complaint.explanation = json.dumps(notes, ensure_ascii=False, sort_keys=True)
+    old_severity = complaint.severity
+    changes = apply(complaint, **values)
+    if complaint.severity != old_severity:
+        changes.update(rederive_resolution(session, complaint, policy))
+    return changes
+
+
+def rederive_resolution(session: Session, complaint: Complaint, policy: Policy) -> dict[str, Any]:
+    deadline = current_deadline(session, complaint, Milestone.RESOLUTION)
+    if deadline is None:
+        return {}
+    return rederive(deadline, complaint, policy)

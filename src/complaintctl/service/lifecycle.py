@@ -1,0 +1,429 @@
+"""A complaint's life: log → classify → assign → contact → resolve → followup → closed,
+with reopen, escalation, extension, waiting on the customer and closing with a reason."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import update
+from sqlmodel import Session
+
+from .. import rules as policy_rules
+from ..domain import (
+    Channel,
+    CompensationKind,
+    Milestone,
+    Origin,
+    Priority,
+    Satisfaction,
+    Severity,
+    Status,
+    Urgency,
+)
+from ..errors import BadInput, InvalidTransition
+from ..inputs import format_no
+from ..models import Complaint, ContactEntry, YearCounter
+from ..rules import Policy
+from .common import (
+    FUTURE_TOLERANCE,
+    apply,
+    check_event_time,
+    clear_manual,
+    current_deadline,
+    get_complaint,
+    meet,
+    plain,
+    reclassify,
+    record,
+    record_breach,
+    rederive_resolution,
+    refuse_closed,
+    set_manual,
+    start_deadline,
+    void_open_deadlines,
+)
+from .reading import complaint_record
+
+
+@dataclass(frozen=True)
+class NewComplaint:
+    """What `log` is told about a complaint."""
+
+    customer_name: str
+    contact: str
+    channel: Channel
+    content: str
+    received_at: datetime
+    receiver: str
+    subject: str | None = None
+    location: str | None = None
+    demand: str | None = None
+    category: str | None = None
+    origin: Origin | None = None
+    urgent: bool = False
+    incident_no: str | None = None
+
+
+def _next_seq(session: Session, year: int) -> int:
+    """Take the next number of `year` inside the writing transaction (gap-free)."""
+    seq = session.execute(
+        update(YearCounter)
+        .where(YearCounter.year == year)  # type: ignore[arg-type]
+        .values(last_seq=YearCounter.last_seq + 1)
+        .returning(YearCounter.last_seq)
+    ).scalar()
+    if seq is None:
+        session.add(YearCounter(year=year, last_seq=1))
+        session.flush()
+        seq = 1
+    return int(seq)
+
+
+def _late(session: Session, complaint: Complaint, late: list[Any], *, now: datetime, actor: str) -> None:
+    for deadline in late:
+        if deadline is not None:
+            record_breach(session, complaint, deadline, now=now, actor=actor)
+
+
+def log_complaint(session: Session, new: NewComplaint, *, now: datetime, actor: str, policy: Policy) -> dict[str, Any]:
+    """Register a complaint: give it the next number of its year of receipt, classify it,
+    and start its first-response and resolution clocks."""
+    if new.received_at > now + FUTURE_TOLERANCE:
+        raise BadInput("--received is in the future; give the time the customer complained")
+    incident: Complaint | None = None
+    if new.incident_no:
+        incident = get_complaint(session, new.incident_no)
+        if incident.incident_id is not None:
+            incident = session.get(Complaint, incident.incident_id)
+            assert incident is not None
+    local_received = new.received_at.astimezone(policy.tz)
+    year = local_received.year
+    seq = _next_seq(session, year)
+    origin = Origin.MASS if incident is not None else (new.origin or Origin.ROUTINE)
+    complaint = Complaint(
+        no=format_no(year, seq),
+        year=year,
+        seq=seq,
+        received_at=new.received_at,
+        received_date=local_received.date(),
+        channel=new.channel.value,
+        customer_name=new.customer_name,
+        contact=new.contact,
+        location=new.location,
+        subject=new.subject,
+        content=new.content,
+        demand=new.demand,
+        receiver=new.receiver,
+        category=new.category,
+        origin=origin.value,
+        status=Status.RECEIVED.value,
+        incident_id=incident.id if incident is not None else None,
+        created_at=now,
+        updated_at=now,
+    )
+    session.add(complaint)
+    session.flush()
+    if new.category is not None:
+        set_manual(complaint, "category", new.category, actor=actor, at=new.received_at, reason="given when logged")
+    if new.urgent:
+        set_manual(complaint, "urgency", Urgency.URGENT.value, actor=actor, at=new.received_at, reason="marked urgent when logged")
+        complaint.urgency = Urgency.URGENT.value
+    reclassify(session, complaint, policy)
+    changes: dict[str, Any] = {
+        k: [None, plain(getattr(complaint, k))]
+        for k in (
+            "no", "received_at", "channel", "customer_name", "contact", "location", "subject", "content",
+            "demand", "receiver", "category", "origin", "severity", "urgency", "priority", "status",
+        )
+        if getattr(complaint, k) is not None
+    }
+    if incident is not None:
+        changes["incident_no"] = [None, incident.no]
+    start_deadline(session, complaint, Milestone.FIRST_RESPONSE, new.received_at, policy, changes)
+    start_deadline(session, complaint, Milestone.RESOLUTION, new.received_at, policy, changes)
+    record(session, complaint, "logged", changes, at=new.received_at, now=now, actor=actor)
+    if incident is not None:
+        linked = apply(incident, origin=Origin.MASS)
+        if linked:
+            linked.update(reclassify(session, incident, policy))
+        linked["linked"] = [None, complaint.no]
+        record(session, incident, "incident_linked", linked, at=new.received_at, now=now, actor=actor)
+    return complaint_record(session, complaint, policy=policy, now=now, detail=True)
+
+
+def classify(
+    session: Session,
+    no: str,
+    *,
+    category: str | None,
+    severity: Severity | None,
+    urgency: Urgency | None,
+    priority: Priority | None,
+    origin: Origin | None,
+    reset: bool,
+    reason: str | None,
+    at: datetime,
+    now: datetime,
+    actor: str,
+    policy: Policy,
+) -> dict[str, Any]:
+    """Classify a case. Values given by hand win and are recorded with their reason;
+    with none given, the automatic decisions are applied again to every other field.
+    `reset` forgets earlier hand-made choices first."""
+    complaint = get_complaint(session, no)
+    refuse_closed(complaint, "reclassify it")
+    check_event_time(complaint, at, now)
+    if reset:
+        clear_manual(complaint)
+    chosen: dict[str, Any] = {}
+    for field, value in (("category", category), ("severity", severity), ("urgency", urgency), ("priority", priority)):
+        if value is not None:
+            chosen[field] = value
+            set_manual(complaint, field, plain(value), actor=actor, at=at, reason=reason)
+    old_severity = complaint.severity
+    changes = apply(complaint, **chosen)
+    if origin is not None:
+        changes.update(apply(complaint, origin=origin))
+    if complaint.severity != old_severity:
+        changes.update(rederive_resolution(session, complaint, policy))
+    # Everything a person did not choose follows from what they did (category → severity…).
+    changes.update({k: v for k, v in reclassify(session, complaint, policy).items() if k not in changes})
+    record(session, complaint, "classified", changes, at=at, now=now, actor=actor,
+           reason=reason or ("re-applied the rules" if not chosen else None))
+    return complaint_record(session, complaint, policy=policy, now=now, detail=True)
+
+
+def assign(
+    session: Session, no: str, *, department: str | None, assignee: str | None, at: datetime, now: datetime,
+    actor: str, policy: Policy,
+) -> dict[str, Any]:
+    """Hand the case to a department (by default the one its category routes to) and a person."""
+    complaint = get_complaint(session, no)
+    refuse_closed(complaint, "assign it")
+    if complaint.status == Status.RESOLVED.value:
+        raise InvalidTransition(
+            f"{no} is resolved and waits for its follow-up visit; record it with `complaintctl followup {no}`"
+        )
+    check_event_time(complaint, at, now)
+    routed = None
+    if department is None:
+        rule = policy.rules.category(complaint.category)
+        if rule is None:
+            raise BadInput(f"{no} has no category that routes to a department; give --department")
+        department, routed = rule.department, f"routed by category {rule.label}"
+    changes = apply(complaint, department=department, assignee=assignee, status=Status.ASSIGNED)
+    changes.update(reclassify(session, complaint, policy))  # a department drawing many complaints raises severity
+    if current_deadline(session, complaint, Milestone.CORRECTIVE_ACTION) is None:
+        start_deadline(session, complaint, Milestone.CORRECTIVE_ACTION, at, policy, changes)
+    record(session, complaint, "assigned", changes, at=at, now=now, actor=actor, reason=routed)
+    return complaint_record(session, complaint, policy=policy, now=now)
+
+
+def record_contact(
+    session: Session, no: str, *, via: Channel, summary: str, at: datetime, now: datetime, actor: str, policy: Policy
+) -> dict[str, Any]:
+    """Write down a contact with the customer. The first one is the first response;
+    the first one after resolution reports the outcome (结果反馈)."""
+    complaint = get_complaint(session, no)
+    refuse_closed(complaint, "record a contact on it")
+    check_event_time(complaint, at, now)
+    meets: Milestone | None = None
+    values: dict[str, Any] = {}
+    if complaint.first_response_at is None:
+        meets = Milestone.FIRST_RESPONSE
+        values["first_response_at"] = at
+    elif complaint.status == Status.RESOLVED.value and complaint.feedback_at is None:
+        meets = Milestone.FEEDBACK
+        values["feedback_at"] = at
+    session.add(
+        ContactEntry(
+            complaint_id=complaint.id,  # type: ignore[arg-type]
+            at=at, via=via.value, actor=actor, summary=summary, meets=meets.value if meets else None,
+        )
+    )
+    changes: dict[str, Any] = apply(complaint, **values)
+    changes["contact_entry"] = [None, {"via": via.value, "summary": summary}]
+    late = None
+    if meets is not None:
+        late = meet(session, complaint, meets, at)
+        changes["meets"] = [None, meets.value]
+    record(session, complaint, "contacted", changes, at=at, now=now, actor=actor)
+    _late(session, complaint, [late], now=now, actor=actor)
+    return complaint_record(session, complaint, policy=policy, now=now)
+
+
+def resolve(
+    session: Session,
+    no: str,
+    *,
+    solution: str,
+    cause: str | None,
+    action: str | None,
+    compensation_cents: int | None,
+    compensation_kind: CompensationKind | None,
+    final: bool,
+    at: datetime,
+    now: datetime,
+    actor: str,
+    policy: Policy,
+) -> dict[str, Any]:
+    """Record the solution; with `final`, the supervising leader's decision on an escalated
+    case. Starts the outcome-report and follow-up clocks."""
+    complaint = get_complaint(session, no)
+    refuse_closed(complaint, "resolve it")
+    if complaint.status == Status.RESOLVED.value:
+        raise InvalidTransition(f"{no} is already resolved; record the follow-up visit with `complaintctl followup {no}`")
+    if final and complaint.escalation_level == 0:
+        raise InvalidTransition(f"{no} is not escalated; --final records a supervising leader's decision on an escalated case")
+    if complaint.escalation_level > 0 and not final:
+        raise InvalidTransition(
+            f"{no} is escalated to the supervising leader (分管领导); record the leader's decision with "
+            f"`complaintctl resolve {no} --final --solution ...`"
+        )
+    if compensation_cents is not None and compensation_kind is None:
+        raise BadInput("--compensation needs --compensation-kind (refund, replacement, repair, discount, gift, other)")
+    if complaint.waiting_since is not None:
+        raise InvalidTransition(f"{no} is waiting on the customer; `complaintctl resume {no}` first")
+    check_event_time(complaint, at, now)
+    values: dict[str, Any] = {
+        "solution": solution, "resolved_at": at, "resolved_by": actor, "status": Status.RESOLVED, "final_decision": final,
+    }
+    if cause is not None:
+        values["cause"] = cause
+    if action is not None:
+        values["corrective_action"] = action
+    if compensation_kind is not None:
+        values["compensation_kind"] = compensation_kind
+        values["compensation_cents"] = compensation_cents
+    changes: dict[str, Any] = apply(complaint, **values)
+    late = [meet(session, complaint, Milestone.RESOLUTION, at)]
+    if action is not None:
+        late.append(meet(session, complaint, Milestone.CORRECTIVE_ACTION, at))
+    if complaint.feedback_at is None:
+        start_deadline(session, complaint, Milestone.FEEDBACK, at, policy, changes)
+    start_deadline(session, complaint, Milestone.FOLLOWUP, at, policy, changes)
+    record(session, complaint, "final_decision" if final else "resolved", changes, at=at, now=now, actor=actor)
+    _late(session, complaint, late, now=now, actor=actor)
+    return complaint_record(session, complaint, policy=policy, now=now)
+
+
+def record_followup(
+    session: Session, no: str, *, satisfaction: Satisfaction, note: str | None, at: datetime, now: datetime,
+    actor: str, policy: Policy,
+) -> dict[str, Any]:
+    """The follow-up visit (回访). A–C close the case; the first D reopens it (the resolution
+    clock restarts), a D on a reopened case escalates it; a case with a leader's final
+    decision closes regardless."""
+    complaint = get_complaint(session, no)
+    refuse_closed(complaint, "follow it up")
+    if complaint.status != Status.RESOLVED.value:
+        raise InvalidTransition(
+            f"{no} is {complaint.status} ({Status(complaint.status).label}), not resolved; "
+            f"record the solution first with `complaintctl resolve {no} --solution ...`"
+        )
+    check_event_time(complaint, at, now)
+    changes = apply(complaint, followup_at=at, followup_by=actor, satisfaction=satisfaction, followup_note=note)
+    late = meet(session, complaint, Milestone.FOLLOWUP, at)
+    record(session, complaint, "followed_up", changes, at=at, now=now, actor=actor)
+    _late(session, complaint, [late], now=now, actor=actor)
+
+    if satisfaction != Satisfaction.D or complaint.final_decision:
+        void_open_deadlines(session, complaint)
+        changes = apply(complaint, status=Status.CLOSED, closed_at=at)
+        record(session, complaint, "closed", changes, at=at, now=now, actor=actor)
+        outcome = "closed"
+    else:
+        void_open_deadlines(session, complaint, (Milestone.FEEDBACK, Milestone.FOLLOWUP, Milestone.RESOLUTION))
+        if complaint.reopen_count == 0:
+            outcome, reason = "reopened", "客户不满意 (D)"
+            changes = apply(complaint, status=Status.ASSIGNED, reopen_count=1, resolved_at=None, feedback_at=None)
+        else:
+            outcome, reason = "escalated", "重新处理后仍不满意 (D)"
+            changes = apply(complaint, status=Status.ASSIGNED, escalation_level=complaint.escalation_level + 1,
+                            resolved_at=None, feedback_at=None)
+        start_deadline(session, complaint, Milestone.RESOLUTION, at, policy, changes)
+        record(session, complaint, outcome, changes, at=at, now=now, actor=actor, reason=reason)
+    return {**complaint_record(session, complaint, policy=policy, now=now), "outcome": outcome}
+
+
+def extend(
+    session: Session, no: str, *, to: datetime, reason: str, at: datetime, now: datetime, actor: str, policy: Policy
+) -> dict[str, Any]:
+    """The customer was told the resolution will be late (超时处理): the new time becomes
+    the target, recorded with its reason."""
+    complaint = get_complaint(session, no)
+    refuse_closed(complaint, "extend it")
+    if complaint.status == Status.RESOLVED.value:
+        raise InvalidTransition(f"{no} is already resolved; nothing to extend")
+    check_event_time(complaint, at, now)
+    deadline = current_deadline(session, complaint, Milestone.RESOLUTION)
+    if deadline is None or deadline.state != "open":
+        raise InvalidTransition(f"{no} has no running resolution deadline to extend")
+    old = deadline.due_at
+    if to <= at:
+        raise BadInput(f"--to {to.isoformat(timespec='minutes')} is not later than now; give the new expected time")
+    if old is not None and to <= old:
+        raise BadInput(
+            f"--to {to.isoformat(timespec='minutes')} is not later than the current target "
+            f"{old.isoformat(timespec='minutes')}"
+        )
+    deadline.due_at = to
+    deadline.extended = True
+    deadline.provisional = False
+    deadline.explanation = f"extended by {actor} on {at.astimezone(policy.tz):%Y-%m-%d %H:%M}: {reason}"
+    record(session, complaint, "extended", {"due.resolution": [plain(old), plain(to)]},
+           at=at, now=now, actor=actor, reason=reason)
+    return complaint_record(session, complaint, policy=policy, now=now)
+
+
+def wait(session: Session, no: str, *, reason: str, at: datetime, now: datetime, actor: str, policy: Policy) -> dict[str, Any]:
+    """Waiting on the customer (evidence, a decision): the resolution clock stops."""
+    complaint = get_complaint(session, no)
+    refuse_closed(complaint, "wait on it")
+    if complaint.status == Status.RESOLVED.value:
+        raise InvalidTransition(f"{no} is resolved; its resolution clock has stopped already")
+    if complaint.waiting_since is not None:
+        raise InvalidTransition(f"{no} is already waiting since "
+                                f"{complaint.waiting_since.astimezone(policy.tz):%Y-%m-%d %H:%M}; `complaintctl resume {no}` ends it")
+    check_event_time(complaint, at, now)
+    changes = apply(complaint, waiting_since=at)
+    record(session, complaint, "waiting", changes, at=at, now=now, actor=actor, reason=reason)
+    return complaint_record(session, complaint, policy=policy, now=now)
+
+
+def resume(session: Session, no: str, *, at: datetime, now: datetime, actor: str, policy: Policy) -> dict[str, Any]:
+    """The customer answered: the resolution clock runs again, its deadline moved by the
+    working time spent waiting."""
+    complaint = get_complaint(session, no)
+    refuse_closed(complaint, "resume it")
+    if complaint.waiting_since is None:
+        raise InvalidTransition(f"{no} is not waiting on the customer; `complaintctl wait {no} --reason ...` starts a wait")
+    check_event_time(complaint, at, now)
+    if at < complaint.waiting_since:
+        raise BadInput("--at is before the wait began")
+    since = complaint.waiting_since
+    changes: dict[str, Any] = apply(complaint, waiting_since=None)
+    deadline = current_deadline(session, complaint, Milestone.RESOLUTION)
+    why = None
+    if deadline is not None and deadline.state == "open" and deadline.due_at is not None:
+        moved, why = policy_rules.resume_shift(deadline.due_at, since, at, calendar=policy.calendar, tz=policy.tz)
+        deadline.paused_seconds += policy.calendar.working_seconds_between(since, at, policy.tz)
+        if moved != deadline.due_at:
+            changes["due.resolution"] = [plain(deadline.due_at), plain(moved)]
+            deadline.due_at = moved
+        deadline.explanation = (deadline.explanation or "") + f"; {why}"
+    record(session, complaint, "resumed", changes, at=at, now=now, actor=actor, reason=why)
+    return complaint_record(session, complaint, policy=policy, now=now)
+
+
+def close(session: Session, no: str, *, reason: str, at: datetime, now: datetime, actor: str, policy: Policy) -> dict[str, Any]:
+    """Close without resolution: duplicate, withdrawn, or unreasonable after explanation."""
+    complaint = get_complaint(session, no)
+    refuse_closed(complaint, "close it again")
+    check_event_time(complaint, at, now)
+    void_open_deadlines(session, complaint)
+    changes = apply(complaint, status=Status.CLOSED, closed_at=at, close_reason=reason, waiting_since=None)
+    record(session, complaint, "closed", changes, at=at, now=now, actor=actor, reason=reason)
+    return complaint_record(session, complaint, policy=policy, now=now)

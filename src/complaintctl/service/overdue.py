@@ -1,0 +1,86 @@
+"""The morning check (what is late or about to be) and re-deriving deadlines after
+the rules or the calendar changed."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import select
+from sqlmodel import Session
+
+from .. import rules as policy_rules
+from ..domain import Duration, Milestone
+from ..models import Complaint, Deadline
+from ..rules import Policy
+from .common import FUTURE_TOLERANCE, OPEN, OPEN_STATUSES, record, record_breach, rederive
+
+
+def check_overdue(
+    session: Session, *, at: datetime, within: Duration | None, now: datetime, actor: str, policy: Policy
+) -> dict[str, Any]:
+    """Open milestones overdue or due soon as of `at`, worst first within each department
+    and assignee. Each newly overdue milestone is written once into its case's history
+    (not when `at` lies in the future: that is a preview)."""
+    soon_until = policy_rules.due_soon_until(at, calendar=policy.calendar, tz=policy.tz, rules=policy.rules, within=within)
+    rows = session.execute(
+        select(Deadline, Complaint)
+        .join(Complaint, Complaint.id == Deadline.complaint_id)  # type: ignore[arg-type]
+        .where(Deadline.state == OPEN, Deadline.due_at <= soon_until)  # type: ignore[arg-type,operator]
+    ).all()
+    recording = at <= now + FUTURE_TOLERANCE
+    items: list[dict[str, Any]] = []
+    newly_recorded = 0
+    for deadline, complaint in rows:
+        if complaint.status not in OPEN_STATUSES:
+            continue
+        if deadline.milestone == Milestone.RESOLUTION.value and complaint.waiting_since is not None:
+            continue  # the clock is stopped while the customer is awaited
+        assert deadline.due_at is not None
+        overdue = deadline.due_at < at
+        late_days, late_hours, late_text = (0, 0.0, "")
+        if overdue:
+            late_days, late_hours, late_text = policy_rules.lateness(deadline.due_at, at, calendar=policy.calendar, tz=policy.tz)
+            if recording and not deadline.breach_recorded:
+                record_breach(session, complaint, deadline, now=now, actor=actor)
+                newly_recorded += 1
+        items.append({
+            "no": complaint.no,
+            "milestone": deadline.milestone,
+            "state": "overdue" if overdue else "due_soon",
+            "due_at": deadline.due_at,
+            "late_working_days": late_days,
+            "late_hours": round(late_hours, 2),
+            "late": late_text,
+            "provisional": deadline.provisional,
+            "department": complaint.department,
+            "assignee": complaint.assignee,
+            "severity": complaint.severity,
+            "priority": complaint.priority,
+            "customer_name": complaint.customer_name,
+            "subject": complaint.subject or complaint.content.splitlines()[0][:40],
+        })
+    items.sort(key=lambda i: (i["department"] or "", i["assignee"] or "", i["state"] != "overdue", i["due_at"]))
+    return {"at": at, "soon_until": soon_until, "items": items, "breaches_recorded": newly_recorded}
+
+
+def recompute(session: Session, *, now: datetime, actor: str, policy: Policy) -> list[dict[str, Any]]:
+    """Re-derive the open deadlines of open cases under the rules and calendar in force
+    (extended ones keep the time promised to the customer); record each change."""
+    rows = session.execute(
+        select(Deadline, Complaint)
+        .join(Complaint, Complaint.id == Deadline.complaint_id)  # type: ignore[arg-type]
+        .where(Deadline.state == OPEN, Complaint.status.in_(OPEN_STATUSES))  # type: ignore[arg-type,attr-defined]
+        .order_by(Complaint.id, Deadline.id)
+    ).all()
+    by_complaint: dict[int, tuple[Complaint, dict[str, Any]]] = {}
+    for deadline, complaint in rows:
+        changes = rederive(deadline, complaint, policy)
+        if changes:
+            by_complaint.setdefault(complaint.id, (complaint, {}))[1].update(changes)  # type: ignore[arg-type]
+    report = []
+    for complaint, changes in by_complaint.values():
+        record(session, complaint, "recomputed", changes, at=now, now=now, actor=actor,
+               reason=f"rules: {policy.rules.source}")
+        report.append({"no": complaint.no, "changes": changes})
+    return report
