@@ -7,7 +7,7 @@ import json
 from datetime import date, datetime, time, timedelta, timezone
 from typing import Any
 
-from sqlalchemy import func, literal_column, select, update
+from sqlalchemy import func, insert, literal_column, select, update
 from sqlmodel import Session
 
 from .. import rules as policy_rules
@@ -176,14 +176,30 @@ def meet(session: Session, complaint: Complaint, milestone: Milestone, at: datet
 
 def record_breach(session: Session, complaint: Complaint, deadline: Deadline, *, now: datetime, actor: str) -> None:
     """Write once into the history that a milestone's deadline passed (责任追究)."""
-    deadline.breach_recorded = True
-    assert deadline.due_at is not None
-    record(
-        session, complaint, "breached",
-        {"milestone": [None, deadline.milestone], "due_at": [None, plain(deadline.due_at)],
-         "department": [None, complaint.department], "assignee": [None, complaint.assignee]},
-        at=deadline.due_at, now=now, actor=actor,
-    )
+    record_breaches(session, [(deadline, complaint)], now=now, actor=actor)
+
+
+def record_breaches(session: Session, breaches: list[tuple[Deadline, Complaint]], *, now: datetime, actor: str) -> None:
+    """Write into the history, once per deadline, that it passed: the entry is dated at the
+    deadline and names the department and assignee (责任追究). Two statements whatever the
+    number (the first morning check on a big register can find thousands)."""
+    if not breaches:
+        return
+    session.flush()
+    rows = []
+    for deadline, complaint in breaches:
+        assert deadline.due_at is not None
+        changes = {"milestone": [None, deadline.milestone], "due_at": [None, plain(deadline.due_at)],
+                   "department": [None, complaint.department], "assignee": [None, complaint.assignee]}
+        rows.append({"complaint_id": complaint.id, "at": deadline.due_at, "recorded_at": now, "actor": actor,
+                     "action": "breached", "changes": json.dumps(changes, ensure_ascii=False, sort_keys=True),
+                     "reason": None})
+    ids = [deadline.id for deadline, _ in breaches]
+    session.execute(insert(HistoryEntry), rows)
+    for chunk in range(0, len(ids), 500):
+        session.execute(update(Deadline).where(Deadline.id.in_(ids[chunk:chunk + 500])).values(breach_recorded=True))  # type: ignore[union-attr]
+    for deadline, _ in breaches:
+        session.expire(deadline, ["breach_recorded"])
 
 
 def void_open_deadlines(session: Session, complaint: Complaint, milestones: tuple[Milestone, ...] | None = None) -> None:

@@ -13,7 +13,7 @@ from .. import rules as policy_rules
 from ..domain import Duration, Milestone
 from ..models import Complaint, Deadline
 from ..rules import Policy
-from .common import FUTURE_TOLERANCE, OPEN, OPEN_STATUSES, record, record_breach, rederive
+from .common import FUTURE_TOLERANCE, OPEN, OPEN_STATUSES, record, record_breaches, rederive
 
 
 def check_overdue(
@@ -30,7 +30,7 @@ def check_overdue(
     ).all()
     recording = at <= now + FUTURE_TOLERANCE
     items: list[dict[str, Any]] = []
-    newly_recorded = 0
+    breaches: list[tuple[Deadline, Complaint]] = []
     for deadline, complaint in rows:
         if complaint.status not in OPEN_STATUSES:
             continue
@@ -42,8 +42,7 @@ def check_overdue(
         if overdue:
             late_days, late_hours, late_text = policy_rules.lateness(deadline.due_at, at, calendar=policy.calendar, tz=policy.tz)
             if recording and not deadline.breach_recorded:
-                record_breach(session, complaint, deadline, now=now, actor=actor)
-                newly_recorded += 1
+                breaches.append((deadline, complaint))
         items.append({
             "no": complaint.no,
             "milestone": deadline.milestone,
@@ -60,8 +59,9 @@ def check_overdue(
             "customer_name": complaint.customer_name,
             "subject": complaint.subject or complaint.content.splitlines()[0][:40],
         })
+    record_breaches(session, breaches, now=now, actor=actor)
     items.sort(key=lambda i: (i["department"] or "", i["assignee"] or "", i["state"] != "overdue", i["due_at"]))
-    return {"at": at, "soon_until": soon_until, "items": items, "breaches_recorded": newly_recorded}
+    return {"at": at, "soon_until": soon_until, "items": items, "breaches_recorded": len(breaches)}
 
 
 def recompute(session: Session, *, now: datetime, actor: str, policy: Policy) -> list[dict[str, Any]]:
