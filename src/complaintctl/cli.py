@@ -56,6 +56,8 @@ class _Group(TyperGroup):
         except (Abort, KeyboardInterrupt):
             result = 130
         if result == 130:  # Typer turns Ctrl-C into exit code 130
+            if sys.stderr.isatty():
+                sys.stderr.write("\n")  # end the line the ^C was echoed on
             error("cancelled; nothing was written")
         if not standalone_mode:
             return result
