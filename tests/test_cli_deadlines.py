@@ -9,6 +9,7 @@ from pathlib import Path
 
 import pytest
 
+from complaintctl import db
 from conftest import Cli
 
 ROOT = Path(__file__).resolve().parent
@@ -257,7 +258,7 @@ def test_a_register_from_the_first_schema_upgrades_with_every_row_intact(cli: Cl
     listed_nos = [r["no"] for r in cli.json("list", "--db", str(old))]
     assert sorted(listed_nos) == [c[0] for c in complaints]
     with sqlite3.connect(old) as conn:
-        assert conn.execute("SELECT version_num FROM alembic_version").fetchone()[0] == "0002"
+        assert conn.execute("SELECT version_num FROM alembic_version").fetchone()[0] == db.SCHEMA_VERSION
         assert conn.execute("SELECT no, customer_name, status, content FROM complaint ORDER BY id").fetchall() == complaints
         assert conn.execute("SELECT id, complaint_id, at, actor, action, changes FROM history_entry ORDER BY id").fetchall() == history
         assert conn.execute("SELECT * FROM contact_entry ORDER BY id").fetchall() == contacts

@@ -20,7 +20,8 @@ SUBCOMMANDS = sorted(f"{name} {info.name}" for name, group in GROUPS.items() for
 def test_every_command_is_registered_with_a_name() -> None:
     assert {"log", "list", "show", "classify", "assign", "contact", "resolve", "followup", "extend", "close",
             "wait", "resume", "overdue", "recompute"} <= set(COMMANDS)
-    assert SUBCOMMANDS == ["rules check", "rules show"]
+    assert SUBCOMMANDS == ["report trend", "rules check", "rules show"]
+    assert set(GROUPS) == {"report", "rules"}
 
 
 @pytest.mark.parametrize("command", COMMANDS)
@@ -41,7 +42,7 @@ def test_every_subcommand_has_help_text(cli: Cli, command: str) -> None:
     assert callback.__doc__ and callback.__doc__.strip()
 
 
-@pytest.mark.parametrize("command", COMMANDS + SUBCOMMANDS)
+@pytest.mark.parametrize("command", COMMANDS + SUBCOMMANDS + sorted(GROUPS))
 def test_every_command_appears_in_the_readme(command: str) -> None:
     readme = (ROOT / "README.md").read_text(encoding="utf-8")
     assert f"complaintctl {command}" in readme

@@ -24,6 +24,7 @@ if TYPE_CHECKING:
     from sqlmodel import Session
 
     from .domain import Duration
+    from .periods import Period
 
 
 class _Group(TyperGroup):
@@ -633,3 +634,172 @@ def rules_check_command(
         sys.stdout.write(f"{file}: ok\n")
     if problems:
         raise typer.Exit(2)
+
+
+# ---------------------------------------------------------------- reports
+
+report_app = typer.Typer(
+    help="Statistics for a period (客户投诉案件统计表): counts, indicators, breaches, hot spots.",
+    invoke_without_command=True,
+)
+app.add_typer(report_app, name="report")
+
+MonthOption = Annotated[Optional[str], typer.Option("--month", metavar="YYYY-MM", help="A month [default: last month].")]
+QuarterOption = Annotated[Optional[str], typer.Option("--quarter", metavar="YYYYQn", help="A quarter, e.g. 2026Q4.")]
+YearOption = Annotated[Optional[str], typer.Option("--year", metavar="YYYY", help="A year.")]
+FromOption = Annotated[Optional[str], typer.Option("--from", metavar="DATE", help="First day of a custom period.")]
+ToOption = Annotated[Optional[str], typer.Option("--to", metavar="DATE", help="Last day of a custom period.")]
+DepartmentScope = Annotated[Optional[str], typer.Option("--department", help="Only this department's complaints.")]
+CategoryScope = Annotated[Optional[str], typer.Option("--category", help="Only this category (code or label).")]
+
+
+def _period(call: _Call, month: str | None, quarter: str | None, year: str | None,
+            date_from: str | None, date_to: str | None) -> "Period":
+    from . import periods
+
+    chosen = [flag for flag, value in (("--month", month), ("--quarter", quarter), ("--year", year),
+                                       ("--from/--to", date_from or date_to)) if value]
+    if len(chosen) > 1:
+        raise BadInput(f"give one period, not {' and '.join(chosen)}")
+    try:
+        if month:
+            return periods.parse_month(month)
+        if quarter:
+            return periods.parse_quarter(quarter)
+        if year:
+            return periods.parse_year(year)
+        if date_from or date_to:
+            if not (date_from and date_to):
+                raise BadInput("--from and --to go together: give both days of the period")
+            return periods.range_period(inputs.day(date_from, "--from", now=call.now, tz=call.tz),
+                                        inputs.day(date_to, "--to", now=call.now, tz=call.tz))
+        return periods.last_month(call.now.astimezone(call.tz).date())
+    except ValueError as exc:
+        raise BadInput(str(exc)) from None
+
+
+@report_app.callback()
+def report_command(
+    ctx: typer.Context,
+    month: MonthOption = None,
+    quarter: QuarterOption = None,
+    year: YearOption = None,
+    date_from: FromOption = None,
+    date_to: ToOption = None,
+    department: DepartmentScope = None,
+    category: CategoryScope = None,
+    output_format: Annotated[str, typer.Option("--format", help="table | json | csv | md.")] = "table",
+    db: DbOption = None,
+    rules: RulesOption = None,
+    as_json: JsonOption = False,
+) -> None:
+    """Statistics for a period beside the previous one: counts by category, channel,
+    severity, origin, department and status; on-time rates, handling time, satisfaction,
+    repeat and reopen rates, compensation, breaches by department and assignee; hot spots.
+    `complaintctl report trend` shows the last 12 months."""
+    if ctx.invoked_subcommand is not None:
+        return
+    from . import render, reports
+
+    call = _Call("-", rules)
+    fmt = "json" if as_json else output_format.strip().lower()
+    if fmt not in ("table", "json", "csv", "md"):
+        raise BadInput(f"--format {output_format!r}: use table, json, csv or md")
+    period = _period(call, month, quarter, year, date_from, date_to)
+    scope = reports.Scope(inputs.text(department, "--department", single_line=True), call.category(category))
+    data = _read(db, lambda s: reports.report(s, period, scope, policy=call.policy, now=call.now))
+    if fmt == "json":
+        render.emit_json(data, call.tz)
+    else:
+        render.report(data, reports.report_tables(data, call.policy), fmt)
+
+
+@report_app.command("trend")
+def report_trend_command(
+    months: Annotated[int, typer.Option(min=2, max=60, help="How many months, ending with this one.")] = 12,
+    department: DepartmentScope = None,
+    category: CategoryScope = None,
+    db: DbOption = None,
+    rules: RulesOption = None,
+    as_json: JsonOption = False,
+) -> None:
+    """Month by month: complaints received, resolution on-time rate and satisfied share, with a bar chart."""
+    from . import periods, render, reports
+
+    call = _Call("-", rules)
+    span = periods.trailing_months(call.now.astimezone(call.tz).date(), months)
+    scope = reports.Scope(inputs.text(department, "--department", single_line=True), call.category(category))
+    data = _read(db, lambda s: reports.trend(s, span, scope, policy=call.policy, now=call.now))
+    if as_json:
+        render.emit_json(data, call.tz)
+    else:
+        render.trend(data)
+
+
+@app.command("export")
+def export_command(
+    month: MonthOption = None,
+    quarter: QuarterOption = None,
+    year: YearOption = None,
+    date_from: FromOption = None,
+    date_to: ToOption = None,
+    output: Annotated[Optional[str], typer.Option("-o", "--output", metavar="FILE", help="Where to write [default: 客户投诉汇总_<period>.xlsx here].")] = None,
+    output_format: Annotated[str, typer.Option("--format", help="xlsx (the workbook) or csv (the register sheet, UTF-8 with BOM).")] = "xlsx",
+    unmasked: Annotated[bool, typer.Option("--unmasked", help="Show customers' contacts in full; the export is recorded in the register.")] = False,
+    db: DbOption = None,
+    rules: RulesOption = None,
+    operator: AsOption = None,
+    as_json: JsonOption = False,
+) -> None:
+    """The monthly workbook for management: 投诉登记表 (the register), 处理记录 (contacts and
+    history), 统计汇总 (the report's figures and charts) and 超期清单 (breaches). Contacts are
+    masked unless --unmasked."""
+    from pathlib import Path
+
+    from . import export, periods, render, reports, service
+    from .db import open_session
+
+    call = _Call(operator, rules)
+    fmt = output_format.strip().lower()
+    if fmt not in ("xlsx", "csv"):
+        raise BadInput(f"--format {output_format!r}: use xlsx or csv")
+    period = _period(call, month, quarter, year, date_from, date_to)
+    path = Path(output or export.default_filename(period, fmt)).expanduser()
+    if path.is_dir():
+        path = path / export.default_filename(period, fmt)
+    if not path.parent.exists():
+        raise BadInput(f"-o {path}: the folder {path.parent} does not exist")
+    partial = path.with_name(f".{path.name}.partial")
+    try:
+        with open_session(db, write=False) as session:
+            late = export._late_milestones(session, period, call.policy, call.now)
+            register = export.register_rows(session, period, policy=call.policy, now=call.now, unmasked=unmasked, late=late)
+            if fmt == "csv":
+                counts = {"投诉登记表": export.write_csv(partial, register)}
+            else:
+                data = reports.report(session, period, reports.Scope(), policy=call.policy, now=call.now)
+                trend = reports.trend(session, periods.trailing_months(period.end, 12), reports.Scope(),
+                                      policy=call.policy, now=call.now)
+                counts = export.write_workbook(
+                    partial, period=period, register=register,
+                    handling=export.handling_rows(session, period, policy=call.policy, unmasked=unmasked),
+                    report=data, tables=reports.report_tables(data, call.policy), trend=trend,
+                    breaches=reports.breach_list(session, period, reports.Scope(), policy=call.policy, now=call.now),
+                    policy=call.policy,
+                )
+        partial.replace(path)  # a reader never sees half a workbook
+    except OSError as exc:
+        partial.unlink(missing_ok=True)
+        raise BadInput(f"-o {path}: cannot write it ({exc.strerror})") from None
+    except BaseException:
+        partial.unlink(missing_ok=True)
+        raise
+    if unmasked:
+        _write(db, lambda s: service.record_export(s, period=period.label, path=str(path.resolve()), rows=counts,
+                                                   unmasked=True, now=call.now, actor=call.actor) or {})
+    summary = {"file": str(path), "period": period.label, "rows": counts, "unmasked": unmasked}
+    if as_json:
+        render.emit_json(summary, call.tz)
+    else:
+        sys.stdout.write(f"{path}: " + ", ".join(f"{k} {v} 行" for k, v in counts.items())
+                         + (" (联系方式未遮蔽, 已记录)" if unmasked else "") + "\n")

@@ -27,6 +27,8 @@ class Complaint(SQLModel, table=True):
         Index("ix_complaint_category", "category"),
         Index("ix_complaint_incident_id", "incident_id"),
         Index("ix_complaint_contact_date", "contact", "received_date"),
+        Index("ix_complaint_resolved_at", "resolved_at"),
+        Index("ix_complaint_closed_at", "closed_at"),
     )
 
     id: int | None = Field(default=None, primary_key=True)
@@ -148,3 +150,16 @@ class YearCounter(SQLModel, table=True):
 
     year: int = Field(primary_key=True, sa_column_kwargs={"autoincrement": False})
     last_seq: int = 0
+
+
+class RegisterEvent(SQLModel, table=True):
+    """Something done to the register as a whole, kept for audit: who exported customers'
+    personal data unmasked, when, and which period. Append-only."""
+
+    __tablename__ = "register_event"
+
+    id: int | None = Field(default=None, primary_key=True)
+    at: datetime
+    actor: str
+    action: str
+    details: str = Field(default="{}", sa_type=Text)  # JSON

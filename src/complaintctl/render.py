@@ -166,7 +166,7 @@ def complaint(record: dict[str, Any], policy: "Policy") -> None:
             local_time(entry["at"], tz),
             entry["actor"],
             ACTION_LABELS.get(entry["action"], entry["action"]),
-            _changes_text(entry["changes"], entry.get("reason"), policy),
+            change_summary(entry["changes"], entry.get("reason"), policy),
         )
     console.print(history)
 
@@ -255,7 +255,7 @@ def recomputed(changed: list[dict[str, Any]], policy: "Policy") -> None:
         sys.stdout.write("所有期限均与现行规则一致 (no deadline changed)\n")
         return
     for item in changed:
-        sys.stdout.write(f"{item['no']}: {_changes_text(item['changes'], None, policy)}\n")
+        sys.stdout.write(f"{item['no']}: {change_summary(item['changes'], None, policy)}\n")
     sys.stdout.write(f"{len(changed)} 件投诉的期限已重算并记录\n")
 
 
@@ -265,7 +265,7 @@ def rules_toml(raw: dict[str, Any], source: str) -> None:
     sys.stdout.write(f"# rules in force: {source}\n" + to_toml(raw))
 
 
-def _changes_text(changes: dict[str, list[Any]], reason: str | None, policy: "Policy") -> str:
+def change_summary(changes: dict[str, list[Any]], reason: str | None, policy: "Policy") -> str:
     tz = policy.tz
     parts = []
     for field, (old, new) in changes.items():
@@ -328,3 +328,71 @@ def complaint_list(records: Iterable[dict[str, Any]], policy: "Policy") -> None:
         console.print("没有符合条件的投诉 (no complaints match)")
         return
     console.print(table)
+
+
+def report(data: dict[str, Any], tables: list[Any], fmt: str) -> None:
+    """A report as Rich tables, CSV (UTF-8 with BOM, for Excel) or Markdown."""
+    title = f"客户投诉案件统计表 {data['period']['label']} ({data['period']['from']} ~ {data['period']['to']})"
+    scope = ", ".join(f"{k}={v}" for k, v in data["scope"].items() if v)
+    if scope:
+        title += f" [{scope}]"
+    if data["totals"]["received"] == 0 and data["previous"]["totals"]["received"] == 0:
+        note = "本期及上期均无投诉 (no complaints in this period or the one before)"
+    elif data["totals"]["received"] == 0:
+        note = "本期无新受理投诉 (no complaints received in this period)"
+    else:
+        note = ""
+    if fmt == "csv":
+        import csv
+
+        writer = csv.writer(sys.stdout)
+        sys.stdout.write("\ufeff")
+        writer.writerow([title])
+        if note:
+            writer.writerow([note])
+        for table in tables:
+            writer.writerow([])
+            writer.writerow([table.title])
+            writer.writerow(table.headers)
+            writer.writerows(table.rows)
+        return
+    if fmt == "md":
+        out = [f"# {title}", ""]
+        if note:
+            out += [f"_{note}_", ""]
+        for table in tables:
+            out.append(f"## {table.title}")
+            out.append("")
+            out.append("| " + " | ".join(str(h) for h in table.headers) + " |")
+            out.append("|" + "|".join("---" for _ in table.headers) + "|")
+            for row in table.rows:
+                out.append("| " + " | ".join(str(c).replace("|", "\\|") for c in row) + " |")
+            out.append("")
+        sys.stdout.write("\n".join(out))
+        return
+    from rich.table import Table
+
+    console = _console()
+    console.print(f"[bold]{title}[/bold]")
+    if note:
+        console.print(note)
+    for table in tables:
+        rich_table = Table(title=table.title, title_justify="left", header_style="bold")
+        for i, heading in enumerate(table.headers):
+            rich_table.add_column(str(heading), justify="left" if i == 0 else "right")
+        for row in table.rows:
+            rich_table.add_row(*(str(c) for c in row))
+        console.print(rich_table)
+
+
+def trend(rows: list[dict[str, Any]]) -> None:
+    """Month by month with a bar of received complaints."""
+    width = 40
+    peak = max((r["received"] for r in rows), default=0) or 1
+    out = [f"{'月份':<8} {'受理':>6}  {'解决按时率':>8}  {'满意率':>6}"]
+    for r in rows:
+        bar = "█" * round(r["received"] / peak * width)
+        on_time = "—" if r["resolution_on_time_rate"] is None else f"{r['resolution_on_time_rate'] * 100:.0f}%"
+        satisfied = "—" if r["satisfied_rate"] is None else f"{r['satisfied_rate'] * 100:.0f}%"
+        out.append(f"{r['month']:<8} {r['received']:>6}  {on_time:>10}  {satisfied:>8}  {bar}")
+    sys.stdout.write("\n".join(out) + "\n")

@@ -9,9 +9,11 @@ CLI renders after the session is closed.
 - lifecycle.py  log, classify, assign, contact, resolve, followup, extend, close, wait, resume
 - reading.py    show and list
 - overdue.py    the cron check and recompute
+- audit.py      events about the register as a whole (unmasked exports)
 """
 
 from ..rules import Policy
+from .audit import record_export, register_events
 from .common import OPEN_STATUSES
 from .lifecycle import (
     NewComplaint,
@@ -32,5 +34,5 @@ from .reading import ListFilter, list_complaints, show
 __all__ = [
     "OPEN_STATUSES", "Policy", "NewComplaint", "ListFilter", "assign", "check_overdue", "classify", "close",
     "extend", "list_complaints", "log_complaint", "recompute", "record_contact", "record_followup", "resolve",
-    "resume", "show", "wait",
+    "resume", "show", "wait", "record_export", "register_events",
 ]

@@ -1,0 +1,517 @@
+"""The monthly workbook for management: the register itself, its contact log and
+history, the report's figures with native Excel charts, and the list of breaches.
+
+Streamed: rows come from the database in batches and go to openpyxl's write-only
+workbook, so a 100,000-row period needs neither the whole register in memory nor a
+workbook object per cell. Contacts are masked unless `unmasked`.
+"""
+
+from __future__ import annotations
+
+import csv
+import unicodedata
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+from pathlib import Path
+from typing import Any, Callable, Iterable, Iterator
+
+from sqlalchemy import literal, select, union_all
+from sqlmodel import Session
+
+from . import reports
+from .domain import Channel, CompensationKind, Milestone, Origin, Priority, Satisfaction, Severity, Status
+from .models import Complaint, ContactEntry, Deadline, HistoryEntry
+from .periods import Period
+from .privacy import mask_contact, mask_text
+from .rules import Policy
+
+
+@dataclass(frozen=True)
+class Column:
+    """One column of the register sheet: the paper form's heading and how to show a value."""
+
+    key: str
+    header: str
+    kind: str = "text"  # text | long | time | money | choice
+    choice: Any = None
+
+
+# The paper form's columns in its order (domain.md §1), then the case's milestones.
+REGISTER_COLUMNS: tuple[Column, ...] = (
+    Column("no", "投诉编号"),
+    Column("received_at", "投诉时间", "time"),
+    Column("channel", "投诉方式", "choice", Channel),
+    Column("customer_name", "客户姓名"),
+    Column("contact", "联系方式"),
+    Column("location", "地点"),
+    Column("subject", "投诉主题"),
+    Column("content", "投诉内容", "long"),
+    Column("demand", "客户诉求", "long"),
+    Column("receiver", "受理人"),
+    Column("category", "投诉类别", "choice", "category"),
+    Column("origin", "投诉性质", "choice", Origin),
+    Column("severity", "严重程度", "choice", Severity),
+    Column("priority", "优先级", "choice", Priority),
+    Column("department", "责任部门"),
+    Column("assignee", "处理责任人"),
+    Column("cause", "原因分析", "long"),
+    Column("solution", "处理结果", "long"),
+    Column("corrective_action", "纠正及预防措施", "long"),
+    Column("compensation_cents", "赔偿金额", "money"),
+    Column("compensation_kind", "赔偿方式", "choice", CompensationKind),
+    Column("feedback_at", "反馈时间", "time"),
+    Column("followup_at", "回访时间", "time"),
+    Column("followup_by", "回访人"),
+    Column("satisfaction", "满意度", "choice", Satisfaction),
+    Column("status", "状态", "choice", Status),
+    Column("first_response_at", "初次响应时间", "time"),
+    Column("resolved_at", "解决时间", "time"),
+    Column("closed_at", "结案时间", "time"),
+    Column("close_reason", "结案说明", "long"),
+    Column("late", "超期节点"),
+)
+
+# Which cell turns red when a milestone was missed.
+LATE_CELL = {
+    Milestone.FIRST_RESPONSE.value: "first_response_at",
+    Milestone.RESOLUTION.value: "resolved_at",
+    Milestone.FEEDBACK.value: "feedback_at",
+    Milestone.FOLLOWUP.value: "followup_at",
+    Milestone.CORRECTIVE_ACTION.value: "corrective_action",
+}
+
+BATCH = 2000
+
+
+def default_filename(period: Period, fmt: str) -> str:
+    return f"客户投诉汇总_{period.label}.{'csv' if fmt == 'csv' else 'xlsx'}"
+
+
+def _label(column: Column, value: Any, policy: Policy) -> Any:
+    if value is None:
+        return None
+    if column.choice == "category":
+        return policy.rules.category_label(value)
+    try:
+        return column.choice(value).label
+    except ValueError:
+        return value
+
+
+def _local(value: datetime | None, policy: Policy) -> datetime | None:
+    # Excel has no time zones: office time, without an offset.
+    return value.astimezone(policy.tz).replace(tzinfo=None, microsecond=0) if value is not None else None
+
+
+def _late_milestones(session: Session, period: Period, policy: Policy, now: datetime) -> dict[str, list[str]]:
+    late: dict[str, list[str]] = {}
+    for row in reports.breach_list(session, period, reports.Scope(), policy=policy, now=now):
+        late.setdefault(row["no"], []).append(row["milestone"])
+    return late
+
+
+def register_rows(session: Session, period: Period, *, policy: Policy, now: datetime, unmasked: bool,
+                  late: dict[str, list[str]] | None = None) -> Iterator[dict[str, Any]]:
+    """The period's complaints in the order received, as values ready for a sheet."""
+    if late is None:
+        late = _late_milestones(session, period, policy, now)
+    keys = [c.key for c in REGISTER_COLUMNS if c.key != "late"]
+    stmt = (
+        select(*[getattr(Complaint, k) for k in keys])
+        .where(Complaint.received_date >= period.start, Complaint.received_date <= period.end)  # type: ignore[operator]
+        .order_by(Complaint.received_at, Complaint.id)
+        .execution_options(yield_per=BATCH)
+    )
+    for row in session.execute(stmt):
+        values = dict(zip(keys, row))
+        out: dict[str, Any] = {}
+        for column in REGISTER_COLUMNS:
+            if column.key == "late":
+                continue
+            value = values[column.key]
+            if column.kind == "time":
+                value = _local(value, policy)
+            elif column.kind == "choice":
+                value = _label(column, value, policy)
+            elif column.kind == "money":
+                value = value / 100 if value is not None else None
+            elif column.key == "contact" and not unmasked:
+                value = mask_contact(value)
+            elif column.kind == "long" and not unmasked:
+                value = mask_text(value)
+            out[column.key] = value
+        missed = late.get(values["no"], [])
+        out["late"] = "、".join(Milestone(m).label for m in missed) or None
+        out["_late"] = {LATE_CELL[m] for m in missed}
+        yield out
+
+
+def handling_rows(session: Session, period: Period, *, policy: Policy, unmasked: bool) -> Iterator[tuple[Any, ...]]:
+    """Every contact and history entry of the period's complaints, case by case, oldest first."""
+    from .render import change_summary
+
+    cohort = (Complaint.received_date >= period.start, Complaint.received_date <= period.end)  # type: ignore[operator]
+    contacts = (
+        select(Complaint.id.label("cid"), Complaint.no, ContactEntry.at, literal("contact").label("kind"),  # type: ignore[union-attr]
+               ContactEntry.actor, ContactEntry.via.label("what"), ContactEntry.summary.label("body"),  # type: ignore[attr-defined]
+               literal(None).label("reason"), ContactEntry.id.label("eid"))  # type: ignore[union-attr]
+        .join(Complaint, Complaint.id == ContactEntry.complaint_id).where(*cohort)  # type: ignore[arg-type]
+    )
+    history = (
+        select(Complaint.id.label("cid"), Complaint.no, HistoryEntry.at, literal("history").label("kind"),  # type: ignore[union-attr]
+               HistoryEntry.actor, HistoryEntry.action.label("what"), HistoryEntry.changes.label("body"),  # type: ignore[attr-defined]
+               HistoryEntry.reason, HistoryEntry.id.label("eid"))  # type: ignore[union-attr]
+        .join(Complaint, Complaint.id == HistoryEntry.complaint_id).where(*cohort)  # type: ignore[arg-type]
+    )
+    both = union_all(contacts, history).subquery()
+    stmt = select(both).order_by(both.c.cid, both.c.at, both.c.kind, both.c.eid).execution_options(yield_per=BATCH)
+    import json
+
+    from .domain import ACTION_LABELS
+
+    for row in session.execute(stmt):
+        at = row.at
+        if isinstance(at, str):  # a UNION hides the column type from SQLite's driver
+            at = datetime.fromisoformat(at)
+        if at is not None and at.tzinfo is None:
+            from datetime import timezone
+
+            at = at.replace(tzinfo=timezone.utc)
+        if row.kind == "contact":
+            body = row.body if unmasked else mask_text(row.body)
+            yield (row.no, _local(at, policy), "沟通", row.actor, Channel(row.what).label, body)
+        else:
+            changes = json.loads(row.body)
+            if not unmasked and "contact" in changes:
+                changes["contact"] = [mask_contact(v) if isinstance(v, str) else v for v in changes["contact"]]
+            text = change_summary(changes, row.reason, policy)
+            yield (row.no, _local(at, policy), "处理", row.actor, ACTION_LABELS.get(row.what, row.what),
+                   text if unmasked else mask_text(text))
+
+
+def _display_width(value: Any) -> int:
+    if value is None:
+        return 0
+    if isinstance(value, datetime):
+        return 16
+    text = str(value)
+    return sum(2 if unicodedata.east_asian_width(ch) in ("W", "F") else 1 for ch in text)
+
+
+def write_csv(path: Path, rows: Iterable[dict[str, Any]]) -> int:
+    """The register sheet as UTF-8 CSV with a BOM (Chinese Excel opens it correctly)."""
+    count = 0
+    with path.open("w", encoding="utf-8-sig", newline="") as handle:
+        writer = csv.writer(handle)
+        writer.writerow([c.header for c in REGISTER_COLUMNS])
+        for row in rows:
+            writer.writerow([
+                row[c.key].strftime("%Y-%m-%d %H:%M") if isinstance(row[c.key], datetime) else row[c.key]
+                for c in REGISTER_COLUMNS
+            ])
+            count += 1
+    return count
+
+
+def write_workbook(
+    path: Path,
+    *,
+    period: Period,
+    register: Iterator[dict[str, Any]],
+    handling: Iterator[tuple[Any, ...]],
+    report: dict[str, Any],
+    tables: list["reports.Table"],
+    trend: list[dict[str, Any]],
+    breaches: Iterable[dict[str, Any]],
+    policy: Policy,
+    progress: Callable[[int], None] | None = None,
+) -> dict[str, int]:
+    """Write the four sheets; return how many rows each got."""
+    from openpyxl import Workbook
+    from openpyxl.cell import WriteOnlyCell
+    from openpyxl.styles import Alignment, Font, PatternFill
+    from openpyxl.utils import get_column_letter
+
+    workbook = Workbook(write_only=True)
+    bold = Font(bold=True)
+    header_fill = PatternFill("solid", fgColor="DDEBF7")
+    late_fill = PatternFill("solid", fgColor="F8CBAD")
+    wrap = Alignment(wrap_text=True, vertical="top")
+    top = Alignment(vertical="top")
+    counts: dict[str, int] = {}
+
+    def header_row(sheet: Any, headers: Iterable[str]) -> list[Any]:
+        cells = []
+        for text in headers:
+            cell = WriteOnlyCell(sheet, value=text)
+            cell.font = bold
+            cell.fill = header_fill
+            cells.append(cell)
+        return cells
+
+    # Templates whose style is copied onto each cell: far cheaper than styling cell by cell.
+    def template(sheet: Any, **style: Any) -> Any:
+        cell = WriteOnlyCell(sheet, value=None)
+        for name, value in style.items():
+            setattr(cell, name, value)
+        return cell
+
+    # 1. 投诉登记表
+    sheet = workbook.create_sheet("投诉登记表")
+    first = _take(register, 300)
+    widths = [max([_display_width(c.header)] + [_display_width(r[c.key]) for r in first]) for c in REGISTER_COLUMNS]
+    for index, (column, width) in enumerate(zip(REGISTER_COLUMNS, widths), start=1):
+        cap = 40 if column.kind == "long" else 30
+        sheet.column_dimensions[get_column_letter(index)].width = min(max(width + 2, 8), cap)
+    sheet.freeze_panes = "B2"
+    _landscape(sheet)
+    sheet.append(header_row(sheet, [c.header for c in REGISTER_COLUMNS]))
+    long_style = template(sheet, alignment=wrap)
+    time_style = template(sheet, number_format="yyyy-mm-dd hh:mm", alignment=top)
+    late_time_style = template(sheet, number_format="yyyy-mm-dd hh:mm", fill=late_fill, alignment=top)
+    late_text_style = template(sheet, fill=late_fill, alignment=wrap)
+    money_style = template(sheet, number_format="#,##0.00", alignment=top)
+    plain_style = template(sheet, alignment=top)
+    styles = [long_style if c.kind == "long" else time_style if c.kind == "time" else money_style if c.kind == "money"
+              else plain_style for c in REGISTER_COLUMNS]
+    late_styles = [late_time_style if c.kind == "time" else late_text_style for c in REGISTER_COLUMNS]
+    late_column = len(REGISTER_COLUMNS) - 1
+    rows = 0
+    for record in _chain(first, register):
+        late_keys = record["_late"]
+        cells = []
+        for index, column in enumerate(REGISTER_COLUMNS):
+            value = record[column.key]
+            if value is None and column.key not in late_keys:
+                cells.append(None)
+                continue
+            cell = WriteOnlyCell(sheet, value=value)
+            style = late_styles[index] if column.key in late_keys or (index == late_column and value) else styles[index]
+            cell._style = style._style
+            cells.append(cell)
+        sheet.append(cells)
+        rows += 1
+        if progress and rows % 1000 == 0:
+            progress(1000)
+    if progress:
+        progress(rows % 1000)
+    sheet.auto_filter.ref = f"A1:{get_column_letter(len(REGISTER_COLUMNS))}{rows + 1}"
+    counts["投诉登记表"] = rows
+
+    # 2. 处理记录
+    sheet = workbook.create_sheet("处理记录")
+    _landscape(sheet)
+    for letter, width in zip("ABCDEF", (15, 17, 6, 12, 16, 80)):
+        sheet.column_dimensions[letter].width = width
+    sheet.freeze_panes = "A2"
+    sheet.append(header_row(sheet, ("投诉编号", "时间", "类型", "操作人", "事项", "内容")))
+    handled = 0
+    for values in handling:
+        cells = []
+        for index, value in enumerate(values):
+            cell = WriteOnlyCell(sheet, value=value)
+            cell._style = (time_style if index == 1 else long_style if index == 5 else plain_style)._style
+            cells.append(cell)
+        sheet.append(cells)
+        handled += 1
+    sheet.auto_filter.ref = f"A1:F{handled + 1}"
+    counts["处理记录"] = handled
+
+    # 3. 统计汇总, with its charts
+    counts["统计汇总"] = _summary_sheet(workbook, report, tables, trend, period, bold, header_fill)
+
+    # 4. 超期清单
+    sheet = workbook.create_sheet("超期清单")
+    _landscape(sheet)
+    for letter, width in zip("ABCDEFGHIJ", (14, 12, 15, 14, 17, 17, 10, 10, 10, 30)):
+        sheet.column_dimensions[letter].width = width
+    sheet.freeze_panes = "A2"
+    sheet.append(header_row(sheet, ("责任部门", "处理责任人", "投诉编号", "节点", "期限", "完成时间", "超期(工作日)",
+                                     "严重程度", "客户", "主题")))
+    listed = 0
+    asof = min(datetime.now(policy.tz), datetime.combine(period.end + timedelta(days=1), datetime.min.time(), tzinfo=policy.tz))
+    for breach in breaches:
+        due, met = breach["due_at"], breach["met_at"]
+        late_days = policy.calendar.working_days_between(due.astimezone(policy.tz).date(),
+                                                         (met or asof).astimezone(policy.tz).date())
+        values = (breach["department"] or "(未分派)", breach["assignee"] or "(未指定)", breach["no"],
+                  Milestone(breach["milestone"]).label, _local(due, policy), _local(met, policy), late_days,
+                  Severity(breach["severity"]).label if breach["severity"] else None, breach["customer_name"],
+                  breach["subject"])
+        cells = []
+        for index, value in enumerate(values):
+            cell = WriteOnlyCell(sheet, value=value)
+            cell._style = (time_style if index in (4, 5) else plain_style)._style
+            cells.append(cell)
+        sheet.append(cells)
+        listed += 1
+    sheet.auto_filter.ref = f"A1:J{listed + 1}"
+    counts["超期清单"] = listed
+
+    path.parent.mkdir(parents=True, exist_ok=True)
+    workbook.save(path)
+    return counts
+
+
+def _summary_sheet(workbook: Any, report: dict[str, Any], tables: list["reports.Table"], trend: list[dict[str, Any]],
+                   period: Period, bold: Any, header_fill: Any) -> int:
+    from openpyxl.cell import WriteOnlyCell
+    from openpyxl.chart import BarChart, LineChart, PieChart, Reference
+    sheet = workbook.create_sheet("统计汇总")
+    _landscape(sheet, fit_width=True)
+    sheet.column_dimensions["A"].width = 30
+    for letter in "BCDEFGHI":
+        sheet.column_dimensions[letter].width = 13
+    row = 0
+
+    def put(values: Iterable[Any], *, strong: bool = False, fill: bool = False, percent_from: int | None = None) -> int:
+        nonlocal row
+        cells = []
+        for index, value in enumerate(values):
+            cell = WriteOnlyCell(sheet, value=value)
+            if percent_from is not None and index >= percent_from:
+                cell.number_format = "0%"
+            if strong:
+                cell.font = bold
+            if fill:
+                cell.fill = header_fill
+            cells.append(cell)
+        sheet.append(cells)
+        row += 1
+        return row
+
+    title = f"客户投诉案件统计表 {period.label} ({period.start.isoformat()} ~ {period.end.isoformat()})"
+    put([title], strong=True)
+    put([])
+
+    # The charts' data first, in blocks the charts refer to.
+    charts: list[tuple[Any, str]] = []
+
+    categories = [(t[0], t[1]) for t in next((t.rows for t in tables if t.title == "按投诉类别"), [])]
+    put(["图表数据 · 投诉类别", "件数"], strong=True, fill=True)
+    start = row + 1
+    for name, count in categories or [("(无)", 0)]:
+        put([name, count])
+    end = row
+    chart = BarChart()
+    chart.type = "bar"
+    chart.style = 10
+    chart.title = "投诉类别分布"
+    chart.y_axis.title = "件数"
+    chart.add_data(Reference(sheet, min_col=2, min_row=start - 1, max_row=end), titles_from_data=True)
+    chart.set_categories(Reference(sheet, min_col=1, min_row=start, max_row=end))
+    chart.legend = None
+    chart.dataLabels = _labels(value=True)
+    chart.height, chart.width = 8, 16
+    charts.append((chart, "D3"))
+    put([])
+
+    put(["图表数据 · 月度趋势", "受理件数", "解决按时率"], strong=True, fill=True)
+    start = row + 1
+    for point in trend:
+        put([point["month"], point["received"], point["resolution_on_time_rate"]], percent_from=2)
+    end = row
+    chart = BarChart()
+    chart.title = "近12个月投诉量"
+    chart.y_axis.title = "件数"
+    chart.add_data(Reference(sheet, min_col=2, min_row=start - 1, max_row=end), titles_from_data=True)
+    chart.set_categories(Reference(sheet, min_col=1, min_row=start, max_row=end))
+    chart.legend = None
+    line = LineChart()
+    line.add_data(Reference(sheet, min_col=3, min_row=start - 1, max_row=end), titles_from_data=True)
+    line.series[0].marker.symbol = "circle"
+    line.series[0].marker.size = 7
+    line.y_axis.axId = 200
+    line.y_axis.title = "解决按时率"
+    line.y_axis.number_format = "0%"
+    line.y_axis.crosses = "max"
+    chart += line
+    chart.height, chart.width = 8, 16
+    charts.append((chart, "D20"))
+    put([])
+
+    satisfaction = report["indicators"]["satisfaction"]
+    put(["图表数据 · 满意度", "件数"], strong=True, fill=True)
+    start = row + 1
+    for level in Satisfaction:
+        put([f"{level.value} {level.label}", satisfaction[level.value]])
+    end = row
+    chart = PieChart() if sum(satisfaction.values()) else BarChart()
+    chart.title = "回访满意度 A–D"
+    chart.add_data(Reference(sheet, min_col=2, min_row=start - 1, max_row=end), titles_from_data=True)
+    chart.set_categories(Reference(sheet, min_col=1, min_row=start, max_row=end))
+    chart.dataLabels = _labels(percent=isinstance(chart, PieChart), value=not isinstance(chart, PieChart))
+    chart.height, chart.width = 8, 12
+    charts.append((chart, "D37"))
+    put([])
+
+    departments = report["indicators"]["resolution_on_time_by_department"]
+    put(["图表数据 · 各部门解决按时率", "按时率"], strong=True, fill=True)
+    start = row + 1
+    for name, cell in departments.items() or [("(无)", {"rate": None})]:
+        put([name or "(未分派)", cell["rate"]], percent_from=1)
+    end = row
+    chart = BarChart()
+    chart.title = "各部门解决按时率"
+    chart.y_axis.number_format = "0%"
+    chart.y_axis.scaling.min = 0
+    chart.y_axis.scaling.max = 1
+    chart.add_data(Reference(sheet, min_col=2, min_row=start - 1, max_row=end), titles_from_data=True)
+    chart.set_categories(Reference(sheet, min_col=1, min_row=start, max_row=end))
+    chart.legend = None
+    chart.dataLabels = _labels(value=True, number_format="0%")
+    chart.height, chart.width = 8, 16
+    charts.append((chart, "D54"))
+    put([])
+
+    # Then the figures, table by table, below the charts.
+    while row < 72:
+        put([])
+    for table in tables:
+        put([table.title], strong=True)
+        put(table.headers, strong=True, fill=True)
+        for values in table.rows:
+            put(values)
+        put([])
+    for chart, anchor in charts:
+        sheet.add_chart(chart, anchor)
+    return row
+
+
+def _labels(*, value: bool = False, percent: bool = False, number_format: str | None = None) -> Any:
+    """Data labels that show the figure and nothing else (no series or category names)."""
+    from openpyxl.chart.label import DataLabelList
+
+    labels = DataLabelList()
+    labels.showVal = value
+    labels.showPercent = percent
+    labels.showCatName = False
+    labels.showSerName = False
+    labels.showLegendKey = False
+    if number_format:
+        labels.numFmt = number_format
+    return labels
+
+
+def _landscape(sheet: Any, fit_width: bool = False) -> None:
+    """Print across the page; the summary fits one page wide."""
+    sheet.page_setup.orientation = "landscape"
+    sheet.page_setup.paperSize = "9"  # A4
+    if fit_width:
+        sheet.sheet_properties.pageSetUpPr.fitToPage = True
+        sheet.page_setup.fitToWidth = 1
+        sheet.page_setup.fitToHeight = 0
+
+
+def _take(iterator: Iterator[Any], n: int) -> list[Any]:
+    out = []
+    for item in iterator:
+        out.append(item)
+        if len(out) >= n:
+            break
+    return out
+
+
+def _chain(first: list[Any], rest: Iterator[Any]) -> Iterator[Any]:
+    yield from first
+    yield from rest

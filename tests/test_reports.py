@@ -1,0 +1,196 @@
+"""Reports on a seeded register, every figure computed by hand (issue 4, acceptance 1).
+
+September 2026 (the previous period) has S1; October 2026 has N1–N5:
+  N1 quality, 售后部/王五: answered, resolved and visited back on time, ¥200 refund, A.
+  N2 delivery, 物流部/赵六: answered late, resolved late, D → reopened, resolved on time, ¥50 gift, B.
+  N3 quality, same customer as N1 (a repeat: major), 售后部/王五: answered, never resolved.
+  N4 attitude: closed at once (withdrawn).
+  N5 attitude, 辱骂 + 记者曝光 (major, urgent), 客服部/孙八: never answered.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+
+import pytest
+
+from conftest import Cli
+
+
+def log(cli: Cli, when: str, contact: str, content: str, channel: str, *extra: str) -> str:
+    return cli.ok("log", "--customer", f"客户{contact[-2:]}", "--contact", contact, "--channel", channel,
+                  "--content", content, "--received", when, *extra).stdout.strip()
+
+
+@pytest.fixture
+def seeded(cli: Cli) -> dict[str, str]:
+    s1 = log(cli, "2026-09-14 09:00", "13900000001", "快递一周没到", "phone", "--category", "delivery",
+             "--subject", "快递延误", "--location", "仓库")
+    cli.ok("assign", s1, "--department", "物流部", "--to", "赵六", "--at", "2026-09-14 10:00")
+    cli.ok("contact", s1, "--via", "phone", "--summary", "已受理", "--at", "2026-09-14 11:00")
+    cli.ok("resolve", s1, "--solution", "补发", "--at", "2026-09-16 10:00")
+    cli.ok("followup", s1, "--satisfaction", "A", "--at", "2026-09-17 10:00")
+
+    n1 = log(cli, "2026-10-08 09:00", "13900000011", "冰箱不制冷", "phone", "--category", "quality",
+             "--subject", "冰箱不制冷", "--location", "朝阳店")
+    cli.ok("assign", n1, "--department", "售后部", "--to", "王五", "--at", "2026-10-08 10:00")
+    cli.ok("contact", n1, "--via", "phone", "--summary", "已受理", "--at", "2026-10-08 11:00")
+    cli.ok("resolve", n1, "--solution", "换新", "--compensation", "200", "--compensation-kind", "refund",
+           "--at", "2026-10-09 15:00")
+    cli.ok("contact", n1, "--via", "phone", "--summary", "告知结果", "--at", "2026-10-09 16:00")
+    cli.ok("followup", n1, "--satisfaction", "A", "--at", "2026-10-10 10:00")
+
+    n2 = log(cli, "2026-10-09 09:00", "n2@example.com", "快递一直没到", "email", "--category", "delivery",
+             "--subject", "快递延误", "--location", "仓库")
+    cli.ok("assign", n2, "--department", "物流部", "--to", "赵六", "--at", "2026-10-09 10:00")
+    cli.ok("contact", n2, "--via", "email", "--summary", "已受理", "--at", "2026-10-13 10:00")
+    cli.ok("resolve", n2, "--solution", "补发", "--at", "2026-10-19 10:00")
+    cli.ok("followup", n2, "--satisfaction", "D", "--at", "2026-10-20 10:00")
+    cli.ok("resolve", n2, "--solution", "退运费", "--compensation", "50", "--compensation-kind", "gift",
+           "--at", "2026-10-22 10:00")
+    cli.ok("followup", n2, "--satisfaction", "B", "--at", "2026-10-23 10:00")
+
+    n3 = log(cli, "2026-10-12 09:00", "13900000011", "冰箱又坏了", "web", "--subject", "冰箱不制冷", "--location", "朝阳店")
+    cli.ok("assign", n3, "--department", "售后部", "--to", "王五", "--at", "2026-10-12 10:00")
+    cli.ok("contact", n3, "--via", "phone", "--summary", "已受理", "--at", "2026-10-12 11:00")
+
+    n4 = log(cli, "2026-10-15 09:00", "13900000014", "收银员态度很差", "phone", "--subject", "服务态度差",
+             "--location", "朝阳店")
+    cli.ok("close", n4, "--reason", "客户撤诉", "--at", "2026-10-15 12:00")
+
+    n5 = log(cli, "2026-10-20 09:00", "13900000015", "店员辱骂顾客，要找记者曝光", "phone", "--subject", "店员辱骂")
+    cli.ok("assign", n5, "--department", "客服部", "--to", "孙八", "--at", "2026-10-20 10:00")
+    return {"s1": s1, "n1": n1, "n2": n2, "n3": n3, "n4": n4, "n5": n5}
+
+
+def test_october_figures(cli: Cli, seeded: dict[str, str]) -> None:
+    assert cli.json("show", seeded["n3"])["severity"] == "major"  # the same customer twice in 30 days
+    data = cli.json("report", "--month", "2026-10")
+    assert data["period"] == {"label": "2026-10", "from": "2026-10-01", "to": "2026-10-31"}
+    assert data["totals"] == {"received": 5, "resolved": 2, "closed": 3, "open_at_end": 2}
+    assert data["by"]["category"] == {"attitude": 2, "quality": 2, "delivery": 1}
+    assert data["by"]["channel"] == {"phone": 3, "email": 1, "web": 1}
+    assert data["by"]["severity"] == {"general": 3, "major": 2}
+    assert data["by"]["origin"] == {"routine": 5}
+    assert data["by"]["department"] == {"售后部": 2, "": 1, "客服部": 1, "物流部": 1}
+    assert data["by"]["status"] == {"closed": 3, "assigned": 2}
+
+    ind = data["indicators"]
+    assert ind["first_response_on_time"] == {"on_time": 2, "late": 2, "running": 0, "rate": 0.5}
+    assert ind["resolution_on_time"]["all"] == {"on_time": 2, "late": 2, "running": 1, "rate": 0.5}
+    assert ind["resolution_on_time"]["general"]["rate"] == pytest.approx(0.6667)
+    assert ind["resolution_on_time"]["major"] == {"on_time": 0, "late": 1, "running": 1, "rate": 0.0}
+    assert ind["resolution_on_time"]["critical"]["rate"] is None
+    assert ind["resolution_on_time_by_department"]["售后部"]["rate"] == 0.5
+    assert ind["resolution_on_time_by_department"]["物流部"]["rate"] == 0.5
+    assert ind["resolution_on_time_by_department"]["客服部"]["rate"] is None
+    assert ind["handling_working_days"] == {"resolved": 2, "median": 5.5, "p90": 10.0}
+    assert ind["resolution_success"] == {"satisfied_closed": 2, "followed_up": 2, "rate": 1.0}
+    assert ind["satisfaction"] == {"A": 1, "B": 1, "C": 0, "D": 0}
+    assert ind["repeat_customers"] == {"customers": 4, "repeat": 1, "rate": 0.25}
+    assert ind["reopen"] == {"reopened": 1, "received": 5, "rate": 0.2}
+    assert ind["compensation"] == {"total": 250.0, "by_kind": {"gift": 50.0, "refund": 200.0}}
+
+    breaches = data["breaches"]
+    assert breaches["total"] == 4
+    assert breaches["by_department"] == {"售后部": {"resolution": 1}, "客服部": {"first_response": 1},
+                                         "物流部": {"first_response": 1, "resolution": 1}}
+    assert {(b["department"], b["assignee"]) for b in breaches["by_assignee"]} == {
+        ("售后部", "王五"), ("客服部", "孙八"), ("物流部", "赵六")}
+
+    spots = data["hot_spots"]
+    assert spots["subject"]["top"][0] == {"key": "冰箱不制冷", "count": 2, "previous": 0}
+    assert spots["location"]["top"] == [{"key": "朝阳店", "count": 3, "previous": 0}, {"key": "仓库", "count": 1, "previous": 1}]
+    assert [g["key"] for g in spots["location"]["growing"]] == ["朝阳店"]
+    assert "快递延误" not in [g["key"] for g in spots["subject"]["growing"]]
+
+
+def test_previous_period_beside_it(cli: Cli, seeded: dict[str, str]) -> None:
+    data = cli.json("report", "--month", "2026-10")
+    before = data["previous"]
+    assert before["period"]["label"] == "2026-09"
+    assert before["totals"] == {"received": 1, "resolved": 1, "closed": 1, "open_at_end": 0}
+    assert before["indicators"]["first_response_on_time"]["rate"] == 1.0
+    assert before["indicators"]["handling_working_days"]["median"] == 2.0
+    assert before["breaches"]["total"] == 0
+    table = cli.ok("report", "--month", "2026-10").stdout
+    assert "2026-10" in table and "2026-09" in table and "+4" in table  # received 5 vs 1
+
+
+def test_quarter_and_year(cli: Cli, seeded: dict[str, str]) -> None:
+    quarter = cli.json("report", "--quarter", "2026Q4")
+    assert quarter["period"]["from"] == "2026-10-01" and quarter["period"]["to"] == "2026-12-31"
+    assert quarter["totals"]["received"] == 5
+    # As of today N5's resolution deadline (2026-11-03) has passed too.
+    assert quarter["indicators"]["resolution_on_time"]["all"]["late"] == 3
+    assert quarter["previous"]["period"]["label"] == "2026Q3" and quarter["previous"]["totals"]["received"] == 1
+    year = cli.json("report", "--year", "2026")
+    assert year["totals"]["received"] == 6 and year["previous"]["totals"]["received"] == 0
+    ranged = cli.json("report", "--from", "2026-10-08", "--to", "2026-10-09")
+    assert ranged["totals"]["received"] == 2
+    assert ranged["previous"]["period"] == {"label": "2026-10-06~2026-10-07", "from": "2026-10-06", "to": "2026-10-07"}
+
+
+def test_scope_by_department_and_category(cli: Cli, seeded: dict[str, str]) -> None:
+    assert cli.json("report", "--month", "2026-10", "--department", "售后部")["totals"]["received"] == 2
+    data = cli.json("report", "--month", "2026-10", "--category", "物流交付")
+    assert data["totals"]["received"] == 1 and data["previous"]["totals"]["received"] == 1
+
+
+def test_formats_parse(cli: Cli, seeded: dict[str, str]) -> None:
+    as_json = json.loads(cli.ok("report", "--month", "2026-10", "--format", "json").stdout)
+    assert as_json["totals"]["received"] == 5
+    text = cli.ok("report", "--month", "2026-10", "--format", "csv").stdout
+    assert text.startswith("\ufeff")
+    rows = list(csv.reader(io.StringIO(text.lstrip("\ufeff"))))
+    assert ["受理 received", "5", "1", "+4"] in rows
+    assert ["初次响应按时率", "50.0%", "100.0%", "-50.0pt"] in rows
+    md = cli.ok("report", "--month", "2026-10", "--format", "md").stdout
+    assert "| 受理 received | 5 | 1 | +4 |" in md and md.startswith("# 客户投诉案件统计表 2026-10")
+
+
+def test_an_empty_period_is_a_clear_empty_report(cli: Cli, seeded: dict[str, str]) -> None:
+    result = cli.ok("report", "--month", "2025-01")
+    assert "无投诉" in result.stdout
+    data = cli.json("report", "--month", "2025-01")
+    assert data["totals"] == {"received": 0, "resolved": 0, "closed": 0, "open_at_end": 0}
+    assert data["indicators"]["first_response_on_time"]["rate"] is None
+
+
+def test_a_report_never_changes_the_register(cli: Cli, seeded: dict[str, str], register) -> None:
+    from conftest import dump
+
+    before = dump(register)
+    cli.ok("report", "--month", "2026-10")
+    cli.ok("report", "trend")
+    assert dump(register) == before
+
+
+def test_trend_shows_twelve_months_with_bars(cli: Cli, seeded: dict[str, str]) -> None:
+    rows = cli.json("report", "trend")
+    assert len(rows) == 12
+    by_month = {r["month"]: r for r in rows}
+    assert by_month["2026-10"]["received"] == 5 and by_month["2026-09"]["received"] == 1
+    assert by_month["2026-09"]["resolution_on_time_rate"] == 1.0
+    out = cli.ok("report", "trend").stdout
+    assert "█" in out and "2026-10" in out
+
+
+@pytest.mark.parametrize(
+    "args, words",
+    [
+        (["--month", "2026-13"], "--month"),
+        (["--quarter", "2026Q5"], "--quarter"),
+        (["--year", "26"], "--year"),
+        (["--month", "2026-10", "--year", "2026"], "one period"),
+        (["--from", "2026-10-01"], "--from and --to"),
+        (["--from", "2026-10-09", "--to", "2026-10-01"], "before"),
+        (["--format", "pdf"], "--format"),
+        (["--category", "weather"], "--category"),
+    ],
+)
+def test_bad_report_options_are_one_line(cli: Cli, args: list[str], words: str) -> None:
+    result = cli("report", *args)
+    assert result.exit_code == 2 and result.stderr.count("\n") == 1 and words in result.stderr
