@@ -1,11 +1,19 @@
-"""Hermetic tests: every test gets its own register file and a fixed operator."""
+"""Hermetic tests: every test gets its own register and a fixed operator.
+
+Tests that use the register (through `cli` or `db_url`) run on SQLite and, when a
+PostgreSQL server is reachable, on PostgreSQL too: each in a schema of its own.
+COMPLAINTCTL_TEST_PG names the server (default: the one .ci/run starts); with CI=true a
+missing server is a failure, not a skip.
+"""
 
 from __future__ import annotations
 
 import json
+import os
 import sqlite3
+import uuid
 from pathlib import Path
-from typing import Any
+from typing import Any, Iterator
 
 import pytest
 from typer.testing import CliRunner
@@ -13,19 +21,76 @@ from typer.testing import CliRunner
 from complaintctl import db
 from complaintctl.cli import app
 
+PG_URL = os.environ.get("COMPLAINTCTL_TEST_PG", "postgresql+psycopg://complaintctl:complaintctl@localhost/complaintctl_test")
+
+
+def _postgres_reachable() -> bool:
+    try:
+        import psycopg
+        from sqlalchemy.engine import make_url
+
+        url = make_url(PG_URL)
+        psycopg.connect(host=url.host, port=url.port or 5432, user=url.username, password=url.password,
+                        dbname=url.database, connect_timeout=3).close()
+        return True
+    except Exception:
+        return False
+
+
+POSTGRES = _postgres_reachable()
+if os.environ.get("CI") == "true" and not POSTGRES:
+    raise pytest.UsageError(f"CI=true but no PostgreSQL at {PG_URL}: .ci/run starts one")
+ENGINES = ["sqlite", "postgresql"] if POSTGRES else ["sqlite"]
+
 
 @pytest.fixture(autouse=True)
-def register(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
-    path = tmp_path / "register.db"
-    monkeypatch.setenv("COMPLAINTCTL_DB", str(path))
+def hermetic(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
+    monkeypatch.setenv("COMPLAINTCTL_DB", str(tmp_path / "register.db"))
     monkeypatch.setenv("COMPLAINTCTL_USER", "tester")
     monkeypatch.setenv("COLUMNS", "120")
+    monkeypatch.setenv("XDG_CONFIG_HOME", str(tmp_path / "no-config"))
     monkeypatch.delenv("COMPLAINTCTL_TZ", raising=False)
-    yield path
+    monkeypatch.delenv("COMPLAINTCTL_RULES", raising=False)
+    yield
     for engine in db._engines.values():
         engine.dispose()
     db._engines.clear()
     db._checked.clear()
+
+
+@pytest.fixture(params=ENGINES)
+def db_url(request: pytest.FixtureRequest, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[str]:
+    """The test's register on each engine: a SQLite file, or a PostgreSQL schema of its own."""
+    if request.param == "sqlite":
+        url = str(tmp_path / "register.db")
+        monkeypatch.setenv("COMPLAINTCTL_DB", url)
+        yield url
+        return
+    import psycopg
+    from sqlalchemy.engine import make_url
+
+    schema = f"t_{uuid.uuid4().hex[:12]}"
+    target = make_url(PG_URL)
+    connect = dict(host=target.host, port=target.port or 5432, user=target.username, password=target.password,
+                   dbname=target.database, autocommit=True)
+    with psycopg.connect(**connect) as conn:
+        conn.execute(f"CREATE SCHEMA {schema}")
+    url = f"{PG_URL}?options=-csearch_path%3D{schema}"
+    monkeypatch.setenv("COMPLAINTCTL_DB", url)
+    yield url
+    for engine in db._engines.values():
+        engine.dispose()
+    db._engines.clear()
+    with psycopg.connect(**connect) as conn:
+        conn.execute(f"DROP SCHEMA {schema} CASCADE")
+
+
+@pytest.fixture
+def register(db_url: str) -> Path:
+    """The register as a SQLite file, for tests about the file itself (SQLite only)."""
+    if "://" in db_url:
+        pytest.skip("about the SQLite file")
+    return Path(db_url)
 
 
 class Cli:
@@ -55,13 +120,60 @@ class Cli:
 
 
 @pytest.fixture
-def cli() -> Cli:
+def cli(db_url: str) -> Cli:
     return Cli()
 
 
+def snapshot(url: str) -> str:
+    """Every row of every table of the register, in order: equal snapshots mean nothing was written.
+    For a SQLite file, the file's whole SQL dump."""
+    if "://" not in url:
+        path = Path(url)
+        if not path.exists():
+            return ""
+        with sqlite3.connect(path) as conn:
+            return "\n".join(conn.iterdump())
+    from sqlalchemy import create_engine, inspect, text
+    from sqlalchemy.pool import NullPool
+
+    engine = create_engine(url, poolclass=NullPool)
+    try:
+        with engine.connect() as conn:
+            lines = []
+            for table in sorted(inspect(conn).get_table_names()):
+                rows = conn.execute(text(f"SELECT * FROM {table} ORDER BY 1")).all()
+                lines.append(f"{table}: {rows!r}")
+            return "\n".join(lines)
+    finally:
+        engine.dispose()
+
+
 def dump(path: Path) -> str:
-    """The whole register as SQL text: equal dumps mean nothing was written."""
-    if not path.exists():
-        return ""
-    with sqlite3.connect(path) as conn:
-        return "\n".join(conn.iterdump())
+    return snapshot(str(path))
+
+
+def query(url: str, sql: str) -> list[Any]:
+    """Rows of a query on the register, whatever the engine."""
+    from sqlalchemy import create_engine, text
+    from sqlalchemy.pool import NullPool
+
+    engine = create_engine(url if "://" in url else f"sqlite:///{url}", poolclass=NullPool)
+    try:
+        with engine.connect() as conn:
+            return list(conn.execute(text(sql)).all())
+    finally:
+        engine.dispose()
+
+
+def pytest_report_header(config: pytest.Config) -> str:
+    return f"complaintctl engines: {', '.join(ENGINES)}" + (f" ({PG_URL.split('@')[-1]})" if POSTGRES else "")
+
+
+def pytest_terminal_summary(terminalreporter: Any) -> None:
+    """How many tests passed on each engine: the CI log shows both ran."""
+    counts: dict[str, int] = {}
+    for report in terminalreporter.stats.get("passed", []):
+        engine = "postgresql" if "[postgresql" in report.nodeid or "-postgresql" in report.nodeid else (
+            "sqlite" if "[sqlite" in report.nodeid or "-sqlite" in report.nodeid else "no register")
+        counts[engine] = counts.get(engine, 0) + 1
+    terminalreporter.write_line("passed per engine: " + ", ".join(f"{k} {v}" for k, v in sorted(counts.items())))

@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from conftest import Cli, dump
+from conftest import Cli, snapshot
 
 
 @pytest.fixture
@@ -82,9 +82,9 @@ REFUSALS = [
 
 
 @pytest.mark.parametrize("args, code, words", REFUSALS, ids=[" ".join(a[:3]) for a, _, _ in REFUSALS])
-def test_refusal_is_one_line_and_writes_nothing(cli: Cli, cases: dict[str, str], register: Path,
+def test_refusal_is_one_line_and_writes_nothing(cli: Cli, cases: dict[str, str], db_url: str,
                                                 args: list[str], code: int, words: str) -> None:
-    before = dump(register)
+    before = snapshot(db_url)
     result = cli(*[a.format(**cases) for a in args])
     assert result.exit_code == code, result.stderr
     lines = result.stderr.splitlines()
@@ -92,7 +92,7 @@ def test_refusal_is_one_line_and_writes_nothing(cli: Cli, cases: dict[str, str],
     assert lines[0].startswith("error: ")
     assert words in lines[0]
     assert "Traceback" not in result.stderr + result.stdout
-    assert dump(register) == before
+    assert snapshot(db_url) == before
 
 
 def test_missing_required_fields_are_prompted_for_on_a_terminal(cli: Cli, monkeypatch) -> None:

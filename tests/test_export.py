@@ -15,7 +15,7 @@ import pytest
 from openpyxl import load_workbook
 
 from complaintctl.export import REGISTER_COLUMNS
-from conftest import Cli
+from conftest import Cli, query
 from test_reports import seeded  # noqa: F401  (the fixture)
 
 FORM_ORDER = ["投诉编号", "投诉时间", "投诉方式", "客户姓名", "联系方式", "地点", "投诉主题", "投诉内容", "客户诉求",
@@ -91,23 +91,22 @@ def test_handling_and_breach_sheets(workbook: Path, seeded: dict[str, str]) -> N
         ("售后部", seeded["n3"], "解决"), ("客服部", seeded["n5"], "初次响应")}
 
 
-def test_unmasked_export_shows_contacts_and_is_recorded(cli: Cli, seeded: dict[str, str], tmp_path: Path, register: Path) -> None:  # noqa: F811
+def test_unmasked_export_shows_contacts_and_is_recorded(cli: Cli, seeded: dict[str, str], tmp_path: Path, db_url: str) -> None:  # noqa: F811
     path = tmp_path / "full.xlsx"
     cli.ok("export", "--month", "2026-10", "-o", str(path), "--unmasked", "--as", "经理")
     sheet = load_workbook(path)["投诉登记表"]
     assert sheet.cell(row=2, column=5).value == "13900000011"
-    with sqlite3.connect(register) as conn:
-        events = conn.execute("SELECT actor, action, details FROM register_event").fetchall()
+    events = query(db_url, "SELECT actor, action, details FROM register_event")
     assert len(events) == 1 and events[0][0] == "经理" and events[0][1] == "export_unmasked"
     assert '"period": "2026-10"' in events[0][2]
 
 
-def test_masked_export_writes_nothing(cli: Cli, seeded: dict[str, str], tmp_path: Path, register: Path) -> None:  # noqa: F811
-    from conftest import dump
+def test_masked_export_writes_nothing(cli: Cli, seeded: dict[str, str], tmp_path: Path, db_url: str) -> None:  # noqa: F811
+    from conftest import snapshot
 
-    before = dump(register)
+    before = snapshot(db_url)
     cli.ok("export", "--month", "2026-10", "-o", str(tmp_path / "x.xlsx"))
-    assert dump(register) == before
+    assert snapshot(db_url) == before
 
 
 def test_default_file_name_in_the_current_directory(cli: Cli, seeded: dict[str, str], tmp_path: Path, monkeypatch) -> None:  # noqa: F811

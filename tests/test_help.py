@@ -20,8 +20,8 @@ SUBCOMMANDS = sorted(f"{name} {info.name}" for name, group in GROUPS.items() for
 def test_every_command_is_registered_with_a_name() -> None:
     assert {"log", "list", "show", "classify", "assign", "contact", "resolve", "followup", "extend", "close",
             "wait", "resume", "overdue", "recompute"} <= set(COMMANDS)
-    assert SUBCOMMANDS == ["report trend", "rules check", "rules show"]
-    assert set(GROUPS) == {"report", "rules"}
+    assert SUBCOMMANDS == ["db current", "db upgrade", "report trend", "rules check", "rules show"]
+    assert set(GROUPS) == {"db", "report", "rules"}
 
 
 @pytest.mark.parametrize("command", COMMANDS)

@@ -159,13 +159,13 @@ def test_an_empty_period_is_a_clear_empty_report(cli: Cli, seeded: dict[str, str
     assert data["indicators"]["first_response_on_time"]["rate"] is None
 
 
-def test_a_report_never_changes_the_register(cli: Cli, seeded: dict[str, str], register) -> None:
-    from conftest import dump
+def test_a_report_never_changes_the_register(cli: Cli, seeded: dict[str, str], db_url: str) -> None:
+    from conftest import snapshot
 
-    before = dump(register)
+    before = snapshot(db_url)
     cli.ok("report", "--month", "2026-10")
     cli.ok("report", "trend")
-    assert dump(register) == before
+    assert snapshot(db_url) == before
 
 
 def test_trend_shows_twelve_months_with_bars(cli: Cli, seeded: dict[str, str]) -> None:

@@ -20,7 +20,7 @@ def test_new_register_is_owner_only_and_in_wal_mode(cli: Cli, register: Path) ->
         assert conn.execute("PRAGMA journal_mode").fetchone()[0] == "wal"
 
 
-def test_engine_turns_foreign_keys_on(cli: Cli) -> None:
+def test_engine_turns_foreign_keys_on(cli: Cli, register: Path) -> None:
     cli.log()
     engine = db.get_engine(db.database_url())
     with engine.connect() as conn:

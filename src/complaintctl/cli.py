@@ -636,6 +636,40 @@ def rules_check_command(
         raise typer.Exit(2)
 
 
+# ---------------------------------------------------------------- the register itself
+
+db_app = typer.Typer(help="The register's schema: its version and upgrades.", no_args_is_help=True)
+app.add_typer(db_app, name="db")
+
+
+@db_app.command("current")
+def db_current_command(db: DbOption = None, as_json: JsonOption = False) -> None:
+    """Print where the register is and its schema version beside this tool's."""
+    from . import render
+    from .db import SCHEMA_VERSION, current_version
+
+    where, version = current_version(db)
+    if as_json:
+        render.emit_json({"register": where, "schema": version, "tool_schema": SCHEMA_VERSION}, timezone.utc)
+    else:
+        state = "up to date" if version == SCHEMA_VERSION else "not created yet" if version is None else "needs `complaintctl db upgrade`"
+        sys.stdout.write(f"{where}: schema {version or '-'} (this complaintctl: {SCHEMA_VERSION}), {state}\n")
+
+
+@db_app.command("upgrade")
+def db_upgrade_command(db: DbOption = None, as_json: JsonOption = False) -> None:
+    """Create the register or upgrade it to this tool's schema. A SQLite file is copied
+    aside first; back a PostgreSQL register up with pg_dump before running this."""
+    from . import render
+    from .db import upgrade
+
+    before, after = upgrade(db)
+    if as_json:
+        render.emit_json({"from": before, "to": after}, timezone.utc)
+    else:
+        sys.stdout.write(f"schema {before or '(new)'} → {after}\n" if before != after else f"schema {after}: already up to date\n")
+
+
 # ---------------------------------------------------------------- reports
 
 report_app = typer.Typer(

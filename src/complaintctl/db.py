@@ -136,7 +136,49 @@ def ensure_schema(engine: "Engine") -> None:
         return
     from . import migrate
 
+    if current is not None and engine.url.get_backend_name() != "sqlite":
+        # A shared server register is upgraded once, on purpose, after a backup.
+        if current not in migrate.known_revisions():
+            migrate.upgrade(engine, current)  # refuses: newer than the tool
+        raise StorageError(
+            f"the register has schema {current}, older than this complaintctl ({SCHEMA_VERSION}); back it up "
+            "with pg_dump, then run `complaintctl db upgrade` once"
+        )
     migrate.upgrade(engine, current)
+
+
+def current_version(db: str | None = None) -> tuple[str, str | None]:
+    """The register's description and its schema version (None: not created yet)."""
+    from sqlalchemy import text
+    from sqlalchemy.exc import DatabaseError
+
+    url = database_url(db)
+    path = _sqlite_path(url)
+    if path is not None and not path.exists():
+        return _describe(url), None
+    try:
+        with get_engine(url).connect() as conn:
+            return _describe(url), conn.execute(text("SELECT version_num FROM alembic_version")).scalar()
+    except DatabaseError:
+        return _describe(url), None
+
+
+def upgrade(db: str | None = None) -> tuple[str | None, str]:
+    """Bring the register to this tool's schema (a SQLite file is copied aside first)."""
+    from . import migrate
+
+    url = database_url(db)
+    _, before = current_version(db)
+    try:
+        migrate.upgrade(get_engine(url), before)
+    except Exception as exc:
+        from sqlalchemy.exc import DatabaseError
+
+        if isinstance(exc, DatabaseError):
+            raise StorageError(f"the register at {_describe(url)} cannot be upgraded: {exc.orig}") from None
+        raise
+    _checked.add(url)
+    return before, SCHEMA_VERSION
 
 
 _checked: set[str] = set()

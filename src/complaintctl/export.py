@@ -18,7 +18,7 @@ from datetime import datetime, timedelta
 from pathlib import Path
 from typing import Any, Callable, Iterable, Iterator
 
-from sqlalchemy import literal, select, union_all
+from sqlalchemy import Text, cast, literal_column, null, select, union_all
 from sqlmodel import Session
 
 from . import reports
@@ -155,13 +155,13 @@ def handling_rows(session: Session, period: Period, *, policy: Policy, unmasked:
 
     cohort = (Complaint.received_date >= period.start, Complaint.received_date <= period.end)  # type: ignore[operator]
     contacts = (
-        select(Complaint.id.label("cid"), Complaint.no, ContactEntry.at, literal("contact").label("kind"),  # type: ignore[union-attr]
+        select(Complaint.id.label("cid"), Complaint.no, ContactEntry.at, literal_column("'contact'").label("kind"),  # type: ignore[union-attr]
                ContactEntry.actor, ContactEntry.via.label("what"), ContactEntry.summary.label("body"),  # type: ignore[attr-defined]
-               literal(None).label("reason"), ContactEntry.id.label("eid"))  # type: ignore[union-attr]
+               cast(null(), Text).label("reason"), ContactEntry.id.label("eid"))  # type: ignore[union-attr]
         .join(Complaint, Complaint.id == ContactEntry.complaint_id).where(*cohort)  # type: ignore[arg-type]
     )
     history = (
-        select(Complaint.id.label("cid"), Complaint.no, HistoryEntry.at, literal("history").label("kind"),  # type: ignore[union-attr]
+        select(Complaint.id.label("cid"), Complaint.no, HistoryEntry.at, literal_column("'history'").label("kind"),  # type: ignore[union-attr]
                HistoryEntry.actor, HistoryEntry.action.label("what"), HistoryEntry.changes.label("body"),  # type: ignore[attr-defined]
                HistoryEntry.reason, HistoryEntry.id.label("eid"))  # type: ignore[union-attr]
         .join(Complaint, Complaint.id == HistoryEntry.complaint_id).where(*cohort)  # type: ignore[arg-type]

@@ -129,7 +129,7 @@ def period_figures(session: Session, period: Period, scope: Scope, *, policy: Po
     compensation: dict[str, int] = defaultdict(int)
     received = reopened_total = followed_up = satisfied_closed = 0
     for row in rows:
-        count, cents, with_followup = row[-3], row[-2], row[-1]
+        count, cents, with_followup = int(row[-3]), int(row[-2]), int(row[-1])
         received += count
         for i, name in enumerate(names):
             by[name][row[i] or ""] += count

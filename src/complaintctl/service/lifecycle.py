@@ -67,17 +67,20 @@ class NewComplaint:
 
 
 def _next_seq(session: Session, year: int) -> int:
-    """Take the next number of `year` inside the writing transaction (gap-free)."""
+    """Take the next number of `year` inside the writing transaction (gap-free): the
+    counter row is created if missing, then incremented, which locks it until commit."""
+    dialect = session.get_bind().dialect.name
+    if dialect == "postgresql":
+        from sqlalchemy.dialects.postgresql import insert
+    else:
+        from sqlalchemy.dialects.sqlite import insert
+    session.execute(insert(YearCounter).values(year=year, last_seq=0).on_conflict_do_nothing(index_elements=["year"]))
     seq = session.execute(
         update(YearCounter)
         .where(YearCounter.year == year)  # type: ignore[arg-type]
         .values(last_seq=YearCounter.last_seq + 1)
         .returning(YearCounter.last_seq)
-    ).scalar()
-    if seq is None:
-        session.add(YearCounter(year=year, last_seq=1))
-        session.flush()
-        seq = 1
+    ).scalar_one()
     return int(seq)
 
 
