@@ -38,3 +38,7 @@ complaintctl show "$b"
 
 # What was late on the morning of 2026-11-12 (as cron would mail it).
 complaintctl overdue --at "2026-11-12 08:30"
+
+# Bring in the register this office kept in a spreadsheet, then see last month's figures.
+complaintctl import "$(dirname "$0")/客户投诉登记表_示例.xlsx"
+complaintctl report --month 2026-10 --format md | head -30

@@ -11,7 +11,8 @@ from __future__ import annotations
 import os
 import sys
 from datetime import datetime, timezone
-from typing import TYPE_CHECKING, Annotated, Any, Callable, Optional
+from contextlib import contextmanager
+from typing import TYPE_CHECKING, Annotated, Any, Callable, Iterator, Optional
 
 import typer
 from typer.core import TyperGroup
@@ -837,3 +838,94 @@ def export_command(
     else:
         sys.stdout.write(f"{path}: " + ", ".join(f"{k} {v} 行" for k, v in counts.items())
                          + (" (联系方式未遮蔽, 已记录)" if unmasked else "") + "\n")
+
+
+# ---------------------------------------------------------------- import
+
+
+class _DryRun(Exception):
+    """Raised inside the import's transaction to roll it back after counting."""
+
+    def __init__(self, result: Any) -> None:
+        self.result = result
+
+
+@app.command("import")
+def import_command(
+    file: Annotated[str, typer.Argument(metavar="FILE", help="An .xlsx workbook or a .csv file (UTF-8 or GBK/GB18030).")],
+    mapping: Annotated[Optional[list[str]], typer.Option("--map", metavar="'HEADER=field'", help="Place a column the tool does not know (repeatable); field 'ignore' skips it.")] = None,
+    sheet: Annotated[Optional[str], typer.Option(help="Only this sheet of the workbook.")] = None,
+    dry_run: Annotated[bool, typer.Option("--dry-run", help="Check everything and say what would be imported; write nothing.")] = False,
+    update_existing: Annotated[bool, typer.Option("--update", help="Update complaints already in the register instead of skipping them.")] = False,
+    db: DbOption = None,
+    rules: RulesOption = None,
+    operator: AsOption = None,
+    as_json: JsonOption = False,
+) -> None:
+    """Bring an existing register in from a spreadsheet (导入). Columns are matched by their
+    Chinese or English headings; a bad row anywhere means nothing is written and every bad
+    row is listed; importing the same file again adds nothing twice."""
+    from pathlib import Path
+
+    from . import importing, render, service
+    from .db import open_session
+
+    call = _Call(operator, rules)
+    path = Path(file).expanduser()
+    if not path.is_file():
+        raise BadInput(f"{file}: no such file")
+    columns = importing.parse_mapping(mapping or [])
+    with _progress("检查 checking", None) as tick:
+        loaded = importing.load(path, rules=call.policy.rules, tz=call.tz, now=call.now, mapping=columns,
+                                sheet=sheet, on_row=lambda: tick(1))
+    for warning in loaded.warnings:
+        sys.stderr.write(f"warning: {warning}\n")
+    if loaded.errors:
+        if as_json:
+            render.emit_json({"errors": [e.__dict__ for e in loaded.errors], "warnings": loaded.warnings}, call.tz)
+        for problem in loaded.errors:
+            render.error(str(problem))
+        render.error(f"{len(loaded.errors)} problem(s) in {path.name}; nothing was imported. Fix them and import again.")
+        raise typer.Exit(2)
+
+    def run(session: "Session") -> Any:
+        with _progress("导入 importing", len(loaded.rows)) as tick:
+            result = service.import_complaints(
+                session, loaded.rows, source=path.name, update_existing=update_existing, now=call.now,
+                actor=call.actor, policy=call.policy, progress=tick)
+        if dry_run:
+            raise _DryRun(result)
+        return result
+
+    try:
+        with open_session(db, write=True) as session:
+            result = run(session)
+    except _DryRun as dry:
+        result = dry.result
+    summary = {**result.as_dict(), "rows": len(loaded.rows), "dry_run": dry_run, "warnings": loaded.warnings,
+               "columns": loaded.columns}
+    if as_json:
+        render.emit_json(summary, call.tz)
+        return
+    verb = "would import" if dry_run else "imported"
+    numbers = result.imported
+    span = f" ({numbers[0]} … {numbers[-1]})" if len(numbers) > 1 else f" ({numbers[0]})" if numbers else ""
+    sys.stdout.write(f"{path.name}: {len(loaded.rows)} rows read; {verb} {len(numbers)}{span}; "
+                     f"{'would skip' if dry_run else 'skipped'} {len(result.skipped)} already in the register"
+                     + (f"; {'would update' if dry_run else 'updated'} {len(result.updated)}" if update_existing else "")
+                     + ("" if not dry_run else "; nothing was written") + "\n")
+
+
+@contextmanager
+def _progress(label: str, total: int | None) -> Iterator[Callable[[int], None]]:
+    """A progress bar on a terminal's stderr; nothing when output is piped or tested."""
+    if not sys.stderr.isatty():
+        yield lambda n: None
+        return
+    from rich.progress import Progress
+
+    from rich.console import Console
+
+    with Progress(console=Console(stderr=True), transient=True) as bar:
+        task = bar.add_task(label, total=total)
+        yield lambda n: bar.advance(task, n)

@@ -55,9 +55,24 @@ def upgrade(engine: "Engine", current: str | None) -> None:
     if current is not None:
         _backup_sqlite(engine, current)
     config = _config()
-    with engine.begin() as connection:
-        config.attributes["connection"] = connection
-        command.upgrade(config, "head")
+    sqlite = engine.url.get_backend_name() == "sqlite"
+    with engine.connect() as connection:
+        if sqlite:
+            # A batch migration rebuilds tables that others refer to; SQLite checks
+            # foreign keys again once it is done (foreign_key_check below).
+            # (on the driver's connection: inside a transaction the pragma does nothing)
+            connection.connection.driver_connection.execute("PRAGMA foreign_keys = OFF")
+        try:
+            with connection.begin():
+                config.attributes["connection"] = connection
+                command.upgrade(config, "head")
+                if sqlite:
+                    broken = connection.exec_driver_sql("PRAGMA foreign_key_check").fetchall()
+                    if broken:
+                        raise StorageError(f"the upgrade would break {len(broken)} references; the register was left as it was")
+        finally:
+            if sqlite:
+                connection.connection.driver_connection.execute("PRAGMA foreign_keys = ON")
 
 
 def _backup_sqlite(engine: "Engine", current: str) -> None:

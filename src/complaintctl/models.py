@@ -29,6 +29,7 @@ class Complaint(SQLModel, table=True):
         Index("ix_complaint_contact_date", "contact", "received_date"),
         Index("ix_complaint_resolved_at", "resolved_at"),
         Index("ix_complaint_closed_at", "closed_at"),
+        Index("uq_complaint_source_key", "source_key", unique=True),
     )
 
     id: int | None = Field(default=None, primary_key=True)
@@ -75,6 +76,8 @@ class Complaint(SQLModel, table=True):
     closed_at: datetime | None = None
     incident_id: int | None = Field(default=None, foreign_key="complaint.id")
     waiting_since: datetime | None = None
+    # For imported rows: a digest of the source row, so importing a file again adds nothing twice.
+    source_key: str | None = Field(default=None, max_length=40)
     created_at: datetime
     updated_at: datetime
 

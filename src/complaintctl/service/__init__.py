@@ -10,6 +10,7 @@ CLI renders after the session is closed.
 - reading.py    show and list
 - overdue.py    the cron check and recompute
 - audit.py      events about the register as a whole (unmasked exports)
+- imports.py    checked spreadsheet rows written in bulk
 """
 
 from ..rules import Policy
@@ -28,11 +29,12 @@ from .lifecycle import (
     resume,
     wait,
 )
+from .imports import ImportResult, import_complaints
 from .overdue import check_overdue, recompute
 from .reading import ListFilter, list_complaints, show
 
 __all__ = [
     "OPEN_STATUSES", "Policy", "NewComplaint", "ListFilter", "assign", "check_overdue", "classify", "close",
     "extend", "list_complaints", "log_complaint", "recompute", "record_contact", "record_followup", "resolve",
-    "resume", "show", "wait", "record_export", "register_events",
+    "resume", "show", "wait", "record_export", "register_events", "ImportResult", "import_complaints",
 ]

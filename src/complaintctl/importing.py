@@ -1,0 +1,333 @@
+"""Bringing an existing register in: a spreadsheet or CSV read, its columns placed by
+header, every row checked, and the rows handed to the service as plain data.
+
+Loading and checking are separate from writing (beancount's stages): this module reads
+and validates and reports every bad row (sheet, row, column, reason); nothing is
+written unless every row is good.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import re
+from dataclasses import dataclass, field
+from datetime import datetime, timedelta, tzinfo
+from pathlib import Path
+from typing import Any, Callable, Iterator
+
+from . import inputs
+from .domain import Channel, CompensationKind, Origin, Priority, Satisfaction, Severity, Status
+from .errors import BadInput
+from .ruleset import Rules
+
+# Each field of the register and the headings offices use for it (Chinese or English).
+SYNONYMS: dict[str, tuple[str, ...]] = {
+    "no": ("投诉编号", "编号", "单号", "投诉单号", "登记编号", "no", "number", "complaintno"),
+    "received_at": ("投诉时间", "受理时间", "日期", "投诉日期", "受理日期", "来电时间", "登记时间", "时间", "received",
+                    "receivedat", "date"),
+    "channel": ("投诉方式", "渠道", "投诉渠道", "方式", "来源", "channel"),
+    "customer_name": ("客户姓名", "姓名", "客户", "投诉人", "客户名称", "投诉人姓名", "customer", "name", "customername"),
+    "contact": ("联系方式", "联系电话", "电话", "手机", "手机号", "手机号码", "邮箱", "contact", "phone", "email"),
+    "location": ("地点", "门店", "发生地点", "地址", "网点", "location", "store"),
+    "subject": ("投诉主题", "主题", "标题", "投诉事项", "subject", "title"),
+    "content": ("投诉内容", "事情经过", "问题描述", "内容", "投诉事由", "投诉详情", "content", "description"),
+    "demand": ("客户诉求", "诉求", "客户要求", "要求", "demand"),
+    "receiver": ("接待人员", "受理人", "接待人", "记录人", "登记人", "receiver"),
+    "category": ("投诉类别", "类别", "分类", "投诉类型", "类型", "category"),
+    "origin": ("投诉性质", "性质", "origin"),
+    "severity": ("严重程度", "等级", "投诉等级", "severity"),
+    "priority": ("优先级", "priority"),
+    "department": ("责任部门", "处理部门", "部门", "department"),
+    "assignee": ("处理责任人", "处理人", "责任人", "经办人", "跟进人", "assignee"),
+    "cause": ("原因分析", "原因", "cause"),
+    "solution": ("处理结果", "处理意见", "处理方案", "解决方案", "处理情况", "处理措施", "solution", "result"),
+    "corrective_action": ("纠正及预防措施", "纠正措施", "预防措施", "整改措施", "correctiveaction"),
+    "compensation": ("赔偿金额", "赔偿", "补偿金额", "赔付金额", "compensation"),
+    "compensation_kind": ("赔偿方式", "补偿方式", "compensationkind"),
+    "resolved_at": ("解决时间", "处理完成时间", "完成时间", "处理时间", "resolvedat"),
+    "feedback_at": ("反馈时间", "答复时间", "feedbackat"),
+    "followup_at": ("回访时间", "回访日期", "followupat"),
+    "followup_by": ("回访人", "回访人员", "followupby"),
+    "satisfaction": ("满意度", "客户满意度", "回访结果", "回访满意度", "satisfaction"),
+    "status": ("状态", "处理状态", "status"),
+    "closed_at": ("结案时间", "关闭时间", "closedat"),
+}
+# Headings that are there but hold nothing to import (a row counter).
+IGNORED = ("序号", "行号", "#")
+FIELDS = tuple(SYNONYMS)
+TIME_FIELDS = ("received_at", "resolved_at", "feedback_at", "followup_at", "closed_at")
+LONG_FIELDS = ("content", "demand", "cause", "solution", "corrective_action")
+
+_SERIAL = re.compile(r"^\d{5}(\.\d+)?$")
+_SPACE = re.compile(r"[\s　]+")
+_DECORATION = re.compile(r"[（(][^）)]*[）)]|[:：*＊]")
+
+
+def normalize_header(text: Any) -> str:
+    """`投诉时间（必填）：` → `投诉时间`; `Received At` → `receivedat`."""
+    cleaned = _DECORATION.sub("", str(text or ""))
+    return _SPACE.sub("", cleaned).replace("_", "").replace("-", "").casefold()
+
+
+_LOOKUP = {normalize_header(name): f for f, names in SYNONYMS.items() for name in (f, *names)}
+
+
+@dataclass
+class RowError:
+    sheet: str
+    row: int
+    column: str
+    reason: str
+
+    def __str__(self) -> str:
+        return f"{self.sheet} row {self.row}, {self.column}: {self.reason}"
+
+
+@dataclass
+class ImportRow:
+    """One good row: typed values of the register's fields, and where it came from."""
+
+    sheet: str
+    row: int
+    values: dict[str, Any]
+    source_key: str
+
+
+@dataclass
+class LoadedFile:
+    rows: list[ImportRow] = field(default_factory=list)
+    errors: list[RowError] = field(default_factory=list)
+    warnings: list[str] = field(default_factory=list)
+    columns: dict[str, str] = field(default_factory=dict)  # header → field
+
+
+def parse_mapping(items: list[str]) -> dict[str, str]:
+    """`--map 'HEADER=field'` options; a field may be `ignore`."""
+    mapping: dict[str, str] = {}
+    for item in items:
+        header, sep, target = item.partition("=")
+        target = target.strip()
+        if not sep or not header.strip() or not target:
+            raise BadInput(f"--map {item!r}: write it as 'HEADER=field', e.g. '来电号码=contact'")
+        if target != "ignore" and target not in FIELDS:
+            raise BadInput(f"--map {item!r}: {target!r} is not a field; use one of {', '.join(FIELDS)} or ignore")
+        mapping[normalize_header(header)] = target
+    return mapping
+
+
+# ---------------------------------------------------------------- reading files
+
+
+def read_table(path: Path, sheet: str | None = None) -> Iterator[tuple[str, Iterator[tuple[int, list[Any]]]]]:
+    """(sheet name, rows as (row number, cells)) of an .xlsx or .csv file."""
+    suffix = path.suffix.lower()
+    if suffix in (".xlsx", ".xlsm"):
+        yield from _read_xlsx(path, sheet)
+    elif suffix in (".csv", ".txt"):
+        yield path.name, _read_csv(path)
+    else:
+        raise BadInput(f"{path.name}: cannot import a {suffix or 'file without extension'}; give an .xlsx or .csv file")
+
+
+def _read_xlsx(path: Path, sheet: str | None) -> Iterator[tuple[str, Iterator[tuple[int, list[Any]]]]]:
+    import zipfile
+
+    from openpyxl import load_workbook
+
+    try:
+        book = load_workbook(path, read_only=True, data_only=True)
+    except (zipfile.BadZipFile, KeyError, OSError, ValueError) as exc:
+        raise BadInput(f"{path.name}: not a readable Excel workbook ({exc.__class__.__name__}); save it as .xlsx or .csv") from None
+    names = book.sheetnames
+    if sheet is not None:
+        if sheet not in names:
+            raise BadInput(f"--sheet {sheet!r}: the workbook has {', '.join(names)}")
+        names = [sheet]
+    for name in names:
+        worksheet = book[name]
+        yield name, ((index, list(values)) for index, values in enumerate(worksheet.iter_rows(values_only=True), start=1))
+
+
+def _read_csv(path: Path) -> Iterator[tuple[int, list[Any]]]:
+    import csv
+    import io
+
+    raw = path.read_bytes()
+    for encoding in ("utf-8-sig", "gb18030"):
+        try:
+            text = raw.decode(encoding)
+            break
+        except UnicodeDecodeError:
+            continue
+    else:
+        raise BadInput(f"{path.name}: neither UTF-8 nor GBK/GB18030 text; save the CSV as UTF-8")
+    if "\x00" in text:
+        raise BadInput(f"{path.name}: not a text CSV (it holds NUL bytes); give an .xlsx or .csv file")
+    for index, row in enumerate(csv.reader(io.StringIO(text)), start=1):
+        yield index, row
+
+
+# ---------------------------------------------------------------- checking rows
+
+
+def _blank(value: Any) -> bool:
+    return value is None or (isinstance(value, str) and not value.strip())
+
+
+def _find_header(rows: list[tuple[int, list[Any]]], mapping: dict[str, str]) -> int | None:
+    best, best_hits = None, 1  # a header row names at least two register columns
+    for position, (_, cells) in enumerate(rows):
+        hits = sum(1 for cell in cells if not _blank(cell) and
+                   (normalize_header(cell) in mapping or normalize_header(cell) in _LOOKUP))
+        if hits > best_hits:
+            best, best_hits = position, hits
+    return best
+
+
+def load(path: Path, *, rules: Rules, tz: tzinfo, now: datetime, mapping: dict[str, str] | None = None,
+         sheet: str | None = None, on_row: Callable[[], None] | None = None) -> LoadedFile:
+    """Read and check every row of the file; a bad row is listed, never half-taken."""
+    mapping = mapping or {}
+    result = LoadedFile()
+    try:
+        sheets = list(read_table(path, sheet))
+    except FileNotFoundError:
+        raise BadInput(f"{path}: no such file") from None
+    found_any_header = False
+    for sheet_name, rows in sheets:
+        head: list[tuple[int, list[Any]]] = []
+        iterator = iter(rows)
+        for item in iterator:
+            head.append(item)
+            if len(head) >= 15:
+                break
+        position = _find_header(head, mapping)
+        if position is None:
+            if len(sheets) == 1 or sheet is not None:
+                result.warnings.append(f"{sheet_name}: no header row found in the first 15 rows; skipped")
+            continue
+        found_any_header = True
+        header_row = head[position][1]
+        columns: dict[int, str] = {}
+        for index, cell in enumerate(header_row):
+            if _blank(cell):
+                continue
+            key = normalize_header(cell)
+            target = mapping.get(key) or _LOOKUP.get(key)
+            if target == "ignore" or key in (normalize_header(i) for i in IGNORED):
+                continue
+            if target is None:
+                result.warnings.append(f"{sheet_name}: column {str(cell).strip()!r} is not imported; "
+                                       f"place it with --map '{str(cell).strip()}=FIELD' (fields: {', '.join(FIELDS)})")
+                continue
+            if target in columns.values():
+                result.warnings.append(f"{sheet_name}: column {str(cell).strip()!r} is a second {target} column; only the first is imported")
+                continue
+            columns[index] = target
+            result.columns[str(cell).strip()] = target
+        headers = {target: str(header_row[index]).strip() for index, target in columns.items()}
+        for required in ("received_at", "customer_name"):
+            if required not in columns.values():
+                result.errors.append(RowError(sheet_name, head[position][0], "header",
+                                              f"no column for {required}; name one with --map 'HEADER={required}'"))
+        if "content" not in columns.values() and "subject" not in columns.values():
+            result.errors.append(RowError(sheet_name, head[position][0], "header",
+                                          "no column for content; name one with --map 'HEADER=content'"))
+        if any(e.column == "header" for e in result.errors):
+            continue
+        for number, cells in _chain(head[position + 1:], iterator):
+            if on_row:
+                on_row()
+            values = {columns[i]: cells[i] for i in columns if i < len(cells) and not _blank(cells[i])}
+            if not values:
+                continue  # a blank line
+            _check_row(result, sheet_name, number, values, headers, rules=rules, tz=tz, now=now)
+    if not found_any_header and not result.errors:
+        raise BadInput(f"{path.name}: no sheet has a header row naming register columns (投诉时间, 客户姓名, 投诉内容, ...)")
+    return result
+
+
+def _chain(first: list[Any], rest: Iterator[Any]) -> Iterator[Any]:
+    yield from first
+    yield from rest
+
+
+def _excel_serial(value: float) -> datetime:
+    return datetime(1899, 12, 30) + timedelta(days=float(value))
+
+
+def _check_row(result: LoadedFile, sheet: str, number: int, raw: dict[str, Any], headers: dict[str, str], *,
+               rules: Rules, tz: tzinfo, now: datetime) -> None:
+    values: dict[str, Any] = {}
+    errors: list[RowError] = []
+
+    def fail(field_name: str, reason: str) -> None:
+        errors.append(RowError(sheet, number, headers.get(field_name, field_name), reason))
+
+    for name, value in raw.items():
+        try:
+            if name in TIME_FIELDS:
+                if isinstance(value, datetime):
+                    moment = value
+                elif isinstance(value, (int, float)) and not isinstance(value, bool) and 1 <= value < 2958466:
+                    moment = _excel_serial(value)
+                elif isinstance(value, str) and _SERIAL.match(value.strip()) and 20000 <= float(value) < 80000:
+                    moment = _excel_serial(float(value))  # a serial date that went through a CSV
+                else:
+                    moment = inputs.when(str(value), headers.get(name, name), now=now, tz=tz)
+                if moment.tzinfo is None:
+                    moment = moment.replace(tzinfo=tz)
+                if moment > now + timedelta(minutes=5):
+                    fail(name, f"{moment.astimezone(tz):%Y-%m-%d %H:%M} is in the future")
+                    continue
+                values[name] = moment
+            elif name == "channel":
+                values[name] = Channel.parse(str(value)).value
+            elif name == "origin":
+                values[name] = Origin.parse(str(value)).value
+            elif name == "severity":
+                values[name] = Severity.parse(str(value)).value
+            elif name == "priority":
+                values[name] = Priority.parse(str(value)).value
+            elif name == "status":
+                values[name] = Status.parse(str(value)).value
+            elif name == "satisfaction":
+                values[name] = Satisfaction.parse(str(value).strip().upper() if len(str(value).strip()) == 1 else str(value)).value
+            elif name == "compensation_kind":
+                values[name] = CompensationKind.parse(str(value)).value
+            elif name == "category":
+                rule = rules.find_category(str(value))
+                if rule is None:
+                    fail(name, f"{value!r} is not a category of the rules in force ({rules.category_choices()})")
+                    continue
+                values[name] = rule.code
+            elif name == "compensation":
+                values["compensation_cents"] = inputs.amount_cents(str(value), headers.get(name, name))
+            elif name == "contact":
+                text = str(value).strip()
+                if isinstance(value, float) and value.is_integer():
+                    text = str(int(value))  # a phone number Excel kept as a number
+                values[name] = inputs.contact(text)
+            elif name == "no":
+                values[name] = str(value).strip()
+            else:
+                text = str(int(value)) if isinstance(value, float) and value.is_integer() else str(value)
+                values[name] = inputs.text(text, headers.get(name, name), single_line=name not in LONG_FIELDS)
+        except BadInput as exc:
+            fail(name, exc.message.split(": ", 1)[-1])
+        except ValueError as exc:
+            fail(name, str(exc))
+    if "received_at" not in values and not any(e.column == headers.get("received_at", "received_at") for e in errors):
+        fail("received_at", "is empty; every complaint needs the time it was received")
+    if not values.get("customer_name") and "customer_name" in headers:
+        fail("customer_name", "is empty")
+    if not values.get("content"):
+        if values.get("subject"):
+            values["content"] = values["subject"]
+        else:
+            fail("content", "is empty; give what happened (or at least a subject)")
+    if errors:
+        result.errors.extend(errors)
+        return
+    key_source = "|".join(str(values.get(k) or "") for k in ("received_at", "customer_name", "contact", "content"))
+    result.rows.append(ImportRow(sheet, number, values, hashlib.sha1(key_source.encode("utf-8")).hexdigest()))

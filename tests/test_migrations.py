@@ -1,0 +1,61 @@
+"""Schema migrations on both engines (issue 5, acceptance 4): a register made by the first
+schema upgrades with its rows intact; one newer than the tool is refused untouched."""
+
+from __future__ import annotations
+
+from sqlalchemy import text
+
+from complaintctl import db, migrate
+from conftest import Cli, snapshot
+
+
+def _first_schema_register(db_url: str) -> None:
+    from alembic import command
+
+    engine = db.get_engine(db.database_url(db_url))
+    config = migrate._config()
+    with engine.begin() as conn:
+        config.attributes["connection"] = conn
+        command.upgrade(config, "0001")
+    postgres = "://" in db_url
+    at = "2026-10-08 01:00:00+00:00" if postgres else "2026-10-08 01:00:00.000000"
+    with engine.begin() as conn:
+        conn.execute(text(
+            "INSERT INTO complaint (no, year, seq, received_at, received_date, channel, customer_name, contact,"
+            " content, receiver, origin, final_decision, status, reopen_count, escalation_level, created_at, updated_at)"
+            " VALUES ('TS-2026-0001', 2026, 1, :at, :day, 'phone', '张三', '13800138000', '冰箱不制冷', '前台',"
+            " 'routine', :no, 'received', 0, 0, :at, :at)"), {"at": at, "day": "2026-10-08", "no": False})
+        conn.execute(text(
+            "INSERT INTO history_entry (complaint_id, at, recorded_at, actor, action, changes)"
+            " SELECT id, :at, :at, '前台', 'logged', '{}' FROM complaint WHERE no = 'TS-2026-0001'"), {"at": at})
+        conn.execute(text("INSERT INTO year_counter (year, last_seq) VALUES (2026, 1)"))
+    engine.dispose()
+    db._engines.clear()
+    db._checked.clear()
+
+
+def test_a_first_schema_register_upgrades_on_each_engine(cli: Cli, db_url: str) -> None:
+    _first_schema_register(db_url)
+    if "://" in db_url:
+        refused = cli("list")
+        assert refused.exit_code == 1 and "complaintctl db upgrade" in refused.stderr and "pg_dump" in refused.stderr
+        assert cli.json("db", "current")["schema"] == "0001"
+        cli.ok("db", "upgrade")
+    record = cli.json("show", "TS-2026-0001")
+    assert record["customer_name"] == "张三" and record["received_at"] == "2026-10-08T09:00:00+08:00"
+    assert [h["action"] for h in record["history"]] == ["logged"]
+    assert cli.json("db", "current")["schema"] == db.SCHEMA_VERSION
+    assert cli.log() == "TS-2026-0002"
+
+
+def test_a_register_newer_than_the_tool_is_refused_untouched(cli: Cli, db_url: str) -> None:
+    cli.log()
+    engine = db.get_engine(db.database_url(db_url))
+    with engine.begin() as conn:
+        conn.execute(text("UPDATE alembic_version SET version_num = '9999'"))
+    db._checked.clear()
+    before = snapshot(db_url)
+    for args in (["list"], ["db", "upgrade"]):
+        result = cli(*args)
+        assert result.exit_code == 1 and "newer than this complaintctl" in result.stderr
+    assert snapshot(db_url) == before
