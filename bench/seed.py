@@ -9,6 +9,7 @@ and 5 % due within a day. Each complaint has a contact and 3–4 history entries
 
 from __future__ import annotations
 
+import json
 import os
 import random
 import sqlite3
@@ -35,7 +36,24 @@ def create_schema(path: Path) -> None:
 
 
 def seed(path: Path, complaints: int, open_cases: int, now: datetime, years: float = 3.0) -> None:
-    """`now` is naive UTC."""
+    """`now` is naive UTC. History entries are chained as the tool chains them, so
+    `complaintctl verify` finds the register intact."""
+    sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "src"))
+    from complaintctl.chain import GENESIS, entry_hash
+
+    last_hash = GENESIS
+    chained = 0
+
+    def chain(cid: int, at: str, actor: str, action: str, changes: str) -> tuple:
+        nonlocal last_hash, chained
+        at_utc = at  # naive UTC text, as stored
+        digest = entry_hash(last_hash, complaint_id=cid, at=at_utc, recorded_at=at_utc, actor=actor, action=action,
+                            changes=changes, reason=None)
+        row = (cid, at_utc, at_utc, actor, action, changes, None, last_hash, digest)
+        last_hash = digest
+        chained += 1
+        return row
+
     create_schema(path)
     rng = random.Random(42)
     span = timedelta(days=365 * years)
@@ -62,7 +80,8 @@ def seed(path: Path, complaints: int, open_cases: int, now: datetime, years: flo
             "INSERT INTO deadline (complaint_id, milestone, started_at, due_at, met_at, state, rule, provisional,"
             " breach_recorded, extended, paused_seconds) VALUES (?,?,?,?,?,?,?,0,0,0,0)", deadlines)
         conn.executemany(
-            "INSERT INTO history_entry (complaint_id, at, recorded_at, actor, action, changes) VALUES (?,?,?,?,?,?)", history)
+            "INSERT INTO history_entry (complaint_id, at, recorded_at, actor, action, changes, reason, prev_hash, hash)"
+            " VALUES (?,?,?,?,?,?,?,?,?)", history)
         conn.executemany(
             "INSERT INTO contact_entry (complaint_id, at, via, actor, summary, meets) VALUES (?,?,?,?,?,?)", contacts)
         for batch in (rows, deadlines, history, contacts):
@@ -107,16 +126,18 @@ def seed(path: Path, complaints: int, open_cases: int, now: datetime, years: flo
             deadlines.append((i, "resolution", r, due.strftime(FMT), resolved.strftime(FMT), "met", "5wd"))
             deadlines.append((i, "followup", resolved.strftime(FMT), (resolved + timedelta(days=2.5)).strftime(FMT),
                               followed.strftime(FMT), "met", "2wd"))
-        history.append((i, r, r, "前台", "logged", '{"status": [null, "received"]}'))
-        history.append((i, r, r, "主管", "assigned", '{"status": ["received", "assigned"]}'))
+        history.append(chain(i, r, "前台", "logged", '{"status": [null, "received"]}'))
+        history.append(chain(i, r, "主管", "assigned", '{"status": ["received", "assigned"]}'))
         contacts.append((i, answered.strftime(FMT), "phone", "前台", "已受理，告知处理人和预计时间", "first_response"))
         if resolved:
-            history.append((i, resolved.strftime(FMT), resolved.strftime(FMT), "王五", "resolved", '{"status": ["assigned", "resolved"]}'))
-            history.append((i, followed.strftime(FMT), followed.strftime(FMT), "回访员", "followed_up", '{"satisfaction": [null, "A"]}'))
+            history.append(chain(i, resolved.strftime(FMT), "王五", "resolved", '{"status": ["assigned", "resolved"]}'))
+            history.append(chain(i, followed.strftime(FMT), "回访员", "followed_up",
+                                 json.dumps({"satisfaction": [None, satisfaction], "status": ["resolved", "closed"]})))
         if len(rows) >= BATCH:
             flush()
     flush()
     conn.executemany("INSERT INTO year_counter (year, last_seq) VALUES (?, ?)", sorted(counters.items()))
+    conn.execute("INSERT OR REPLACE INTO chain_head (id, last_hash, entries) VALUES (1, ?, ?)", (last_hash, chained))
     conn.commit()
     conn.execute("ANALYZE")
     conn.commit()

@@ -258,14 +258,16 @@ def list_command(
     overdue: Annotated[bool, typer.Option("--overdue", help="Only cases with a milestone past its deadline.")] = False,
     due_within: Annotated[Optional[str], typer.Option(metavar="DURATION", help="Only cases with a milestone due within e.g. 2wd, 3d, 12h.")] = None,
     limit: Annotated[int, typer.Option(min=1, max=100_000, help="At most this many, newest first.")] = 50,
+    unmasked: Annotated[bool, typer.Option("--unmasked", help="Show contacts in full in --json (recorded in the register).")] = False,
     db: DbOption = None,
     rules: RulesOption = None,
+    operator: AsOption = None,
     as_json: JsonOption = False,
 ) -> None:
-    """List complaints, newest first, with filters."""
+    """List complaints, newest first, with filters. Contacts are masked unless --unmasked."""
     from . import render, rules as policy_rules, service
 
-    call = _Call("-", rules)
+    call = _Call(operator, rules)
     statuses: tuple[str, ...] | None = None
     if status is not None:
         if status.strip().casefold() in ("open", "未结案"):
@@ -292,6 +294,13 @@ def list_command(
         limit=limit,
     )
     records = _read(db, lambda s: service.list_complaints(s, filters, policy=call.policy, now=call.now))
+    if unmasked:
+        _write(db, lambda s: service.record_list_unmasked(s, count=len(records), now=call.now, actor=call.actor) or {})
+    else:
+        from .privacy import mask_contact
+
+        for record in records:
+            record["contact"] = mask_contact(record["contact"])
     if as_json:
         render.emit_json(records, call.tz)
     else:
@@ -929,3 +938,97 @@ def _progress(label: str, total: int | None) -> Iterator[Callable[[int], None]]:
     with Progress(console=Console(stderr=True), transient=True) as bar:
         task = bar.add_task(label, total=total)
         yield lambda n: bar.advance(task, n)
+
+
+# ---------------------------------------------------------------- trust
+
+
+@app.command("verify")
+def verify_command(db: DbOption = None, as_json: JsonOption = False) -> None:
+    """Check that nobody rewrote the register: every history entry against the hash chain,
+    every complaint against its history. Exit 0 when intact, 4 when not."""
+    from . import render, service
+
+    report = _read(db, lambda s: service.verify(s))
+    if as_json:
+        render.emit_json(report, timezone.utc)
+    elif report["intact"]:
+        sys.stdout.write(f"intact: {report['entries']} history entries, {report['complaints']} complaints; "
+                         f"chain head {report['head'][:16]}\n")
+    else:
+        for item in report["problems"]:
+            where = item["no"] or "register"
+            entry = f" (history entry {item['entry']})" if item["entry"] else ""
+            sys.stdout.write(f"{where}{entry}: {item['problem']}\n")
+        sys.stdout.write(f"NOT INTACT: {len(report['problems'])} problem(s) in {report['entries']} history entries, "
+                         f"{report['complaints']} complaints\n")
+    if not report["intact"]:
+        raise typer.Exit(4)
+
+
+@app.command("backup")
+def backup_command(
+    file: Annotated[Optional[str], typer.Argument(metavar="[FILE]", help="Where to write it [default: complaintctl-backup-<time>.db here].")] = None,
+    db: DbOption = None,
+    as_json: JsonOption = False,
+) -> None:
+    """Copy the register, consistently, while others keep working (SQLite's online backup);
+    the copy is readable only by you. For PostgreSQL it says how to use pg_dump."""
+    from pathlib import Path
+
+    from . import backup, render
+
+    now = datetime.now(timezone.utc)
+    target = Path(file).expanduser() if file else Path(backup.default_backup_name(now))
+    written = backup.backup(db, target)
+    if as_json:
+        render.emit_json({"backup": str(written)}, timezone.utc)
+    else:
+        sys.stdout.write(f"{written}\n")
+
+
+@app.command("restore")
+def restore_command(
+    file: Annotated[str, typer.Argument(metavar="FILE", help="A backup made by `complaintctl backup`.")],
+    db: DbOption = None,
+    as_json: JsonOption = False,
+) -> None:
+    """Put a backup in place of the register: refused unless the backup passes `verify`;
+    the current register is kept aside first."""
+    from pathlib import Path
+
+    from . import backup, render, service
+
+    def check(path: str) -> dict:
+        return _read(path, lambda s: service.verify(s))
+
+    now = datetime.now(timezone.utc)
+    aside = backup.restore(db, Path(file).expanduser(), check, now)
+    if as_json:
+        render.emit_json({"restored": file, "kept_aside": str(aside)}, timezone.utc)
+    else:
+        sys.stdout.write(f"restored {file}; the register as it was is kept at {aside}\n")
+
+
+@app.command("forget")
+def forget_command(
+    customer: Annotated[str, typer.Option(help="The customer's name as registered.")],
+    contact: Annotated[Optional[str], typer.Option(help="Their phone or e-mail, to tell apart customers of the same name.")] = None,
+    reason: Annotated[Optional[str], typer.Option(help="Why (e.g. the customer's request and its date).")] = None,
+    db: DbOption = None,
+    operator: AsOption = None,
+    as_json: JsonOption = False,
+) -> None:
+    """Erase a customer's personal data (name, contact) from their closed cases on request;
+    the history keeps that it happened, not the data, and `verify` still passes."""
+    from . import render, service
+
+    call = _Call(operator)
+    name = inputs.text(customer, "--customer", required=True, single_line=True)
+    why = inputs.text(_ask(reason, "理由 reason", "--reason"), "--reason", required=True)
+    numbers = _write(db, lambda s: service.forget_customer(s, customer=name, contact=contact, reason=why,  # type: ignore[arg-type]
+                                                           now=call.now, actor=call.actor))  # type: ignore[arg-type,return-value]
+    if as_json:
+        render.emit_json({"forgotten": numbers}, call.tz)
+    else:
+        sys.stdout.write(f"personal data erased from {len(numbers)} complaint(s): {', '.join(numbers)}\n")

@@ -175,6 +175,8 @@ ACTION_LABELS: dict[str, str] = {
     "waiting": "等待客户",
     "resumed": "恢复处理",
     "recomputed": "期限重算",
+    "imported": "导入",
+    "forgotten": "个人信息已删除",
 }
 
 # Labels of the register's fields, in the paper form's order (domain.md §1).

@@ -100,6 +100,8 @@ class HistoryEntry(SQLModel, table=True):
     action: str
     changes: str = Field(default="{}", sa_type=Text)
     reason: str | None = Field(default=None, sa_type=Text)
+    prev_hash: str | None = Field(default=None, max_length=64)  # the entry before it in the register's chain
+    hash: str | None = Field(default=None, max_length=64)  # over this entry's content and prev_hash (chain.py)
 
 
 class ContactEntry(SQLModel, table=True):
@@ -166,3 +168,14 @@ class RegisterEvent(SQLModel, table=True):
     actor: str
     action: str
     details: str = Field(default="{}", sa_type=Text)  # JSON
+
+
+class ChainHead(SQLModel, table=True):
+    """The newest link of the history's hash chain and how many entries it holds: removing
+    the newest entries shows too. One row; writers lock it while they append."""
+
+    __tablename__ = "chain_head"
+
+    id: int = Field(default=1, primary_key=True, sa_column_kwargs={"autoincrement": False})
+    last_hash: str = Field(max_length=64)
+    entries: int = 0

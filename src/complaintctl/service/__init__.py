@@ -11,10 +11,11 @@ CLI renders after the session is closed.
 - overdue.py    the cron check and recompute
 - audit.py      events about the register as a whole (unmasked exports)
 - imports.py    checked spreadsheet rows written in bulk
+- verify.py     the hash chain and the current rows against their history
 """
 
 from ..rules import Policy
-from .audit import record_export, register_events
+from .audit import forget_customer, record_export, record_list_unmasked, register_events
 from .common import OPEN_STATUSES
 from .lifecycle import (
     NewComplaint,
@@ -32,9 +33,10 @@ from .lifecycle import (
 from .imports import ImportResult, import_complaints
 from .overdue import check_overdue, recompute
 from .reading import ListFilter, list_complaints, show
+from .verify import verify
 
 __all__ = [
     "OPEN_STATUSES", "Policy", "NewComplaint", "ListFilter", "assign", "check_overdue", "classify", "close",
     "extend", "list_complaints", "log_complaint", "recompute", "record_contact", "record_followup", "resolve",
-    "resume", "show", "wait", "record_export", "register_events", "ImportResult", "import_complaints",
+    "resume", "show", "wait", "record_export", "register_events", "ImportResult", "import_complaints", "verify", "forget_customer", "record_list_unmasked",
 ]

@@ -19,6 +19,12 @@ def record_export(session: Session, *, period: str, path: str, rows: dict[str, i
                               details=json.dumps(details, ensure_ascii=False, sort_keys=True)))
 
 
+def record_list_unmasked(session: Session, *, count: int, now: datetime, actor: str) -> None:
+    """Who listed customers' contacts unmasked, and when (保密)."""
+    session.add(RegisterEvent(at=now, actor=actor, action="list_unmasked",
+                              details=json.dumps({"complaints": count}, ensure_ascii=False)))
+
+
 def register_events(session: Session) -> list[dict[str, Any]]:
     from sqlalchemy import select
 
@@ -26,3 +32,50 @@ def register_events(session: Session) -> list[dict[str, Any]]:
         {"at": e.at, "actor": e.actor, "action": e.action, "details": json.loads(e.details)}
         for e in session.execute(select(RegisterEvent).order_by(RegisterEvent.id)).scalars()  # type: ignore[arg-type]
     ]
+
+
+ANONYMOUS = "（已匿名）"
+
+
+def forget_customer(session: Session, *, customer: str, contact: str | None, reason: str, now: datetime,
+                    actor: str) -> list[str]:
+    """Erase a customer's name and contact from their closed cases, current values and
+    history alike; the history keeps digests (so the chain still verifies) and an entry
+    saying it happened, not the data. Open cases are refused: finish them first."""
+    from sqlalchemy import select
+
+    from ..chain import forget_values
+    from ..errors import InvalidTransition, NotFound
+    from ..models import Complaint, ContactEntry, HistoryEntry
+    from .common import record
+
+    query = select(Complaint).where(Complaint.customer_name == customer)  # type: ignore[arg-type]
+    if contact:
+        query = query.where(Complaint.contact == contact)  # type: ignore[arg-type]
+    cases = list(session.execute(query.order_by(Complaint.id)).scalars())  # type: ignore[arg-type]
+    if not cases:
+        raise NotFound(f"no complaint from {customer!r}" + (f" with contact {contact!r}" if contact else ""))
+    still_open = [c.no for c in cases if c.status != "closed"]
+    if still_open:
+        raise InvalidTransition(f"{', '.join(still_open)} still open; close them before forgetting the customer")
+    from ..chain import personal_digest
+
+    for complaint in cases:
+        for entry in session.execute(select(HistoryEntry).where(HistoryEntry.complaint_id == complaint.id)).scalars():  # type: ignore[arg-type]
+            changes = json.loads(entry.changes)
+            forgotten = forget_values(changes)
+            if forgotten != changes:
+                # The one change a history entry may take: personal values become digests (chain.py).
+                entry.changes = json.dumps(forgotten, ensure_ascii=False, sort_keys=True)
+        for contact_entry in session.execute(select(ContactEntry).where(ContactEntry.complaint_id == complaint.id)).scalars():  # type: ignore[arg-type]
+            from ..privacy import mask_text
+
+            contact_entry.summary = mask_text(contact_entry.summary) or ""
+        changes = {
+            "customer_name": [{"forgotten": personal_digest(complaint.customer_name)}, ANONYMOUS],
+            "contact": [{"forgotten": personal_digest(complaint.contact)}, ""],
+        }
+        complaint.customer_name = ANONYMOUS
+        complaint.contact = ""
+        record(session, complaint, "forgotten", changes, at=now, now=now, actor=actor, reason=reason)
+    return [c.no for c in cases]

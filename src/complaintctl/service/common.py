@@ -14,7 +14,8 @@ from .. import rules as policy_rules
 from ..rules import Policy
 from ..domain import Milestone, Status, Urgency
 from ..errors import BadInput, InvalidTransition, NotFound
-from ..models import Complaint, Deadline, HistoryEntry
+from ..chain import GENESIS, entry_hash
+from ..models import ChainHead, Complaint, Deadline, HistoryEntry
 
 # A time typed for an event may run this far ahead of the clock (clocks drift).
 FUTURE_TOLERANCE = timedelta(minutes=5)
@@ -69,8 +70,12 @@ def record(
     actor: str,
     reason: str | None = None,
 ) -> None:
-    """Append one entry to the complaint's history (never updated, never deleted)."""
+    """Append one entry to the complaint's history (never updated, never deleted), chained
+    to the entry before it."""
     complaint.updated_at = now
+    head = chain_head(session)
+    digest = entry_hash(head.last_hash, complaint_id=complaint.id, at=at, recorded_at=now,  # type: ignore[arg-type]
+                        actor=actor, action=action, changes=changes, reason=reason)
     session.add(
         HistoryEntry(
             complaint_id=complaint.id,  # type: ignore[arg-type]
@@ -80,8 +85,38 @@ def record(
             action=action,
             changes=json.dumps(changes, ensure_ascii=False, sort_keys=True),
             reason=reason,
+            prev_hash=head.last_hash,
+            hash=digest,
         )
     )
+    head.last_hash = digest
+    head.entries += 1
+
+
+def chain_head(session: Session) -> ChainHead:
+    """The chain's newest link, locked for this transaction (writers append one at a time)."""
+    head = session.info.get("chain_head")
+    if head is None:
+        head = session.execute(select(ChainHead).where(ChainHead.id == 1).with_for_update()).scalar_one_or_none()  # type: ignore[arg-type]
+        if head is None:
+            head = ChainHead(id=1, last_hash=GENESIS, entries=0)
+            session.add(head)
+        session.info["chain_head"] = head
+    return head
+
+
+def chain_rows(session: Session, rows: list[dict[str, Any]]) -> None:
+    """Give history rows about to be inserted in bulk their place in the chain, in order.
+    Entries added through `record` are flushed first so the ids follow the chain."""
+    session.flush()
+    head = chain_head(session)
+    last = head.last_hash
+    for row in rows:
+        row["prev_hash"] = last
+        last = row["hash"] = entry_hash(last, complaint_id=row["complaint_id"], at=row["at"], recorded_at=row["recorded_at"],
+                                        actor=row["actor"], action=row["action"], changes=row["changes"], reason=row["reason"])
+    head.last_hash = last
+    head.entries += len(rows)
 
 
 def check_event_time(complaint: Complaint, at: datetime, now: datetime, option: str = "--at") -> None:
@@ -195,6 +230,7 @@ def record_breaches(session: Session, breaches: list[tuple[Deadline, Complaint]]
                      "action": "breached", "changes": json.dumps(changes, ensure_ascii=False, sort_keys=True),
                      "reason": None})
     ids = [deadline.id for deadline, _ in breaches]
+    chain_rows(session, rows)
     session.execute(insert(HistoryEntry), rows)
     for chunk in range(0, len(ids), 500):
         session.execute(update(Deadline).where(Deadline.id.in_(ids[chunk:chunk + 500])).values(breach_recorded=True))  # type: ignore[union-attr]

@@ -24,7 +24,7 @@ from ..importing import ImportRow
 from ..inputs import format_no
 from ..models import Complaint, Deadline, HistoryEntry, YearCounter
 from ..rules import Policy, RepeatCounts
-from .common import apply, plain, record
+from .common import apply, chain_rows, plain, record
 
 _OUR_NUMBER = re.compile(r"^TS-(\d{4})-(\d{1,6})$")
 CHUNK = 500
@@ -218,6 +218,7 @@ def import_complaints(
                              "action": "imported", "changes": json.dumps(changes, ensure_ascii=False, sort_keys=True),
                              "reason": None})
         deadline_rows.extend(_deadlines(cid, record_values, policy))
+    chain_rows(session, history_rows)
     for start in range(0, len(history_rows), CHUNK * 4):
         session.execute(insert(HistoryEntry), history_rows[start:start + CHUNK * 4])
     for start in range(0, len(deadline_rows), CHUNK * 4):

@@ -1,0 +1,94 @@
+"""Backups of an embedded register, and restoring one.
+
+SQLite's online backup API copies a consistent register while others keep writing.
+A PostgreSQL register is backed up with pg_dump (the message says how).
+"""
+
+from __future__ import annotations
+
+import os
+import sqlite3
+import tempfile
+from datetime import datetime, timezone
+from pathlib import Path
+from typing import Callable
+
+from .db import _engines, _sqlite_path, database_url
+from .errors import ComplaintError, StorageError
+
+
+class NotIntact(ComplaintError):
+    exit_code = 4
+
+
+def _sqlite_register(db: str | None, doing: str) -> Path:
+    url = database_url(db)
+    path = _sqlite_path(url)
+    if path is None:
+        raise StorageError(
+            f"cannot {doing} a PostgreSQL register from here; use pg_dump --format=custom --file=complaints.dump "
+            "\"$URL\" (and pg_restore --clean --dbname=\"$URL\" complaints.dump to restore)")
+    return path
+
+
+def _private_copy(source: Path, target: Path) -> None:
+    """Copy a register with the online backup API into a new owner-only file."""
+    fd = os.open(target, os.O_CREAT | os.O_EXCL | os.O_WRONLY, 0o600)
+    os.close(fd)
+    with sqlite3.connect(f"file:{source}?mode=ro", uri=True) as src, sqlite3.connect(target) as dst:
+        src.backup(dst)
+    src.close()
+    dst.close()
+
+
+def default_backup_name(now: datetime) -> str:
+    return f"complaintctl-backup-{now.astimezone(timezone.utc):%Y%m%dT%H%M%SZ}.db"
+
+
+def backup(db: str | None, target: Path) -> Path:
+    """A consistent copy of the register at `target` (0600), taken while others may write."""
+    source = _sqlite_register(db, "back up")
+    if not source.exists():
+        raise StorageError(f"there is no register at {source} to back up")
+    if target.exists():
+        raise StorageError(f"{target} exists; give a new file name")
+    try:
+        _private_copy(source, target)
+    except (OSError, sqlite3.Error) as exc:
+        target.unlink(missing_ok=True)
+        raise StorageError(f"cannot write the backup {target}: {exc}") from None
+    return target
+
+
+def restore(db: str | None, source: Path, verify: Callable[[str], dict], now: datetime) -> Path:
+    """Put a backup in place of the register after `verify` finds it intact; the current
+    register is kept aside. Returns where the current register was kept."""
+    current = _sqlite_register(db, "restore")
+    if not source.is_file():
+        raise StorageError(f"{source}: no such backup file")
+    with tempfile.TemporaryDirectory() as tmp:
+        candidate = Path(tmp) / "candidate.db"
+        try:
+            _private_copy(source, candidate)
+            report = verify(str(candidate))
+        except (sqlite3.Error, StorageError) as exc:
+            raise StorageError(f"{source} is not a complaint register backup ({exc}); nothing was restored") from None
+        finally:
+            for engine in [e for url, e in _engines.items() if str(candidate) in url]:
+                engine.dispose()
+        if not report["intact"]:
+            raise NotIntact(f"{source} fails verify ({len(report['problems'])} problem(s), e.g. "
+                            f"{report['problems'][0]['problem']}); nothing was restored")
+        aside = current.with_name(f"{current.name}.before-restore-{now.astimezone(timezone.utc):%Y%m%dT%H%M%SZ}")
+        for engine in _engines.values():
+            engine.dispose()
+        if current.exists():
+            _private_copy(current, aside)
+        else:
+            current.parent.mkdir(parents=True, exist_ok=True)
+        with sqlite3.connect(candidate) as src, sqlite3.connect(current) as dst:
+            src.backup(dst)
+        src.close()
+        dst.close()
+        os.chmod(current, 0o600)
+    return aside
