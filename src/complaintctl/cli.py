@@ -6,8 +6,6 @@ Heavy modules (SQLAlchemy, Rich tables, alembic) are imported inside the command
 so `--help` costs little more than importing Typer.
 """
 
-from __future__ import annotations
-
 import os
 import sys
 from datetime import datetime, timezone
@@ -78,8 +76,27 @@ app = typer.Typer(
 
 
 def main() -> None:
-    """The console script."""
-    app()
+    """The console script. Typer builds a command from its function's signature at every
+    start; building only the one invoked (not all of them) saves tens of milliseconds."""
+    ((_only(sys.argv[1]) if len(sys.argv) > 1 else None) or app)()
+
+
+def _only(name: str) -> typer.Typer | None:
+    """An app holding just the command `name`, with the same behaviour; None if unknown."""
+    commands = [info for info in app.registered_commands if info.name == name]
+    groups = [info for info in app.registered_groups if info.name == name]
+    if not commands and not groups:
+        return None
+    single = typer.Typer(cls=_Group, help=app.info.help, add_completion=False, pretty_exceptions_enable=False,
+                         rich_markup_mode=None, context_settings={"help_option_names": ["-h", "--help"]})
+    single.registered_commands = commands
+    single.registered_groups = groups
+    single.callback()(_no_options)  # a callback keeps it a group: `complaintctl NAME ...` as always
+    return single
+
+
+def _no_options() -> None:
+    """客户投诉记录登记表 — a customer-complaint register kept from the terminal."""
 
 
 # ---------------------------------------------------------------- shared options
