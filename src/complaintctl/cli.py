@@ -1049,3 +1049,13 @@ def forget_command(
         render.emit_json({"forgotten": numbers}, call.tz)
     else:
         sys.stdout.write(f"personal data erased from {len(numbers)} complaint(s): {', '.join(numbers)}\n")
+
+
+@app.command("shell")
+def shell_command(db: DbOption = None, rules: RulesOption = None) -> None:
+    """An interactive session for a terminal kept open all day: every command, same syntax,
+    started once (history, Tab completion of commands, options, numbers, categories,
+    departments and assignees; Ctrl-C cancels the line, Ctrl-D leaves)."""
+    from . import shell
+
+    shell.run(app, db=db, rules=rules)

@@ -70,11 +70,25 @@ def office_tz(rules: "Rules | None" = None) -> "tzinfo":
         raise BadInput(f"COMPLAINTCTL_TZ={name!r} is not a time zone; use a name like Asia/Shanghai") from None
 
 
+_policies: dict[tuple[str, float, str], "Policy"] = {}
+
+
 def load_policy(option: str | None) -> "Policy":
-    """Rules, calendar (official plus the office's days) and time zone, ready for decisions."""
+    """Rules, calendar (official plus the office's days) and time zone, ready for decisions.
+    Kept for the life of the process while the rules file is unchanged (the shell reuses it)."""
     from .rules import Policy
     from .workdays import official_calendar
 
+    path = rules_path(option)
+    try:
+        key = (str(path), path.stat().st_mtime if path else 0.0, os.environ.get("COMPLAINTCTL_TZ", ""))
+    except OSError:
+        key = None
+    if key is not None and key in _policies:
+        return _policies[key]
     rules = load_rules(option)
     calendar = official_calendar().with_overrides(rules.days_off, rules.working_days)
-    return Policy(rules=rules, calendar=calendar, tz=office_tz(rules))
+    policy = Policy(rules=rules, calendar=calendar, tz=office_tz(rules))
+    if key is not None:
+        _policies[key] = policy
+    return policy

@@ -1,0 +1,150 @@
+"""`complaintctl shell`: every command of the CLI, same syntax, in one warm process.
+
+Start-up (Python, Typer, SQLAlchemy, the engine, the rules and the calendar) is paid
+once; each line then costs only its own work. History is kept between sessions; Tab
+completes commands, options, complaint numbers, categories, departments and assignees.
+A command's error ends that command, never the shell; Ctrl-C cancels the line; Ctrl-D
+(or `exit`) leaves.
+"""
+
+from __future__ import annotations
+
+import os
+import shlex
+import sys
+from pathlib import Path
+from typing import Any, Iterable
+
+VALUE_SOURCES = {
+    "--category": "categories",
+    "--department": "departments",
+    "--to": "assignees",
+    "--assignee": "assignees",
+    "--incident": "numbers",
+}
+
+
+class Vocabulary:
+    """What Tab offers: refreshed from the register after every command."""
+
+    def __init__(self, db: str | None) -> None:
+        self.db = db
+        self.numbers: list[str] = []
+        self.departments: list[str] = []
+        self.assignees: list[str] = []
+        self.categories: list[str] = []
+
+    def refresh(self) -> None:
+        from sqlalchemy import select
+
+        from .db import open_session
+        from .models import Complaint
+        from .settings import load_rules
+
+        try:
+            with open_session(self.db, write=False) as session:
+                self.numbers = list(session.execute(
+                    select(Complaint.no).order_by(Complaint.id.desc()).limit(500)).scalars())  # type: ignore[union-attr]
+                self.departments = sorted(d for d in session.execute(select(Complaint.department).distinct()).scalars() if d)
+                self.assignees = sorted(a for a in session.execute(select(Complaint.assignee).distinct()).scalars() if a)
+            rules = load_rules(os.environ.get("COMPLAINTCTL_RULES"))
+            self.categories = [c.label for c in rules.categories] + [c.code for c in rules.categories]
+            self.departments = sorted(set(self.departments) | {c.department for c in rules.categories})
+        except Exception:  # completion must never break the shell
+            pass
+
+
+def _completer(command: Any, vocabulary: Vocabulary) -> Any:
+    from prompt_toolkit.completion import Completer, Completion
+
+    class ShellCompleter(Completer):
+        def get_completions(self, document: Any, complete_event: Any) -> Iterable[Any]:
+            text = document.text_before_cursor
+            try:
+                words = shlex.split(text)
+            except ValueError:
+                return
+            current = "" if text.endswith(" ") or not words else words[-1]
+            done = words if text.endswith(" ") else words[:-1]
+            if not done:
+                yield from _matching(current, sorted(command.commands) + ["exit"])
+                return
+            sub = command.commands.get(done[0])
+            if sub is not None and hasattr(sub, "commands") and len(done) == 1:
+                yield from _matching(current, sorted(sub.commands))
+                return
+            if sub is not None and hasattr(sub, "commands") and len(done) > 1:
+                sub = sub.commands.get(done[1], sub)
+            previous = done[-1] if done else ""
+            source = VALUE_SOURCES.get(previous)
+            if source:
+                yield from _matching(current, getattr(vocabulary, source))
+                return
+            if current.startswith("-") or sub is None:
+                options = [o for p in getattr(sub, "params", []) for o in getattr(p, "opts", []) if o.startswith("--")]
+                yield from _matching(current, options)
+                return
+            if any(getattr(p, "name", "") == "no" for p in getattr(sub, "params", [])):
+                yield from _matching(current.upper(), vocabulary.numbers)
+
+    def _matching(prefix: str, candidates: Iterable[str]) -> Iterable[Any]:
+        for candidate in candidates:
+            if candidate.startswith(prefix) or candidate.casefold().startswith(prefix.casefold()):
+                yield Completion(candidate, start_position=-len(prefix))
+
+    return ShellCompleter()
+
+
+def history_path() -> Path:
+    from platformdirs import user_data_path
+
+    path = user_data_path("complaintctl", appauthor=False) / "shell_history"
+    path.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
+    return path
+
+
+def run(app: Any, *, db: str | None, rules: str | None, input: Any = None, output: Any = None) -> None:
+    """Read commands until Ctrl-D or `exit`; run each with the CLI's own parser."""
+    import typer
+    from prompt_toolkit import PromptSession
+    from prompt_toolkit.history import FileHistory, InMemoryHistory
+
+    if db:
+        os.environ["COMPLAINTCTL_DB"] = db
+    if rules:
+        os.environ["COMPLAINTCTL_RULES"] = rules
+    command = typer.main.get_command(app)
+    vocabulary = Vocabulary(db)
+    vocabulary.refresh()
+    history = InMemoryHistory() if input is not None else FileHistory(str(history_path()))
+    session: Any = PromptSession(history=history, completer=_completer(command, vocabulary), input=input,
+                                 output=output, complete_while_typing=False)
+    if input is None:
+        sys.stdout.write("complaintctl shell — every command as on the command line; Tab completes, Ctrl-D leaves.\n")
+    while True:
+        try:
+            line = session.prompt("投诉> ")
+        except KeyboardInterrupt:
+            continue
+        except EOFError:
+            break
+        try:
+            args = shlex.split(line)
+        except ValueError as exc:
+            sys.stderr.write(f"error: {exc}; close the quote\n")
+            continue
+        if not args:
+            continue
+        if args[0] in ("exit", "quit"):
+            break
+        if args[0] == "shell":
+            sys.stderr.write("error: this is the shell already\n")
+            continue
+        try:
+            command.main(args=args, prog_name="complaintctl", standalone_mode=True)
+        except SystemExit:
+            pass  # the command's outcome was printed; the shell goes on
+        except KeyboardInterrupt:
+            sys.stderr.write("cancelled\n")
+        sys.stdout.flush()
+        vocabulary.refresh()

@@ -1,0 +1,62 @@
+"""`complaintctl shell` (issue 7): the CLI's commands in one process; an error ends the
+command, never the shell; Ctrl-D leaves; Tab completes from the register."""
+
+from __future__ import annotations
+
+import json
+
+from prompt_toolkit.document import Document
+from prompt_toolkit.input import create_pipe_input
+from prompt_toolkit.output import DummyOutput
+
+from complaintctl import shell
+from complaintctl.cli import app
+from conftest import Cli
+
+
+def run_lines(lines: list[str], db_url: str) -> None:
+    with create_pipe_input() as pipe:
+        pipe.send_text("".join(line + "\n" for line in lines))
+        pipe.close()
+        shell.run(app, db=db_url, rules=None, input=pipe, output=DummyOutput())
+
+
+def test_commands_run_in_one_process_and_errors_do_not_end_it(cli: Cli, db_url: str, capsys) -> None:
+    run_lines([
+        "log --customer 张三 --contact 13800138000 --channel phone --content 冰箱不制冷 --received '2026-11-02 09:00'",
+        "show TS-2026-9999",
+        "resolve TS-2026-0001 --solution",
+        "'unclosed",
+        "frobnicate",
+        "assign TS-2026-0001 --department 售后部 --to 王五",
+        "show TS-2026-0001 --json",
+        "exit",
+        "log --customer 不该执行",
+    ], db_url)
+    out, err = capsys.readouterr()
+    assert "TS-2026-0001" in out
+    assert "error: no complaint TS-2026-9999" in err
+    assert "close the quote" in err and "No such command" in err
+    shown = json.loads(out[out.index("{"):])
+    assert shown["department"] == "售后部" and shown["assignee"] == "王五"
+    assert len(cli.json("list")) == 1  # nothing ran after `exit`
+
+
+def test_tab_completes_commands_options_numbers_and_departments(cli: Cli, db_url: str) -> None:
+    no = cli.log()
+    cli.ok("assign", no, "--department", "售后部")
+    import typer
+
+    vocabulary = shell.Vocabulary(db_url)
+    vocabulary.refresh()
+    completer = shell._completer(typer.main.get_command(app), vocabulary)
+
+    def complete(text: str) -> list[str]:
+        return [c.text for c in completer.get_completions(Document(text), None)]
+
+    assert "log" in complete("l") and "list" in complete("l")
+    assert "--satisfaction" in complete("followup TS-2026-0001 --sat")
+    assert complete("show ts-2026-") == [no]
+    assert "售后部" in complete("assign TS-2026-0001 --department 售")
+    assert "产品质量" in complete("classify TS-2026-0001 --category 产")
+    assert "trend" in complete("report t")
