@@ -30,6 +30,7 @@ class Complaint(SQLModel, table=True):
         Index("ix_complaint_resolved_at", "resolved_at"),
         Index("ix_complaint_closed_at", "closed_at"),
         Index("uq_complaint_source_key", "source_key", unique=True),
+        Index("ix_complaint_received_at", "received_at"),
     )
 
     id: int | None = Field(default=None, primary_key=True)

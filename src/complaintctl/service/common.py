@@ -214,7 +214,7 @@ def record_breach(session: Session, complaint: Complaint, deadline: Deadline, *,
     record_breaches(session, [(deadline, complaint)], now=now, actor=actor)
 
 
-def record_breaches(session: Session, breaches: list[tuple[Deadline, Complaint]], *, now: datetime, actor: str) -> None:
+def record_breaches(session: Session, breaches: list[tuple[Any, Any]], *, now: datetime, actor: str) -> None:
     """Write into the history, once per deadline, that it passed: the entry is dated at the
     deadline and names the department and assignee (责任追究). Two statements whatever the
     number (the first morning check on a big register can find thousands)."""
@@ -235,7 +235,8 @@ def record_breaches(session: Session, breaches: list[tuple[Deadline, Complaint]]
     for chunk in range(0, len(ids), 500):
         session.execute(update(Deadline).where(Deadline.id.in_(ids[chunk:chunk + 500])).values(breach_recorded=True))  # type: ignore[union-attr]
     for deadline, _ in breaches:
-        session.expire(deadline, ["breach_recorded"])
+        if isinstance(deadline, Deadline):
+            session.expire(deadline, ["breach_recorded"])
 
 
 def void_open_deadlines(session: Session, complaint: Complaint, milestones: tuple[Milestone, ...] | None = None) -> None:

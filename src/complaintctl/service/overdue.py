@@ -3,6 +3,7 @@ the rules or the calendar changed."""
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
@@ -16,6 +17,20 @@ from ..rules import Policy
 from .common import FUTURE_TOLERANCE, OPEN, OPEN_STATUSES, record, record_breaches, rederive
 
 
+@dataclass
+class _Due:
+    id: int
+    milestone: str
+    due_at: datetime
+
+
+@dataclass
+class _Case:
+    id: int
+    department: str | None
+    assignee: str | None
+
+
 def check_overdue(
     session: Session, *, at: datetime, within: Duration | None, now: datetime, actor: str, policy: Policy
 ) -> dict[str, Any]:
@@ -23,41 +38,45 @@ def check_overdue(
     and assignee. Each newly overdue milestone is written once into its case's history
     (not when `at` lies in the future: that is a preview)."""
     soon_until = policy_rules.due_soon_until(at, calendar=policy.calendar, tz=policy.tz, rules=policy.rules, within=within)
+    # Plain columns, not ORM objects: the answer can run to thousands of rows.
     rows = session.execute(
-        select(Deadline, Complaint)
+        select(Deadline.id, Deadline.milestone, Deadline.due_at, Deadline.provisional, Deadline.breach_recorded,
+               Complaint.id, Complaint.no, Complaint.status, Complaint.waiting_since, Complaint.department,
+               Complaint.assignee, Complaint.severity, Complaint.priority, Complaint.customer_name,
+               Complaint.subject, Complaint.content)
         .join(Complaint, Complaint.id == Deadline.complaint_id)  # type: ignore[arg-type]
         .where(Deadline.state == OPEN, Deadline.due_at <= soon_until)  # type: ignore[arg-type,operator]
     ).all()
     recording = at <= now + FUTURE_TOLERANCE
     items: list[dict[str, Any]] = []
-    breaches: list[tuple[Deadline, Complaint]] = []
-    for deadline, complaint in rows:
-        if complaint.status not in OPEN_STATUSES:
+    breaches: list[tuple[Any, Any]] = []
+    for (deadline_id, milestone, due_at, provisional, breach_recorded, complaint_id, no, status, waiting_since,
+         department, assignee, severity, priority, customer_name, subject, content) in rows:
+        if status not in OPEN_STATUSES:
             continue
-        if deadline.milestone == Milestone.RESOLUTION.value and complaint.waiting_since is not None:
+        if milestone == Milestone.RESOLUTION.value and waiting_since is not None:
             continue  # the clock is stopped while the customer is awaited
-        assert deadline.due_at is not None
-        overdue = deadline.due_at < at
+        overdue = due_at < at
         late_days, late_hours, late_text = (0, 0.0, "")
         if overdue:
-            late_days, late_hours, late_text = policy_rules.lateness(deadline.due_at, at, calendar=policy.calendar, tz=policy.tz)
-            if recording and not deadline.breach_recorded:
-                breaches.append((deadline, complaint))
+            late_days, late_hours, late_text = policy_rules.lateness(due_at, at, calendar=policy.calendar, tz=policy.tz)
+            if recording and not breach_recorded:
+                breaches.append((_Due(deadline_id, milestone, due_at), _Case(complaint_id, department, assignee)))
         items.append({
-            "no": complaint.no,
-            "milestone": deadline.milestone,
+            "no": no,
+            "milestone": milestone,
             "state": "overdue" if overdue else "due_soon",
-            "due_at": deadline.due_at,
+            "due_at": due_at,
             "late_working_days": late_days,
             "late_hours": round(late_hours, 2),
             "late": late_text,
-            "provisional": deadline.provisional,
-            "department": complaint.department,
-            "assignee": complaint.assignee,
-            "severity": complaint.severity,
-            "priority": complaint.priority,
-            "customer_name": complaint.customer_name,
-            "subject": complaint.subject or complaint.content.splitlines()[0][:40],
+            "provisional": provisional,
+            "department": department,
+            "assignee": assignee,
+            "severity": severity,
+            "priority": priority,
+            "customer_name": customer_name,
+            "subject": subject or content.splitlines()[0][:40],
         })
     record_breaches(session, breaches, now=now, actor=actor)
     items.sort(key=lambda i: (i["department"] or "", i["assignee"] or "", i["state"] != "overdue", i["due_at"]))
