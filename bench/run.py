@@ -1,0 +1,184 @@
+"""The benchmark suite: complaintctl beside its floors and its peer, Taskwarrior.
+
+    bench/run            registers of 1,000, 100,000 and 1,000,000 complaints
+    bench/run --quick    1,000 and 10,000 (what CI runs, in well under two minutes)
+
+Times whole processes (medians of several runs): --help, log, show, list, list --overdue,
+overdue, report --month, export --month, verify, and an import of 10,000 rows; the floors
+(python -c pass, import typer, import typer+sqlmodel, a bare sqlite3 script doing the same
+insert and query); and Taskwarrior from Debian's packages (task add, task list,
+task +OVERDUE count, task summary) on as many tasks, loaded with task import. Prints a
+table with the ratios and writes bench/results.json.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import shutil
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from datetime import datetime, timedelta, timezone
+from pathlib import Path
+
+HERE = Path(__file__).resolve().parent
+sys.path.insert(0, str(HERE))
+from seed import BIN, seed  # noqa: E402
+
+PY = sys.executable
+SQLITE_FLOOR = """
+import sqlite3, sys
+conn = sqlite3.connect(sys.argv[1])
+if sys.argv[2] == "insert":
+    with conn:
+        conn.execute("INSERT INTO year_counter (year, last_seq) VALUES (2099, 0) ON CONFLICT DO NOTHING")
+        conn.execute("UPDATE year_counter SET last_seq = last_seq + 1 WHERE year = 2099")
+else:
+    rows = conn.execute("SELECT no, received_at, customer_name, subject, status FROM complaint ORDER BY received_at DESC LIMIT 50").fetchall()
+"""
+
+
+def median_ms(argv: list[str], env: dict[str, str], runs: int, check: bool = True) -> float:
+    times = []
+    for _ in range(runs):
+        start = time.perf_counter()
+        result = subprocess.run(argv, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True)
+        times.append((time.perf_counter() - start) * 1000)
+        if check and result.returncode not in (0, 3):
+            raise SystemExit(f"{' '.join(argv)}: {result.stderr}")
+    return statistics.median(times)
+
+
+def taskwarrior(size: int, tmp: Path, now: datetime, runs: int) -> dict[str, float]:
+    """Taskwarrior's nearest commands on `size` tasks (a fifth pending, a tenth of those overdue)."""
+    data = tmp / f"task-{size}"
+    data.mkdir()
+    rc = tmp / f"taskrc-{size}"
+    rc.write_text(f"data.location={data}\nconfirmation=off\nverbose=nothing\nhooks=off\ngc=off\n")
+    env = {**os.environ, "TASKRC": str(rc), "TASKDATA": str(data)}
+    tasks = []
+    pending = max(1, size // 5)
+    for i in range(size):
+        entry = now - timedelta(days=3 * 365 * (size - i) / size)
+        task = {"description": f"投诉 {i} 冰箱不制冷", "entry": entry.strftime("%Y%m%dT%H%M%SZ"),
+                "status": "pending" if i >= size - pending else "completed", "project": "complaints"}
+        if task["status"] == "completed":
+            task["end"] = (entry + timedelta(days=3)).strftime("%Y%m%dT%H%M%SZ")
+        else:
+            overdue = (i % 10) == 0
+            task["due"] = (now - timedelta(days=2) if overdue else now + timedelta(days=5)).strftime("%Y%m%dT%H%M%SZ")
+        tasks.append(task)
+    source = tmp / f"tasks-{size}.json"
+    source.write_text(json.dumps(tasks, ensure_ascii=False))
+    subprocess.run(["task", "import", str(source)], env=env, check=True, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    return {
+        "task add": median_ms(["task", "add", "新投诉 空调漏水"], env, runs, check=False),
+        "task list": median_ms(["task", "list"], env, runs, check=False),
+        "task +OVERDUE count": median_ms(["task", "+OVERDUE", "count"], env, runs, check=False),
+        "task summary": median_ms(["task", "summary"], env, runs, check=False),
+    }
+
+
+def import_rows(rows: int, tmp: Path, runs: int) -> float:
+    sys.path.insert(0, str(HERE))
+    from import_xlsx import make
+
+    source = tmp / "import.xlsx"
+    make(source, rows)
+    times = []
+    for run in range(runs):
+        env = {**os.environ, "COMPLAINTCTL_DB": str(tmp / f"import-{run}.db"), "COMPLAINTCTL_USER": "bench"}
+        start = time.perf_counter()
+        subprocess.run([str(BIN), "import", str(source)], env=env, check=True, stdout=subprocess.DEVNULL)
+        times.append((time.perf_counter() - start) * 1000)
+    return statistics.median(times)
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--quick", action="store_true", help="1,000 and 10,000 complaints only (CI)")
+    parser.add_argument("--runs", type=int, default=None)
+    parser.add_argument("--output", default=str(HERE / "results.json"))
+    args = parser.parse_args()
+    sizes = [1_000, 10_000] if args.quick else [1_000, 100_000, 1_000_000]
+    runs = args.runs or (3 if args.quick else 5)
+    now = datetime.now(timezone.utc).replace(tzinfo=None)
+    results: dict = {"when": now.isoformat(timespec="seconds") + "Z", "quick": args.quick, "runs": runs,
+                     "floors": {}, "sizes": {}}
+    base_env = {**os.environ, "COMPLAINTCTL_USER": "bench", "COLUMNS": "120"}
+    floors = {
+        "python -c pass": [PY, "-c", "pass"],
+        'python -c "import typer"': [PY, "-c", "import typer"],
+        'python -c "import typer, sqlmodel"': [PY, "-c", "import typer, sqlmodel"],
+    }
+    results["floors"] = {name: median_ms(argv, base_env, runs) for name, argv in floors.items()}
+    have_task = shutil.which("task") is not None
+    with tempfile.TemporaryDirectory() as tmp_name:
+        tmp = Path(tmp_name)
+        today = (now + timedelta(hours=8)).date()
+        last_month = (today.replace(day=1) - timedelta(days=1)).strftime("%Y-%m")
+        for size in sizes:
+            path = tmp / f"register-{size}.db"
+            started = time.perf_counter()
+            seed(path, size, min(20_000, size // 5), now)
+            built = time.perf_counter() - started
+            env = {**base_env, "COMPLAINTCTL_DB": str(path)}
+            subprocess.run([str(BIN), "overdue"], env=env, stdout=subprocess.DEVNULL)  # the first check records breaches
+            commands = {
+                "--help": [str(BIN), "--help"],
+                "log": [str(BIN), "log", "--customer", "张三", "--contact", "13800138000", "--channel", "phone",
+                        "--content", "冰箱坏了"],
+                "show": [str(BIN), "show", f"TS-{today.year}-0001"],
+                "list": [str(BIN), "list"],
+                "list --overdue": [str(BIN), "list", "--overdue"],
+                "overdue": [str(BIN), "overdue"],
+                "report --month": [str(BIN), "report", "--month", last_month],
+                "export --month": [str(BIN), "export", "--month", last_month, "-o", str(tmp / "export.xlsx")],
+                "verify": [str(BIN), "verify"],
+                "sqlite3 script: insert": [PY, "-c", SQLITE_FLOOR, str(path), "insert"],
+                "sqlite3 script: list": [PY, "-c", SQLITE_FLOOR, str(path), "list"],
+            }
+            if size >= 1_000_000:
+                commands.pop("export --month")  # bench/reports.py times the big export on its own
+            timed = {name: median_ms(argv, env, runs) for name, argv in commands.items()}
+            peer = taskwarrior(size, tmp, now, runs) if have_task and size <= 100_000 else {}
+            results["sizes"][str(size)] = {"built_s": round(built, 1), "complaintctl": timed, "taskwarrior": peer}
+        results["import 10,000 rows"] = import_rows(10_000, tmp, max(1, runs // 2))
+    Path(args.output).write_text(json.dumps(results, ensure_ascii=False, indent=2) + "\n")
+    _print(results, sizes)
+
+
+NEAREST = {"log": "task add", "list": "task list", "list --overdue": "task +OVERDUE count",
+           "overdue": "task +OVERDUE count", "report --month": "task summary", "show": "task list"}
+
+
+def _print(results: dict, sizes: list[int]) -> None:
+    floors = results["floors"]
+    typer_ms = floors['python -c "import typer"']
+    stack_ms = floors['python -c "import typer, sqlmodel"']
+    print(f"{'floor':40} {'ms':>9}")
+    for name, ms in floors.items():
+        print(f"{name:40} {ms:9.1f}")
+    smallest = results["sizes"][str(sizes[0])]["complaintctl"]
+    for size in sizes:
+        block = results["sizes"][str(size)]
+        print(f"\n{size:,} complaints (built in {block['built_s']} s)")
+        print(f"{'command':28} {'ms':>9} {'vs floor':>9} {'vs ' + format(sizes[0], ','):>9} {'peer':>22}")
+        for name, ms in block["complaintctl"].items():
+            floor = typer_ms if name == "--help" else stack_ms if not name.startswith("sqlite3") else None
+            ratio = f"{ms / floor:8.2f}x" if floor else ""
+            growth = f"{ms / smallest[name]:8.2f}x" if name in smallest else ""
+            peer_name = NEAREST.get(name)
+            peer_ms = block["taskwarrior"].get(peer_name) if peer_name else None
+            peer = f"{peer_name} {peer_ms:.0f} ms" if peer_ms else ""
+            print(f"{name:28} {ms:9.1f} {ratio:>9} {growth:>9} {peer:>22}")
+    print(f"\nimport of 10,000 rows: {results['import 10,000 rows']:.0f} ms")
+    print(f"written to {HERE / 'results.json'}")
+
+
+if __name__ == "__main__":
+    main()
