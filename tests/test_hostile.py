@@ -11,7 +11,7 @@ import tempfile
 from pathlib import Path
 
 import pytest
-from hypothesis import HealthCheck, given, settings, strategies as st
+from hypothesis import HealthCheck, example, given, settings, strategies as st
 
 from complaintctl import db
 from conftest import Cli, snapshot
@@ -101,6 +101,7 @@ def test_every_command_survives_hostile_options(hostile_register: Path, monkeypa
                          st.sampled_from([b"PK\x03\x04" + b"\x00" * 50, b"\xef\xbb\xbf\xe6\x8a\x95\xe8\xaf\x89",
                                           "投诉时间,客户姓名,投诉内容\n2026-02-30,张三,x\n".encode("gbk")])),
        suffix=st.sampled_from([".xlsx", ".csv", ".xls", ""]))
+@example(content=b"\r\x01", suffix=".csv")  # a lone carriage return once broke the CSV reader
 def test_import_survives_any_file(hostile_register: Path, monkeypatch: pytest.MonkeyPatch, content: bytes, suffix: str) -> None:
     monkeypatch.setenv("COMPLAINTCTL_DB", str(hostile_register))
     with tempfile.NamedTemporaryFile(suffix=suffix, delete=False, dir=hostile_register.parent) as handle:

@@ -163,8 +163,11 @@ def _read_csv(path: Path) -> Iterator[tuple[int, list[Any]]]:
         raise BadInput(f"{path.name}: neither UTF-8 nor GBK/GB18030 text; save the CSV as UTF-8")
     if "\x00" in text:
         raise BadInput(f"{path.name}: not a text CSV (it holds NUL bytes); give an .xlsx or .csv file")
-    for index, row in enumerate(csv.reader(io.StringIO(text)), start=1):
-        yield index, row
+    try:
+        for index, row in enumerate(csv.reader(io.StringIO(text, newline="")), start=1):
+            yield index, row
+    except csv.Error as exc:
+        raise BadInput(f"{path.name}: not a readable CSV ({exc}); save it again from the spreadsheet as CSV") from None
 
 
 # ---------------------------------------------------------------- checking rows
