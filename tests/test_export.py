@@ -5,7 +5,6 @@ from __future__ import annotations
 import csv
 import os
 import shutil
-import sqlite3
 import subprocess
 import zipfile
 from datetime import datetime

@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pytest
 
-from complaintctl.ruleset import RulesError, default_rules, from_toml, to_toml
+from complaintctl.ruleset import default_rules, from_toml, to_toml
 from conftest import Cli
 
 EXAMPLES = sorted((Path(__file__).resolve().parent.parent / "examples" / "rules").glob("*.toml"))

@@ -31,11 +31,11 @@ def _sqlite_register(db: str | None, doing: str) -> Path:
     return path
 
 
-def _private_copy(source: Path, target: Path) -> None:
+def private_copy(source: Path, target: Path) -> None:
     """Copy a register with the online backup API into a new owner-only file."""
     fd = os.open(target, os.O_CREAT | os.O_EXCL | os.O_WRONLY, 0o600)
     os.close(fd)
-    with sqlite3.connect(f"file:{source}?mode=ro", uri=True) as src, sqlite3.connect(target) as dst:
+    with sqlite3.connect(f"{source.resolve().as_uri()}?mode=ro", uri=True) as src, sqlite3.connect(target) as dst:
         src.backup(dst)
     src.close()
     dst.close()
@@ -53,7 +53,7 @@ def backup(db: str | None, target: Path) -> Path:
     if target.exists():
         raise StorageError(f"{target} exists; give a new file name")
     try:
-        _private_copy(source, target)
+        private_copy(source, target)
     except (OSError, sqlite3.Error) as exc:
         target.unlink(missing_ok=True)
         raise StorageError(f"cannot write the backup {target}: {exc}") from None
@@ -69,7 +69,7 @@ def restore(db: str | None, source: Path, verify: Callable[[str], dict], now: da
     with tempfile.TemporaryDirectory() as tmp:
         candidate = Path(tmp) / "candidate.db"
         try:
-            _private_copy(source, candidate)
+            private_copy(source, candidate)
             report = verify(str(candidate))
         except (sqlite3.Error, StorageError) as exc:
             raise StorageError(f"{source} is not a complaint register backup ({exc}); nothing was restored") from None
@@ -83,7 +83,7 @@ def restore(db: str | None, source: Path, verify: Callable[[str], dict], now: da
         for engine in _engines.values():
             engine.dispose()
         if current.exists():
-            _private_copy(current, aside)
+            private_copy(current, aside)
         else:
             current.parent.mkdir(parents=True, exist_ok=True)
         with sqlite3.connect(candidate) as src, sqlite3.connect(current) as dst:

@@ -833,8 +833,10 @@ def export_command(
     partial = path.with_name(f".{path.name}.partial")
     try:
         with open_session(db, write=False) as session:
-            late = export._late_milestones(session, period, call.policy, call.now)
-            register = export.register_rows(session, period, policy=call.policy, now=call.now, unmasked=unmasked, late=late)
+            # One query for the missed deadlines: they mark the register rows and fill 超期清单.
+            breaches = list(reports.breach_list(session, period, reports.Scope(), policy=call.policy, now=call.now))
+            register = export.register_rows(session, period, policy=call.policy, unmasked=unmasked,
+                                            late=export.late_milestones(breaches))
             if fmt == "csv":
                 counts = {"投诉登记表": export.write_csv(partial, register)}
             else:
@@ -845,7 +847,7 @@ def export_command(
                     partial, period=period, register=register,
                     handling=export.handling_rows(session, period, policy=call.policy, unmasked=unmasked),
                     report=data, tables=reports.report_tables(data, call.policy), trend=trend,
-                    breaches=reports.breach_list(session, period, reports.Scope(), policy=call.policy, now=call.now),
+                    breaches=breaches,
                     policy=call.policy,
                 )
         partial.replace(path)  # a reader never sees half a workbook

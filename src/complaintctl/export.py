@@ -23,7 +23,7 @@ from sqlmodel import Session
 
 from . import reports
 from .domain import Channel, CompensationKind, Milestone, Origin, Priority, Satisfaction, Severity, Status
-from .models import Complaint, ContactEntry, Deadline, HistoryEntry
+from .models import Complaint, ContactEntry, HistoryEntry
 from .periods import Period
 from .privacy import mask_contact, mask_text
 from .rules import Policy
@@ -106,18 +106,18 @@ def _local(value: datetime | None, policy: Policy) -> datetime | None:
     return value.astimezone(policy.tz).replace(tzinfo=None, microsecond=0) if value is not None else None
 
 
-def _late_milestones(session: Session, period: Period, policy: Policy, now: datetime) -> dict[str, list[str]]:
+def late_milestones(breaches: Iterable[dict[str, Any]]) -> dict[str, list[str]]:
+    """Complaint number → the milestones it missed, from reports.breach_list's rows."""
     late: dict[str, list[str]] = {}
-    for row in reports.breach_list(session, period, reports.Scope(), policy=policy, now=now):
+    for row in breaches:
         late.setdefault(row["no"], []).append(row["milestone"])
     return late
 
 
-def register_rows(session: Session, period: Period, *, policy: Policy, now: datetime, unmasked: bool,
-                  late: dict[str, list[str]] | None = None) -> Iterator[dict[str, Any]]:
-    """The period's complaints in the order received, as values ready for a sheet."""
-    if late is None:
-        late = _late_milestones(session, period, policy, now)
+def register_rows(session: Session, period: Period, *, policy: Policy, unmasked: bool,
+                  late: dict[str, list[str]]) -> Iterator[dict[str, Any]]:
+    """The period's complaints in the order received, as values ready for a sheet;
+    `late` (from late_milestones) marks the missed milestones."""
     keys = [c.key for c in REGISTER_COLUMNS if c.key != "late"]
     stmt = (
         select(*[getattr(Complaint, k) for k in keys])

@@ -82,8 +82,6 @@ def _backup_sqlite(engine: "Engine", current: str) -> None:
     source = Path(database)
     stamp = datetime.now(timezone.utc).strftime("%Y%m%dT%H%M%SZ")
     target = source.with_name(f"{source.name}.schema-{current}.{stamp}.bak")
-    import sqlite3
+    from .backup import private_copy
 
-    with sqlite3.connect(source) as src, sqlite3.connect(target) as dst:
-        src.backup(dst)
-    target.chmod(0o600)
+    private_copy(source, target)  # created 0600 before a byte is written

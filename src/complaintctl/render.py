@@ -266,7 +266,6 @@ def rules_toml(raw: dict[str, Any], source: str) -> None:
 
 
 def change_summary(changes: dict[str, list[Any]], reason: str | None, policy: "Policy") -> str:
-    tz = policy.tz
     parts = []
     for field, (old, new) in changes.items():
         if field in ("content", "no", "received_at") and old is None:

@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from datetime import datetime, time, timedelta
 from typing import Any, Iterable
 
-from sqlalchemy import Date, case, cast, func, literal, select
+from sqlalchemy import Date, case, cast, func, select
 from sqlmodel import Session
 
 from .domain import Channel, Milestone, Origin, Satisfaction, Severity, Status

@@ -11,7 +11,7 @@ from collections import Counter
 from dataclasses import dataclass
 from datetime import datetime, timedelta, tzinfo
 
-from .domain import Duration, Milestone, Origin, Priority, Severity, Urgency
+from .domain import Duration, Milestone, Origin, Severity, Urgency
 from .ruleset import Rules
 from .workdays import WorkCalendar
 
