@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from datetime import date, datetime
 
-from sqlalchemy import Column, ForeignKey, Index, Integer, Text, UniqueConstraint, text
+from sqlalchemy import Column, ForeignKey, Index, Integer, Text, UniqueConstraint
 from sqlmodel import Field, SQLModel
 
 
@@ -130,8 +130,10 @@ class Deadline(SQLModel, table=True):
     __tablename__ = "deadline"
     __table_args__ = (
         Index("ix_deadline_complaint", "complaint_id", "milestone"),
-        Index("ix_deadline_open_due", "due_at", sqlite_where=text("state = 'open'"),
-              postgresql_where=text("state = 'open'")),
+        # Partial (WHERE state = 'open') on both engines, as migration 0001 creates it. Said
+        # here without sqlite_where/postgresql_where: naming a dialect's option makes
+        # SQLAlchemy import that dialect (PostgreSQL's: ~40 ms at every start).
+        Index("ix_deadline_open_due", "due_at"),
     )
 
     id: int | None = Field(default=None, primary_key=True)
