@@ -15,8 +15,6 @@ from typing import TYPE_CHECKING, Annotated, Any, Callable, Iterator, Optional
 import typer
 from typer.core import TyperGroup
 
-from . import inputs
-from .domain import Channel, CompensationKind, Origin, Priority, Satisfaction, Severity, Status, Urgency
 from .errors import BadInput, ComplaintError
 
 if TYPE_CHECKING:
@@ -24,6 +22,25 @@ if TYPE_CHECKING:
 
     from .domain import Duration
     from .periods import Period
+
+
+class _Later:
+    """A module imported at its first use: `--help` and the commands that do not need
+    it skip the cost (the enums of domain.py alone take a few milliseconds)."""
+
+    def __init__(self, name: str) -> None:
+        self._name = name
+
+    def __getattr__(self, attribute: str) -> Any:
+        from importlib import import_module
+
+        module = import_module(self._name, __package__)
+        setattr(self, attribute, getattr(module, attribute))
+        return getattr(module, attribute)
+
+
+inputs: Any = _Later(".inputs")
+domain: Any = _Later(".domain")
 
 
 class _Group(TyperGroup):
@@ -78,7 +95,32 @@ app = typer.Typer(
 def main() -> None:
     """The console script. Typer builds a command from its function's signature at every
     start; building only the one invoked (not all of them) saves tens of milliseconds."""
-    ((_only(sys.argv[1]) if len(sys.argv) > 1 else None) or app)()
+    first = sys.argv[1] if len(sys.argv) > 1 else None
+    if first is None or (first in ("-h", "--help") and len(sys.argv) == 2):
+        _overview()()
+    else:
+        (_only(first) or app)()
+
+
+def _overview() -> typer.Typer:
+    """The app as the top-level help shows it: every command's name and first line,
+    none of their options (building those is most of what `--help` would cost)."""
+    import copy
+
+    overview = typer.Typer(cls=_Group, help=app.info.help, no_args_is_help=True, add_completion=False,
+                           pretty_exceptions_enable=False, rich_markup_mode=None,
+                           context_settings={"help_option_names": ["-h", "--help"]})
+    for info in app.registered_commands:
+        stub = copy.copy(info)
+        stub.help = info.help or (info.callback.__doc__ if info.callback else None)
+        stub.callback = _no_options
+        overview.registered_commands.append(stub)
+    for group in app.registered_groups:
+        assert group.typer_instance is not None
+        summary = typer.Typer(help=group.typer_instance.info.help)
+        summary.callback()(_no_options)
+        overview.add_typer(summary, name=group.name)
+    return overview
 
 
 def _only(name: str) -> typer.Typer | None:
@@ -241,7 +283,7 @@ def log_command(
     new = service.NewComplaint(
         customer_name=inputs.text(_ask(customer, "客户姓名 customer", "--customer"), "--customer", required=True, single_line=True),  # type: ignore[arg-type]
         contact=inputs.contact(_ask(contact, "联系方式 contact", "--contact")),
-        channel=inputs.choice(Channel, _ask(channel, "投诉方式 channel", "--channel"), "--channel"),
+        channel=inputs.choice(domain.Channel, _ask(channel, "投诉方式 channel", "--channel"), "--channel"),
         content=inputs.text(_ask(content, "投诉内容 content", "--content"), "--content", required=True),  # type: ignore[arg-type]
         received_at=call.when(received, "--received"),
         receiver=inputs.text(receiver, "--receiver", single_line=True) or call.actor,
@@ -249,7 +291,7 @@ def log_command(
         location=inputs.text(location, "--location", single_line=True),
         demand=inputs.text(demand, "--demand"),
         category=call.category(category),
-        origin=inputs.choice(Origin, origin, "--origin") if origin is not None else None,
+        origin=inputs.choice(domain.Origin, origin, "--origin") if origin is not None else None,
         urgent=urgent,
         incident_no=inputs.complaint_no(incident) if incident is not None else None,
     )
@@ -290,7 +332,7 @@ def list_command(
         if status.strip().casefold() in ("open", "未结案"):
             statuses = service.OPEN_STATUSES
         else:
-            statuses = (inputs.choice(Status, status, "--status").value,)
+            statuses = (inputs.choice(domain.Status, status, "--status").value,)
     due_until = None
     if due_within is not None:
         window = call.duration(due_within, "--due-within")
@@ -298,8 +340,8 @@ def list_command(
     filters = service.ListFilter(
         statuses=statuses,
         category=call.category(category),
-        severity=inputs.choice(Severity, severity, "--severity").value if severity else None,
-        priority=inputs.choice(Priority, priority, "--priority").value if priority else None,
+        severity=inputs.choice(domain.Severity, severity, "--severity").value if severity else None,
+        priority=inputs.choice(domain.Priority, priority, "--priority").value if priority else None,
         department=inputs.text(department, "--department", single_line=True),
         assignee=inputs.text(assignee, "--assignee", single_line=True),
         customer=inputs.text(customer, "--customer", single_line=True),
@@ -362,10 +404,10 @@ def classify_command(
     number = inputs.complaint_no(no)
     values = dict(
         category=call.category(category),
-        severity=inputs.choice(Severity, severity, "--severity") if severity else None,
-        urgency=inputs.choice(Urgency, urgency, "--urgency") if urgency else None,
-        priority=inputs.choice(Priority, priority, "--priority") if priority else None,
-        origin=inputs.choice(Origin, origin, "--origin") if origin else None,
+        severity=inputs.choice(domain.Severity, severity, "--severity") if severity else None,
+        urgency=inputs.choice(domain.Urgency, urgency, "--urgency") if urgency else None,
+        priority=inputs.choice(domain.Priority, priority, "--priority") if priority else None,
+        origin=inputs.choice(domain.Origin, origin, "--origin") if origin else None,
         reset=reset,
         reason=inputs.text(reason, "--reason"),
         at=call.when(at),
@@ -419,7 +461,7 @@ def contact_command(
 
     call = _Call(operator, rules)
     number = inputs.complaint_no(no)
-    channel = inputs.choice(Channel, _ask(via, "方式 via", "--via"), "--via")
+    channel = inputs.choice(domain.Channel, _ask(via, "方式 via", "--via"), "--via")
     text = inputs.text(_ask(summary, "内容 summary", "--summary"), "--summary", required=True)
     when = call.when(at)
     record = _write(db, lambda s: service.record_contact(s, number, via=channel, summary=text, at=when, now=call.now, actor=call.actor, policy=call.policy))  # type: ignore[arg-type]
@@ -452,7 +494,7 @@ def resolve_command(
         cause=inputs.text(cause, "--cause"),
         action=inputs.text(action, "--action"),
         compensation_cents=inputs.amount_cents(compensation, "--compensation") if compensation is not None else None,
-        compensation_kind=inputs.choice(CompensationKind, compensation_kind, "--compensation-kind") if compensation_kind else None,
+        compensation_kind=inputs.choice(domain.CompensationKind, compensation_kind, "--compensation-kind") if compensation_kind else None,
         final=final,
         at=call.when(at),
     )
@@ -477,7 +519,7 @@ def followup_command(
 
     call = _Call(operator, rules)
     number = inputs.complaint_no(no)
-    rating = inputs.choice(Satisfaction, _ask(satisfaction, "满意度 A/B/C/D", "--satisfaction"), "--satisfaction")
+    rating = inputs.choice(domain.Satisfaction, _ask(satisfaction, "满意度 A/B/C/D", "--satisfaction"), "--satisfaction")
     text = inputs.text(note, "--note")
     when = call.when(at)
     record = _write(db, lambda s: service.record_followup(s, number, satisfaction=rating, note=text, at=when, now=call.now, actor=call.actor, policy=call.policy))  # type: ignore[arg-type]
