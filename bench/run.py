@@ -27,7 +27,7 @@ from pathlib import Path
 
 HERE = Path(__file__).resolve().parent
 sys.path.insert(0, str(HERE))
-from seed import BIN, seed  # noqa: E402
+from seed import BIN, compile_package, seed  # noqa: E402
 
 PY = sys.executable
 SQLITE_FLOOR = """
@@ -106,6 +106,7 @@ def main() -> None:
     args = parser.parse_args()
     sizes = [1_000, 10_000] if args.quick else [1_000, 100_000, 1_000_000]
     runs = args.runs or (3 if args.quick else 5)
+    compile_package()
     now = datetime.now(timezone.utc).replace(tzinfo=None)
     results: dict = {"when": now.isoformat(timespec="seconds") + "Z", "quick": args.quick, "runs": runs,
                      "floors": {}, "sizes": {}}

@@ -32,6 +32,10 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--runs", type=int, default=15)
     args = parser.parse_args()
+    sys.path.insert(0, str(Path(__file__).resolve().parent))
+    from seed import compile_package
+
+    compile_package()
     with tempfile.TemporaryDirectory() as tmp:
         env = {**os.environ, "COMPLAINTCTL_DB": str(Path(tmp) / "bench.db"), "COMPLAINTCTL_USER": "bench"}
         log = [str(BIN), "log", "--customer", "张三", "--contact", "13800138000", "--channel", "phone", "--content", "冰箱不制冷"]
