@@ -1008,9 +1008,10 @@ def _progress(label: str, total: int | None) -> Iterator[Callable[[int], None]]:
 def verify_command(db: DbOption = None, as_json: JsonOption = False) -> None:
     """Check that nobody rewrote the register: every history entry against the hash chain,
     every complaint against its history. Exit 0 when intact, 4 when not."""
-    from . import render, service
+    from . import render
+    from .service.verify import verify
 
-    report = _read(db, lambda s: service.verify(s))
+    report = _read(db, verify)
     if as_json:
         render.emit_json(report, timezone.utc)
     elif report["intact"]:
@@ -1058,10 +1059,11 @@ def restore_command(
     the current register is kept aside first."""
     from pathlib import Path
 
-    from . import backup, render, service
+    from . import backup, render
+    from .service.verify import verify
 
     def check(path: str) -> dict:
-        return _read(path, lambda s: service.verify(s))
+        return _read(path, verify)
 
     now = datetime.now(timezone.utc)
     aside = backup.restore(db, Path(file).expanduser(), check, now)

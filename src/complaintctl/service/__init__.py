@@ -14,29 +14,32 @@ CLI renders after the session is closed.
 - verify.py     the hash chain and the current rows against their history
 """
 
-from ..rules import Policy
-from .audit import forget_customer, record_export, record_list_unmasked, register_events
-from .common import OPEN_STATUSES
-from .lifecycle import (
-    NewComplaint,
-    assign,
-    classify,
-    close,
-    extend,
-    log_complaint,
-    record_contact,
-    record_followup,
-    resolve,
-    resume,
-    wait,
-)
-from .imports import ImportResult, import_complaints
-from .overdue import check_overdue, recompute
-from .reading import ListFilter, list_complaints, show
-from .verify import verify
+from importlib import import_module
+from typing import Any
 
-__all__ = [
-    "OPEN_STATUSES", "Policy", "NewComplaint", "ListFilter", "assign", "check_overdue", "classify", "close",
-    "extend", "list_complaints", "log_complaint", "recompute", "record_contact", "record_followup", "resolve",
-    "resume", "show", "wait", "record_export", "register_events", "ImportResult", "import_complaints", "verify", "forget_customer", "record_list_unmasked",
-]
+# Each name from the submodule that holds it, imported at first use: a command pays for
+# its own use case only (`show` does not import the importer or the verifier).
+_HOME = {
+    "Policy": "..rules",
+    "OPEN_STATUSES": ".common",
+    "forget_customer": ".audit", "record_export": ".audit", "record_list_unmasked": ".audit",
+    "register_events": ".audit",
+    "NewComplaint": ".lifecycle", "assign": ".lifecycle", "classify": ".lifecycle", "close": ".lifecycle",
+    "extend": ".lifecycle", "log_complaint": ".lifecycle", "record_contact": ".lifecycle",
+    "record_followup": ".lifecycle", "resolve": ".lifecycle", "resume": ".lifecycle", "wait": ".lifecycle",
+    "ImportResult": ".imports", "import_complaints": ".imports",
+    "check_overdue": ".overdue", "recompute": ".overdue",
+    "ListFilter": ".reading", "list_complaints": ".reading", "show": ".reading",
+}
+# (verify is imported from service.verify itself: the function shares the module's name.)
+
+__all__ = sorted(_HOME)
+
+
+def __getattr__(name: str) -> Any:
+    home = _HOME.get(name)
+    if home is None:
+        raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+    value = getattr(import_module(home, __name__), name)
+    globals()[name] = value
+    return value
