@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 import sqlite3
 import stat
 from pathlib import Path
@@ -128,3 +129,24 @@ def test_history_is_append_only(cli: Cli, register: Path) -> None:
 @pytest.mark.parametrize("value", ["", ":memory:"])
 def test_sqlite_path_of_special_urls(value: str) -> None:
     assert db._sqlite_path(f"sqlite:///{value}") is None
+
+
+def _run(*args: str) -> "subprocess.CompletedProcess[str]":
+    import subprocess
+    import sys
+
+    return subprocess.run([sys.executable, "-m", "complaintctl", *args], capture_output=True, text=True, timeout=60)
+
+
+def test_a_command_process_closes_the_register_before_it_exits(register: Path) -> None:
+    # main() closes the connections and then skips the interpreter's exit-time garbage
+    # collections: the output, the exit code and a checkpointed register must not suffer.
+    logged = _run("log", "--customer", "张三", "--contact", "13800138000", "--channel", "phone", "--content", "冰箱坏了")
+    assert (logged.returncode, logged.stderr) == (0, "")
+    assert re.fullmatch(r"TS-\d{4}-0001\n", logged.stdout)
+    assert not Path(f"{register}-wal").exists()  # the last connection closed and checkpointed
+    refused = _run("show", "TS-2026-9999")
+    assert refused.returncode == 1
+    assert refused.stderr.count("\n") == 1 and refused.stderr.startswith("error: no complaint TS-2026-9999")
+    shown = _run("show", logged.stdout.strip(), "--json")
+    assert shown.returncode == 0 and '"customer_name": "张三"' in shown.stdout

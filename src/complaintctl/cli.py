@@ -96,10 +96,27 @@ def main() -> None:
     """The console script. Typer builds a command from its function's signature at every
     start; building only the one invoked (not all of them) saves tens of milliseconds."""
     first = sys.argv[1] if len(sys.argv) > 1 else None
-    if first is None or (first in ("-h", "--help") and len(sys.argv) == 2):
-        _overview()()
-    else:
-        (_only(first) or app)()
+    try:
+        if first is None or (first in ("-h", "--help") and len(sys.argv) == 2):
+            _overview()()
+        else:
+            (_only(first) or app)()
+    finally:
+        _before_exit()
+
+
+def _before_exit() -> None:
+    """Close the register's connections, then spare the interpreter's exit its garbage
+    collections. Python collects garbage several times as it shuts down, walking every
+    object SQLAlchemy and pydantic built at import: ~80-110 ms of each command's time,
+    measured, for nothing, since the process ends. Frozen objects are skipped; buffers,
+    files and atexit handlers are finished as usual."""
+    import gc
+
+    db = sys.modules.get(f"{__package__}.db")
+    if db is not None:
+        db.close_all()
+    gc.freeze()
 
 
 def _overview() -> typer.Typer:

@@ -83,6 +83,15 @@ def get_engine(url: str) -> "Engine":
     return engine
 
 
+def close_all() -> None:
+    """Close every pooled connection (a SQLite register checkpoints its WAL as the last
+    one closes; a PostgreSQL server sees a clean goodbye)."""
+    for engine in _engines.values():
+        engine.dispose()
+    _engines.clear()
+    _checked.clear()
+
+
 def _build_engine(url: str) -> "Engine":
     from sqlalchemy import create_engine, event
 
