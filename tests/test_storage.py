@@ -5,6 +5,8 @@ from __future__ import annotations
 import re
 import sqlite3
 import stat
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
@@ -131,10 +133,7 @@ def test_sqlite_path_of_special_urls(value: str) -> None:
     assert db._sqlite_path(f"sqlite:///{value}") is None
 
 
-def _run(*args: str) -> "subprocess.CompletedProcess[str]":
-    import subprocess
-    import sys
-
+def _run(*args: str) -> subprocess.CompletedProcess[str]:
     return subprocess.run([sys.executable, "-m", "complaintctl", *args], capture_output=True, text=True, timeout=60)
 
 

@@ -72,6 +72,13 @@ def emit_json(data: Any, tz: tzinfo) -> None:
             return value.isoformat()
         raise TypeError(f"cannot encode {type(value).__name__}")
 
+    if isinstance(data, list):
+        # One item per line, like sqlite-utils: still readable, and written by json's C
+        # encoder, which `indent` turns off (3,000 overdue items: 70 -> 20 ms).
+        encode = json.JSONEncoder(ensure_ascii=False, default=default).encode
+        items = [encode(item) for item in data]
+        sys.stdout.write("[\n" + ",\n".join(items) + "\n]\n" if items else "[]\n")
+        return
     sys.stdout.write(json.dumps(data, ensure_ascii=False, indent=2, default=default) + "\n")
 
 

@@ -103,6 +103,20 @@ def history_path() -> Path:
     return path
 
 
+def settle() -> None:
+    """Import what the commands use, then move everything alive into the garbage
+    collector's permanent generation: the shell's full collections would otherwise walk
+    every object SQLAlchemy and pydantic built (a pause of ~50 ms, measured, every few
+    commands). Paid once, before the first prompt."""
+    import gc
+
+    from . import render, service  # noqa: F401
+    from .service import lifecycle, overdue, reading  # noqa: F401
+
+    gc.collect()
+    gc.freeze()
+
+
 def run(app: Any, *, db: str | None, rules: str | None, input: Any = None, output: Any = None) -> None:
     """Read commands until Ctrl-D or `exit`; run each with the CLI's own parser."""
     import typer
@@ -119,6 +133,7 @@ def run(app: Any, *, db: str | None, rules: str | None, input: Any = None, outpu
     history = InMemoryHistory() if input is not None else FileHistory(str(history_path()))
     session: Any = PromptSession(history=history, completer=_completer(command, vocabulary), input=input,
                                  output=output, complete_while_typing=False)
+    settle()
     if input is None:
         sys.stdout.write("complaintctl shell — every command as on the command line; Tab completes, Ctrl-D leaves.\n")
     while True:

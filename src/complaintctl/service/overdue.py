@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import select
+from sqlalchemy import case, or_, select
 from sqlmodel import Session
 
 from .. import rules as policy_rules
@@ -38,28 +38,32 @@ def check_overdue(
     and assignee. Each newly overdue milestone is written once into its case's history
     (not when `at` lies in the future: that is a preview)."""
     soon_until = policy_rules.due_soon_until(at, calendar=policy.calendar, tz=policy.tz, rules=policy.rules, within=within)
-    # Plain columns, not ORM objects: the answer can run to thousands of rows.
-    rows = session.execute(
+    # Plain columns through the connection, not ORM objects: the answer can run to
+    # thousands of rows, and each column fetched costs (3,000 rows: ~1 ms a column).
+    rows = session.connection().execute(
         select(Deadline.id, Deadline.milestone, Deadline.due_at, Deadline.provisional, Deadline.breach_recorded,
-               Complaint.id, Complaint.no, Complaint.status, Complaint.waiting_since, Complaint.department,
-               Complaint.assignee, Complaint.severity, Complaint.priority, Complaint.customer_name,
-               Complaint.subject, Complaint.content)
+               Complaint.id, Complaint.no, Complaint.department, Complaint.assignee, Complaint.severity,
+               Complaint.priority, Complaint.customer_name, Complaint.subject,
+               case((or_(Complaint.subject.is_(None), Complaint.subject == ""), Complaint.content)))  # type: ignore[union-attr]
         .join(Complaint, Complaint.id == Deadline.complaint_id)  # type: ignore[arg-type]
-        .where(Deadline.state == OPEN, Deadline.due_at <= soon_until)  # type: ignore[arg-type,operator]
+        .where(Deadline.state == OPEN, Deadline.due_at <= soon_until,  # type: ignore[arg-type,operator]
+               Complaint.status.in_(OPEN_STATUSES),  # type: ignore[attr-defined]
+               # the resolution clock is stopped while the customer is awaited
+               or_(Deadline.milestone != Milestone.RESOLUTION.value, Complaint.waiting_since.is_(None)))  # type: ignore[arg-type,union-attr]
     ).all()
     recording = at <= now + FUTURE_TOLERANCE
     items: list[dict[str, Any]] = []
     breaches: list[tuple[Any, Any]] = []
-    for (deadline_id, milestone, due_at, provisional, breach_recorded, complaint_id, no, status, waiting_since,
-         department, assignee, severity, priority, customer_name, subject, content) in rows:
-        if status not in OPEN_STATUSES:
-            continue
-        if milestone == Milestone.RESOLUTION.value and waiting_since is not None:
-            continue  # the clock is stopped while the customer is awaited
+    late_by: dict[datetime, tuple[int, float, str]] = {}  # many deadlines share a due moment (end of a day)
+    for (deadline_id, milestone, due_at, provisional, breach_recorded, complaint_id, no, department, assignee,
+         severity, priority, customer_name, subject, content) in rows:
         overdue = due_at < at
         late_days, late_hours, late_text = (0, 0.0, "")
         if overdue:
-            late_days, late_hours, late_text = policy_rules.lateness(due_at, at, calendar=policy.calendar, tz=policy.tz)
+            late = late_by.get(due_at)
+            if late is None:
+                late = late_by[due_at] = policy_rules.lateness(due_at, at, calendar=policy.calendar, tz=policy.tz)
+            late_days, late_hours, late_text = late
             if recording and not breach_recorded:
                 breaches.append((_Due(deadline_id, milestone, due_at), _Case(complaint_id, department, assignee)))
         items.append({
