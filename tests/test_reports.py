@@ -200,3 +200,36 @@ def test_trend_shows_twelve_months_with_bars(cli: Cli, seeded: dict[str, str]) -
 def test_bad_report_options_are_one_line(cli: Cli, args: list[str], words: str) -> None:
     result = cli("report", *args)
     assert result.exit_code == 2 and result.stderr.count("\n") == 1 and words in result.stderr
+
+
+def _report_of(month: str, beside=None) -> dict:  # type: ignore[no-untyped-def]
+    from datetime import datetime, timezone
+
+    from complaintctl import db, periods, reports
+    from complaintctl.settings import load_policy
+
+    with db.open_session(None, write=False) as session:
+        return reports.report(session, periods.parse_month(month), reports.Scope(), policy=load_policy(None),
+                              now=datetime(2026, 11, 5, tzinfo=timezone.utc), beside=beside)
+
+
+def test_previous_period_on_a_second_connection_gives_the_same_report(cli: Cli, seeded: dict[str, str]) -> None:
+    from complaintctl import db
+
+    assert _report_of("2026-10", beside=lambda: db.open_session(None, write=False)) == _report_of("2026-10")
+
+
+def test_previous_period_is_computed_again_when_the_register_changed_in_between(cli: Cli, register) -> None:  # type: ignore[no-untyped-def]
+    from complaintctl import db
+
+    log(cli, "2026-09-14 09:00", "13900000001", "快递一周没到", "phone")
+
+    def another_office_writes_first():  # type: ignore[no-untyped-def]
+        log(cli, "2026-09-15 09:00", "13900000002", "快递丢了", "phone")
+        return db.open_session(None, write=False)
+
+    data = _report_of("2026-10", beside=another_office_writes_first)
+    # The report reads one state of the register: the second connection saw the new
+    # September complaint, this one did not, so September was counted again here.
+    assert data["previous"]["totals"]["received"] == 1
+    assert _report_of("2026-10")["previous"]["totals"]["received"] == 2

@@ -827,7 +827,10 @@ def report_command(
         raise BadInput(f"--format {output_format!r}: use table, json, csv or md")
     period = _period(call, month, quarter, year, date_from, date_to)
     scope = reports.Scope(inputs.text(department, "--department", single_line=True), call.category(category))
-    data = _read(db, lambda s: reports.report(s, period, scope, policy=call.policy, now=call.now))
+    from .db import open_session
+
+    data = _read(db, lambda s: reports.report(s, period, scope, policy=call.policy, now=call.now,
+                                              beside=lambda: open_session(db, write=False)))
     if fmt == "json":
         render.emit_json(data, call.tz)
     else:
@@ -899,7 +902,8 @@ def export_command(
             if fmt == "csv":
                 counts = {"投诉登记表": export.write_csv(partial, register)}
             else:
-                data = reports.report(session, period, reports.Scope(), policy=call.policy, now=call.now)
+                data = reports.report(session, period, reports.Scope(), policy=call.policy, now=call.now,
+                                      beside=lambda: open_session(db, write=False))
                 trend = reports.trend(session, periods.trailing_months(period.end, 12), reports.Scope(),
                                       policy=call.policy, now=call.now)
                 counts = export.write_workbook(

