@@ -119,34 +119,41 @@ def period_figures(session: Session, period: Period, scope: Scope, *, policy: Po
     end_i = _instant(period.end + timedelta(days=1), policy)
     asof = min(now, end_i)
 
-    # One pass over the period's complaints, grouped on every dimension at once.
-    dims = (Complaint.category, Complaint.channel, Complaint.severity, Complaint.origin, Complaint.department,
-            Complaint.status, Complaint.satisfaction, Complaint.compensation_kind)
-    reopened = case((Complaint.reopen_count > 0, 1), else_=0)
-    rows = session.connection().execute(
-        select(*dims, reopened, func.count(), func.coalesce(func.sum(Complaint.compensation_cents), 0),
-               func.count(Complaint.followup_at))
-        .where(*cohort).group_by(*dims, reopened)
-    ).all()
+    # Two passes over the period's complaints, each grouped on several dimensions at once.
+    # (One pass on all nine returned a row per combination, 6,000 for a month of 28,000
+    # complaints, and SQLite sorted on nine keys: 54 ms against 19 + 28.)
+    conn = session.connection()
     names = ("category", "channel", "severity", "origin", "department", "status")
     by: dict[str, dict[str, int]] = {name: defaultdict(int) for name in names}
+    received = 0
+    for category, channel, severity, origin, count in conn.execute(
+        select(Complaint.category, Complaint.channel, Complaint.severity, Complaint.origin, func.count())
+        .where(*cohort).group_by(Complaint.category, Complaint.channel, Complaint.severity, Complaint.origin)
+    ):
+        received += count
+        for name, value in (("category", category), ("channel", channel), ("severity", severity), ("origin", origin)):
+            by[name][value or ""] += count
     satisfaction: dict[str, int] = {s.value: 0 for s in Satisfaction}
     compensation: dict[str, int] = defaultdict(int)
-    received = reopened_total = followed_up = satisfied_closed = 0
-    closed_status = Status.CLOSED.value  # read once: an enum member's .value is a descriptor call
-    for row in rows:
-        count, cents, with_followup = int(row[-3]), int(row[-2]), int(row[-1])
-        received += count
-        for i, name in enumerate(names):
-            by[name][row[i] or ""] += count
-        if row[6]:
-            satisfaction[row[6]] = satisfaction.get(row[6], 0) + count
-            if row[6] in SATISFIED and row[5] == closed_status:
+    reopened_total = followed_up = satisfied_closed = 0
+    closed_status = Status.CLOSED.value
+    reopened = case((Complaint.reopen_count > 0, 1), else_=0)
+    for department, status, level, kind, was_reopened, count, cents, with_followup in conn.execute(
+        select(Complaint.department, Complaint.status, Complaint.satisfaction, Complaint.compensation_kind, reopened,
+               func.count(), func.coalesce(func.sum(Complaint.compensation_cents), 0), func.count(Complaint.followup_at))
+        .where(*cohort)
+        .group_by(Complaint.department, Complaint.status, Complaint.satisfaction, Complaint.compensation_kind, reopened)
+    ):
+        by["department"][department or ""] += count
+        by["status"][status or ""] += count
+        if level:
+            satisfaction[level] = satisfaction.get(level, 0) + count
+            if level in SATISFIED and status == closed_status:
                 satisfied_closed += count
-        if row[7]:
-            compensation[row[7]] += cents
-        reopened_total += count if row[8] else 0
-        followed_up += with_followup
+        if kind:
+            compensation[kind] += int(cents)
+        reopened_total += count if was_reopened else 0
+        followed_up += int(with_followup)
 
     scoped = _scoped(scope)
     resolved = session.connection().execute(select(func.count()).select_from(complaint).where(
