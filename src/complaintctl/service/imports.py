@@ -127,104 +127,109 @@ def import_complaints(
         session.execute(update(YearCounter).where(YearCounter.year == year)  # type: ignore[arg-type]
                         .values(last_seq=start + needing.get(year, 0)))
 
-    # Decisions, in memory: the customer's earlier complaints in this file count as repeats.
+    # Decisions, then the rows, a chunk at a time: only one chunk's complaints, history and
+    # deadlines are in memory beside the checked file. The customer's earlier complaints in
+    # this file count as repeats.
     repeat = policy.rules.repeat.get("customer")
     history_of_customer: dict[str, list[datetime]] = defaultdict(list)
-    complaint_rows: list[dict[str, Any]] = []
-    plans: list[tuple[ImportRow, dict[str, Any], dict[str, Any]]] = []
-    for row, year, seq in numbered:
-        if not seq:
-            seq = next_seq[year]
-            next_seq[year] += 1
-        values = row.values
-        received = values["received_at"]
-        text = "\n".join(str(values[k]) for k in ("subject", "content", "demand") if values.get(k))
-        notes: dict[str, Any] = {}
-        category = values.get("category")
-        if category:
-            notes["category"] = {"value": category, "source": "manual", "terms": [f"imported from {source}"]}
-        else:
-            decision = policy_rules.suggest_category(text, policy.rules)
-            category = decision.value
-            notes["category"] = {"value": category, "source": "auto", "terms": list(decision.terms)}
-        contact = values.get("contact") or ""
-        repeats = RepeatCounts()
-        if repeat is not None and contact:
-            window = timedelta(days=repeat.window.amount) if repeat.window.unit == "d" else timedelta(days=repeat.window.amount * 1.4)
-            earlier = [t for t in history_of_customer[contact] if received - window <= t <= received]
-            repeats = RepeatCounts(customer=len(earlier) + 1)
-            history_of_customer[contact].append(received)
-        origin = values.get("origin") or Origin.ROUTINE.value
-        severity = values.get("severity")
-        if severity:
-            notes["severity"] = {"value": severity, "source": "manual", "terms": [f"imported from {source}"]}
-        else:
-            decision = policy_rules.severity_for(category=category, text=text, origin=origin, repeats=repeats, rules=policy.rules)
-            severity = decision.value
-            notes["severity"] = {"value": severity, "source": "auto", "terms": list(decision.terms)}
-        urgency_decision = policy_rules.urgency_for(text, policy.rules)
-        notes["urgency"] = {"value": urgency_decision.value, "source": "auto", "terms": list(urgency_decision.terms)}
-        priority = values.get("priority")
-        if priority:
-            notes["priority"] = {"value": priority, "source": "manual", "terms": [f"imported from {source}"]}
-        else:
-            decision = policy_rules.priority_for(severity, urgency_decision.value or Urgency.NORMAL.value, policy.rules)
-            priority = decision.value
-            notes["priority"] = {"value": priority, "source": "auto", "terms": list(decision.terms)}
-        status = _status(values)
-        resolved_at = values.get("resolved_at") or (values.get("followup_at") if status in ("resolved", "closed") else None)
-        closed_at = values.get("closed_at") or (values.get("followup_at") if status == "closed" else None)
-        if status == Status.CLOSED.value and closed_at is None:
-            closed_at = resolved_at or received
-        record_values = {
-            "no": format_no(year, seq), "year": year, "seq": seq, "received_at": received,
-            "received_date": received.astimezone(policy.tz).date(), "channel": values.get("channel") or "other",
-            "customer_name": values["customer_name"], "contact": contact, "location": values.get("location"),
-            "subject": values.get("subject"), "content": values["content"], "demand": values.get("demand"),
-            "receiver": values.get("receiver") or actor, "category": category, "origin": origin, "severity": severity,
-            "urgency": urgency_decision.value, "priority": priority,
-            "explanation": json.dumps(notes, ensure_ascii=False, sort_keys=True),
-            "department": values.get("department"), "assignee": values.get("assignee"), "cause": values.get("cause"),
-            "solution": values.get("solution"), "corrective_action": values.get("corrective_action"),
-            "compensation_cents": values.get("compensation_cents"), "compensation_kind": values.get("compensation_kind"),
-            "resolved_at": resolved_at, "resolved_by": values.get("assignee") if resolved_at else None,
-            "final_decision": False, "feedback_at": values.get("feedback_at"), "followup_at": values.get("followup_at"),
-            "followup_by": values.get("followup_by"), "satisfaction": values.get("satisfaction"), "status": status,
-            "reopen_count": 0, "escalation_level": 0, "closed_at": closed_at, "close_reason": None,
-            "first_response_at": None, "incident_id": None, "waiting_since": None, "source_key": row.source_key,
-            "followup_note": None, "created_at": now, "updated_at": now,
-        }
-        complaint_rows.append(record_values)
-        plans.append((row, record_values, values))
-
-    ids: dict[str, int] = {}
-    for start in range(0, len(complaint_rows), CHUNK):
-        chunk = complaint_rows[start:start + CHUNK]
-        for cid, no in session.execute(insert(Complaint).returning(Complaint.id, Complaint.no,  # type: ignore[arg-type]
-                                                                   sort_by_parameter_order=True), chunk):
-            ids[no] = cid
+    for start in range(0, len(numbered), CHUNK):
+        plans: list[tuple[ImportRow, dict[str, Any]]] = []
+        for row, year, seq in numbered[start:start + CHUNK]:
+            if not seq:
+                seq = next_seq[year]
+                next_seq[year] += 1
+            plans.append((row, _complaint_values(row, year, seq, repeat, history_of_customer,
+                                                 source=source, now=now, actor=actor, policy=policy)))
+        ids = dict(
+            (no, cid) for cid, no in session.execute(
+                insert(Complaint).returning(Complaint.id, Complaint.no, sort_by_parameter_order=True),  # type: ignore[arg-type]
+                [values for _, values in plans])
+        )
+        history_rows: list[dict[str, Any]] = []
+        deadline_rows: list[dict[str, Any]] = []
+        for row, record_values in plans:
+            cid = ids[record_values["no"]]
+            changes = {k: [None, plain(record_values[k])] for k in IMPORTED_FIELDS if record_values.get(k) is not None}
+            changes["source"] = [None, f"{source}:{row.sheet}:{row.row}"]
+            if row.values.get("no") and row.values["no"] != record_values["no"]:
+                changes["source_no"] = [None, row.values["no"]]
+            history_rows.append({"complaint_id": cid, "at": record_values["received_at"], "recorded_at": now,
+                                 "actor": actor, "action": "imported",
+                                 "changes": json.dumps(changes, ensure_ascii=False, sort_keys=True), "reason": None})
+            deadline_rows.extend(_deadlines(cid, record_values, policy))
+        chain_rows(session, history_rows)
+        session.execute(insert(HistoryEntry), history_rows)
+        if deadline_rows:
+            session.execute(insert(Deadline), deadline_rows)
+        result.imported.extend(values["no"] for _, values in plans)
         if progress:
-            progress(len(chunk))
-
-    history_rows: list[dict[str, Any]] = []
-    deadline_rows: list[dict[str, Any]] = []
-    for row, record_values, values in plans:
-        cid = ids[record_values["no"]]
-        changes = {k: [None, plain(record_values[k])] for k in IMPORTED_FIELDS if record_values.get(k) is not None}
-        changes["source"] = [None, f"{source}:{row.sheet}:{row.row}"]
-        if values.get("no") and values["no"] != record_values["no"]:
-            changes["source_no"] = [None, values["no"]]
-        history_rows.append({"complaint_id": cid, "at": record_values["received_at"], "recorded_at": now, "actor": actor,
-                             "action": "imported", "changes": json.dumps(changes, ensure_ascii=False, sort_keys=True),
-                             "reason": None})
-        deadline_rows.extend(_deadlines(cid, record_values, policy))
-    chain_rows(session, history_rows)
-    for start in range(0, len(history_rows), CHUNK * 4):
-        session.execute(insert(HistoryEntry), history_rows[start:start + CHUNK * 4])
-    for start in range(0, len(deadline_rows), CHUNK * 4):
-        session.execute(insert(Deadline), deadline_rows[start:start + CHUNK * 4])
-    result.imported = [r["no"] for r in complaint_rows]
+            progress(len(plans))
     return result
+
+
+def _complaint_values(row: ImportRow, year: int, seq: int, repeat: Any, history_of_customer: dict[str, list[datetime]],
+                      *, source: str, now: datetime, actor: str, policy: Policy) -> dict[str, Any]:
+    """The complaint row of one checked sheet row, with the rules' decisions where the sheet
+    has none (and why, in `explanation`)."""
+    values = row.values
+    received = values["received_at"]
+    text = "\n".join(str(values[k]) for k in ("subject", "content", "demand") if values.get(k))
+    notes: dict[str, Any] = {}
+    category = values.get("category")
+    if category:
+        notes["category"] = {"value": category, "source": "manual", "terms": [f"imported from {source}"]}
+    else:
+        decision = policy_rules.suggest_category(text, policy.rules)
+        category = decision.value
+        notes["category"] = {"value": category, "source": "auto", "terms": list(decision.terms)}
+    contact = values.get("contact") or ""
+    repeats = RepeatCounts()
+    if repeat is not None and contact:
+        window = timedelta(days=repeat.window.amount) if repeat.window.unit == "d" else timedelta(days=repeat.window.amount * 1.4)
+        earlier = [t for t in history_of_customer[contact] if received - window <= t <= received]
+        repeats = RepeatCounts(customer=len(earlier) + 1)
+        history_of_customer[contact].append(received)
+    origin = values.get("origin") or Origin.ROUTINE.value
+    severity = values.get("severity")
+    if severity:
+        notes["severity"] = {"value": severity, "source": "manual", "terms": [f"imported from {source}"]}
+    else:
+        decision = policy_rules.severity_for(category=category, text=text, origin=origin, repeats=repeats, rules=policy.rules)
+        severity = decision.value
+        notes["severity"] = {"value": severity, "source": "auto", "terms": list(decision.terms)}
+    urgency_decision = policy_rules.urgency_for(text, policy.rules)
+    notes["urgency"] = {"value": urgency_decision.value, "source": "auto", "terms": list(urgency_decision.terms)}
+    priority = values.get("priority")
+    if priority:
+        notes["priority"] = {"value": priority, "source": "manual", "terms": [f"imported from {source}"]}
+    else:
+        decision = policy_rules.priority_for(severity, urgency_decision.value or Urgency.NORMAL.value, policy.rules)
+        priority = decision.value
+        notes["priority"] = {"value": priority, "source": "auto", "terms": list(decision.terms)}
+    status = _status(values)
+    resolved_at = values.get("resolved_at") or (values.get("followup_at") if status in ("resolved", "closed") else None)
+    closed_at = values.get("closed_at") or (values.get("followup_at") if status == "closed" else None)
+    if status == Status.CLOSED.value and closed_at is None:
+        closed_at = resolved_at or received
+    record_values = {
+        "no": format_no(year, seq), "year": year, "seq": seq, "received_at": received,
+        "received_date": received.astimezone(policy.tz).date(), "channel": values.get("channel") or "other",
+        "customer_name": values["customer_name"], "contact": contact, "location": values.get("location"),
+        "subject": values.get("subject"), "content": values["content"], "demand": values.get("demand"),
+        "receiver": values.get("receiver") or actor, "category": category, "origin": origin, "severity": severity,
+        "urgency": urgency_decision.value, "priority": priority,
+        "explanation": json.dumps(notes, ensure_ascii=False, sort_keys=True),
+        "department": values.get("department"), "assignee": values.get("assignee"), "cause": values.get("cause"),
+        "solution": values.get("solution"), "corrective_action": values.get("corrective_action"),
+        "compensation_cents": values.get("compensation_cents"), "compensation_kind": values.get("compensation_kind"),
+        "resolved_at": resolved_at, "resolved_by": values.get("assignee") if resolved_at else None,
+        "final_decision": False, "feedback_at": values.get("feedback_at"), "followup_at": values.get("followup_at"),
+        "followup_by": values.get("followup_by"), "satisfaction": values.get("satisfaction"), "status": status,
+        "reopen_count": 0, "escalation_level": 0, "closed_at": closed_at, "close_reason": None,
+        "first_response_at": None, "incident_id": None, "waiting_since": None, "source_key": row.source_key,
+        "followup_note": None, "created_at": now, "updated_at": now,
+    }
+    return record_values
 
 
 def _deadlines(cid: int, values: dict[str, Any], policy: Policy) -> list[dict[str, Any]]:
