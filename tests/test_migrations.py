@@ -59,3 +59,20 @@ def test_a_register_newer_than_the_tool_is_refused_untouched(cli: Cli, db_url: s
         result = cli(*args)
         assert result.exit_code == 1 and "newer than this complaintctl" in result.stderr
     assert snapshot(db_url) == before
+
+
+def test_an_analyzed_sqlite_register_keeps_statistics_for_the_replaced_indexes(cli: Cli, register) -> None:  # type: ignore[no-untyped-def]
+    # 0007 and 0008 replace two deadline indexes; their statistics go with them, and SQLite
+    # plans the overdue check badly on half-kept statistics. 0008 analyzes the table again.
+    import sqlite3
+
+    _first_schema_register(str(register))
+    with sqlite3.connect(register) as conn:
+        conn.execute("INSERT INTO deadline (complaint_id, milestone, started_at, due_at, state, provisional,"
+                     " breach_recorded) SELECT id, 'resolution', received_at, received_at, 'open', 0, 0 FROM complaint")
+        conn.execute("ANALYZE")
+        assert conn.execute("SELECT count(*) FROM sqlite_stat1 WHERE tbl = 'deadline'").fetchone()[0] == 2
+    cli.ok("list")  # upgrades
+    with sqlite3.connect(register) as conn:
+        indexes = {row[0] for row in conn.execute("SELECT idx FROM sqlite_stat1 WHERE tbl = 'deadline'")}
+    assert {"ix_deadline_complaint", "ix_deadline_open_due"} <= indexes

@@ -42,21 +42,25 @@ def check_overdue(
     # thousands of rows, and each column fetched costs (3,000 rows: ~1 ms a column).
     rows = session.connection().execute(
         select(Deadline.id, Deadline.milestone, Deadline.due_at, Deadline.provisional, Deadline.breach_recorded,
-               Complaint.id, Complaint.no, Complaint.department, Complaint.assignee, Complaint.severity,
+               Complaint.id, Complaint.no, Complaint.status, Complaint.department, Complaint.assignee, Complaint.severity,
                Complaint.priority, Complaint.customer_name, Complaint.subject,
                case((or_(Complaint.subject.is_(None), Complaint.subject == ""), Complaint.content)))  # type: ignore[union-attr]
         .join(Complaint, Complaint.id == Deadline.complaint_id)  # type: ignore[arg-type]
         .where(Deadline.state == OPEN, Deadline.due_at <= soon_until,  # type: ignore[arg-type,operator]
-               Complaint.status.in_(OPEN_STATUSES),  # type: ignore[attr-defined]
                # the resolution clock is stopped while the customer is awaited
                or_(Deadline.milestone != Milestone.RESOLUTION.value, Complaint.waiting_since.is_(None)))  # type: ignore[arg-type,union-attr]
     ).all()
+    # The status is checked here, not in SQL: given a condition on it, SQLite without
+    # statistics starts from the status index (every open case) instead of the open-deadline
+    # index (only what is due): 17 ms against 8 at 100,000 complaints.
     recording = at <= now + FUTURE_TOLERANCE
     items: list[dict[str, Any]] = []
     breaches: list[tuple[Any, Any]] = []
     late_by: dict[datetime, tuple[int, float, str]] = {}  # many deadlines share a due moment (end of a day)
-    for (deadline_id, milestone, due_at, provisional, breach_recorded, complaint_id, no, department, assignee,
+    for (deadline_id, milestone, due_at, provisional, breach_recorded, complaint_id, no, status, department, assignee,
          severity, priority, customer_name, subject, content) in rows:
+        if status not in OPEN_STATUSES:
+            continue
         overdue = due_at < at
         late_days, late_hours, late_text = (0, 0.0, "")
         if overdue:

@@ -16,6 +16,14 @@ depends_on = None
 def upgrade() -> None:
     op.drop_index("ix_deadline_complaint", table_name="deadline")
     op.create_index("ix_deadline_complaint", "deadline", ["complaint_id", "milestone", "state", "due_at", "met_at"])
+    # A SQLite register someone ran ANALYZE on has lost the statistics of the deadline
+    # indexes replaced here and in 0007; with the rest still in place, SQLite plans the
+    # overdue check with a Bloom filter over every complaint (8 -> 28 ms at 100,000).
+    bind = op.get_bind()
+    if bind.dialect.name == "sqlite" and bind.exec_driver_sql(
+        "SELECT 1 FROM sqlite_master WHERE name = 'sqlite_stat1'"
+    ).first():
+        op.execute("ANALYZE deadline")
 
 
 def downgrade() -> None:
