@@ -150,14 +150,14 @@ def main() -> None:
             results["sizes"][str(size)] = {"built_s": round(built, 1), "complaintctl": timed, "taskwarrior": peer}
         results["import 10,000 rows"] = import_rows(10_000, tmp, max(1, runs // 2))
     Path(args.output).write_text(json.dumps(results, ensure_ascii=False, indent=2) + "\n")
-    _print(results, sizes)
+    _print(results, sizes, Path(args.output))
 
 
 NEAREST = {"log": "task add", "list": "task list", "list --overdue": "task +OVERDUE count",
            "overdue": "task +OVERDUE count", "report --month": "task summary", "show": "task list"}
 
 
-def _print(results: dict, sizes: list[int]) -> None:
+def _print(results: dict, sizes: list[int], output: Path) -> None:
     floors = results["floors"]
     typer_ms = floors['python -c "import typer"']
     stack_ms = floors['python -c "import typer, sqlmodel"']
@@ -178,7 +178,7 @@ def _print(results: dict, sizes: list[int]) -> None:
             peer = f"{peer_name} {peer_ms:.0f} ms" if peer_ms else ""
             print(f"{name:28} {ms:9.1f} {ratio:>9} {growth:>9} {peer:>22}")
     print(f"\nimport of 10,000 rows: {results['import 10,000 rows']:.0f} ms")
-    print(f"written to {HERE / 'results.json'}")
+    print(f"written to {output}")
 
 
 if __name__ == "__main__":
