@@ -15,11 +15,11 @@ from complaintctl.render import _fit
 def test_fit_takes_exactly_the_width(text: str, width: int) -> None:
     fitted = _fit(text.replace("\n", " "), width)
     assert cell_len(fitted) == width
-    assert fitted.startswith(text.replace("\n", " ")) or fitted.endswith("…")
+    assert fitted.startswith(text.replace("\n", " ")) or "…" in fitted
 
 
 def test_fit_cuts_chinese_at_a_whole_character() -> None:
-    assert _fit("冰箱不制冷", 6) == "冰箱 …"
+    assert _fit("冰箱不制冷", 6) == "冰箱… "
     assert _fit("冰箱", 6) == "冰箱  "
     assert _fit("客户91", 8) == "客户91  "
 
@@ -37,7 +37,7 @@ def test_list_columns_line_up_within_the_terminal(cli: Cli, monkeypatch: pytest.
     assert all(cell_len(line) <= columns for line in lines)
     newest = lines[1]
     assert newest.startswith("TS-2026-0002")  # "!" follows when late, as it is by now
-    assert "  欧阳长 …  " in newest  # the customer column is 8 cells wide
+    assert "  欧阳长…   " in newest  # the customer column is 8 cells wide
     assert newest.endswith("…")  # the subject is cut at the terminal's edge
     # Every column starts at the same cell in every line.
     for line in lines[1:]:

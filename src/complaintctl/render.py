@@ -316,7 +316,9 @@ def _fit(text: str, width: int) -> str:
     size = cell_len(text)
     if size <= width:
         return text + " " * (width - size)
-    return set_cell_size(text, width - 1) + "…"
+    # Cut before a wide character that would not fit whole, then pad after the ellipsis.
+    cut = set_cell_size(text, width - 1).rstrip(" ") + "…"
+    return cut + " " * (width - cell_len(cut))
 
 
 def complaint_list(records: Iterable[dict[str, Any]], policy: "Policy") -> None:
