@@ -52,10 +52,7 @@ def hermetic(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
     monkeypatch.delenv("COMPLAINTCTL_TZ", raising=False)
     monkeypatch.delenv("COMPLAINTCTL_RULES", raising=False)
     yield
-    for engine in db._engines.values():
-        engine.dispose()
-    db._engines.clear()
-    db._checked.clear()
+    db.close_all()
 
 
 @pytest.fixture(params=ENGINES)
@@ -78,9 +75,7 @@ def db_url(request: pytest.FixtureRequest, tmp_path: Path, monkeypatch: pytest.M
     url = f"{PG_URL}?options=-csearch_path%3D{schema}"
     monkeypatch.setenv("COMPLAINTCTL_DB", url)
     yield url
-    for engine in db._engines.values():
-        engine.dispose()
-    db._engines.clear()
+    db.close_all()
     with psycopg.connect(**connect) as conn:
         conn.execute(f"DROP SCHEMA {schema} CASCADE")
 

@@ -34,9 +34,9 @@ class _Later:
     def __getattr__(self, attribute: str) -> Any:
         from importlib import import_module
 
-        module = import_module(self._name, __package__)
-        setattr(self, attribute, getattr(module, attribute))
-        return getattr(module, attribute)
+        value = getattr(import_module(self._name, __package__), attribute)
+        setattr(self, attribute, value)
+        return value
 
 
 inputs: Any = _Later(".inputs")
@@ -124,9 +124,7 @@ def _overview() -> typer.Typer:
     none of their options (building those is most of what `--help` would cost)."""
     import copy
 
-    overview = typer.Typer(cls=_Group, help=app.info.help, no_args_is_help=True, add_completion=False,
-                           pretty_exceptions_enable=False, rich_markup_mode=None,
-                           context_settings={"help_option_names": ["-h", "--help"]})
+    overview = _bare_app(no_args_is_help=True)
     for info in app.registered_commands:
         stub = copy.copy(info)
         stub.help = info.help or (info.callback.__doc__ if info.callback else None)
@@ -146,12 +144,17 @@ def _only(name: str) -> typer.Typer | None:
     groups = [info for info in app.registered_groups if info.name == name]
     if not commands and not groups:
         return None
-    single = typer.Typer(cls=_Group, help=app.info.help, add_completion=False, pretty_exceptions_enable=False,
-                         rich_markup_mode=None, context_settings={"help_option_names": ["-h", "--help"]})
+    single = _bare_app()
     single.registered_commands = commands
     single.registered_groups = groups
     single.callback()(_no_options)  # a callback keeps it a group: `complaintctl NAME ...` as always
     return single
+
+
+def _bare_app(**settings: Any) -> typer.Typer:
+    """An empty app that behaves as `app` does (errors, help options, no completion)."""
+    return typer.Typer(cls=_Group, help=app.info.help, add_completion=False, pretty_exceptions_enable=False,
+                       rich_markup_mode=None, context_settings={"help_option_names": ["-h", "--help"]}, **settings)
 
 
 def _no_options() -> None:

@@ -50,15 +50,15 @@ def check_overdue(
                # the resolution clock is stopped while the customer is awaited
                or_(Deadline.milestone != Milestone.RESOLUTION.value, Complaint.waiting_since.is_(None)))  # type: ignore[arg-type,union-attr]
     ).all()
-    # The status is checked here, not in SQL: given a condition on it, SQLite without
-    # statistics starts from the status index (every open case) instead of the open-deadline
-    # index (only what is due): 17 ms against 8 at 100,000 complaints.
     recording = at <= now + FUTURE_TOLERANCE
     items: list[dict[str, Any]] = []
     breaches: list[tuple[Any, Any]] = []
     late_by: dict[datetime, tuple[int, float, str]] = {}  # many deadlines share a due moment (end of a day)
     for (deadline_id, milestone, due_at, provisional, breach_recorded, complaint_id, no, status, department, assignee,
          severity, priority, customer_name, subject, content) in rows:
+        # The status is checked here, not in SQL: given a condition on it, SQLite without
+        # statistics starts from the status index (every open case) instead of the
+        # open-deadline index (only what is due): 17 ms against 8 at 100,000 complaints.
         if status not in OPEN_STATUSES:
             continue
         overdue = due_at < at

@@ -62,6 +62,7 @@ _COMPLAINT_TYPES = {
 } | {"final_decision": Boolean()}
 _COMPLAINT_SELECT = "SELECT " + ", ".join(f"c.{name}" for name in _COMPLAINT_COLUMNS) + " FROM complaint c"
 
+_BY_NO = text(_COMPLAINT_SELECT + " WHERE c.no = :no").columns(**_COMPLAINT_TYPES)
 _DEADLINES = text(
     "SELECT complaint_id, milestone, started_at, due_at, met_at, state, provisional, rule, explanation, extended "
     "FROM deadline WHERE complaint_id IN :ids ORDER BY id"
@@ -155,8 +156,7 @@ def complaint_record(
 
 def show(session: Session, no: str, *, policy: Policy, now: datetime) -> dict[str, Any]:
     """The whole record of one complaint, its reasons, deadlines, contact log and history."""
-    statement = text(_COMPLAINT_SELECT + " WHERE c.no = :no").columns(**_COMPLAINT_TYPES)
-    complaint = session.execute(statement, {"no": no}).one_or_none()
+    complaint = session.execute(_BY_NO, {"no": no}).one_or_none()
     if complaint is None:
         raise NotFound(f"no complaint {no} in this register; `complaintctl list` shows the numbers")
     return complaint_record(session, complaint, policy=policy, now=now, detail=True)
