@@ -44,7 +44,7 @@ def compile_package() -> None:
 
 def create_schema(path: Path) -> None:
     env = {**os.environ, "COMPLAINTCTL_DB": str(path)}
-    subprocess.run([str(BIN), "list"], env=env, check=True, stdout=subprocess.DEVNULL)
+    subprocess.run([str(BIN), "init"], env=env, check=True, stdout=subprocess.DEVNULL)
 
 
 def seed(path: Path, complaints: int, open_cases: int, now: datetime, years: float = 3.0) -> None:

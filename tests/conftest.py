@@ -116,7 +116,10 @@ class Cli:
 
 @pytest.fixture
 def cli(db_url: str) -> Cli:
-    return Cli()
+    """The CLI on the test's register, created as an office creates one (`init`)."""
+    runner = Cli()
+    runner.ok("init")
+    return runner
 
 
 def snapshot(url: str) -> str:

@@ -66,6 +66,7 @@ def test_kill_during_import_is_all_or_nothing(big_sheet: Path, tmp_path: Path) -
     rng = random.Random(6)
     register = tmp_path / "register.db"
     env = {**os.environ, "COMPLAINTCTL_DB": str(register), "COMPLAINTCTL_USER": "crash"}
+    Cli()("init", "--db", str(register))
     Cli()("log", "--db", str(register), "--customer", "张三", "--contact", "13800138000", "--channel", "phone",
           "--content", "之前的投诉", "--received", "2026-10-01 09:00")
     outcomes = []

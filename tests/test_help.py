@@ -72,6 +72,7 @@ def test_reading_commands_build_no_orm_classes(argv: list[str], tmp_path) -> Non
     import os
 
     env = {**os.environ, "COMPLAINTCTL_DB": str(tmp_path / "r.db"), "COMPLAINTCTL_USER": "tester"}
+    subprocess.run([sys.executable, "-m", "complaintctl", "init"], env=env, check=True, capture_output=True)
     subprocess.run([sys.executable, "-m", "complaintctl", "log", "--customer", "张三", "--contact", "13800138000",
                     "--channel", "phone", "--content", "冰箱坏了", "--received", "2026-10-08 09:00"],
                    env=env, check=True, capture_output=True)

@@ -50,6 +50,7 @@ def hostile_register(tmp_path_factory: pytest.TempPathFactory) -> Path:
     old = os.environ.get("COMPLAINTCTL_DB")
     os.environ["COMPLAINTCTL_DB"] = str(path)
     cli = Cli()
+    cli.ok("init")
     first = cli.log(received="2026-11-02 09:00")
     second = cli.log(received="2026-11-02 10:00", contact="13900000001")
     cli.ok("assign", second, "--department", "售后部")

@@ -49,7 +49,8 @@ def backup(db: str | None, target: Path) -> Path:
     """A consistent copy of the register at `target` (0600), taken while others may write."""
     source = _sqlite_register(db, "back up")
     if not source.exists():
-        raise StorageError(f"there is no register at {source} to back up")
+        raise StorageError(f"no register at {source} to back up; check --db and COMPLAINTCTL_DB for a typo "
+                           "(`complaintctl init` creates one)")
     if target.exists():
         raise StorageError(f"{target} exists; give a new file name")
     try:

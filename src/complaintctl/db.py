@@ -25,7 +25,7 @@ if TYPE_CHECKING:
     from sqlmodel import Session
 
 # The newest migration in migrations/versions; a test keeps the two in step.
-SCHEMA_VERSION = "0008"
+SCHEMA_VERSION = "0009"
 
 BUSY_TIMEOUT_MS = 30_000
 
@@ -35,6 +35,15 @@ def default_path() -> Path:
     from platformdirs import user_data_path
 
     return user_data_path("complaintctl", appauthor=False) / "register.db"
+
+
+class MissingRegister(StorageError):
+    """The register named by --db, COMPLAINTCTL_DB or the default does not exist (yet)."""
+
+
+def chosen_explicitly(db: str | None = None) -> bool:
+    """Whether --db or COMPLAINTCTL_DB names the register (not the default location)."""
+    return bool(db or os.environ.get("COMPLAINTCTL_DB"))
 
 
 def database_url(db: str | None = None) -> str:
@@ -166,6 +175,11 @@ def current_version(db: str | None = None) -> tuple[str, str | None]:
     if path is not None and not path.exists():
         return _describe(url), None
     try:
+        if path is None:
+            from sqlalchemy import inspect
+
+            if "alembic_version" not in inspect(get_engine(url)).get_table_names():
+                return _describe(url), None
         with get_engine(url).connect() as conn:
             return _describe(url), conn.execute(text("SELECT version_num FROM alembic_version")).scalar()
     except DatabaseError:
@@ -176,7 +190,7 @@ def upgrade(db: str | None = None) -> tuple[str | None, str]:
     """Bring the register to this tool's schema (a SQLite file is copied aside first)."""
     from . import migrate
 
-    url = database_url(db)
+    url = require_register(db, create="always")
     _, before = current_version(db)
     try:
         migrate.upgrade(get_engine(url), before)
@@ -193,14 +207,53 @@ def upgrade(db: str | None = None) -> tuple[str | None, str]:
 _checked: set[str] = set()
 
 
+def require_register(db: str | None = None, *, create: str = "never") -> str:
+    """The register's URL, after checking it exists. A typo in --db or a crontab must not
+    become a second, empty register that answers "nothing overdue": `create` says when a
+    missing one may be made: "always" (init, restore, db upgrade), "default" (log and
+    import: only at the default location, as a new office following the README does) or
+    "never" (everything that reads or checks). Refusing creates no file and no folder."""
+    url = database_url(db)
+    if url in _checked:
+        return url
+    path = _sqlite_path(url)
+    if path is not None:
+        if path.exists():
+            return url
+        if create == "always" or (create == "default" and not chosen_explicitly(db)):
+            return url
+        raise MissingRegister(
+            f"no register at {path}; create one with `complaintctl init --db {path}`, "
+            "or check --db and COMPLAINTCTL_DB for a typo")
+    if create == "always":
+        return url
+    try:
+        from sqlalchemy import inspect
+
+        if "alembic_version" not in inspect(get_engine(url)).get_table_names():
+            raise MissingRegister(
+                f"the database {_describe(url)} holds no register yet; create it with "
+                f"`complaintctl init --db URL` (or `complaintctl db upgrade`), or check the URL for a typo")
+    except MissingRegister:
+        raise
+    except Exception as exc:
+        from sqlalchemy.exc import DatabaseError
+
+        if isinstance(exc, DatabaseError):
+            raise StorageError(f"the register at {_describe(url)} cannot be used: {exc.orig}") from None
+        raise
+    return url
+
+
 @contextmanager
-def open_session(db: str | None = None, *, write: bool) -> Iterator["Session"]:
+def open_session(db: str | None = None, *, write: bool, create: str = "never") -> Iterator["Session"]:
     """A session on the register, in one transaction: committed at the end of the
-    block, rolled back if it raises (Ctrl-C included)."""
+    block, rolled back if it raises (Ctrl-C included). A missing register is refused
+    unless `create` allows it (see `require_register`)."""
     from sqlalchemy.exc import DatabaseError
     from sqlmodel import Session
 
-    url = database_url(db)
+    url = require_register(db, create=create)
     try:
         engine = get_engine(url)
         if url not in _checked:
@@ -212,6 +265,43 @@ def open_session(db: str | None = None, *, write: bool) -> Iterator["Session"]:
                 yield session
     except DatabaseError as exc:
         raise StorageError(f"the register at {_describe(url)} cannot be used: {exc.orig}") from None
+
+
+def setting(db: str | None, key: str) -> str | None:
+    """A setting of the register itself (None when unset or there is no register)."""
+    from sqlalchemy import text
+
+    try:
+        with open_session(db, write=False) as session:
+            return session.execute(text("SELECT value FROM register_setting WHERE key = :k"), {"k": key}).scalar()
+    except MissingRegister:
+        return None
+
+
+def init(db: str | None = None, *, demo: bool) -> tuple[str, bool]:
+    """Create the register (or find it already there); `demo` marks a new one as a
+    demonstration register, on which a set clock is honoured. Returns where it is and
+    whether it was created."""
+    from sqlalchemy import text
+
+    url = database_url(db)
+    existed = require_register_exists(url)
+    with open_session(db, write=True, create="always") as session:
+        is_demo = session.execute(text("SELECT value FROM register_setting WHERE key = 'demo'")).scalar() == "true"
+        if existed and demo and not is_demo:
+            raise StorageError(f"{_describe(url)} is a register already; a real register cannot become a "
+                               "demonstration one (its clock could then be set back). Give a new --db")
+        if demo and not existed:
+            session.execute(text("INSERT INTO register_setting (key, value) VALUES ('demo', 'true')"))
+    return _describe(url), not existed
+
+
+def require_register_exists(url: str) -> bool:
+    try:
+        require_register(url)
+        return True
+    except MissingRegister:
+        return False
 
 
 def _describe(url: str) -> str:

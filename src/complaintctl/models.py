@@ -91,7 +91,11 @@ class HistoryEntry(SQLModel, table=True):
     """
 
     __tablename__ = "history_entry"
-    __table_args__ = (Index("ix_history_complaint", "complaint_id", "id"),)
+    __table_args__ = (
+        Index("ix_history_complaint", "complaint_id", "id"),
+        # The figures that count events dated in a period (resolutions, follow-up visits).
+        Index("ix_history_action_at", "action", "at", "complaint_id"),
+    )
 
     id: int | None = Field(default=None, primary_key=True)
     complaint_id: int = Field(sa_column=Column(Integer, ForeignKey("complaint.id"), nullable=False))
@@ -150,6 +154,10 @@ class Deadline(SQLModel, table=True):
     explanation: str | None = Field(default=None, sa_type=Text)
     extended: bool = False  # moved by `extend`: recompute leaves it alone
     paused_seconds: float = 0.0  # working time spent waiting on the customer, added to the due time
+    # When the milestone was missed for good: the deadline it passed before a late `extend`,
+    # or the moment the case closed before it could be met. It counts late from then on,
+    # whatever happens next (once: missing the new target too is not a second miss).
+    missed_at: datetime | None = None
 
 
 class YearCounter(SQLModel, table=True):
@@ -183,3 +191,31 @@ class ChainHead(SQLModel, table=True):
     id: int = Field(default=1, primary_key=True, sa_column_kwargs={"autoincrement": False})
     last_hash: str = Field(max_length=64)
     entries: int = 0
+
+
+class Alert(SQLModel, table=True):
+    """A department or person drawing many complaints in a short window (负荷预警): an
+    alarm about the handling side, not a reason to call the customer's complaint serious.
+    Recorded once per window; the complaint that crossed the line names it in its history."""
+
+    __tablename__ = "alert"
+    __table_args__ = (Index("ix_alert_kind_subject_at", "kind", "subject", "at"), Index("ix_alert_at", "at"))
+
+    id: int | None = Field(default=None, primary_key=True)
+    at: datetime
+    recorded_at: datetime
+    kind: str  # department | assignee
+    subject: str
+    count: int
+    window: str
+    complaint_id: int | None = Field(default=None, foreign_key="complaint.id")
+
+
+class RegisterSetting(SQLModel, table=True):
+    """A setting of the register itself, shared by everyone who uses it (e.g. `demo`: the
+    register was made with `init --demo` and may run on a set clock)."""
+
+    __tablename__ = "register_setting"
+
+    key: str = Field(primary_key=True)
+    value: str = Field(sa_type=Text)

@@ -123,6 +123,9 @@ def run(app: Any, *, db: str | None, rules: str | None, input: Any = None, outpu
     from prompt_toolkit import PromptSession
     from prompt_toolkit.history import FileHistory, InMemoryHistory
 
+    from .db import require_register
+
+    require_register(db)  # a typo in --db must not open a shell on nothing
     if db:
         os.environ["COMPLAINTCTL_DB"] = db
     if rules:

@@ -1,0 +1,45 @@
+"""The instant a command runs at: the machine's clock, or a clock set for tests and
+demonstrations.
+
+`COMPLAINTCTL_NOW` sets the clock, but only where back-dating cannot pass unnoticed:
+under the test suite (pytest sets PYTEST_CURRENT_TEST) or on a register created with
+`complaintctl init --demo`. Every run on a set clock says so on stderr, and every
+history entry it writes carries the mark (service/common.py). Anywhere else the variable
+is refused with a warning and the real clock is used.
+"""
+
+from __future__ import annotations
+
+import os
+import sys
+from datetime import datetime, timezone, tzinfo
+from typing import Callable
+
+from .errors import BadInput
+
+ENV = "COMPLAINTCTL_NOW"
+
+
+def under_test_suite() -> bool:
+    return "PYTEST_CURRENT_TEST" in os.environ
+
+
+def now(tz: tzinfo, is_demo_register: Callable[[], bool]) -> tuple[datetime, str | None]:
+    """The instant to run at, and the mark for history entries when the clock is set."""
+    value = os.environ.get(ENV, "").strip()
+    if not value:
+        return datetime.now(timezone.utc), None
+    try:
+        instant = datetime.fromisoformat(value)
+    except ValueError:
+        raise BadInput(f"{ENV}={value!r} is not a time; write it as 2026-11-23T08:30+08:00") from None
+    if instant.tzinfo is None:
+        instant = instant.replace(tzinfo=tz)
+    why = "test suite" if under_test_suite() else "demo register" if is_demo_register() else None
+    if why is None:
+        sys.stderr.write(f"warning: {ENV} is ignored: a set clock works only under the test suite or on a register "
+                         "made with `complaintctl init --demo`; using the real clock\n")
+        return datetime.now(timezone.utc), None
+    shown = instant.astimezone(tz).isoformat(timespec="minutes")
+    sys.stderr.write(f"note: the clock is set to {shown} by {ENV} ({why}); history entries written now are marked\n")
+    return instant.astimezone(timezone.utc), f"set by {ENV} to {shown}"
