@@ -277,12 +277,22 @@ def test_a_customers_second_complaint_within_the_window_is_major(cli: Cli) -> No
     assert cli.json("show", first)["severity"] == "general"
     record = cli.json("show", second)
     assert record["severity"] == "major"
-    assert any("repeat: 2 complaints for this customer" in t for t in record["why"]["severity"]["terms"])
+    assert any("repeat: 2 complaints from this customer" in t for t in record["why"]["severity"]["terms"])
     assert cli.json("show", third)["severity"] == "general"
 
 
-def test_a_department_drawing_many_complaints_raises_severity_on_assignment(cli: Cli) -> None:
-    numbers = [cli.log(contact=f"1390000001{i}", received=f"2026-11-0{i + 2} 09:00") for i in range(5)]
+def test_a_department_drawing_many_complaints_raises_one_alert_not_the_severity(cli: Cli) -> None:
+    numbers = [cli.log(contact=f"1390000001{i}", received=f"2026-11-0{i + 2} 09:00") for i in range(6)]
     for no in numbers:
-        cli.ok("assign", no, "--department", "门店A")
-    assert [cli.json("show", no)["severity"] for no in numbers] == ["general"] * 4 + ["major"]
+        cli.ok("assign", no, "--department", "门店A", "--at", "2026-11-08 10:00")
+    assert [cli.json("show", no)["severity"] for no in numbers] == ["general"] * 6
+    alerts = [[h for h in cli.json("show", no)["history"] if h["action"] == "load_alert"] for no in numbers]
+    assert [len(a) for a in alerts] == [0, 0, 0, 0, 1, 0]  # once per window, on the case that crossed the line
+    assert alerts[4][0]["changes"]["alert"][1] == {"kind": "department", "subject": "门店A", "count": 5, "window": "7d"}
+    shown = cli("show", numbers[4]).stdout
+    assert "load_alert" in shown or "负荷预警" in shown
+    report = cli.json("report", "--month", "2026-11")
+    assert report["alerts"] == [{"kind": "department", "subject": "门店A", "count": 5, "window": "7d",
+                                 "at": "2026-11-08T10:00:00+08:00", "no": numbers[4]}]
+    check = cli("overdue", "--at", "2026-11-09 08:00")
+    assert "负荷预警" in check.stdout and "门店A" in check.stdout

@@ -81,11 +81,15 @@ def test_dissatisfied_customer_reopens_then_escalates_then_leader_decides(cli: C
     assert record["status"] == "closed"
     assert record["satisfaction"] == "D"
     assert record["final_decision"] is True
+    # Nobody ever reported an outcome to the customer, nor answered at first: each outcome
+    # report the case moved past, and the first response, are written down as missed.
     assert actions(record) == [
-        "logged", "assigned", "resolved", "followed_up", "reopened", "resolved", "followed_up",
-        "escalated", "final_decision", "followed_up", "closed",
+        "logged", "assigned", "resolved", "followed_up", "missed", "reopened", "resolved", "followed_up", "missed",
+        "escalated", "final_decision", "followed_up", "missed", "missed", "closed",
     ]
-    assert record["history"][8]["actor"] == "分管领导"
+    assert record["history"][10]["actor"] == "分管领导"
+    missed = [h["changes"]["milestone"][1] for h in record["history"] if h["action"] == "missed"]
+    assert missed == ["feedback", "feedback", "first_response", "feedback"]
 
 
 def test_close_without_resolution_needs_a_reason(cli: Cli) -> None:

@@ -65,7 +65,7 @@ def test_late_milestones_are_highlighted(workbook: Path, seeded: dict[str, str])
     n2 = 3  # the second complaint's row
     first_response = sheet.cell(row=n2, column=headers.index("初次响应时间") + 1)
     assert first_response.fill.fgColor.rgb.endswith("F8CBAD")
-    assert sheet.cell(row=n2, column=headers.index("超期节点") + 1).value == "初次响应、解决"
+    assert sheet.cell(row=n2, column=headers.index("超期节点") + 1).value == "初次响应、解决、结果反馈"
     assert not sheet.cell(row=2, column=headers.index("初次响应时间") + 1).fill.fgColor.rgb.endswith("F8CBAD")
 
 
@@ -84,9 +84,9 @@ def test_handling_and_breach_sheets(workbook: Path, seeded: dict[str, str]) -> N
     assert {r[0] for r in handling} == {seeded[k] for k in ("n1", "n2", "n3", "n4", "n5")}
     assert ("沟通" in {r[2] for r in handling}) and ("处理" in {r[2] for r in handling})
     breaches = list(book["超期清单"].iter_rows(min_row=2, values_only=True))
-    assert len(breaches) == 4
+    assert len(breaches) == 6  # N2's outcome report was missed twice: before its reopening and at its close
     assert {(r[0], r[2], r[3]) for r in breaches} == {
-        ("物流部", seeded["n2"], "初次响应"), ("物流部", seeded["n2"], "解决"),
+        ("物流部", seeded["n2"], "初次响应"), ("物流部", seeded["n2"], "解决"), ("物流部", seeded["n2"], "结果反馈"),
         ("售后部", seeded["n3"], "解决"), ("客服部", seeded["n5"], "初次响应")}
 
 

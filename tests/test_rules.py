@@ -9,7 +9,9 @@ import pytest
 from hypothesis import given, strategies as st
 
 from complaintctl.rules import (
+    LoadAlert,
     RepeatCounts,
+    load_alert,
     lateness,
     milestone_state,
     priority_for,
@@ -71,9 +73,64 @@ def test_mass_incident_is_critical_and_says_so() -> None:
 def test_repeat_complaints_raise_severity_at_the_threshold() -> None:
     assert severity("冰箱不制冷", customer=1) == "general"
     assert severity("冰箱不制冷", customer=2) == "major"
-    assert severity("冰箱不制冷", department=4) == "general"
-    assert severity("冰箱不制冷", department=5) == "major"
-    assert severity("冰箱不制冷", assignee=3) == "major"
+
+
+def test_a_busy_department_or_person_is_an_alert_not_a_severity() -> None:
+    # Issue 11: 5 in 7 days lifted nearly every complaint of a busy department to 重大.
+    assert load_alert("department", "售后部", 4, RULES) is None
+    assert load_alert("department", "售后部", 5, RULES) == LoadAlert("department", "售后部", 5, "7d")
+    assert load_alert("assignee", "王五", 3, RULES) == LoadAlert("assignee", "王五", 3, "7d")
+    assert load_alert("assignee", None, 9, RULES) is None
+
+
+@pytest.mark.parametrize("text", [
+    # seed 002 §3.1.2, the examples of a serious complaint, as written there...
+    "服务人员态度恶劣、言辞不当,严重影响本厂声誉的",                        # (a)
+    "数次约定数次违约,致使企业经营发生困难,后果严重的",                    # (b)
+    "因服务不到位,致使企业经营发生困难,被媒体爆光的",                      # (c)
+    "违反本厂管理规定,随意向企业推销产品、乱收费、接受或索取企业财物的",    # (e)
+    "其它有损本厂信誉,受到国家税务部门批评的",                            # (f)
+    # ...and as a clerk shortens them (the four that stayed 一般 before issue 11)
+    "数次违约", "推销产品", "接受或索取财物", "受到税务部门批评",
+])
+def test_the_seeds_examples_of_a_serious_complaint_are_serious(text: str) -> None:
+    assert severity(text) in ("major", "critical")
+
+
+@pytest.mark.parametrize("text, fires", [
+    ("请回电13812345678", False),          # a phone number that contains 12345
+    ("打了12345投诉", True),
+    ("已经打过12345", True),
+    ("投诉到12315了", True),
+    ("订单号 A1231599", False),
+    ("投诉到１２３１５", True),             # full-width digits from the IME
+])
+def test_signals_match_words_not_digits_inside_longer_numbers(text: str, fires: bool) -> None:
+    assert (severity(text) == "major") is fires
+    assert (urgency_for(text, RULES).value == "urgent") is fires
+
+
+def test_a_tie_between_categories_goes_to_the_longer_keywords_and_shows_every_score() -> None:
+    from complaintctl.ruleset import from_toml
+
+    rules = from_toml('''
+[categories.facilities]
+label = "设施设备"
+department = "工程部"
+keywords = ["电梯", "路灯"]
+[categories.emergency]
+label = "突发事件"
+department = "客服中心"
+keywords = ["电梯困人", "停电"]
+[classification]
+default_category = "facilities"
+''', "test")
+    decision = suggest_category("3号楼电梯困人了", rules)
+    assert decision.value == "emergency"
+    candidates = next(t for t in decision.terms if t.startswith("candidates"))
+    assert "突发事件 1 keyword, 4 characters" in candidates and "设施设备 1 keyword, 2 characters" in candidates
+    # equal count and length: the category listed first
+    assert suggest_category("路灯停电", rules).value == "facilities"
 
 
 def test_every_term_that_fired_is_listed() -> None:

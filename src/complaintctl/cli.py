@@ -187,13 +187,15 @@ class _Call:
     """What every command needs: the clock, the operator, and the office's policy
     (rules, calendar, time zone), loaded once."""
 
-    def __init__(self, operator: str | None = None, rules: str | None = None) -> None:
+    def __init__(self, operator: str | None = None, rules: str | None = None, db: str | None = None) -> None:
+        global _clock_mark
+        from .clock import now
         from .settings import load_policy
 
-        self.now = datetime.now(timezone.utc)
         self.actor = operator_name(operator)
         self.policy = load_policy(rules)
         self.tz = self.policy.tz
+        self.now, _clock_mark = now(self.tz, lambda: _is_demo(db))
 
     def when(self, value: str | None, option: str = "--at") -> datetime:
         if value is None:
@@ -235,10 +237,21 @@ def operator_name(given: str | None) -> str:
         return "unknown"
 
 
-def _write(db: str | None, use_case: Callable[["Session"], dict[str, Any]]) -> dict[str, Any]:
+# How history entries written by this command are marked when the clock is set (clock.py).
+_clock_mark: str | None = None
+
+
+def _is_demo(db: str | None) -> bool:
+    from .db import setting
+
+    return setting(db, "demo") == "true"
+
+
+def _write(db: str | None, use_case: Callable[["Session"], dict[str, Any]], create: str = "never") -> dict[str, Any]:
     from .db import open_session
 
-    with open_session(db, write=True) as session:
+    with open_session(db, write=True, create=create) as session:
+        session.info["clock_mark"] = _clock_mark
         return use_case(session)
 
 
@@ -299,7 +312,7 @@ def log_command(
     and deadlines follow from the rules at once."""
     from . import service
 
-    call = _Call(operator, rules)
+    call = _Call(operator, rules, db)
     new = service.NewComplaint(
         customer_name=inputs.text(_ask(customer, "客户姓名 customer", "--customer"), "--customer", required=True, single_line=True),  # type: ignore[arg-type]
         contact=inputs.contact(_ask(contact, "联系方式 contact", "--contact")),
@@ -315,7 +328,8 @@ def log_command(
         urgent=urgent,
         incident_no=inputs.complaint_no(incident) if incident is not None else None,
     )
-    record = _write(db, lambda s: service.log_complaint(s, new, now=call.now, actor=call.actor, policy=call.policy))
+    record = _write(db, lambda s: service.log_complaint(s, new, now=call.now, actor=call.actor, policy=call.policy),
+                    create="default")
     if as_json:
         _finish(record, "", True, call)
     else:
@@ -346,7 +360,7 @@ def list_command(
     """List complaints, newest first, with filters. Contacts are masked unless --unmasked."""
     from . import render, rules as policy_rules, service
 
-    call = _Call(operator, rules)
+    call = _Call(operator, rules, db)
     statuses: tuple[str, ...] | None = None
     if status is not None:
         if status.strip().casefold() in ("open", "未结案"):
@@ -391,7 +405,7 @@ def show_command(no: NoArgument, db: DbOption = None, rules: RulesOption = None,
     """Show a complaint: the record, why it was classified so, its deadlines, contact log and history."""
     from . import render, service
 
-    call = _Call("-", rules)
+    call = _Call("-", rules, db)
     number = inputs.complaint_no(no)
     record = _read(db, lambda s: service.show(s, number, policy=call.policy, now=call.now))
     if as_json:
@@ -420,7 +434,7 @@ def classify_command(
     reason; with none, the rules are applied again and every term that fired is printed."""
     from . import render, service
 
-    call = _Call(operator, rules)
+    call = _Call(operator, rules, db)
     number = inputs.complaint_no(no)
     values = dict(
         category=call.category(category),
@@ -453,7 +467,7 @@ def assign_command(
     """Hand a complaint to a department and, optionally, a person (分派)."""
     from . import service
 
-    call = _Call(operator, rules)
+    call = _Call(operator, rules, db)
     number = inputs.complaint_no(no)
     dept = inputs.text(department, "--department", single_line=True) if department is not None else None
     if department is not None and dept is None:
@@ -479,7 +493,7 @@ def contact_command(
     the first after resolution reports the outcome (结果反馈)."""
     from . import service
 
-    call = _Call(operator, rules)
+    call = _Call(operator, rules, db)
     number = inputs.complaint_no(no)
     channel = inputs.choice(domain.Channel, _ask(via, "方式 via", "--via"), "--via")
     text = inputs.text(_ask(summary, "内容 summary", "--summary"), "--summary", required=True)
@@ -507,7 +521,7 @@ def resolve_command(
     follow-up clocks."""
     from . import service
 
-    call = _Call(operator, rules)
+    call = _Call(operator, rules, db)
     number = inputs.complaint_no(no)
     values = dict(
         solution=inputs.text(_ask(solution, "处理结果 solution", "--solution"), "--solution", required=True),
@@ -537,7 +551,7 @@ def followup_command(
     reopened case escalates it to the supervising leader."""
     from . import service
 
-    call = _Call(operator, rules)
+    call = _Call(operator, rules, db)
     number = inputs.complaint_no(no)
     rating = inputs.choice(domain.Satisfaction, _ask(satisfaction, "满意度 A/B/C/D", "--satisfaction"), "--satisfaction")
     text = inputs.text(note, "--note")
@@ -552,21 +566,24 @@ def extend_command(
     no: NoArgument,
     to: Annotated[Optional[str], typer.Option("--to", metavar="WHEN", help="The new expected resolution time.")] = None,
     reason: Annotated[Optional[str], typer.Option(help="Why it is late, as told to the customer.")] = None,
+    late: Annotated[bool, typer.Option("--late", help="Record an extension agreed after the target passed: the miss stays counted.")] = False,
     at: AtOption = None,
     db: DbOption = None,
     rules: RulesOption = None,
     operator: AsOption = None,
     as_json: JsonOption = False,
 ) -> None:
-    """Move the resolution deadline after telling the customer it will be late (超时处理)."""
+    """Move the resolution deadline after telling the customer, in advance, that it will be
+    late (超时处理). After the target has passed it is refused unless --late, which keeps
+    the miss counted."""
     from . import service
 
-    call = _Call(operator, rules)
+    call = _Call(operator, rules, db)
     number = inputs.complaint_no(no)
     target = call.when(_ask(to, "新的期限 to", "--to"), "--to")
     why = inputs.text(_ask(reason, "理由 reason", "--reason"), "--reason", required=True)
     when = call.when(at)
-    record = _write(db, lambda s: service.extend(s, number, to=target, reason=why, at=when, now=call.now, actor=call.actor, policy=call.policy))  # type: ignore[arg-type]
+    record = _write(db, lambda s: service.extend(s, number, to=target, reason=why, at=when, now=call.now, actor=call.actor, policy=call.policy, late=late))  # type: ignore[arg-type]
     _finish(record, "已延期", as_json, call)
 
 
@@ -583,7 +600,7 @@ def wait_command(
     """Wait on the customer: the resolution clock stops until `resume` (等待客户)."""
     from . import service
 
-    call = _Call(operator, rules)
+    call = _Call(operator, rules, db)
     number = inputs.complaint_no(no)
     why = inputs.text(_ask(reason, "等待什么 reason", "--reason"), "--reason", required=True)
     when = call.when(at)
@@ -604,7 +621,7 @@ def resume_command(
     working time spent waiting (恢复处理)."""
     from . import service
 
-    call = _Call(operator, rules)
+    call = _Call(operator, rules, db)
     number = inputs.complaint_no(no)
     when = call.when(at)
     record = _write(db, lambda s: service.resume(s, number, at=when, now=call.now, actor=call.actor, policy=call.policy))
@@ -624,7 +641,7 @@ def close_command(
     """Close a complaint without resolution; a reason is required (结案)."""
     from . import service
 
-    call = _Call(operator, rules)
+    call = _Call(operator, rules, db)
     number = inputs.complaint_no(no)
     why = inputs.text(_ask(reason, "结案说明 reason", "--reason"), "--reason", required=True)
     when = call.when(at)
@@ -648,7 +665,7 @@ def overdue_command(
     overdue milestone is recorded once in its case's history."""
     from . import render, service
 
-    call = _Call(operator, rules)
+    call = _Call(operator, rules, db)
     when = call.when(at)
     window = call.duration(within, "--within") if within is not None else None
     report = _write(db, lambda s: service.check_overdue(s, at=when, within=window, now=call.now, actor=call.actor, policy=call.policy))
@@ -671,7 +688,7 @@ def recompute_command(
     each change is recorded in the case's history. Extended deadlines are kept."""
     from . import render, service
 
-    call = _Call(operator, rules)
+    call = _Call(operator, rules, db)
     changed = _write(db, lambda s: service.recompute(s, now=call.now, actor=call.actor, policy=call.policy))  # type: ignore[arg-type,return-value]
     if as_json:
         render.emit_json(changed, call.tz)
@@ -731,13 +748,36 @@ db_app = typer.Typer(help="The register's schema: its version and upgrades.", no
 app.add_typer(db_app, name="db")
 
 
+@app.command("init")
+def init_command(
+    demo: Annotated[bool, typer.Option("--demo", help="A demonstration register: COMPLAINTCTL_NOW may set its clock (every run says so, every entry is marked).")] = False,
+    db: DbOption = None,
+    as_json: JsonOption = False,
+) -> None:
+    """Create a register where --db or COMPLAINTCTL_DB says (or in the user data directory).
+    Reading commands never create one, so a typo in a path cannot look like an empty register."""
+    from . import render
+    from .db import init
+
+    where, created = init(db, demo=demo)
+    if as_json:
+        render.emit_json({"register": where, "created": created, "demo": demo}, timezone.utc)
+    elif created:
+        sys.stdout.write(f"{where}: register created" + (" (demonstration: its clock may be set)" if demo else "") + "\n")
+    else:
+        sys.stdout.write(f"{where}: a register is already there; nothing changed\n")
+
+
 @db_app.command("current")
 def db_current_command(db: DbOption = None, as_json: JsonOption = False) -> None:
     """Print where the register is and its schema version beside this tool's."""
     from . import render
-    from .db import SCHEMA_VERSION, current_version
+    from .db import SCHEMA_VERSION, MissingRegister, current_version
 
     where, version = current_version(db)
+    if version is None:
+        raise MissingRegister(f"no register at {where}; create one with `complaintctl init`, "
+                              "or check --db and COMPLAINTCTL_DB for a typo")
     if as_json:
         render.emit_json({"register": where, "schema": version, "tool_schema": SCHEMA_VERSION}, timezone.utc)
     else:
@@ -824,7 +864,7 @@ def report_command(
         return
     from . import render, reports
 
-    call = _Call("-", rules)
+    call = _Call("-", rules, db)
     fmt = "json" if as_json else output_format.strip().lower()
     if fmt not in ("table", "json", "csv", "md"):
         raise BadInput(f"--format {output_format!r}: use table, json, csv or md")
@@ -837,7 +877,7 @@ def report_command(
     if fmt == "json":
         render.emit_json(data, call.tz)
     else:
-        render.report(data, reports.report_tables(data, call.policy), fmt)
+        render.report(data, reports.report_tables(data, call.policy), fmt, call.tz)
 
 
 @report_app.command("trend")
@@ -852,7 +892,7 @@ def report_trend_command(
     """Month by month: complaints received, resolution on-time rate and satisfied share, with a bar chart."""
     from . import periods, render, reports
 
-    call = _Call("-", rules)
+    call = _Call("-", rules, db)
     span = periods.trailing_months(call.now.astimezone(call.tz).date(), months)
     scope = reports.Scope(inputs.text(department, "--department", single_line=True), call.category(category))
     data = _read(db, lambda s: reports.trend(s, span, scope, policy=call.policy, now=call.now))
@@ -885,7 +925,7 @@ def export_command(
     from . import export, periods, render, reports, service
     from .db import open_session
 
-    call = _Call(operator, rules)
+    call = _Call(operator, rules, db)
     fmt = output_format.strip().lower()
     if fmt not in ("xlsx", "csv"):
         raise BadInput(f"--format {output_format!r}: use xlsx or csv")
@@ -964,7 +1004,10 @@ def import_command(
     from . import importing, render, service
     from .db import open_session
 
-    call = _Call(operator, rules)
+    from .db import require_register
+
+    call = _Call(operator, rules, db)
+    require_register(db, create="default")  # before reading the file: a typo'd --db says so at once
     path = Path(file).expanduser()
     if not path.is_file():
         raise BadInput(f"{file}: no such file")
@@ -992,7 +1035,8 @@ def import_command(
         return result
 
     try:
-        with open_session(db, write=True) as session:
+        with open_session(db, write=True, create="default") as session:
+            session.info["clock_mark"] = _clock_mark
             result = run(session)
     except _DryRun as dry:
         result = dry.result
@@ -1110,7 +1154,7 @@ def forget_command(
     the history keeps that it happened, not the data, and `verify` still passes."""
     from . import render, service
 
-    call = _Call(operator)
+    call = _Call(operator, None, db)
     name = inputs.text(customer, "--customer", required=True, single_line=True)
     why = inputs.text(_ask(reason, "理由 reason", "--reason"), "--reason", required=True)
     numbers = _write(db, lambda s: service.forget_customer(s, customer=name, contact=contact, reason=why,  # type: ignore[arg-type]

@@ -172,6 +172,8 @@ ACTION_LABELS: dict[str, str] = {
     "closed": "结案",
     "incident_linked": "关联集中性投诉",
     "breached": "超期",
+    "missed": "未完成 (已结案或重新处理)",
+    "load_alert": "负荷预警",
     "waiting": "等待客户",
     "resumed": "恢复处理",
     "recomputed": "期限重算",

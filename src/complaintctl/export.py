@@ -110,7 +110,9 @@ def late_milestones(breaches: Iterable[dict[str, Any]]) -> dict[str, list[str]]:
     """Complaint number → the milestones it missed, from reports.breach_list's rows."""
     late: dict[str, list[str]] = {}
     for row in breaches:
-        late.setdefault(row["no"], []).append(row["milestone"])
+        missed = late.setdefault(row["no"], [])
+        if row["milestone"] not in missed:  # a milestone missed twice (after a reopening) is named once
+            missed.append(row["milestone"])
     return late
 
 

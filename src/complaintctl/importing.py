@@ -329,6 +329,18 @@ def _check_row(result: LoadedFile, sheet: str, number: int, raw: dict[str, Any],
             values["content"] = values["subject"]
         else:
             fail("content", "is empty; give what happened (or at least a subject)")
+    own = re.fullmatch(r"(?i)TS-(\d+)-(\d+)", values.get("no") or "")
+    if own and "received_at" in values:
+        year, seq = int(own[1]), int(own[2])
+        received_year = values["received_at"].astimezone(tz).year
+        if len(own[1]) != 4 or year == 0:
+            fail("no", f"{values['no']!r}: the year must have four digits, like TS-{received_year}-0042")
+        elif year != received_year:
+            fail("no", f"{values['no']!r} is numbered in {year} but was received in {received_year} (office time); "
+                       f"correct the number or the time, or clear the number to get the next one of {received_year}")
+        elif not 1 <= seq <= inputs.MAX_SEQ:
+            fail("no", f"{values['no']!r}: a complaint number runs from 0001 to {inputs.MAX_SEQ}; "
+                       "clear it to get the next number of the year")
     if errors:
         result.errors.extend(errors)
         return

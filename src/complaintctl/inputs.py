@@ -106,6 +106,11 @@ def complaint_no(value: str) -> str:
     return format_no(int(match[1]), int(match[2]))
 
 
+# Numbers have at least four digits and at most six: the parser and every command accept
+# TS-2026-0001 ... TS-2026-999999; a year never hands out more.
+MAX_SEQ = 999_999
+
+
 def format_no(year: int, seq: int) -> str:
     """The printed complaint number of the `seq`-th complaint received in `year`."""
-    return f"TS-{year}-{seq:04d}"
+    return f"TS-{year:04d}-{seq:04d}"

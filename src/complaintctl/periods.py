@@ -35,6 +35,20 @@ class Period:
         start = end - timedelta(days=self.days - 1)
         return Period(start, end, f"{start.isoformat()}~{end.isoformat()}", "range")
 
+    def year_before(self) -> "Period":
+        """The same period one year earlier (同比); 29 February becomes the 28th."""
+        def back(day: date) -> date:
+            return day.replace(year=day.year - 1, day=min(day.day, 28 if day.month == 2 else day.day))
+
+        if self.kind == "month":
+            return month_period(back(self.start))
+        if self.kind == "quarter":
+            return quarter_period(back(self.start))
+        if self.kind == "year":
+            return year_period(self.start.year - 1)
+        start, end = back(self.start), back(self.end)
+        return Period(start, end, f"{start.isoformat()}~{end.isoformat()}", "range")
+
     def months(self) -> list[str]:
         """Every month the period touches, as YYYY-MM."""
         out, current = [], self.start.replace(day=1)

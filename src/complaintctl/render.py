@@ -32,7 +32,7 @@ if TYPE_CHECKING:
 
 STATE_LABELS = {
     "pending": "进行中", "due_soon": "即将到期", "overdue": "已超期", "met": "按时完成",
-    "met_late": "超期完成", "paused": "暂停(等待客户)", "void": "已取消",
+    "met_late": "超期完成", "missed": "未完成(已结案)", "paused": "暂停(等待客户)", "void": "已取消",
 }
 
 _CHOICES: dict[str, type[Choice]] = {
@@ -213,7 +213,9 @@ def _deadlines(console: Any, record: dict[str, Any], policy: "Policy") -> None:
         table.add_column(heading, overflow="fold")
     for deadline in rows:
         state = record["milestones"].get(deadline["milestone"], deadline["state"]) if deadline["state"] == "open" else (
-            "met_late" if deadline["met_at"] and deadline["due_at"] and deadline["met_at"] > deadline["due_at"] else "met")
+            "missed" if deadline["state"] == "missed" else
+            "met_late" if deadline.get("missed_at") or (deadline["met_at"] and deadline["due_at"]
+                                                          and deadline["met_at"] > deadline["due_at"]) else "met")
         due = local_time(deadline["due_at"], policy.tz)
         if deadline["provisional"] and deadline["state"] == "open":
             due += " 暂定"
@@ -234,11 +236,18 @@ def decisions(record: dict[str, Any], policy: "Policy") -> None:
 def overdue(report: dict[str, Any], policy: "Policy") -> None:
     """The morning check: nothing at all when nothing is due, so cron sends no mail."""
     items = report["items"]
-    if not items:
+    alerts = report.get("alerts", [])
+    if not items and not alerts:
         return
     tz = policy.tz
     late = sum(1 for i in items if i["state"] == "overdue")
     out = [f"投诉处理时限检查 {local_time(report['at'], tz)}: {late} 项已超期, {len(items) - late} 项即将到期"]
+    if alerts:
+        out.append("\n负荷预警 (load alerts)")
+        for alert in alerts:
+            who = "部门" if alert["kind"] == "department" else "处理人"
+            out.append(f"  {who} {alert['subject']}: {alert['window']} 内 {alert['count']} 件投诉 "
+                       f"({local_time(alert['at'], tz)}, {alert['no'] or '-'})")
     group = None
     for item in items:
         here = (item["department"] or "未分派", item["assignee"] or "未指定责任人")
@@ -353,9 +362,13 @@ def complaint_list(records: Iterable[dict[str, Any]], policy: "Policy") -> None:
     sys.stdout.write("\n".join(lines) + "\n")
 
 
-def report(data: dict[str, Any], tables: list[Any], fmt: str) -> None:
+def report(data: dict[str, Any], tables: list[Any], fmt: str, tz: Any = None) -> None:
     """A report as Rich tables, CSV (UTF-8 with BOM, for Excel) or Markdown."""
+    from .reports import status_line
+
     title = f"客户投诉案件统计表 {data['period']['label']} ({data['period']['from']} ~ {data['period']['to']})"
+    if "as_of" in data:
+        title += " — " + status_line(data, tz)
     scope = ", ".join(f"{k}={v}" for k, v in data["scope"].items() if v)
     if scope:
         title += f" [{scope}]"

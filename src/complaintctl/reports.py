@@ -11,7 +11,10 @@ Each figure is given beside the same figure for the previous period.
 
 from __future__ import annotations
 
-from collections import defaultdict
+import json
+import re
+import unicodedata
+from collections import Counter, defaultdict
 from dataclasses import dataclass
 from datetime import datetime, time, timedelta
 from typing import Any, Callable, ContextManager, Iterable
@@ -20,12 +23,14 @@ from sqlalchemy import Date, case, cast, func, select
 from sqlmodel import Session
 
 from .domain import Channel, Milestone, Origin, Satisfaction, Severity, Status
-from .tables import chain_head, complaint, deadline
-
-# The column collections, named after the ORM classes they stand in for.
-Complaint, Deadline, ChainHead = complaint.c, deadline.c, chain_head.c
+from . import rules as policy_rules
+from .domain import Duration
 from .periods import Period
 from .rules import Policy
+from .tables import alert, chain_head, complaint, deadline, history_entry
+
+# The column collections, named after the ORM classes they stand in for.
+Complaint, Deadline, ChainHead, History, Alert = complaint.c, deadline.c, chain_head.c, history_entry.c, alert.c
 
 SATISFIED = ("A", "B", "C")
 
@@ -133,31 +138,19 @@ def period_figures(session: Session, period: Period, scope: Scope, *, policy: Po
         received += count
         for name, value in (("category", category), ("channel", channel), ("severity", severity), ("origin", origin)):
             by[name][value or ""] += count
-    satisfaction: dict[str, int] = {s.value: 0 for s in Satisfaction}
     compensation: dict[str, int] = defaultdict(int)
-    reopened_total = followed_up = satisfied_closed = 0
-    closed_status = Status.CLOSED.value
-    reopened = case((Complaint.reopen_count > 0, 1), else_=0)
-    for department, status, level, kind, was_reopened, count, cents, with_followup in conn.execute(
-        select(Complaint.department, Complaint.status, Complaint.satisfaction, Complaint.compensation_kind, reopened,
-               func.count(), func.coalesce(func.sum(Complaint.compensation_cents), 0), func.count(Complaint.followup_at))
+    for department, status, kind, count, cents in conn.execute(
+        select(Complaint.department, Complaint.status, Complaint.compensation_kind,
+               func.count(), func.coalesce(func.sum(Complaint.compensation_cents), 0))
         .where(*cohort)
-        .group_by(Complaint.department, Complaint.status, Complaint.satisfaction, Complaint.compensation_kind, reopened)
+        .group_by(Complaint.department, Complaint.status, Complaint.compensation_kind)
     ):
         by["department"][department or ""] += count
         by["status"][status or ""] += count
-        if level:
-            satisfaction[level] = satisfaction.get(level, 0) + count
-            if level in SATISFIED and status == closed_status:
-                satisfied_closed += count
         if kind:
             compensation[kind] += int(cents)
-        reopened_total += count if was_reopened else 0
-        followed_up += int(with_followup)
 
     scoped = _scoped(scope)
-    resolved = conn.execute(select(func.count()).select_from(complaint).where(
-        Complaint.resolved_at >= start_i, Complaint.resolved_at < end_i, *scoped)).scalar_one()  # type: ignore[operator]
     closed = conn.execute(select(func.count()).select_from(complaint).where(
         Complaint.closed_at >= start_i, Complaint.closed_at < end_i, *scoped)).scalar_one()  # type: ignore[operator]
     # Open at the end: received by then and not closed by then. Counted as the cases never
@@ -170,80 +163,39 @@ def period_figures(session: Session, period: Period, scope: Scope, *, policy: Po
             not_closed, Complaint.received_date <= period.end, *scoped)).scalar_one()  # type: ignore[operator]
         for not_closed in (Complaint.closed_at.is_(None), Complaint.closed_at >= end_i)  # type: ignore[union-attr,operator]
     )
-
-    # Deadlines of the period's complaints: on time, late, or still running; the late ones
-    # are also the breaches by department and assignee (one join for both).
-    met_on_time = Deadline.met_at <= Deadline.due_at  # type: ignore[operator]
-    late = _late_condition(asof)
-    deadline_rows = conn.execute(
-        select(Deadline.milestone, Complaint.severity, Complaint.department, Complaint.assignee,
-               func.sum(case((met_on_time, 1), else_=0)), func.sum(case((late, 1), else_=0)), func.count())
-        .join(complaint, Complaint.id == Deadline.complaint_id)  # type: ignore[arg-type]
-        .where(*cohort, Deadline.state != "void", Deadline.due_at.is_not(None))  # type: ignore[union-attr,arg-type]
-        .group_by(Deadline.milestone, Complaint.severity, Complaint.department, Complaint.assignee)
-    ).all()
-    on_time: dict[tuple[str, str], dict[str, int]] = defaultdict(lambda: {"on_time": 0, "late": 0, "running": 0})
+    events = period_events(conn, start_i, asof, scope, policy)
     by_department: dict[str, dict[str, int]] = defaultdict(lambda: defaultdict(int))
     by_assignee: dict[tuple[str, str], dict[str, int]] = defaultdict(lambda: defaultdict(int))
-    for milestone, severity, department, assignee, on_time_count, late_count, count in deadline_rows:
-        on_time_count, late_count = int(on_time_count), int(late_count)
-        for key in ((milestone, "all"), (milestone, f"severity:{severity}"), (milestone, f"department:{department or ''}")):
-            cell = on_time[key]
-            cell["on_time"] += on_time_count
-            cell["late"] += late_count
-            cell["running"] += count - on_time_count - late_count
-        if late_count:
-            by_department[department or ""][milestone] += late_count
-            by_assignee[(department or "", assignee or "")][milestone] += late_count
-
-    def rate_of(milestone: str, key: str = "all") -> dict[str, Any]:
-        cell = on_time.get((milestone, key), {"on_time": 0, "late": 0, "running": 0})
-        return {**cell, "rate": _rate(cell["on_time"], cell["on_time"] + cell["late"])}
-
-    # Handling time in working days, from the pairs (day received, day resolved) the database groups.
-    resolved_day = _local_date(Complaint.resolved_at, session, policy, start_i)
-    pairs = conn.execute(
-        select(Complaint.received_date, resolved_day, func.count())
-        .where(*cohort, Complaint.resolved_at.is_not(None))  # type: ignore[union-attr]
-        .group_by(Complaint.received_date, resolved_day)
-    ).all()
-    durations: list[tuple[int, int]] = []
-    for received_day, resolved_on, count in pairs:
-        if isinstance(received_day, str):
-            received_day = datetime.fromisoformat(received_day).date()
-        if isinstance(resolved_on, str):
-            resolved_on = datetime.fromisoformat(resolved_on).date()
-        durations.append((policy.calendar.working_days_between(received_day, resolved_on), count))
-
-    per_customer = (select(Complaint.contact, func.count().label("n")).where(*cohort).group_by(Complaint.contact)).subquery()
-    customers, repeat_customers = conn.execute(
-        select(func.count(), func.coalesce(func.sum(case((per_customer.c.n > 1, 1), else_=0)), 0))
-    ).one()
+    for (milestone, department, assignee), late_count in events.late_by_owner.items():
+        by_department[department][milestone] += late_count
+        by_assignee[(department, assignee)][milestone] += late_count
 
     return {
         "period": {"label": period.label, "from": period.start.isoformat(), "to": period.end.isoformat()},
-        "totals": {"received": received, "resolved": resolved, "closed": closed,
+        "as_of": asof,
+        "complete": now >= end_i,
+        "revised": _revised(conn, start_i, end_i) if now >= end_i else None,
+        "totals": {"received": received, "resolved": events.resolved, "closed": closed,
                    "open_at_end": open_at_end},
         "by": {name: dict(sorted(counts.items(), key=lambda kv: (-kv[1], kv[0]))) for name, counts in by.items()},
         "indicators": {
-            "first_response_on_time": rate_of(Milestone.FIRST_RESPONSE.value),
+            **{f"{m.value}_on_time": events.rate_of(m.value) for m in Milestone if m != Milestone.RESOLUTION},
             "resolution_on_time": {
-                "all": rate_of(Milestone.RESOLUTION.value),
-                **{s.value: rate_of(Milestone.RESOLUTION.value, f"severity:{s.value}") for s in Severity},
+                "all": events.rate_of(Milestone.RESOLUTION.value),
+                **{s.value: events.rate_of(Milestone.RESOLUTION.value, f"severity:{s.value}") for s in Severity},
             },
             "resolution_on_time_by_department": {
                 key.split(":", 1)[1]: {**cell, "rate": _rate(cell["on_time"], cell["on_time"] + cell["late"])}
-                for (milestone, key), cell in sorted(on_time.items())
+                for (milestone, key), cell in sorted(events.on_time.items())
                 if milestone == Milestone.RESOLUTION.value and key.startswith("department:")
             },
-            "handling_working_days": {"resolved": sum(n for _, n in durations), "median": _median(durations),
-                                      "p90": _percentile(durations, 0.9)},
-            "resolution_success": {"satisfied_closed": satisfied_closed, "followed_up": followed_up,
-                                   "rate": _rate(satisfied_closed, followed_up)},
-            "satisfaction": satisfaction,
-            "repeat_customers": {"customers": customers, "repeat": int(repeat_customers),
-                                 "rate": _rate(int(repeat_customers), customers)},
-            "reopen": {"reopened": reopened_total, "received": received, "rate": _rate(reopened_total, received)},
+            "handling_working_days": events.handling(),
+            "resolution_success": {"satisfied": events.first_satisfied, "first_visits": events.first_visits,
+                                   "rate": _rate(events.first_satisfied, events.first_visits)},
+            "satisfaction": events.first_ratings,
+            "satisfaction_final": events.final_ratings,
+            "repeat_complaints": repeat_complaints(conn, period, scope, policy),
+            "reopen": {"reopened": events.reopened, "visits": events.visits, "rate": _rate(events.reopened, events.visits)},
             "compensation": {"total": sum(compensation.values()) / 100,
                              "by_kind": {k: v / 100 for k, v in sorted(compensation.items())}},
         },
@@ -252,14 +204,209 @@ def period_figures(session: Session, period: Period, scope: Scope, *, policy: Po
             "by_department": {d: dict(m) for d, m in sorted(by_department.items())},
             "by_assignee": [{"department": d, "assignee": a, **dict(m)} for (d, a), m in sorted(by_assignee.items())],
         },
+        "alerts": _alerts(conn, start_i, asof, scope),
     }
 
 
-def _late_condition(asof: datetime) -> Any:
-    return (
-        (Deadline.met_at.is_not(None) & (Deadline.met_at > Deadline.due_at))  # type: ignore[union-attr,operator]
-        | (Deadline.met_at.is_(None) & (Deadline.due_at < asof))  # type: ignore[union-attr,operator]
+# Actions that record a derived fact (a deadline passed) rather than something typed in:
+# written by the morning check after the moment they are dated at, they revise nothing.
+_DERIVED = ("breached", "missed")
+
+
+def _revised(conn: Any, start_i: datetime, end_i: datetime) -> dict[str, Any] | None:
+    """Entries dated inside an ended period but recorded after it ended (typed in late,
+    imported): how many, and when the last one was recorded."""
+    count, last = conn.execute(
+        select(func.count(), func.max(History.recorded_at)).where(
+            History.at >= start_i, History.at < end_i, History.recorded_at >= end_i,  # type: ignore[operator]
+            History.action.not_in(_DERIVED))  # type: ignore[union-attr]
+    ).one()
+    return {"late_entries": int(count), "last_recorded_at": last} if count else None
+
+
+def _alerts(conn: Any, start_i: datetime, asof: datetime, scope: Scope) -> list[dict[str, Any]]:
+    """Load alerts raised in the period (a department or person drawing many complaints)."""
+    where = [Alert.at >= start_i, Alert.at < asof]  # type: ignore[operator]
+    if scope.department:
+        where.append(Alert.subject == scope.department)  # type: ignore[arg-type]
+    rows = conn.execute(
+        select(Alert.kind, Alert.subject, Alert.count, Alert.window, Alert.at, Complaint.no)
+        .select_from(alert.outerjoin(complaint, Complaint.id == Alert.complaint_id))  # type: ignore[arg-type]
+        .where(*where).order_by(Alert.at)
+    ).all()
+    return [{"kind": k, "subject": s, "count": n, "window": w, "at": at, "no": no} for k, s, n, w, at, no in rows]
+
+
+@dataclass
+class PeriodEvents:
+    """What happened between two instants: deadlines decided on time or late, resolutions,
+    follow-up visits and reopenings, and the handling time of the first resolutions.
+    The one definition behind the KPI table and the trend (docs/kpi.md)."""
+
+    on_time: dict[tuple[str, str], dict[str, int]]
+    late_by_owner: dict[tuple[str, str, str], int]
+    resolved: int
+    handling_days: list[int]
+    first_ratings: dict[str, int]
+    final_ratings: dict[str, int]
+    first_visits: int
+    first_satisfied: int
+    visits: int
+    reopened: int
+
+    def rate_of(self, milestone: str, key: str = "all") -> dict[str, Any]:
+        cell = self.on_time.get((milestone, key), {"on_time": 0, "late": 0})
+        return {**cell, "rate": _rate(cell["on_time"], cell["on_time"] + cell["late"])}
+
+    def handling(self) -> dict[str, Any]:
+        pairs = list(Counter(self.handling_days).items())
+        median = _median(pairs)
+        return {"resolved": len(self.handling_days), "median": None if median is None else round(median, 1),
+                "p90": _percentile(pairs, 0.9)}
+
+
+def period_events(conn: Any, start_i: datetime, asof: datetime, scope: Scope, policy: Policy) -> PeriodEvents:
+    """Every event-based figure of [start_i, asof), from the deadlines and the history."""
+    scoped = _scoped(scope)
+    decided_at, is_late = _decided()
+    rows = conn.execute(
+        select(Deadline.milestone, Complaint.severity, Complaint.department, Complaint.assignee, is_late, func.count())
+        .join(complaint, Complaint.id == Deadline.complaint_id)  # type: ignore[arg-type]
+        .where(Deadline.state != "void", Deadline.due_at.is_not(None),  # type: ignore[union-attr,arg-type]
+               decided_at >= start_i, decided_at < asof, *scoped)
+        .group_by(Deadline.milestone, Complaint.severity, Complaint.department, Complaint.assignee, is_late)
+    ).all()
+    on_time: dict[tuple[str, str], dict[str, int]] = defaultdict(lambda: {"on_time": 0, "late": 0})
+    late_by_owner: dict[tuple[str, str, str], int] = defaultdict(int)
+    for milestone, severity, department, assignee, late, count in rows:
+        outcome = "late" if late else "on_time"
+        for key in ("all", f"severity:{severity}", f"department:{department or ''}"):
+            on_time[(milestone, key)][outcome] += count
+        if late:
+            late_by_owner[(milestone, department or "", assignee or "")] += count
+
+    # Resolutions and visits: history entries dated in the period. A case's first
+    # resolution gives its handling time; its first visit, its satisfaction.
+    history_rows = conn.execute(
+        select(History.complaint_id, History.action, History.at, History.changes, Complaint.received_date)
+        .join(complaint, Complaint.id == History.complaint_id)  # type: ignore[arg-type]
+        .where(History.action.in_(_RESOLVED + ("followed_up", "reopened", "escalated")),  # type: ignore[union-attr]
+               History.at >= start_i, History.at < asof, *scoped)
+        .order_by(History.at, History.id)
+    ).all()
+    resolved = reopened = 0
+    resolutions: dict[int, tuple[datetime, Any]] = {}
+    visited: dict[int, list[tuple[datetime, str]]] = defaultdict(list)
+    for cid, action, at, changes, received_day in history_rows:
+        if action in _RESOLVED:
+            resolved += 1
+            resolutions.setdefault(cid, (at, received_day))
+        elif action == "followed_up":
+            rating = (json.loads(changes).get("satisfaction") or [None, None])[1]
+            if rating:
+                visited[cid].append((at, rating))
+        else:
+            reopened += 1
+    first_resolution = _first_at(conn, _RESOLVED, list(resolutions))
+    handling_days = []
+    for cid, (at, received_day) in resolutions.items():
+        if first_resolution.get(cid) == at:
+            if isinstance(received_day, str):
+                received_day = datetime.fromisoformat(received_day).date()
+            handling_days.append(policy.calendar.working_days_between(received_day, at.astimezone(policy.tz).date()))
+    first_visit = _first_at(conn, ("followed_up",), list(visited))
+    first_ratings = {level.value: 0 for level in Satisfaction}
+    final_ratings = {level.value: 0 for level in Satisfaction}
+    for cid, visits in visited.items():
+        at, rating = visits[0]
+        if first_visit.get(cid) == at:
+            first_ratings[rating] = first_ratings.get(rating, 0) + 1
+        final = visits[-1][1]
+        final_ratings[final] = final_ratings.get(final, 0) + 1
+    first_visits = sum(first_ratings.values())
+    return PeriodEvents(
+        on_time=dict(on_time), late_by_owner=dict(late_by_owner), resolved=resolved, handling_days=handling_days,
+        first_ratings=first_ratings, final_ratings=final_ratings, first_visits=first_visits,
+        first_satisfied=sum(first_ratings.get(level, 0) for level in SATISFIED),
+        visits=sum(len(v) for v in visited.values()), reopened=reopened,
     )
+
+
+_RESOLVED = ("resolved", "final_decision")
+
+
+def _first_at(conn: Any, actions: tuple[str, ...], ids: list[int]) -> dict[int, datetime]:
+    """When each case first had one of `actions`, for these cases."""
+    found: dict[int, datetime] = {}
+    for chunk in range(0, len(ids), 500):
+        for cid, first in conn.execute(
+            select(History.complaint_id, func.min(History.at))
+            .where(History.complaint_id.in_(ids[chunk:chunk + 500]), History.action.in_(actions))  # type: ignore[union-attr]
+            .group_by(History.complaint_id)
+        ):
+            found[cid] = first
+    return found
+
+
+def customer_key(contact: str | None, name: str | None) -> str:
+    """Who the customer is, for repeats: the contact with its punctuation, spaces and +86
+    dropped (e-mail in lower case), else the name."""
+    if contact:
+        text = unicodedata.normalize("NFKC", contact).strip().casefold()
+        if "@" not in text:
+            text = re.sub(r"[\s\-().]", "", text)
+            text = re.sub(r"^(\+?86)(?=1\d{10}$)", "", text)
+        if text:
+            return "c:" + text
+    return "n:" + (name or "").strip()
+
+
+_DUPLICATE = re.compile(r"重复|duplicate", re.IGNORECASE)
+
+
+def repeat_complaints(conn: Any, period: Period, scope: Scope, policy: Policy) -> dict[str, Any]:
+    """重复投诉率 (seed 001 §8.2(4)): complaints received in the period whose customer had
+    a complaint of the same category received within the [repeat] window before it (across
+    the period's start), over complaints received in the period; complaints closed as
+    duplicates count in neither."""
+    rule = policy.rules.repeat.get("customer")
+    window = rule.window if rule is not None else Duration(30, "d")
+    first_instant = _instant(period.start, policy)
+    since = policy_rules.window_start(first_instant, window, calendar=policy.calendar, tz=policy.tz)
+    rows = conn.execute(
+        select(Complaint.contact, Complaint.customer_name, Complaint.category, Complaint.received_at,
+               Complaint.close_reason, Complaint.received_date, Complaint.department)
+        .where(Complaint.received_date >= since.astimezone(policy.tz).date(),  # type: ignore[operator]
+               Complaint.received_date <= period.end)  # type: ignore[operator]
+        .order_by(Complaint.received_at)
+    ).all()
+    seen: dict[tuple[str, str | None], list[datetime]] = defaultdict(list)
+    received = repeats = 0
+    for contact, name, category, at, close_reason, received_day, department in rows:
+        if close_reason and _DUPLICATE.search(close_reason):
+            continue
+        key = (customer_key(contact, name), category)
+        earlier = seen[key]
+        in_period = at >= first_instant and (not scope.department or department == scope.department) and (
+            not scope.category or category == scope.category)
+        if in_period:
+            received += 1
+            start = policy_rules.window_start(at, window, calendar=policy.calendar, tz=policy.tz)
+            if any(start <= before < at for before in earlier):
+                repeats += 1
+        earlier.append(at)
+    return {"repeats": repeats, "received": received, "window": str(window), "rate": _rate(repeats, received)}
+
+
+def _decided() -> tuple[Any, Any]:
+    """When a deadline was decided, and whether late. Decided when met on time, or at the
+    moment it was missed (its due time, or the missed_at that a late extension or an early
+    close keeps): it counts once, in the period it was decided in, and later events never
+    move it (docs/kpi.md)."""
+    on_time_met = Deadline.met_at.is_not(None) & (Deadline.met_at <= Deadline.due_at)  # type: ignore[union-attr,operator]
+    decided_at = func.coalesce(Deadline.missed_at, case((on_time_met, Deadline.met_at), else_=Deadline.due_at))
+    is_late = case((Deadline.missed_at.is_not(None), 1), (on_time_met, 0), else_=1)  # type: ignore[union-attr]
+    return decided_at, is_late
 
 
 def _ranked(counts: dict[str, int]) -> dict[str, int]:
@@ -300,13 +447,16 @@ def hot_spots(now: tuple[dict[str, int], ...], before: tuple[dict[str, int], ...
 
 
 def breach_list(session: Session, period: Period, scope: Scope, *, policy: Policy, now: datetime) -> Iterable[dict[str, Any]]:
-    """Every missed deadline of the period's complaints, by department and assignee."""
+    """Every deadline missed in the period (the breaches 超期次数 counts), by department and
+    assignee."""
     asof = min(now, _instant(period.end + timedelta(days=1), policy))
+    decided_at, is_late = _decided()
     stmt = (
         select(Complaint.no, Complaint.department, Complaint.assignee, Complaint.severity, Complaint.customer_name,
-               Complaint.subject, Deadline.milestone, Deadline.due_at, Deadline.met_at)
+               Complaint.subject, Deadline.milestone, Deadline.due_at, Deadline.met_at, Deadline.missed_at)
         .join(complaint, Complaint.id == Deadline.complaint_id)  # type: ignore[arg-type]
-        .where(*_cohort(period, scope), Deadline.state != "void", _late_condition(asof))  # type: ignore[arg-type]
+        .where(Deadline.state != "void", Deadline.due_at.is_not(None), is_late == 1,  # type: ignore[union-attr,arg-type]
+               decided_at >= _instant(period.start, policy), decided_at < asof, *_scoped(scope))
         .order_by(Complaint.department, Complaint.assignee, Deadline.due_at)
     )
     for row in session.connection().execute(stmt):
@@ -349,6 +499,7 @@ def report(session: Session, period: Period, scope: Scope, *, policy: Policy, no
         "scope": {"department": scope.department, "category": scope.category},
         **current,
         "previous": before,
+        "year_before": period_figures(session, period.year_before(), scope, policy=policy, now=now),
         "hot_spots": hot_spots(counts, counts_before),
     }
 
@@ -358,42 +509,39 @@ def _chain_head(session: Session) -> Any:
 
 
 def trend(session: Session, months: Period, scope: Scope, *, policy: Policy, now: datetime) -> list[dict[str, Any]]:
-    """Month by month over `months`: received, resolution on-time rate, satisfied share."""
+    """Month by month over `months`, by the same definitions as the report (period_events):
+    received (and per category), on-time rates, the first visits' satisfied share and the
+    median handling time. Months not yet begun are left out; the running month is marked
+    `complete: False` with its `as_of`."""
+    from .periods import month_period, parse_month
+
+    conn = session.connection()
     month = _month(Complaint.received_date, session)
-    cohort = _cohort(months, scope)
-    received = dict(session.connection().execute(select(month, func.count()).where(*cohort).group_by(month)).all())
-    asof = now
-    outcome = case(
-        (Deadline.met_at.is_not(None) & (Deadline.met_at <= Deadline.due_at), "on_time"),  # type: ignore[union-attr,operator]
-        (Deadline.met_at.is_not(None) | (Deadline.due_at < asof), "late"),  # type: ignore[union-attr,operator]
-        else_="running",
-    )
-    deadline_rows = session.connection().execute(
-        select(month, outcome, func.count())
-        .join(complaint, Complaint.id == Deadline.complaint_id)  # type: ignore[arg-type]
-        .where(*cohort, Deadline.milestone == Milestone.RESOLUTION.value, Deadline.state != "void")  # type: ignore[arg-type]
-        .group_by(month, outcome)
-    ).all()
-    rates: dict[str, dict[str, int]] = defaultdict(lambda: defaultdict(int))
-    for key, result, count in deadline_rows:
-        rates[key][result] += count
-    satisfaction_rows = session.connection().execute(
-        select(month, Complaint.satisfaction, func.count()).where(*cohort, Complaint.satisfaction.is_not(None))  # type: ignore[union-attr]
-        .group_by(month, Complaint.satisfaction)
-    ).all()
-    satisfied: dict[str, list[int]] = defaultdict(lambda: [0, 0])
-    for key, level, count in satisfaction_rows:
-        satisfied[key][1] += count
-        if level in SATISFIED:
-            satisfied[key][0] += count
+    received: dict[str, dict[str, int]] = defaultdict(dict)
+    for key, category, count in conn.execute(
+        select(month, Complaint.category, func.count()).where(*_cohort(months, scope)).group_by(month, Complaint.category)
+    ):
+        received[key][category or ""] = count
     out = []
     for key in months.months():
-        r = rates.get(key, {})
+        first = parse_month(key).start
+        start_i = _instant(first, policy)
+        if start_i > now:
+            break
+        end_i = _instant(month_period(first).end + timedelta(days=1), policy)
+        asof = min(now, end_i)
+        events = period_events(conn, start_i, asof, scope, policy)
+        per_category = received.get(key, {})
         out.append({
             "month": key,
-            "received": int(received.get(key, 0)),
-            "resolution_on_time_rate": _rate(r.get("on_time", 0), r.get("on_time", 0) + r.get("late", 0)),
-            "satisfied_rate": _rate(*satisfied[key]) if key in satisfied else None,
+            "complete": now >= end_i,
+            "as_of": asof,
+            "received": sum(per_category.values()),
+            "by_category": dict(sorted(per_category.items(), key=lambda kv: (-kv[1], kv[0]))),
+            "first_response_on_time_rate": events.rate_of(Milestone.FIRST_RESPONSE.value)["rate"],
+            "resolution_on_time_rate": events.rate_of(Milestone.RESOLUTION.value)["rate"],
+            "satisfied_rate": _rate(events.first_satisfied, events.first_visits) if events.first_visits else None,
+            "handling_median": events.handling()["median"],
         })
     return out
 
@@ -445,46 +593,77 @@ class Table:
     rows: list[tuple[Any, ...]]
 
 
+def status_line(data: dict[str, Any], tz: Any) -> str:
+    """Which figures these are: a running period "as of" its instant, an ended one as
+    final, or revised by entries dated into it after it ended (docs/kpi.md)."""
+    label = data["period"]["label"]
+    if not data.get("complete", True):
+        return f"{label}: 截至 {data['as_of'].astimezone(tz):%Y-%m-%d %H:%M} (as of; the period is still running)"
+    revised = data.get("revised")
+    if revised:
+        return (f"{label}: 已修订 {revised['last_recorded_at'].astimezone(tz):%Y-%m-%d} "
+                f"({revised['late_entries']} 条补录, revised by {revised['late_entries']} late entries)")
+    return f"{label}: 期末数据 (final as of the period's end)"
+
+
 def report_tables(data: dict[str, Any], policy: Policy) -> list[Table]:
-    """The report as titled tables, each figure beside the previous period's and the change."""
+    """The report as titled tables, each figure beside the previous period's (环比) and the
+    same period a year before (同比)."""
     prev = data["previous"]
-    period, before = data["period"]["label"], prev["period"]["label"]
-    head = ("", period, before, "变化")
+    ago = data.get("year_before", prev)
+    period, before, year_ago = data["period"]["label"], prev["period"]["label"], ago["period"]["label"]
+    head = ("", period, before, "环比", year_ago, "同比")
     tables: list[Table] = []
+
+    def row(name: str, now: Any, then: Any, last_year: Any, percent: bool = False, fmt: Callable[[Any], Any] | None = None
+            ) -> tuple[Any, ...]:
+        show = fmt or ((lambda v: _pct(v)) if percent else (lambda v: "—" if v is None else v))
+        return (name, show(now), show(then), _change(now, then, percent), show(last_year), _change(now, last_year, percent))
 
     totals = [("受理 received", "received"), ("解决 resolved", "resolved"), ("结案 closed", "closed"),
               ("期末未结 open at end", "open_at_end")]
     tables.append(Table("投诉总量", head, [
-        (name, data["totals"][key], prev["totals"][key], _change(data["totals"][key], prev["totals"][key]))
-        for name, key in totals]))
+        row(name, data["totals"][key], prev["totals"][key], ago["totals"][key]) for name, key in totals]))
 
-    ind, pind = data["indicators"], prev["indicators"]
-    rows: list[tuple[Any, ...]] = [
-        ("初次响应按时率", _pct(ind["first_response_on_time"]["rate"]), _pct(pind["first_response_on_time"]["rate"]),
-         _change(ind["first_response_on_time"]["rate"], pind["first_response_on_time"]["rate"], True)),
-        ("解决按时率", _pct(ind["resolution_on_time"]["all"]["rate"]), _pct(pind["resolution_on_time"]["all"]["rate"]),
-         _change(ind["resolution_on_time"]["all"]["rate"], pind["resolution_on_time"]["all"]["rate"], True)),
-    ]
-    for level in Severity:
-        now_rate, before_rate = ind["resolution_on_time"][level.value]["rate"], pind["resolution_on_time"][level.value]["rate"]
-        rows.append((f"  解决按时率 · {level.label}", _pct(now_rate), _pct(before_rate), _change(now_rate, before_rate, True)))
+    ind, pind, aind = data["indicators"], prev["indicators"], ago["indicators"]
+
+    def rate(*path: str) -> tuple[Any, Any, Any]:
+        def get(i: dict[str, Any]) -> Any:
+            for key in path:
+                i = i[key]
+            return i
+        return get(ind), get(pind), get(aind)
+
+    rows: list[tuple[Any, ...]] = []
+    for name, key in (("初次响应按时率", "first_response_on_time"), ("结果反馈按时率", "feedback_on_time"),
+                      ("回访按时率", "followup_on_time")):
+        rows.append(row(name, *rate(key, "rate"), percent=True))
+        if key == "first_response_on_time":
+            rows.append(row("解决按时率", *rate("resolution_on_time", "all", "rate"), percent=True))
+            for level in Severity:
+                rows.append(row(f"  解决按时率 · {level.label}", *rate("resolution_on_time", level.value, "rate"), percent=True))
     for name, key in (("处理时长中位数 (工作日)", "median"), ("处理时长 P90 (工作日)", "p90")):
-        a, b = ind["handling_working_days"][key], pind["handling_working_days"][key]
-        rows.append((name, "—" if a is None else a, "—" if b is None else b, _change(a, b)))
-    for name, key in (("处理成功率 (A–C 结案/已回访)", "resolution_success"), ("重复投诉率", "repeat_customers"),
-                      ("重新处理率", "reopen")):
-        rows.append((name, _pct(ind[key]["rate"]), _pct(pind[key]["rate"]), _change(ind[key]["rate"], pind[key]["rate"], True)))
-    rows.append(("赔偿总额 (元)", f"{ind['compensation']['total']:.2f}", f"{pind['compensation']['total']:.2f}",
-                 _change(ind["compensation"]["total"], pind["compensation"]["total"])))
-    rows.append(("超期次数", data["breaches"]["total"], prev["breaches"]["total"],
-                 _change(data["breaches"]["total"], prev["breaches"]["total"])))
+        rows.append(row(name, *rate("handling_working_days", key)))
+    rows.append(row("处理成功率 (首次回访 A–C)", *rate("resolution_success", "rate"), percent=True))
+    rows.append(row("重复投诉率", *rate("repeat_complaints", "rate"), percent=True))
+    rows.append(row("重新处理率 (D 重开/回访)", *rate("reopen", "rate"), percent=True))
+    rows.append(row("赔偿总额 (元)", *rate("compensation", "total"), fmt=lambda v: f"{v:.2f}"))
+    rows.append(row("超期次数", data["breaches"]["total"], prev["breaches"]["total"], ago["breaches"]["total"]))
     tables.append(Table("考核指标", head, rows))
 
-    tables.append(Table("满意度", head, [
+    sat_head = ("", period, before, "环比")
+    tables.append(Table("满意度 · 首次回访", sat_head, [
         (f"{level.value} {level.label}", ind["satisfaction"][level.value], pind["satisfaction"][level.value],
          _change(ind["satisfaction"][level.value], pind["satisfaction"][level.value]))
         for level in Satisfaction]))
-
+    tables.append(Table("满意度 · 最终回访", sat_head, [
+        (f"{level.value} {level.label}", ind["satisfaction_final"][level.value], pind["satisfaction_final"][level.value],
+         _change(ind["satisfaction_final"][level.value], pind["satisfaction_final"][level.value]))
+        for level in Satisfaction]))
+    if data.get("alerts"):
+        tables.append(Table("负荷预警", ("对象", "名称", "件数", "窗口", "时间"), [
+            ("部门" if a["kind"] == "department" else "处理人", a["subject"], a["count"], a["window"],
+             f"{a['at'].astimezone(policy.tz):%Y-%m-%d %H:%M}") for a in data["alerts"]]))
     for dimension, counts in data["by"].items():
         before_counts = prev["by"][dimension]
         keys = list(counts) + [k for k in before_counts if k not in counts]

@@ -7,9 +7,12 @@ come out (Taskwarrior's `info` is the model: every number explains itself).
 
 from __future__ import annotations
 
+import re
+import unicodedata
 from collections import Counter
 from dataclasses import dataclass
-from datetime import datetime, timedelta, tzinfo
+from datetime import datetime, time, timedelta, tzinfo
+from functools import lru_cache
 
 from .domain import Duration, Milestone, Origin, Severity, Urgency
 from .ruleset import Rules
@@ -38,8 +41,16 @@ class RepeatCounts:
     """How many complaints (this one included) fall in each repeat rule's window."""
 
     customer: int = 0
-    department: int = 0
-    assignee: int = 0
+
+
+@dataclass(frozen=True)
+class LoadAlert:
+    """A department or person that drew `count` complaints within the alert's window."""
+
+    kind: str  # department | assignee
+    subject: str
+    count: int
+    window: str
 
 
 @dataclass(frozen=True)
@@ -55,29 +66,53 @@ class Due:
 # ---------------------------------------------------------------- classification
 
 
+def _fold(text: str) -> str:
+    """Text as keywords are matched in it: full-width forms folded (１２３１５ → 12315), any case."""
+    return unicodedata.normalize("NFKC", text).casefold()
+
+
+@lru_cache(maxsize=4096)
+def _pattern(word: str) -> re.Pattern[str]:
+    """A keyword as a pattern. Chinese words match anywhere; a run of Latin letters or
+    digits at either end of the keyword must not continue in the text, so 12345 fires in
+    "打了12345投诉" but not inside the phone number 13812345678, nor "app" inside "happy"."""
+    folded = _fold(word)
+    before = r"(?<![0-9a-z])" if folded[:1].isascii() and folded[:1].isalnum() else ""
+    after = r"(?![0-9a-z])" if folded[-1:].isascii() and folded[-1:].isalnum() else ""
+    return re.compile(before + re.escape(folded) + after)
+
+
 def keyword_hits(text: str, keywords: tuple[str, ...]) -> list[str]:
-    """The keywords that occur in `text` (case-insensitive), in the rules' order."""
-    folded = text.casefold()
-    return [word for word in keywords if word.casefold() in folded]
+    """The keywords that occur in `text` as words (see `_pattern`), in the rules' order."""
+    folded = _fold(text)
+    return [word for word in dict.fromkeys(keywords) if _pattern(word).search(folded)]
 
 
 def suggest_category(text: str, rules: Rules) -> Decision:
-    """The category whose keywords occur most often in the text; the default when none."""
-    scores: Counter[str] = Counter()
+    """The category with the most distinct keywords in the text; a tie goes to the one whose
+    matched keywords are longest in total (电梯困人 says more than 电梯), then to the one
+    listed first in the rules. The default when no keyword occurs. The terms give every
+    candidate's score."""
+    scores: dict[str, tuple[int, int]] = {}
     hits: dict[str, list[str]] = {}
     for category in rules.categories:
         found = keyword_hits(text, category.keywords)
         if found:
-            scores[category.code] = len(found)
+            scores[category.code] = (len(found), sum(len(word) for word in found))
             hits[category.code] = found
     if not scores:
         label = rules.category_label(rules.default_category)
         return Decision(rules.default_category, (f"no category keyword in the text → default {label}",))
-    best = max(rules.categories, key=lambda c: (scores[c.code], -rules.categories.index(c))).code
+    order = {c.code: i for i, c in enumerate(rules.categories)}
+    ranked = sorted(scores, key=lambda code: (-scores[code][0], -scores[code][1], order[code]))
+    best = ranked[0]
     terms = [f"keywords {', '.join(hits[best])} → {rules.category_label(best)}"]
-    runners = [c for c in scores if c != best]
-    if runners:
-        terms.append("also matched: " + ", ".join(f"{rules.category_label(c)} ({scores[c]})" for c in runners))
+    terms.append("candidates: " + "; ".join(
+        f"{rules.category_label(code)} {scores[code][0]} keyword{'s' if scores[code][0] > 1 else ''}, "
+        f"{scores[code][1]} characters ({', '.join(hits[code])})" for code in ranked))
+    if len(ranked) > 1 and scores[ranked[1]][0] == scores[best][0]:
+        why = "longer keywords" if scores[ranked[1]][1] < scores[best][1] else "listed first in the rules"
+        terms.append(f"tie on keyword count with {rules.category_label(ranked[1])}: {why}")
     return Decision(best, tuple(terms))
 
 
@@ -104,10 +139,9 @@ def severity_for(
             raise_to(signal.raise_to, f"{signal.label}: {', '.join(found)}")
     if origin == Origin.MASS.value:
         raise_to(rules.mass_incident, "集中性投诉 (mass incident)")
-    for who, count in (("customer", repeats.customer), ("department", repeats.department), ("assignee", repeats.assignee)):
-        repeat = rules.repeat.get(who)
-        if repeat is not None and count >= repeat.count:
-            raise_to(repeat.raise_to, f"repeat: {count} complaints for this {who} within {repeat.window}")
+    repeat = rules.repeat.get("customer")
+    if repeat is not None and repeats.customer >= repeat.count:
+        raise_to(repeat.raise_to, f"repeat: {repeats.customer} complaints from this customer within {repeat.window}")
     if not terms:
         terms.append(f"no signal, routine, no repeat → {Severity.GENERAL.label}")
     return Decision(level.value, tuple(terms))
@@ -136,6 +170,26 @@ def priority_for(severity: str, urgency: str, rules: Rules) -> Decision:
     return Decision(priority.value, (f"{level.label} × {pace.label} → {priority.label}",))
 
 
+def load_alert(kind: str, subject: str | None, count: int, rules: Rules) -> LoadAlert | None:
+    """An alert when a department or person has drawn `count` complaints (this one
+    included) within the alert's window, reaching its threshold."""
+    rule = rules.alerts.get(kind)
+    if rule is None or not subject or count < rule.count:
+        return None
+    return LoadAlert(kind, subject, count, str(rule.window))
+
+
+def window_start(at: datetime, window: Duration, *, calendar: WorkCalendar, tz: tzinfo) -> datetime:
+    """Where a look-back window of this length, ending at `at`, begins: N working days back
+    start at the beginning of the N-th working day before `at`'s day."""
+    if window.unit == "wd":
+        day, _ = calendar.nth_working_day_before(at.astimezone(tz).date(), window.amount)
+        return datetime.combine(day, time(0), tzinfo=tz)
+    span = {"d": timedelta(days=window.amount), "h": timedelta(hours=window.amount),
+            "min": timedelta(minutes=window.amount)}[window.unit]
+    return at - span
+
+
 # ---------------------------------------------------------------- deadlines
 
 
@@ -149,6 +203,15 @@ def milestone_durations(severity: str | None, rules: Rules) -> dict[Milestone, D
         Milestone.FOLLOWUP: rules.followup,
         Milestone.CORRECTIVE_ACTION: rules.corrective_action,
     }
+
+
+def start_clock(milestone: Milestone, start: datetime, severity: str | None, policy: Policy) -> Due | None:
+    """When a milestone started at `start` is due for a case of this severity; None when the
+    rules do not track it. The one way a clock starts: log, assign, resolve, reopen, import."""
+    duration = milestone_durations(severity, policy.rules)[milestone]
+    if duration is None:
+        return None
+    return deadline_for(start, duration, calendar=policy.calendar, tz=policy.tz, rules=policy.rules)
 
 
 def deadline_for(start: datetime, duration: Duration, *, calendar: WorkCalendar, tz: tzinfo, rules: Rules) -> Due:
@@ -205,12 +268,15 @@ def due_soon_until(now: datetime, *, calendar: WorkCalendar, tz: tzinfo, rules: 
 
 
 def milestone_state(*, due_at: datetime | None, met_at: datetime | None, state: str, paused: bool,
-                    now: datetime, soon_until: datetime) -> str:
-    """pending, due_soon, overdue, met, met_late, paused or void."""
+                    now: datetime, soon_until: datetime, missed_at: datetime | None = None) -> str:
+    """pending, due_soon, overdue, met, met_late, missed, paused or void. A milestone missed
+    once (a late extension) stays late when met: met_late."""
     if state == "void":
         return "void"
+    if state == "missed":
+        return "missed"
     if met_at is not None:
-        return "met_late" if due_at is not None and met_at > due_at else "met"
+        return "met_late" if missed_at is not None or (due_at is not None and met_at > due_at) else "met"
     if paused:
         return "paused"
     if due_at is None:

@@ -55,23 +55,33 @@ DEFAULTS: dict[str, Any] = {
         "mass_incident": "critical",
         "signals": {
             "media": {"label": "媒体曝光", "raise_to": "major", "urgent": True,
-                      "keywords": ["媒体", "记者", "曝光", "微博", "抖音", "电视台", "报社", "热搜"]},
+                      "keywords": ["媒体", "记者", "曝光", "爆光", "微博", "抖音", "电视台", "报社", "热搜"]},
             "regulator": {"label": "监管/消协", "raise_to": "major", "urgent": True,
-                          "keywords": ["12315", "消协", "市场监管", "监管部门", "工商", "银保监", "12345"]},
+                          "keywords": ["12315", "消协", "市场监管", "监管部门", "工商", "银保监", "12345", "税务"]},
+            # seed 002 §3.1.2(b): promises made and broken again and again
+            "broken_promise": {"label": "屡次违约", "raise_to": "major", "urgent": False,
+                               "keywords": ["违约", "失约", "爽约", "说话不算"]},
             "legal": {"label": "法律诉讼", "raise_to": "critical", "urgent": False,
                       "keywords": ["律师", "起诉", "法院", "仲裁", "诉讼", "律师函"]},
             "safety": {"label": "人身安全", "raise_to": "critical", "urgent": True,
                        "keywords": ["受伤", "人身", "火灾", "触电", "食物中毒", "电梯困人", "爆炸", "住院"]},
             "abuse": {"label": "辱骂威胁", "raise_to": "major", "urgent": False,
                       "keywords": ["辱骂", "态度恶劣", "威胁", "殴打", "骂人"]},
-            "money": {"label": "乱收费/索要财物", "raise_to": "major", "urgent": False,
-                      "keywords": ["乱收费", "索要", "回扣", "红包", "索取"]},
+            # seed 002 §3.1.2(e): pushing sales, overcharging, taking or asking for money or goods
+            "money": {"label": "乱收费/推销/索要财物", "raise_to": "major", "urgent": False,
+                      "keywords": ["乱收费", "索要", "回扣", "红包", "索取", "推销", "财物", "收受"]},
         },
     },
+    # The same customer complaining again raises the severity (and is what 重复投诉率 counts).
     "repeat": {
         "customer": {"count": 2, "window": "30d", "raise_to": "major"},
-        "department": {"count": 5, "window": "7d", "raise_to": "major"},
-        "assignee": {"count": 3, "window": "7d", "raise_to": "major"},
+    },
+    # A department or person drawing many complaints in a short window is an alarm about the
+    # handling side (负荷预警), recorded once per window: it says nothing of how serious each
+    # customer's complaint is, so it leaves the severity alone.
+    "alerts": {
+        "department": {"count": 5, "window": "7d"},
+        "assignee": {"count": 3, "window": "7d"},
     },
     "priority": {
         "urgent_keywords": ["紧急", "马上", "立即", "立刻", "尽快", "加急", "停水", "停电", "困人"],
@@ -112,6 +122,12 @@ class RepeatRule:
 
 
 @dataclass(frozen=True)
+class AlertRule:
+    count: int
+    window: Duration
+
+
+@dataclass(frozen=True)
 class Rules:
     """The rules in force, checked and typed."""
 
@@ -131,6 +147,7 @@ class Rules:
     mass_incident: Severity
     signals: tuple[SignalRule, ...]
     repeat: dict[str, RepeatRule]
+    alerts: dict[str, AlertRule]
     urgent_keywords: tuple[str, ...]
     matrix: dict[tuple[Severity, Urgency], Priority]
     raw: dict[str, Any]
@@ -214,6 +231,10 @@ def _check_keys(data: dict[str, Any], shape: dict[str, Any], path: tuple[str, ..
                 problems.append(f"{source}: {dotted} must be a table like [{dotted}] with label, keywords, ...")
                 continue
             _check_keys(value, template, here, source, problems)
+            continue
+        if path == ("repeat",) and key in ("department", "assignee"):
+            problems.append(f"{source}: [{dotted}] moved to [alerts.{key}] (count, window): a {key} drawing many "
+                            "complaints raises an alert, not the severity of each customer's complaint")
             continue
         if key not in shape:
             known = ", ".join(sorted(shape)) or "none"
@@ -351,6 +372,19 @@ def build(data: dict[str, Any], source: str) -> Rules:
         elif count == 1:
             fail(f"{key}.count", "1 would raise every complaint; use 2 or more, or 0 to turn the rule off")
 
+    alerts: dict[str, AlertRule] = {}
+    for who, entry in data["alerts"].items():
+        key = f"alerts.{who}"
+        count = entry.get("count", 0)
+        if not isinstance(count, int) or isinstance(count, bool) or count < 0:
+            fail(f"{key}.count", f"{count!r} must be a whole number (0 turns the alert off)")
+            continue
+        window = duration(f"{key}.window", entry.get("window", ""))
+        if count >= 2 and window is not None:
+            alerts[who] = AlertRule(count, window)
+        elif count == 1:
+            fail(f"{key}.count", "1 would alert on every complaint; use 2 or more, or 0 to turn the alert off")
+
     matrix: dict[tuple[Severity, Urgency], Priority] = {}
     raw_matrix = data["priority"].get("matrix", {})
     for level in Severity:
@@ -388,6 +422,7 @@ def build(data: dict[str, Any], source: str) -> Rules:
         mass_incident=severity("severity.mass_incident", data["severity"].get("mass_incident", "critical")),
         signals=tuple(signals),
         repeat=repeat,
+        alerts=alerts,
         urgent_keywords=words("priority.urgent_keywords", data["priority"].get("urgent_keywords", [])),
         matrix=matrix,
         raw=data,

@@ -34,6 +34,8 @@ complaint = table(
     column("status", String),
     column("reopen_count", Integer),
     column("closed_at", _instant),
+    column("received_at", _instant),
+    column("close_reason", String),
 )
 
 deadline = table(
@@ -44,6 +46,28 @@ deadline = table(
     column("met_at", _instant),
     column("state", String),
     column("provisional", Boolean),
+    column("missed_at", _instant),
+)
+
+history_entry = table(
+    "history_entry",
+    column("id", Integer),
+    column("complaint_id", Integer),
+    column("at", _instant),
+    column("recorded_at", _instant),
+    column("action", String),
+    column("changes", String),
+)
+
+alert = table(
+    "alert",
+    column("id", Integer),
+    column("at", _instant),
+    column("kind", String),
+    column("subject", String),
+    column("count", Integer),
+    column("window", String),
+    column("complaint_id", Integer),
 )
 
 chain_head = table(

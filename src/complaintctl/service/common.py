@@ -15,7 +15,7 @@ from ..rules import Policy
 from ..domain import Milestone, Status, Urgency
 from ..errors import BadInput, InvalidTransition, NotFound
 from ..chain import GENESIS, entry_hash
-from ..models import ChainHead, Complaint, Deadline, HistoryEntry
+from ..models import Alert, ChainHead, Complaint, Deadline, HistoryEntry
 
 # A time typed for an event may run this far ahead of the clock (clocks drift).
 FUTURE_TOLERANCE = timedelta(minutes=5)
@@ -73,6 +73,9 @@ def record(
     """Append one entry to the complaint's history (never updated, never deleted), chained
     to the entry before it."""
     complaint.updated_at = now
+    mark = session.info.get("clock_mark")
+    if mark:
+        changes = {**changes, "clock": [None, mark]}
     head = chain_head(session)
     digest = entry_hash(head.last_hash, complaint_id=complaint.id, at=at, recorded_at=now,  # type: ignore[arg-type]
                         actor=actor, action=action, changes=changes, reason=reason)
@@ -111,7 +114,12 @@ def chain_rows(session: Session, rows: list[dict[str, Any]]) -> None:
     session.flush()
     head = chain_head(session)
     last = head.last_hash
+    mark = session.info.get("clock_mark")
     for row in rows:
+        if mark:
+            changes = json.loads(row["changes"])
+            changes["clock"] = [None, mark]
+            row["changes"] = json.dumps(changes, ensure_ascii=False, sort_keys=True)
         row["prev_hash"] = last
         last = row["hash"] = entry_hash(last, complaint_id=row["complaint_id"], at=row["at"], recorded_at=row["recorded_at"],
                                         actor=row["actor"], action=row["action"], changes=row["changes"], reason=row["reason"])
@@ -155,10 +163,9 @@ def start_deadline(
     session: Session, complaint: Complaint, milestone: Milestone, start: datetime, policy: Policy, changes: dict[str, Any]
 ) -> Deadline | None:
     """Start a milestone's clock if the rules give it a service level."""
-    duration = policy_rules.milestone_durations(complaint.severity, policy.rules)[milestone]
-    if duration is None:
+    due = policy_rules.start_clock(milestone, start, complaint.severity, policy)
+    if due is None:
         return None
-    due = policy_rules.deadline_for(start, duration, calendar=policy.calendar, tz=policy.tz, rules=policy.rules)
     deadline = Deadline(
         complaint_id=complaint.id,  # type: ignore[arg-type]
         milestone=milestone.value,
@@ -239,11 +246,35 @@ def record_breaches(session: Session, breaches: list[tuple[Any, Any]], *, now: d
             session.expire(deadline, ["breach_recorded"])
 
 
-def void_open_deadlines(session: Session, complaint: Complaint, milestones: tuple[Milestone, ...] | None = None) -> None:
-    stmt = update(Deadline).where(Deadline.complaint_id == complaint.id, Deadline.state == OPEN)  # type: ignore[arg-type]
-    if milestones is not None:
-        stmt = stmt.where(Deadline.milestone.in_([m.value for m in milestones]))  # type: ignore[attr-defined]
-    session.execute(stmt.values(state="void"))
+def end_open_deadlines(
+    session: Session, complaint: Complaint, *, at: datetime, now: datetime, actor: str,
+    milestones: tuple[Milestone, ...] | None = None, cannot_be_met: tuple[Milestone, ...] = (),
+) -> None:
+    """The case moves on at `at` (closed, or reopened) and its open deadlines stop running.
+    One already past, or one the case can no longer meet (`cannot_be_met`: closed before
+    the outcome was reported, say), is missed: it counts late and is written into the
+    history with the department and assignee. The others are void: no longer asked for."""
+    open_deadlines = session.execute(
+        select(Deadline).where(Deadline.complaint_id == complaint.id, Deadline.state == OPEN)  # type: ignore[arg-type]
+        .order_by(Deadline.id)  # type: ignore[arg-type]
+    ).scalars().all()
+    wanted = {m.value for m in milestones} if milestones is not None else None
+    for deadline in open_deadlines:
+        if wanted is not None and deadline.milestone not in wanted:
+            continue
+        passed = deadline.due_at is not None and deadline.due_at < at
+        if not passed and Milestone(deadline.milestone) not in cannot_be_met:
+            deadline.state = "void"
+            continue
+        deadline.state = "missed"
+        deadline.missed_at = deadline.missed_at or (deadline.due_at if passed else at)
+        if passed and deadline.breach_recorded:
+            continue  # the morning check wrote it down already
+        changes = {"milestone": [None, deadline.milestone], "due_at": [None, plain(deadline.due_at)],
+                   "department": [None, complaint.department], "assignee": [None, complaint.assignee]}
+        record(session, complaint, "missed", changes, at=deadline.missed_at, now=now, actor=actor,
+               reason="passed before the case moved on" if passed else "the case moved on before it was met")
+        deadline.breach_recorded = True
 
 
 # ---------------------------------------------------------------- classification
@@ -266,38 +297,52 @@ def clear_manual(complaint: Complaint) -> None:
     complaint.explanation = json.dumps(notes, ensure_ascii=False, sort_keys=True)
 
 
-def _window_start(received_at: datetime, window: Any, policy: Policy) -> datetime:
-    if window.unit == "wd":
-        local = received_at.astimezone(policy.tz).date()
-        day, _ = policy.calendar.nth_working_day_before(local, window.amount)
-        return datetime.combine(day, time(0), tzinfo=policy.tz)
-    span = {"d": timedelta(days=window.amount), "h": timedelta(hours=window.amount),
-            "min": timedelta(minutes=window.amount)}[window.unit]
-    return received_at - span
-
-
 def repeat_counts(session: Session, complaint: Complaint, policy: Policy) -> policy_rules.RepeatCounts:
-    """Complaints (this one included) from the same customer, or on the same department or
-    assignee, within each repeat rule's window before this one was received."""
-    counts: dict[str, int] = {}
-    for who, column, value in (
-        ("customer", Complaint.contact, complaint.contact),
-        ("department", Complaint.department, complaint.department),
-        ("assignee", Complaint.assignee, complaint.assignee),
-    ):
-        rule = policy.rules.repeat.get(who)
+    """Complaints (this one included) from the same customer within the repeat rule's
+    window before this one was received."""
+    rule = policy.rules.repeat.get("customer")
+    if rule is None or not complaint.contact:
+        return policy_rules.RepeatCounts()
+    return policy_rules.RepeatCounts(customer=_received_within(
+        session, Complaint.contact, complaint.contact, complaint.received_at, rule.window, policy))
+
+
+def _received_within(session: Session, column: Any, value: Any, until: datetime, window: Any, policy: Policy) -> int:
+    since = policy_rules.window_start(until, window, calendar=policy.calendar, tz=policy.tz)
+    return int(session.execute(
+        select(func.count()).select_from(Complaint).where(
+            column == value,
+            Complaint.received_date >= since.astimezone(policy.tz).date(),  # type: ignore[operator]
+            Complaint.received_at >= since,  # type: ignore[operator]
+            Complaint.received_at <= until,  # type: ignore[operator]
+        )
+    ).scalar_one())
+
+
+def check_load(session: Session, complaint: Complaint, policy: Policy, *, at: datetime, now: datetime, actor: str) -> None:
+    """Raise a load alert (负荷预警) when the case's department or assignee has now drawn the
+    alert's number of complaints within its window, once per window: recorded as an alert
+    of the register and in this case's history. The complaint's severity is left alone."""
+    for kind, column, value in (("department", Complaint.department, complaint.department),
+                                ("assignee", Complaint.assignee, complaint.assignee)):
+        rule = policy.rules.alerts.get(kind)
         if rule is None or not value:
             continue
-        since = _window_start(complaint.received_at, rule.window, policy)
-        counts[who] = int(session.execute(
-            select(func.count()).select_from(Complaint).where(
-                column == value,  # type: ignore[arg-type]
-                Complaint.received_date >= since.astimezone(policy.tz).date(),  # type: ignore[operator]
-                Complaint.received_at >= since,  # type: ignore[operator]
-                Complaint.received_at <= complaint.received_at,  # type: ignore[operator]
-            )
-        ).scalar_one())
-    return policy_rules.RepeatCounts(**counts)
+        count = _received_within(session, column, value, complaint.received_at, rule.window, policy)
+        alert = policy_rules.load_alert(kind, value, count, policy.rules)
+        if alert is None:
+            continue
+        since = policy_rules.window_start(at, rule.window, calendar=policy.calendar, tz=policy.tz)
+        already = session.execute(select(Alert.id).where(
+            Alert.kind == kind, Alert.subject == value, Alert.at >= since).limit(1)).first()  # type: ignore[arg-type,operator]
+        if already is not None:
+            continue
+        session.add(Alert(at=at, recorded_at=now, kind=kind, subject=value, count=count, window=alert.window,
+                          complaint_id=complaint.id))
+        record(session, complaint, "load_alert",
+               {"alert": [None, {"kind": kind, "subject": value, "count": count, "window": alert.window}]},
+               at=at, now=now, actor=actor,
+               reason=f"{'部门' if kind == 'department' else '处理人'} {value}: {count} complaints within {alert.window}")
 
 
 def complaint_text(complaint: Complaint) -> str:

@@ -185,8 +185,10 @@ def _complaint_values(row: ImportRow, year: int, seq: int, repeat: Any, history_
     contact = values.get("contact") or ""
     repeats = RepeatCounts()
     if repeat is not None and contact:
-        window = timedelta(days=repeat.window.amount) if repeat.window.unit == "d" else timedelta(days=repeat.window.amount * 1.4)
-        earlier = [t for t in history_of_customer[contact] if received - window <= t <= received]
+        # The same window as `log` (rules.window_start): earlier complaints of this customer
+        # in the register and earlier rows of this file.
+        since = policy_rules.window_start(received, repeat.window, calendar=policy.calendar, tz=policy.tz)
+        earlier = [t for t in history_of_customer[contact] if since <= t <= received]
         repeats = RepeatCounts(customer=len(earlier) + 1)
         history_of_customer[contact].append(received)
     origin = values.get("origin") or Origin.ROUTINE.value
@@ -236,27 +238,31 @@ def _deadlines(cid: int, values: dict[str, Any], policy: Policy) -> list[dict[st
     """Deadlines of an imported case: running ones for an open case; for a case resolved
     in the sheet, its resolution deadline met when it was resolved."""
     out = []
-    durations = policy_rules.milestone_durations(values["severity"], policy.rules)
     status = values["status"]
 
     def add(milestone: Milestone, start: datetime, met_at: datetime | None) -> None:
-        duration = durations[milestone]
-        if duration is None:
+        due = policy_rules.start_clock(milestone, start, values["severity"], policy)
+        if due is None:
             return
-        due = policy_rules.deadline_for(start, duration, calendar=policy.calendar, tz=policy.tz, rules=policy.rules)
         out.append({"complaint_id": cid, "milestone": milestone.value, "started_at": start, "due_at": due.due_at,
                     "met_at": met_at, "state": "met" if met_at else "open", "provisional": due.provisional,
                     "breach_recorded": False, "rule": due.rule, "explanation": due.explanation, "extended": False,
                     "paused_seconds": 0.0})
 
+    # The clocks `log`, `assign` and `resolve` start, at the times the sheet gives.
     received = values["received_at"]
+    resolved = values.get("resolved_at")
     if status in (Status.RECEIVED.value, Status.ASSIGNED.value):
         add(Milestone.FIRST_RESPONSE, received, None)
         add(Milestone.RESOLUTION, received, None)
-    elif values.get("resolved_at") is not None:
-        add(Milestone.RESOLUTION, received, values["resolved_at"])
+        if status == Status.ASSIGNED.value:
+            add(Milestone.CORRECTIVE_ACTION, received, None)
+    elif resolved is not None:
+        add(Milestone.RESOLUTION, received, resolved)
         if status == Status.RESOLVED.value:
-            add(Milestone.FOLLOWUP, values["resolved_at"], None)
+            add(Milestone.CORRECTIVE_ACTION, received, resolved if values.get("corrective_action") else None)
+            add(Milestone.FEEDBACK, resolved, values.get("feedback_at"))
+            add(Milestone.FOLLOWUP, resolved, None)
     return out
 
 

@@ -23,13 +23,14 @@ from ..domain import (
     Urgency,
 )
 from ..errors import BadInput, InvalidTransition
-from ..inputs import format_no
+from ..inputs import MAX_SEQ, format_no
 from ..models import Complaint, ContactEntry, YearCounter
 from ..rules import Policy
 from .common import (
     FUTURE_TOLERANCE,
     apply,
     check_event_time,
+    check_load,
     clear_manual,
     current_deadline,
     get_complaint,
@@ -42,7 +43,7 @@ from .common import (
     refuse_closed,
     set_manual,
     start_deadline,
-    void_open_deadlines,
+    end_open_deadlines,
 )
 from .reading import complaint_record
 
@@ -81,6 +82,9 @@ def _next_seq(session: Session, year: int) -> int:
         .values(last_seq=YearCounter.last_seq + 1)
         .returning(YearCounter.last_seq)
     ).scalar_one()
+    if int(seq) > MAX_SEQ:
+        raise InvalidTransition(f"{year} has used every complaint number up to TS-{year}-{MAX_SEQ}; "
+                                "no command could read a longer one, so nothing was written")
     return int(seq)
 
 
@@ -217,10 +221,10 @@ def assign(
             raise BadInput(f"{no} has no category that routes to a department; give --department")
         department, routed = rule.department, f"routed by category {rule.label}"
     changes = apply(complaint, department=department, assignee=assignee, status=Status.ASSIGNED)
-    changes.update(reclassify(session, complaint, policy))  # a department drawing many complaints raises severity
     if current_deadline(session, complaint, Milestone.CORRECTIVE_ACTION) is None:
         start_deadline(session, complaint, Milestone.CORRECTIVE_ACTION, at, policy, changes)
     record(session, complaint, "assigned", changes, at=at, now=now, actor=actor, reason=routed)
+    check_load(session, complaint, policy, at=at, now=now, actor=actor)
     return complaint_record(session, complaint, policy=policy, now=now)
 
 
@@ -238,6 +242,7 @@ def record_contact(
         meets = Milestone.FIRST_RESPONSE
         values["first_response_at"] = at
     elif complaint.status == Status.RESOLVED.value and complaint.feedback_at is None:
+        _after_resolution(complaint, at, policy, "the outcome report (结果反馈)")
         meets = Milestone.FEEDBACK
         values["feedback_at"] = at
     session.add(
@@ -290,6 +295,10 @@ def resolve(
     if complaint.waiting_since is not None:
         raise InvalidTransition(f"{no} is waiting on the customer; `complaintctl resume {no}` first")
     check_event_time(complaint, at, now)
+    clock = current_deadline(session, complaint, Milestone.RESOLUTION)
+    if complaint.reopen_count and clock is not None and at < clock.started_at:
+        raise BadInput(f"--at {_local(at, policy)} is before {no} was reopened ({_local(clock.started_at, policy)}); "
+                       "a resolution comes after the reopening it answers")
     values: dict[str, Any] = {
         "solution": solution, "resolved_at": at, "resolved_by": actor, "status": Status.RESOLVED, "final_decision": final,
     }
@@ -327,18 +336,22 @@ def record_followup(
             f"record the solution first with `complaintctl resolve {no} --solution ...`"
         )
     check_event_time(complaint, at, now)
+    _after_resolution(complaint, at, policy, "the follow-up visit (回访)")
     changes = apply(complaint, followup_at=at, followup_by=actor, satisfaction=satisfaction, followup_note=note)
     late = meet(session, complaint, Milestone.FOLLOWUP, at)
     record(session, complaint, "followed_up", changes, at=at, now=now, actor=actor)
     _late(session, complaint, [late], now=now, actor=actor)
 
     if satisfaction != Satisfaction.D or complaint.final_decision:
-        void_open_deadlines(session, complaint)
+        # Closing now: a first response or outcome report never made can no longer be.
+        end_open_deadlines(session, complaint, at=at, now=now, actor=actor, cannot_be_met=tuple(Milestone))
         changes = apply(complaint, status=Status.CLOSED, closed_at=at)
         record(session, complaint, "closed", changes, at=at, now=now, actor=actor)
         outcome = "closed"
     else:
-        void_open_deadlines(session, complaint, (Milestone.FEEDBACK, Milestone.FOLLOWUP, Milestone.RESOLUTION))
+        end_open_deadlines(session, complaint, at=at, now=now, actor=actor,
+                           milestones=(Milestone.FEEDBACK, Milestone.FOLLOWUP, Milestone.RESOLUTION),
+                           cannot_be_met=(Milestone.FEEDBACK,))
         if complaint.reopen_count == 0:
             outcome, reason = "reopened", "客户不满意 (D)"
             changes = apply(complaint, status=Status.ASSIGNED, reopen_count=1, resolved_at=None, feedback_at=None)
@@ -351,11 +364,23 @@ def record_followup(
     return {**complaint_record(session, complaint, policy=policy, now=now), "outcome": outcome}
 
 
+def _local(at: datetime, policy: Policy) -> str:
+    return f"{at.astimezone(policy.tz):%Y-%m-%d %H:%M}"
+
+
+def _after_resolution(complaint: Complaint, at: datetime, policy: Policy, step: str) -> None:
+    if complaint.resolved_at is not None and at < complaint.resolved_at:
+        raise BadInput(f"--at {_local(at, policy)} is before {complaint.no} was resolved "
+                       f"({_local(complaint.resolved_at, policy)}); {step} comes after the resolution")
+
+
 def extend(
-    session: Session, no: str, *, to: datetime, reason: str, at: datetime, now: datetime, actor: str, policy: Policy
+    session: Session, no: str, *, to: datetime, reason: str, at: datetime, now: datetime, actor: str, policy: Policy,
+    late: bool = False,
 ) -> dict[str, Any]:
-    """The customer was told the resolution will be late (超时处理): the new time becomes
-    the target, recorded with its reason."""
+    """The customer was told in advance that the resolution will be late (超时处理): the new
+    time becomes the target, recorded with its reason. After the target has passed, only
+    `late` records it: the miss stays counted, and the new target runs from then on."""
     complaint = get_complaint(session, no)
     refuse_closed(complaint, "extend it")
     if complaint.status == Status.RESOLVED.value:
@@ -365,6 +390,15 @@ def extend(
     if deadline is None or deadline.state != "open":
         raise InvalidTransition(f"{no} has no running resolution deadline to extend")
     old = deadline.due_at
+    passed = old is not None and old < at
+    if passed and not late:
+        raise InvalidTransition(
+            f"{no}: the resolution target {_local(old, policy)} passed before {_local(at, policy)}; an extension is "
+            "agreed with the customer in advance. To record one made after the fact, add --late: the miss stays "
+            "counted against the department")
+    if late and not passed:
+        raise BadInput(f"--late: {no}'s target {_local(old, policy) if old else '-'} has not passed; "
+                       "extend without --late")
     if to <= at:
         raise BadInput(f"--to {to.isoformat(timespec='minutes')} is not later than now; give the new expected time")
     if old is not None and to <= old:
@@ -372,12 +406,21 @@ def extend(
             f"--to {to.isoformat(timespec='minutes')} is not later than the current target "
             f"{old.isoformat(timespec='minutes')}"
         )
+    if late:
+        assert old is not None
+        if not deadline.breach_recorded:
+            record_breach(session, complaint, deadline, now=now, actor=actor)
+        deadline.missed_at = deadline.missed_at or old
+        deadline.breach_recorded = False  # missing the new target is written down too (counted once)
     deadline.due_at = to
     deadline.extended = True
     deadline.provisional = False
-    deadline.explanation = f"extended by {actor} on {at.astimezone(policy.tz):%Y-%m-%d %H:%M}: {reason}"
-    record(session, complaint, "extended", {"due.resolution": [plain(old), plain(to)]},
-           at=at, now=now, actor=actor, reason=reason)
+    deadline.explanation = (f"extended {'after it passed ' if late else ''}by {actor} on "
+                            f"{at.astimezone(policy.tz):%Y-%m-%d %H:%M}: {reason}")
+    changes: dict[str, Any] = {"due.resolution": [plain(old), plain(to)]}
+    if late:
+        changes["late_extension"] = [None, plain(old)]
+    record(session, complaint, "extended", changes, at=at, now=now, actor=actor, reason=reason)
     return complaint_record(session, complaint, policy=policy, now=now)
 
 
@@ -426,7 +469,9 @@ def close(session: Session, no: str, *, reason: str, at: datetime, now: datetime
     complaint = get_complaint(session, no)
     refuse_closed(complaint, "close it again")
     check_event_time(complaint, at, now)
-    void_open_deadlines(session, complaint)
+    # Closed by decision (duplicate, withdrawn, 非合理投诉): what was not yet due is no longer
+    # asked for; what had already passed stays missed.
+    end_open_deadlines(session, complaint, at=at, now=now, actor=actor)
     changes = apply(complaint, status=Status.CLOSED, closed_at=at, close_reason=reason, waiting_since=None)
     record(session, complaint, "closed", changes, at=at, now=now, actor=actor, reason=reason)
     return complaint_record(session, complaint, policy=policy, now=now)

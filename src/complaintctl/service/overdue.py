@@ -12,7 +12,7 @@ from sqlmodel import Session
 
 from .. import rules as policy_rules
 from ..domain import Duration, Milestone
-from ..models import Complaint, Deadline
+from ..models import Alert, Complaint, Deadline
 from ..rules import Policy
 from .common import FUTURE_TOLERANCE, OPEN, OPEN_STATUSES, record, record_breaches, rederive
 
@@ -88,7 +88,23 @@ def check_overdue(
         })
     record_breaches(session, breaches, now=now, actor=actor)
     items.sort(key=lambda i: (i["department"] or "", i["assignee"] or "", i["state"] != "overdue", i["due_at"]))
-    return {"at": at, "soon_until": soon_until, "items": items, "breaches_recorded": len(breaches)}
+    return {"at": at, "soon_until": soon_until, "items": items, "breaches_recorded": len(breaches),
+            "alerts": active_alerts(session, at=at, policy=policy)}
+
+
+def active_alerts(session: Session, *, at: datetime, policy: Policy) -> list[dict[str, Any]]:
+    """Load alerts (负荷预警) raised within their window before `at`, newest first."""
+    out: list[dict[str, Any]] = []
+    for kind, rule in policy.rules.alerts.items():
+        since = policy_rules.window_start(at, rule.window, calendar=policy.calendar, tz=policy.tz)
+        for alert_at, subject, count, window, no in session.connection().execute(
+            select(Alert.at, Alert.subject, Alert.count, Alert.window, Complaint.no)
+            .outerjoin(Complaint, Complaint.id == Alert.complaint_id)  # type: ignore[arg-type]
+            .where(Alert.kind == kind, Alert.at >= since, Alert.at <= at)  # type: ignore[arg-type,operator]
+        ):
+            out.append({"kind": kind, "subject": subject, "count": count, "window": window, "at": alert_at, "no": no})
+    out.sort(key=lambda a: a["at"], reverse=True)
+    return out
 
 
 def recompute(session: Session, *, now: datetime, actor: str, policy: Policy) -> list[dict[str, Any]]:

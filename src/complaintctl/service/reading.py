@@ -64,10 +64,11 @@ _COMPLAINT_SELECT = "SELECT " + ", ".join(f"c.{name}" for name in _COMPLAINT_COL
 
 _BY_NO = text(_COMPLAINT_SELECT + " WHERE c.no = :no").columns(**_COMPLAINT_TYPES)
 _DEADLINES = text(
-    "SELECT complaint_id, milestone, started_at, due_at, met_at, state, provisional, rule, explanation, extended "
-    "FROM deadline WHERE complaint_id IN :ids ORDER BY id"
+    "SELECT complaint_id, milestone, started_at, due_at, met_at, state, provisional, rule, explanation, extended, "
+    "missed_at FROM deadline WHERE complaint_id IN :ids ORDER BY id"
 ).bindparams(bindparam("ids", expanding=True)).columns(
-    started_at=_INSTANT, due_at=_INSTANT, met_at=_INSTANT, provisional=Boolean(), extended=Boolean()
+    started_at=_INSTANT, due_at=_INSTANT, met_at=_INSTANT, provisional=Boolean(), extended=Boolean(),
+    missed_at=_INSTANT,
 )
 _NO_OF = text("SELECT no FROM complaint WHERE id = :id")
 _LINKED = text("SELECT no FROM complaint WHERE incident_id = :id ORDER BY id")
@@ -104,7 +105,7 @@ def _milestones(complaint: Any, deadlines: list[Any], policy: Policy, now: datet
             continue
         due[milestone.value] = deadline.due_at
         states[milestone.value] = policy_rules.milestone_state(
-            due_at=deadline.due_at, met_at=deadline.met_at, state=deadline.state,
+            due_at=deadline.due_at, met_at=deadline.met_at, state=deadline.state, missed_at=deadline.missed_at,
             paused=milestone == Milestone.RESOLUTION and complaint.waiting_since is not None,
             now=now, soon_until=soon_until,
         )
@@ -138,7 +139,7 @@ def complaint_record(
         record["deadlines"] = [
             {"milestone": d.milestone, "started_at": d.started_at, "due_at": d.due_at, "met_at": d.met_at,
              "state": d.state, "rule": d.rule, "provisional": d.provisional, "extended": d.extended,
-             "explanation": d.explanation}
+             "missed_at": d.missed_at, "explanation": d.explanation}
             for d in deadlines
         ]
         record["linked"] = list(session.execute(_LINKED, {"id": complaint.id}).scalars())

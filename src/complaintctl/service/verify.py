@@ -16,9 +16,9 @@ from sqlmodel import Session
 from ..chain import GENESIS, entry_hash, instant
 
 # Actions that record something about the case without changing its fields.
-NOT_CHANGES = ("breached",)
+NOT_CHANGES = ("breached", "missed", "load_alert")
 # Keys of `changes` that are not columns of the complaint.
-NOT_FIELDS = ("contact_entry", "meets", "linked", "source", "source_no", "incident_no", "milestone", "due_at")
+NOT_FIELDS = ("contact_entry", "meets", "linked", "source", "source_no", "incident_no", "milestone", "due_at", "clock", "alert", "late_extension")
 TIME_FIELDS = ("received_at", "first_response_at", "resolved_at", "feedback_at", "followup_at", "closed_at", "waiting_since")
 COLUMNS = (
     "status", "received_at", "channel", "customer_name", "contact", "location", "subject", "content", "demand",
