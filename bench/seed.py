@@ -1,6 +1,6 @@
 """Build a large register fast for the benchmarks.
 
-The schema comes from the tool itself (`complaintctl list` on a new file); the rows go
+The schema comes from the tool itself (`complaintctl init` on a new file); the rows go
 in through sqlite3 executemany in batches (SQLAlchemy's ORM would take minutes,
 ../shared/measured.md). Complaints are spread over `years` years up to `now`; a given
 number of the newest are still open, 10 % of those with an overdue resolution deadline

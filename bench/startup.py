@@ -38,6 +38,7 @@ def main() -> None:
     compile_package()
     with tempfile.TemporaryDirectory() as tmp:
         env = {**os.environ, "COMPLAINTCTL_DB": str(Path(tmp) / "bench.db"), "COMPLAINTCTL_USER": "bench"}
+        subprocess.run([str(BIN), "init"], env=env, check=True, stdout=subprocess.DEVNULL)
         log = [str(BIN), "log", "--customer", "张三", "--contact", "13800138000", "--channel", "phone", "--content", "冰箱不制冷"]
         for _ in range(5):
             subprocess.run(log, env=env, stdout=subprocess.DEVNULL, check=True)

@@ -5,6 +5,7 @@ set -e
 export COMPLAINTCTL_DB="${COMPLAINTCTL_DB:-$PWD/quickstart.db}"
 export COMPLAINTCTL_USER="${COMPLAINTCTL_USER:-前台小李}"
 rm -f "$COMPLAINTCTL_DB" "$COMPLAINTCTL_DB-wal" "$COMPLAINTCTL_DB-shm"
+complaintctl init >/dev/null
 
 # 1. A phone call about a fridge: logged, classified, assigned, answered, resolved, visited back.
 a=$(complaintctl log --customer 张三 --contact 13800138000 --channel 电话 \
