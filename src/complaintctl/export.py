@@ -320,7 +320,7 @@ def write_workbook(
     counts["处理记录"] = handled
 
     # 3. 统计汇总, with its charts
-    counts["统计汇总"] = _summary_sheet(workbook, report, tables, trend, period, bold, header_fill)
+    counts["统计汇总"] = _summary_sheet(workbook, report, tables, trend, period, bold, header_fill, policy.tz)
 
     # 4. 超期清单
     sheet = workbook.create_sheet("超期清单")
@@ -354,7 +354,9 @@ def write_workbook(
 
 
 def _summary_sheet(workbook: Any, report: dict[str, Any], tables: list["reports.Table"], trend: list[dict[str, Any]],
-                   period: Period, bold: Any, header_fill: Any) -> int:
+                   period: Period, bold: Any, header_fill: Any, tz: Any = None) -> int:
+    from . import reports
+
     from openpyxl.cell import WriteOnlyCell
     from openpyxl.chart import BarChart, LineChart, PieChart, Reference
     from openpyxl.styles import Alignment
@@ -389,7 +391,10 @@ def _summary_sheet(workbook: Any, report: dict[str, Any], tables: list["reports.
 
     title = f"客户投诉案件统计表 {period.label} ({period.start.isoformat()} ~ {period.end.isoformat()})"
     put([title], strong=True)
-    put([])
+    if "as_of" in report:  # which figures these are: as of an instant, final, or revised (docs/kpi.md)
+        put([reports.status_line(report, tz)])
+    else:
+        put([])
 
     # The charts' data first, in blocks the charts refer to.
     charts: list[tuple[Any, str]] = []
