@@ -8,6 +8,7 @@ again in one in eight. Six departments draw 7-9 complaints a week each. Prints t
 and share per severity, and 重大 + 特殊复杂 together.
 
     .venv/bin/python bench/severity.py [--complaints 3000]
+    .venv/bin/python bench/severity.py --sample     # the 300-row sample register, imported
 
 Run it on an older checkout (git worktree) to compare.
 """
@@ -33,6 +34,7 @@ DEPARTMENTS = ["售后服务部", "物流部", "门店管理部", "财务部", "
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--complaints", type=int, default=3000)
+    parser.add_argument("--sample", action="store_true", help="import examples/客户投诉登记表_示例.xlsx instead")
     args = parser.parse_args()
     from typer.testing import CliRunner
 
@@ -44,8 +46,14 @@ def main() -> None:
         os.environ.pop("COMPLAINTCTL_NOW", None)
         runner = CliRunner()
         runner.invoke(app, ["init"])  # an older complaintctl has no init and creates on first log
+        if args.sample:
+            sample = Path(__file__).resolve().parent.parent / "examples" / "客户投诉登记表_示例.xlsx"
+            imported = runner.invoke(app, ["import", str(sample)])
+            if imported.exit_code != 0:
+                raise SystemExit(f"import failed: {imported.stderr or imported.stdout}")
+            args.complaints = 0
         start = datetime(2025, 9, 1, 9, 0)
-        step = timedelta(days=14 * 30.4) / args.complaints
+        step = timedelta(days=14 * 30.4) / max(args.complaints, 1)
         customers: list[str] = []
         for i in range(args.complaints):
             received = start + step * i

@@ -186,3 +186,21 @@ def test_a_six_digit_number_imports_and_the_year_then_refuses_more(cli: Cli, db_
     before = snapshot(db_url)
     refused = cli(*LOG, "--received", "2026-10-09 09:00")
     assert refused.exit_code == 1 and "999999" in refused.stderr and snapshot(db_url) == before
+
+
+@pytest.mark.parametrize("columns, cells, words", [
+    ("解决时间,回访时间,满意度", "2026-10-10 09:00,2026-10-09 09:00,A", "回访时间: 2026-10-09 09:00 is before the resolved time"),
+    ("解决时间", "2026-10-07 09:00", "解决时间: 2026-10-07 09:00 is before the received time"),
+    ("初次响应时间", "2026-10-08 08:00", "初次响应时间: 2026-10-08 08:00 is before the received time"),
+    ("解决时间,反馈时间", "2026-10-10 09:00,2026-10-09 17:00", "反馈时间: 2026-10-09 17:00 is before the resolved"),
+], ids=["visit before resolution", "resolution before receipt", "answer before receipt", "outcome before resolution"])
+def test_imported_steps_out_of_order_are_refused(cli: Cli, db_url: str, tmp_path, columns: str, cells: str,  # type: ignore[no-untyped-def]
+                                                 words: str) -> None:
+    sheet = tmp_path / "backwards.csv"
+    sheet.write_text(f"投诉时间,客户姓名,联系电话,投诉内容,处理结果,{columns}\n"
+                     f"2026-10-08 09:00,张三,13800138000,冰箱坏了,已修好,{cells}\n", encoding="utf-8")
+    before = snapshot(db_url)
+    result = cli("import", str(sheet))
+    lines = result.stderr.splitlines()
+    assert result.exit_code == 2 and words in lines[0], result.stderr
+    assert snapshot(db_url) == before

@@ -160,3 +160,18 @@ def test_files_that_are_not_registers_are_one_line(cli: Cli, db_url: str, tmp_pa
 def test_a_missing_file_is_one_line(cli: Cli) -> None:
     result = cli("import", "/nonexistent/register.xlsx")
     assert result.exit_code == 2 and "no such file" in result.stderr
+
+
+def test_a_customer_already_in_the_register_counts_as_a_repeat_on_import(cli: Cli, tmp_path: Path,
+                                                                        monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("COMPLAINTCTL_NOW", "2026-11-23T10:00+08:00")
+    first = cli.log(received="2026-11-02 09:15", contact="13800138000")
+    sheet = tmp_path / "later.csv"
+    sheet.write_text("投诉时间,客户姓名,联系电话,投诉内容\n"
+                     "2026-11-10 10:00,张三,13800138000,冰箱还是不制冷\n"
+                     "2026-11-10 11:00,李四,13900139000,冰箱不制冷\n", encoding="utf-8")
+    cli.ok("import", str(sheet))
+    rows = {r["customer_name"]: r for r in cli.json("list") if r["no"] != first}
+    assert rows["张三"]["severity"] == "major" and rows["李四"]["severity"] == "general"
+    terms = cli.json("show", rows["张三"]["no"])["why"]["severity"]["terms"]
+    assert any("2" in term and "30" in term for term in terms), terms

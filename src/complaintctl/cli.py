@@ -1015,13 +1015,14 @@ def import_command(
     with _progress("检查 checking", None) as tick:
         loaded = importing.load(path, rules=call.policy.rules, tz=call.tz, now=call.now, mapping=columns,
                                 sheet=sheet, on_row=lambda: tick(1))
-    for warning in loaded.warnings:
-        sys.stderr.write(f"warning: {warning}\n")
     if loaded.errors:
         if as_json:
             render.emit_json({"errors": [e.__dict__ for e in loaded.errors], "warnings": loaded.warnings}, call.tz)
         for problem in loaded.errors:
             render.error(str(problem))
+    for warning in loaded.warnings:  # after the errors: what must be fixed comes first
+        sys.stderr.write(f"warning: {warning}\n")
+    if loaded.errors:
         render.error(f"{len(loaded.errors)} problem(s) in {path.name}; nothing was imported. Fix them and import again.")
         raise typer.Exit(2)
 

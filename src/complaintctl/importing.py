@@ -44,6 +44,7 @@ SYNONYMS: dict[str, tuple[str, ...]] = {
     "corrective_action": ("纠正及预防措施", "纠正措施", "预防措施", "整改措施", "correctiveaction"),
     "compensation": ("赔偿金额", "赔偿", "补偿金额", "赔付金额", "compensation"),
     "compensation_kind": ("赔偿方式", "补偿方式", "compensationkind"),
+    "first_response_at": ("初次响应时间", "首次响应时间", "响应时间", "首次联系时间", "firstresponseat"),
     "resolved_at": ("解决时间", "处理完成时间", "完成时间", "处理时间", "resolvedat"),
     "feedback_at": ("反馈时间", "答复时间", "feedbackat"),
     "followup_at": ("回访时间", "回访日期", "followupat"),
@@ -55,7 +56,7 @@ SYNONYMS: dict[str, tuple[str, ...]] = {
 # Headings that are there but hold nothing to import (a row counter).
 IGNORED = ("序号", "行号", "#")
 FIELDS = tuple(SYNONYMS)
-TIME_FIELDS = ("received_at", "resolved_at", "feedback_at", "followup_at", "closed_at")
+TIME_FIELDS = ("received_at", "first_response_at", "resolved_at", "feedback_at", "followup_at", "closed_at")
 LONG_FIELDS = ("content", "demand", "cause", "solution", "corrective_action")
 
 _SERIAL = re.compile(r"^\d{5}(\.\d+)?$")
@@ -99,6 +100,7 @@ class LoadedFile:
     errors: list[RowError] = field(default_factory=list)
     warnings: list[str] = field(default_factory=list)
     columns: dict[str, str] = field(default_factory=dict)  # header → field
+    untimed: int = 0  # rows recording a resolution or visit without its time
 
 
 def parse_mapping(items: list[str]) -> dict[str, str]:
@@ -229,6 +231,12 @@ def load(path: Path, *, rules: Rules, tz: tzinfo, now: datetime, mapping: dict[s
             columns[index] = target
             result.columns[str(cell).strip()] = target
         headers = {target: str(header_row[index]).strip() for index, target in columns.items()}
+        unrecorded = [SYNONYMS[f][0] for f in ("first_response_at", "feedback_at") if f not in columns.values()]
+        if unrecorded and {"solution", "resolved_at", "satisfaction"} & set(columns.values()):
+            result.warnings.append(
+                f"{sheet_name}: no column for {' or '.join(unrecorded)}; cases resolved in the sheet count that contact "
+                "as never made (missed once closed), as the register would had it been typed. "
+                "If the sheet keeps those times under another heading, place it with --map")
         for required in ("received_at", "customer_name"):
             if required not in columns.values():
                 result.errors.append(RowError(sheet_name, head[position][0], "header",
@@ -245,6 +253,9 @@ def load(path: Path, *, rules: Rules, tz: tzinfo, now: datetime, mapping: dict[s
             if not values:
                 continue  # a blank line
             _check_row(result, sheet_name, number, values, headers, rules=rules, tz=tz, now=now)
+    if result.untimed and not result.errors:
+        result.warnings.append(f"{result.untimed} rows record a solution or rating without its time; "
+                               "each such step is taken as at the row's last earlier time (receipt at the earliest)")
     if not found_any_header and not result.errors:
         raise BadInput(f"{path.name}: no sheet has a header row naming register columns (投诉时间, 客户姓名, 投诉内容, ...)")
     return result
@@ -253,6 +264,30 @@ def load(path: Path, *, rules: Rules, tz: tzinfo, now: datetime, mapping: dict[s
 def _chain(first: list[Any], rest: Iterator[Any]) -> Iterator[Any]:
     yield from first
     yield from rest
+
+
+# Each step's time and the steps it cannot come before (time runs forward within a case).
+_AFTER = {
+    "first_response_at": ("received_at",),
+    "resolved_at": ("received_at",),
+    "feedback_at": ("resolved_at", "received_at"),
+    "followup_at": ("resolved_at", "received_at"),
+    "closed_at": ("followup_at", "resolved_at", "received_at"),
+}
+
+
+def _check_order(values: dict[str, Any], fail: Callable[[str, str], None]) -> None:
+    """Refuse a row whose steps run backwards (a visit before the resolution it follows) and
+    one that says it is resolved without saying when."""
+    for later, earlier_fields in _AFTER.items():
+        if later not in values:
+            continue
+        for earlier in earlier_fields:
+            if earlier in values:
+                if values[later] < values[earlier]:
+                    fail(later, f"{values[later]:%Y-%m-%d %H:%M} is before the {earlier.removesuffix('_at')} time "
+                                f"{values[earlier]:%Y-%m-%d %H:%M}; steps of a case run forward")
+                break
 
 
 def _excel_serial(value: float) -> datetime:
@@ -329,6 +364,10 @@ def _check_row(result: LoadedFile, sheet: str, number: int, raw: dict[str, Any],
             values["content"] = values["subject"]
         else:
             fail("content", "is empty; give what happened (or at least a subject)")
+    _check_order(values, fail)
+    if (values.get("solution") or values.get("satisfaction") or values.get("status") in ("resolved", "closed")) and not (
+            values.get("resolved_at") or values.get("followup_at") or values.get("closed_at")):
+        result.untimed += 1
     own = re.fullmatch(r"(?i)TS-(\d+)-(\d+)", values.get("no") or "")
     if own and "received_at" in values:
         year, seq = int(own[1]), int(own[2])

@@ -11,7 +11,7 @@ import re
 import unicodedata
 from collections import Counter
 from dataclasses import dataclass
-from datetime import datetime, time, timedelta, tzinfo
+from datetime import date, datetime, time, timedelta, tzinfo
 from functools import lru_cache
 
 from .domain import Duration, Milestone, Origin, Severity, Urgency
@@ -226,13 +226,21 @@ def deadline_for(start: datetime, duration: Duration, *, calendar: WorkCalendar,
         delta = timedelta(hours=duration.amount) if duration.unit == "h" else timedelta(minutes=duration.amount)
         due = local + delta
         return Due(due, False, str(duration), f"{duration.label} from {local:%Y-%m-%d %H:%M}")
+    # Day units depend on the day of `start` only: an import of 100,000 rows asks for the
+    # same few thousand days again and again.
+    return _due_after_day(local.date(), duration, calendar, tz, rules.day_end)
+
+
+@lru_cache(maxsize=4096)
+def _due_after_day(start_day: date, duration: Duration, calendar: WorkCalendar, tz: tzinfo, day_end: time) -> Due:
+    local = datetime.combine(start_day, time(0), tzinfo=tz)
     if duration.unit == "d":
         day = local.date() + timedelta(days=duration.amount)
-        due = datetime.combine(day, rules.day_end, tzinfo=tz)
+        due = datetime.combine(day, day_end, tzinfo=tz)
         return Due(due, False, str(duration),
                    f"{duration.label} (non-working days included) after {local:%Y-%m-%d} → end of {day:%Y-%m-%d}")
     day, provisional = calendar.nth_working_day_after(local.date(), duration.amount)
-    due = datetime.combine(day, rules.day_end, tzinfo=tz)
+    due = datetime.combine(day, day_end, tzinfo=tz)
     skipped = _skipped(calendar, local.date(), day)
     explanation = f"{duration.label} after {local:%Y-%m-%d} (that day not counted) → end of {day:%Y-%m-%d}"
     if skipped:

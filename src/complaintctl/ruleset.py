@@ -358,32 +358,30 @@ def build(data: dict[str, Any], source: str) -> Rules:
             urgent=bool(urgent), keywords=words(f"{key}.keywords", entry.get("keywords", [])),
         ))
 
-    repeat: dict[str, RepeatRule] = {}
-    for who, entry in data["repeat"].items():
-        key = f"repeat.{who}"
+    def count_within(key: str, entry: dict[str, Any], what: str) -> tuple[int, Duration] | None:
+        """A `count` within a `window` ([repeat.*], [alerts.*]); None when turned off or wrong."""
         count = entry.get("count", 0)
         if not isinstance(count, int) or isinstance(count, bool) or count < 0:
-            fail(f"{key}.count", f"{count!r} must be a whole number (0 turns the rule off)")
-            continue
+            fail(f"{key}.count", f"{count!r} must be a whole number (0 turns the {what} off)")
+            return None
         window = duration(f"{key}.window", entry.get("window", ""))
-        raise_to = severity(f"{key}.raise_to", entry.get("raise_to", "major"))
-        if count >= 2 and window is not None:
-            repeat[who] = RepeatRule(count, window, raise_to)
-        elif count == 1:
-            fail(f"{key}.count", "1 would raise every complaint; use 2 or more, or 0 to turn the rule off")
+        if count == 1:
+            fail(f"{key}.count", f"1 would {'raise' if what == 'rule' else 'alert on'} every complaint; "
+                                 f"use 2 or more, or 0 to turn the {what} off")
+        return (count, window) if count >= 2 and window is not None else None
+
+    repeat: dict[str, RepeatRule] = {}
+    for who, entry in data["repeat"].items():
+        found = count_within(f"repeat.{who}", entry, "rule")
+        raise_to = severity(f"repeat.{who}.raise_to", entry.get("raise_to", "major"))
+        if found is not None:
+            repeat[who] = RepeatRule(*found, raise_to)
 
     alerts: dict[str, AlertRule] = {}
     for who, entry in data["alerts"].items():
-        key = f"alerts.{who}"
-        count = entry.get("count", 0)
-        if not isinstance(count, int) or isinstance(count, bool) or count < 0:
-            fail(f"{key}.count", f"{count!r} must be a whole number (0 turns the alert off)")
-            continue
-        window = duration(f"{key}.window", entry.get("window", ""))
-        if count >= 2 and window is not None:
-            alerts[who] = AlertRule(count, window)
-        elif count == 1:
-            fail(f"{key}.count", "1 would alert on every complaint; use 2 or more, or 0 to turn the alert off")
+        found = count_within(f"alerts.{who}", entry, "alert")
+        if found is not None:
+            alerts[who] = AlertRule(*found)
 
     matrix: dict[tuple[Severity, Urgency], Priority] = {}
     raw_matrix = data["priority"].get("matrix", {})

@@ -184,10 +184,11 @@ def rederive(deadline: Deadline, complaint: Complaint, policy: Policy) -> dict[s
     """Recompute an open, not extended deadline from its start under the rules in force;
     return its changes."""
     milestone = Milestone(deadline.milestone)
-    duration = policy_rules.milestone_durations(complaint.severity, policy.rules)[milestone]
-    if duration is None or deadline.extended or deadline.state != "open":
+    if deadline.extended or deadline.state != "open":
         return {}
-    due = policy_rules.deadline_for(deadline.started_at, duration, calendar=policy.calendar, tz=policy.tz, rules=policy.rules)
+    due = policy_rules.start_clock(milestone, deadline.started_at, complaint.severity, policy)
+    if due is None:
+        return {}
     due_at = due.due_at
     if deadline.paused_seconds:
         due_at = policy.calendar.add_working_seconds(due_at, deadline.paused_seconds, policy.tz)

@@ -2,7 +2,9 @@
 
 Bulk by design: a 100,000-row register goes in through multi-row INSERTs of plain
 dicts (an ORM object costs ~90 us), with the rule engine's decisions and deadlines
-computed in Python beforehand. A row whose complaint number (or, without one, whose
+computed in Python beforehand. The complaints go in through the ORM's bulk INSERT with
+`render_nulls` (without it SQLAlchemy splits the batch wherever the keys holding None
+change); their history and deadlines through Core, one executemany each. A row whose complaint number (or, without one, whose
 content) is already in the register is skipped, or updated with `update`.
 """
 
@@ -10,16 +12,17 @@ from __future__ import annotations
 
 import json
 import re
+from bisect import bisect_left, bisect_right, insort
 from collections import defaultdict
 from dataclasses import dataclass, field
-from datetime import datetime, timedelta
+from datetime import datetime
 from typing import Any, Callable
 
 from sqlalchemy import insert, select, update
 from sqlmodel import Session
 
 from .. import rules as policy_rules
-from ..domain import Milestone, Origin, Status, Urgency
+from ..domain import Milestone, Origin, Satisfaction, Status, Urgency
 from ..importing import ImportRow
 from ..inputs import format_no
 from ..models import Complaint, Deadline, HistoryEntry, YearCounter
@@ -32,8 +35,8 @@ CHUNK = 500
 IMPORTED_FIELDS = (
     "received_at", "channel", "customer_name", "contact", "location", "subject", "content", "demand", "receiver",
     "category", "origin", "severity", "priority", "department", "assignee", "cause", "solution", "corrective_action",
-    "compensation_cents", "compensation_kind", "resolved_at", "feedback_at", "followup_at", "followup_by",
-    "satisfaction", "status", "closed_at",
+    "compensation_cents", "compensation_kind", "first_response_at", "resolved_at", "feedback_at", "followup_at",
+    "followup_by", "satisfaction", "status", "reopen_count", "closed_at",
 )
 
 
@@ -48,16 +51,17 @@ class ImportResult:
                 "numbers": self.imported}
 
 
-def _status(values: dict[str, Any]) -> str:
-    if values.get("status"):
-        return str(values["status"])
-    if values.get("satisfaction") or values.get("closed_at"):
-        return Status.CLOSED.value
-    if values.get("solution") or values.get("resolved_at"):
-        return Status.RESOLVED.value
-    if values.get("department") or values.get("assignee"):
-        return Status.ASSIGNED.value
-    return Status.RECEIVED.value
+def _received_of_customers(session: Session, contacts: set[str]) -> dict[str, list[datetime]]:
+    """Contact → receipt times (sorted) of that customer's complaints in the register."""
+    found: dict[str, list[datetime]] = defaultdict(list)
+    keys = sorted(contacts)
+    for start in range(0, len(keys), CHUNK):
+        for contact, received in session.execute(select(Complaint.contact, Complaint.received_at)  # type: ignore[call-overload]
+                                                 .where(Complaint.contact.in_(keys[start:start + CHUNK]))):  # type: ignore[attr-defined]
+            found[contact].append(received)
+    for times in found.values():
+        times.sort()
+    return found
 
 
 def _existing(session: Session, column: Any, keys: list[str]) -> dict[str, Complaint]:
@@ -128,26 +132,30 @@ def import_complaints(
                         .values(last_seq=start + needing.get(year, 0)))
 
     # Decisions, then the rows, a chunk at a time: only one chunk's complaints, history and
-    # deadlines are in memory beside the checked file. The customer's earlier complaints in
-    # this file count as repeats.
-    repeat = policy.rules.repeat.get("customer")
-    history_of_customer: dict[str, list[datetime]] = defaultdict(list)
+    # deadlines are in memory beside the checked file. A customer's complaints already in the
+    # register and earlier in the file count as repeats, as they would for `log`.
+    received_of_customer = _received_of_customers(session, {r.values.get("contact") for r, _, _ in numbered} - {None, ""})
     for start in range(0, len(numbered), CHUNK):
         plans: list[tuple[ImportRow, dict[str, Any]]] = []
         for row, year, seq in numbered[start:start + CHUNK]:
             if not seq:
                 seq = next_seq[year]
                 next_seq[year] += 1
-            plans.append((row, _complaint_values(row, year, seq, repeat, history_of_customer,
-                                                 source=source, now=now, actor=actor, policy=policy)))
-        ids = dict(
-            (no, cid) for cid, no in session.execute(
-                insert(Complaint).returning(Complaint.id, Complaint.no, sort_by_parameter_order=True),  # type: ignore[arg-type]
-                [values for _, values in plans])
-        )
+            earlier = received_of_customer[row.values.get("contact") or ""]
+            plans.append((row, _complaint_values(row, year, seq, earlier, source=source, now=now, actor=actor,
+                                                 policy=policy)))
+            insort(earlier, row.values["received_at"])
         history_rows: list[dict[str, Any]] = []
         deadline_rows: list[dict[str, Any]] = []
-        for row, record_values in plans:
+        later: list[dict[str, Any]] = []
+        steps = [replay(record_values, row.values, policy) for row, record_values in plans]
+        ids = dict(
+            (no, cid) for cid, no in session.execute(
+                insert(Complaint).execution_options(render_nulls=True)
+                .returning(Complaint.id, Complaint.no, sort_by_parameter_order=True),  # type: ignore[arg-type]
+                [values for _, values in plans])
+        )
+        for (row, record_values), (deadlines, entries) in zip(plans, steps):
             cid = ids[record_values["no"]]
             changes = {k: [None, plain(record_values[k])] for k in IMPORTED_FIELDS if record_values.get(k) is not None}
             changes["source"] = [None, f"{source}:{row.sheet}:{row.row}"]
@@ -156,21 +164,29 @@ def import_complaints(
             history_rows.append({"complaint_id": cid, "at": record_values["received_at"], "recorded_at": now,
                                  "actor": actor, "action": "imported",
                                  "changes": json.dumps(changes, ensure_ascii=False, sort_keys=True), "reason": None})
-            deadline_rows.extend(_deadlines(cid, record_values, policy))
+            for deadline in deadlines:
+                deadline["complaint_id"] = cid
+            deadline_rows.extend(deadlines)
+            later.extend({"complaint_id": cid, "at": at, "recorded_at": now, "actor": actor, "action": action,
+                          "changes": json.dumps(entry_changes, ensure_ascii=False, sort_keys=True), "reason": reason}
+                         for action, at, entry_changes, reason in entries)
+        history_rows.extend(later)
         chain_rows(session, history_rows)
-        session.execute(insert(HistoryEntry), history_rows)
+        # Core inserts of the tables: one executemany each, without the ORM's per-row bookkeeping.
+        session.execute(insert(HistoryEntry.__table__), history_rows)  # type: ignore[attr-defined]
         if deadline_rows:
-            session.execute(insert(Deadline), deadline_rows)
+            session.execute(insert(Deadline.__table__), deadline_rows)  # type: ignore[attr-defined]
         result.imported.extend(values["no"] for _, values in plans)
         if progress:
             progress(len(plans))
     return result
 
 
-def _complaint_values(row: ImportRow, year: int, seq: int, repeat: Any, history_of_customer: dict[str, list[datetime]],
+def _complaint_values(row: ImportRow, year: int, seq: int, earlier_of_customer: list[datetime],
                       *, source: str, now: datetime, actor: str, policy: Policy) -> dict[str, Any]:
     """The complaint row of one checked sheet row, with the rules' decisions where the sheet
-    has none (and why, in `explanation`)."""
+    has none (and why, in `explanation`). `earlier_of_customer` holds the receipt times of
+    this customer's complaints already in the register or earlier in the file."""
     values = row.values
     received = values["received_at"]
     text = "\n".join(str(values[k]) for k in ("subject", "content", "demand") if values.get(k))
@@ -184,13 +200,13 @@ def _complaint_values(row: ImportRow, year: int, seq: int, repeat: Any, history_
         notes["category"] = {"value": category, "source": "auto", "terms": list(decision.terms)}
     contact = values.get("contact") or ""
     repeats = RepeatCounts()
+    repeat = policy.rules.repeat.get("customer")
     if repeat is not None and contact:
-        # The same window as `log` (rules.window_start): earlier complaints of this customer
-        # in the register and earlier rows of this file.
+        # The window and the count `log` uses (common.repeat_counts): this one and the
+        # customer's complaints received within the window before it.
         since = policy_rules.window_start(received, repeat.window, calendar=policy.calendar, tz=policy.tz)
-        earlier = [t for t in history_of_customer[contact] if since <= t <= received]
-        repeats = RepeatCounts(customer=len(earlier) + 1)
-        history_of_customer[contact].append(received)
+        repeats = RepeatCounts(customer=bisect_right(earlier_of_customer, received)
+                               - bisect_left(earlier_of_customer, since) + 1)
     origin = values.get("origin") or Origin.ROUTINE.value
     severity = values.get("severity")
     if severity:
@@ -208,12 +224,8 @@ def _complaint_values(row: ImportRow, year: int, seq: int, repeat: Any, history_
         decision = policy_rules.priority_for(severity, urgency_decision.value or Urgency.NORMAL.value, policy.rules)
         priority = decision.value
         notes["priority"] = {"value": priority, "source": "auto", "terms": list(decision.terms)}
-    status = _status(values)
-    resolved_at = values.get("resolved_at") or (values.get("followup_at") if status in ("resolved", "closed") else None)
-    closed_at = values.get("closed_at") or (values.get("followup_at") if status == "closed" else None)
-    if status == Status.CLOSED.value and closed_at is None:
-        closed_at = resolved_at or received
-    record_values = {
+    resolved_by = values.get("assignee") or values.get("followup_by") or actor
+    return {
         "no": format_no(year, seq), "year": year, "seq": seq, "received_at": received,
         "received_date": received.astimezone(policy.tz).date(), "channel": values.get("channel") or "other",
         "customer_name": values["customer_name"], "contact": contact, "location": values.get("location"),
@@ -224,46 +236,129 @@ def _complaint_values(row: ImportRow, year: int, seq: int, repeat: Any, history_
         "department": values.get("department"), "assignee": values.get("assignee"), "cause": values.get("cause"),
         "solution": values.get("solution"), "corrective_action": values.get("corrective_action"),
         "compensation_cents": values.get("compensation_cents"), "compensation_kind": values.get("compensation_kind"),
-        "resolved_at": resolved_at, "resolved_by": values.get("assignee") if resolved_at else None,
-        "final_decision": False, "feedback_at": values.get("feedback_at"), "followup_at": values.get("followup_at"),
-        "followup_by": values.get("followup_by"), "satisfaction": values.get("satisfaction"), "status": status,
-        "reopen_count": 0, "escalation_level": 0, "closed_at": closed_at, "close_reason": None,
+        "resolved_at": None, "resolved_by": None, "final_decision": False, "feedback_at": None,
+        "followup_at": values.get("followup_at"), "followup_by": values.get("followup_by"),
+        "satisfaction": values.get("satisfaction"), "status": Status.RECEIVED.value,
+        "reopen_count": 0, "escalation_level": 0, "closed_at": None, "close_reason": None,
         "first_response_at": None, "incident_id": None, "waiting_since": None, "source_key": row.source_key,
-        "followup_note": None, "created_at": now, "updated_at": now,
+        "followup_note": None, "created_at": now, "updated_at": now, "_resolved_by": resolved_by,
     }
-    return record_values
 
 
-def _deadlines(cid: int, values: dict[str, Any], policy: Policy) -> list[dict[str, Any]]:
-    """Deadlines of an imported case: running ones for an open case; for a case resolved
-    in the sheet, its resolution deadline met when it was resolved."""
-    out = []
-    status = values["status"]
+# The order of steps recorded at the same instant, as a clerk types them.
+_CONTACT, _RESOLVE, _OUTCOME, _FOLLOWUP, _CLOSE = range(5)
 
-    def add(milestone: Milestone, start: datetime, met_at: datetime | None) -> None:
-        due = policy_rules.start_clock(milestone, start, values["severity"], policy)
-        if due is None:
+
+def steps_of(values: dict[str, Any]) -> list[tuple[datetime, int]]:
+    """The steps after `log` (and `assign`, at receipt) a sheet row records, in the order
+    they happened: first contact, resolution, outcome contact, follow-up visit, closing."""
+    steps: list[tuple[datetime, int]] = []
+    # A step the sheet records without its time is taken at the last time before it
+    # (importing.load warns how many rows do so).
+    known = values.get("first_response_at") or values["received_at"]
+    if values.get("first_response_at"):
+        steps.append((values["first_response_at"], _CONTACT))
+    resolved = values.get("resolved_at") or values.get("followup_at") or (
+        values.get("closed_at") if values.get("solution") else None)
+    if resolved is None and (values.get("solution") or values.get("satisfaction")
+                             or values.get("status") in (Status.RESOLVED.value, Status.CLOSED.value)):
+        resolved = known
+    if resolved is not None:
+        steps.append((resolved, _RESOLVE))
+    if values.get("feedback_at"):
+        steps.append((values["feedback_at"], _OUTCOME))
+    if values.get("satisfaction"):
+        steps.append((values.get("followup_at") or values.get("closed_at") or resolved, _FOLLOWUP))
+    if values.get("status") == Status.CLOSED.value or values.get("closed_at"):
+        steps.append((values.get("closed_at") or resolved or values["received_at"], _CLOSE))
+    return sorted(steps)
+
+
+def replay(record_values: dict[str, Any], sheet: dict[str, Any], policy: Policy
+           ) -> tuple[list[dict[str, Any]], list[tuple[str, datetime, dict[str, Any], str | None]]]:
+    """Play the row's steps the way `log`, `assign`, `contact`, `resolve`, `followup` and
+    `close` would have, had each been typed at its time (tests/test_import_parity.py holds
+    the two equal). Sets the case's lifecycle fields in `record_values`; returns its
+    deadlines and the history entries of its misses (breached, missed)."""
+    case = record_values
+    deadlines: list[dict[str, Any]] = []
+    entries: list[tuple[str, datetime, dict[str, Any], str | None]] = []
+
+    def start(milestone: Milestone, at: datetime) -> None:
+        due = policy_rules.start_clock(milestone, at, case["severity"], policy)
+        if due is not None:
+            deadlines.append({"milestone": milestone.value, "started_at": at, "due_at": due.due_at,
+                              "met_at": None, "missed_at": None, "state": "open", "provisional": due.provisional,
+                              "breach_recorded": False, "rule": due.rule, "explanation": due.explanation,
+                              "extended": False, "paused_seconds": 0.0})
+
+    def who() -> dict[str, Any]:
+        return {"department": [None, case["department"]], "assignee": [None, case["assignee"]]}
+
+    def meet(milestone: Milestone, at: datetime) -> None:  # common.meet + record_breach
+        current = [d for d in deadlines if d["milestone"] == milestone.value and d["state"] != "void"]
+        if not current or current[-1]["state"] != "open":
             return
-        out.append({"complaint_id": cid, "milestone": milestone.value, "started_at": start, "due_at": due.due_at,
-                    "met_at": met_at, "state": "met" if met_at else "open", "provisional": due.provisional,
-                    "breach_recorded": False, "rule": due.rule, "explanation": due.explanation, "extended": False,
-                    "paused_seconds": 0.0})
+        deadline = current[-1]
+        deadline.update(state="met", met_at=at)
+        if at > deadline["due_at"] and not deadline["breach_recorded"]:
+            deadline["breach_recorded"] = True
+            entries.append(("breached", deadline["due_at"], {"milestone": [None, milestone.value],
+                                                            "due_at": [None, plain(deadline["due_at"])], **who()}, None))
 
-    # The clocks `log`, `assign` and `resolve` start, at the times the sheet gives.
-    received = values["received_at"]
-    resolved = values.get("resolved_at")
-    if status in (Status.RECEIVED.value, Status.ASSIGNED.value):
-        add(Milestone.FIRST_RESPONSE, received, None)
-        add(Milestone.RESOLUTION, received, None)
-        if status == Status.ASSIGNED.value:
-            add(Milestone.CORRECTIVE_ACTION, received, None)
-    elif resolved is not None:
-        add(Milestone.RESOLUTION, received, resolved)
-        if status == Status.RESOLVED.value:
-            add(Milestone.CORRECTIVE_ACTION, received, resolved if values.get("corrective_action") else None)
-            add(Milestone.FEEDBACK, resolved, values.get("feedback_at"))
-            add(Milestone.FOLLOWUP, resolved, None)
-    return out
+    def end_open(at: datetime, milestones: tuple[Milestone, ...] = tuple(Milestone),
+                 cannot_be_met: tuple[Milestone, ...] = ()) -> None:  # common.end_open_deadlines
+        for deadline in deadlines:
+            if deadline["state"] != "open" or Milestone(deadline["milestone"]) not in milestones:
+                continue
+            passed = deadline["due_at"] < at
+            if not passed and Milestone(deadline["milestone"]) not in cannot_be_met:
+                deadline["state"] = "void"
+                continue
+            deadline.update(state="missed", missed_at=deadline["due_at"] if passed else at, breach_recorded=True)
+            entries.append(("missed", deadline["missed_at"], {"milestone": [None, deadline["milestone"]],
+                                                             "due_at": [None, plain(deadline["due_at"])], **who()},
+                            "passed before the case moved on" if passed else "the case moved on before it was met"))
+
+    received = case["received_at"]
+    start(Milestone.FIRST_RESPONSE, received)  # log
+    start(Milestone.RESOLUTION, received)
+    if case["department"] or case["assignee"]:  # assign, at receipt: the sheet keeps no other time
+        case["status"] = Status.ASSIGNED.value
+        start(Milestone.CORRECTIVE_ACTION, received)
+    for at, step in steps_of(sheet):
+        if case["status"] == Status.CLOSED.value:
+            break
+        if step in (_CONTACT, _OUTCOME):  # contact: the first is the first response
+            if case["first_response_at"] is None:
+                case["first_response_at"] = at
+                meet(Milestone.FIRST_RESPONSE, at)
+            elif case["status"] == Status.RESOLVED.value and case["feedback_at"] is None:
+                case["feedback_at"] = at
+                meet(Milestone.FEEDBACK, at)
+        elif step == _RESOLVE and case["status"] != Status.RESOLVED.value:
+            case.update(status=Status.RESOLVED.value, resolved_at=at, resolved_by=case["_resolved_by"])
+            meet(Milestone.RESOLUTION, at)
+            if case["corrective_action"]:
+                meet(Milestone.CORRECTIVE_ACTION, at)
+            if case["feedback_at"] is None:
+                start(Milestone.FEEDBACK, at)
+            start(Milestone.FOLLOWUP, at)
+        elif step == _FOLLOWUP and case["status"] == Status.RESOLVED.value:
+            case["followup_at"] = at
+            meet(Milestone.FOLLOWUP, at)
+            if case["satisfaction"] != Satisfaction.D.value:
+                end_open(at, cannot_be_met=tuple(Milestone))
+                case.update(status=Status.CLOSED.value, closed_at=at)
+            else:  # the first D reopens the case: the resolution clock starts again
+                end_open(at, (Milestone.FEEDBACK, Milestone.FOLLOWUP, Milestone.RESOLUTION), (Milestone.FEEDBACK,))
+                case.update(status=Status.ASSIGNED.value, reopen_count=1, resolved_at=None, feedback_at=None)
+                start(Milestone.RESOLUTION, at)
+        elif step == _CLOSE:
+            end_open(at)
+            case.update(status=Status.CLOSED.value, closed_at=at)
+    del case["_resolved_by"]
+    return deadlines, entries
 
 
 def _update(session: Session, complaint: Complaint, row: ImportRow, *, source: str, now: datetime, actor: str) -> None:
