@@ -1,8 +1,7 @@
 """Build a large register fast for the benchmarks.
 
 The schema comes from the tool itself (`complaintctl init` on a new file); the rows go
-in through sqlite3 executemany in batches (SQLAlchemy's ORM would take minutes,
-../shared/measured.md). Complaints are spread over `years` years up to `now`; a given
+in through sqlite3 executemany in batches (SQLAlchemy's ORM would take minutes). Complaints are spread over `years` years up to `now`; a given
 number of the newest are still open, 10 % of those with an overdue resolution deadline
 and 5 % due within a day. Each complaint has a contact and 3–4 history entries.
 """

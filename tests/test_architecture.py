@@ -1,4 +1,4 @@
-"""The layers point one way (architecture.md); the pure modules never read the clock."""
+"""The layers point one way (docs/architecture.md); the pure modules never read the clock."""
 
 from __future__ import annotations
 

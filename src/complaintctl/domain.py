@@ -108,7 +108,7 @@ class Milestone(Choice):
 
 
 class Category(Choice):
-    """The default categories of a retail/service company (domain.md §2).
+    """The default categories of a retail/service company (docs/domain.md §2).
 
     Offices with their own list (industry presets) configure it in the rules file;
     the register stores the code as text.
@@ -181,7 +181,7 @@ ACTION_LABELS: dict[str, str] = {
     "forgotten": "个人信息已删除",
 }
 
-# Labels of the register's fields, in the paper form's order (domain.md §1).
+# Labels of the register's fields, in the paper form's order (docs/domain.md §1).
 FIELD_LABELS: dict[str, str] = {
     "no": "投诉编号",
     "received_at": "投诉时间",

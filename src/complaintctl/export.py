@@ -39,7 +39,7 @@ class Column:
     choice: Any = None
 
 
-# The paper form's columns in its order (domain.md §1), then the case's milestones.
+# The paper form's columns in its order (docs/domain.md §1), then the case's milestones.
 REGISTER_COLUMNS: tuple[Column, ...] = (
     Column("no", "投诉编号"),
     Column("received_at", "投诉时间", "time"),

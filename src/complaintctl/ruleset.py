@@ -1,4 +1,4 @@
-"""The office's rules: built-in defaults (domain.md §2–3) and an optional TOML file.
+"""The office's rules: built-in defaults (docs/domain.md §2–3) and an optional TOML file.
 
 A rules file is merged over the defaults: every key you write replaces the built-in
 one; `[categories]` and `[severity.signals]`, when present, replace the whole built-in
