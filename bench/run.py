@@ -22,7 +22,7 @@ import subprocess
 import sys
 import tempfile
 import time
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 HERE = Path(__file__).resolve().parent
@@ -108,7 +108,7 @@ def main() -> None:
     sizes = [1_000, 10_000] if args.quick else [1_000, 100_000, 1_000_000]
     runs = args.runs or (3 if args.quick else 5)
     compile_package()
-    now = datetime.now(timezone.utc).replace(tzinfo=None)
+    now = datetime.now(UTC).replace(tzinfo=None)
     results: dict = {"when": now.isoformat(timespec="seconds") + "Z", "quick": args.quick, "runs": runs,
                      "floors": {}, "sizes": {}}
     base_env = {**os.environ, "COMPLAINTCTL_USER": "bench", "COLUMNS": "120"}

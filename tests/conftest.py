@@ -12,14 +12,22 @@ import json
 import os
 import sqlite3
 import uuid
+from collections.abc import Iterator
 from pathlib import Path
-from typing import Any, Iterator
+from typing import Any
 
 import pytest
+from hypothesis import settings as hypothesis_settings
 from typer.testing import CliRunner
 
 from complaintctl import db
 from complaintctl.cli import app
+
+# Hypothesis in CI: the same examples every run and no example database carried between
+# runs (a clean clone, a deterministic log); locally it explores and remembers as usual.
+hypothesis_settings.register_profile("ci", derandomize=True, database=None, print_blob=True)
+if os.environ.get("CI") == "true":
+    hypothesis_settings.load_profile("ci")
 
 PG_URL = os.environ.get("COMPLAINTCTL_TEST_PG", "postgresql+psycopg://complaintctl:complaintctl@localhost/complaintctl_test")
 
@@ -37,8 +45,10 @@ def _postgres_reachable() -> bool:
         return False
 
 
-POSTGRES = _postgres_reachable()
-if os.environ.get("CI") == "true" and not POSTGRES:
+# COMPLAINTCTL_TEST_ENGINES=sqlite (make test-fast) keeps to SQLite even when a server is up.
+ONLY_SQLITE = os.environ.get("COMPLAINTCTL_TEST_ENGINES", "").strip() == "sqlite"
+POSTGRES = not ONLY_SQLITE and _postgres_reachable()
+if os.environ.get("CI") == "true" and not POSTGRES and not ONLY_SQLITE:
     raise pytest.UsageError(f"CI=true but no PostgreSQL at {PG_URL}: .ci/run starts one")
 ENGINES = ["sqlite", "postgresql"] if POSTGRES else ["sqlite"]
 
@@ -114,11 +124,30 @@ class Cli:
         return result.stdout.strip()
 
 
+@pytest.fixture(scope="session")
+def sqlite_template(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """An empty SQLite register made once by `init`; each test copies it (running the
+    migrations per test cost the suite ~100 s)."""
+    path = tmp_path_factory.mktemp("template") / "register.db"
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setenv("COMPLAINTCTL_DB", str(path))
+        patch.setenv("COMPLAINTCTL_USER", "tester")
+        Cli().ok("init")
+    db.close_all()
+    return path
+
+
 @pytest.fixture
-def cli(db_url: str) -> Cli:
+def cli(db_url: str, sqlite_template: Path) -> Cli:
     """The CLI on the test's register, created as an office creates one (`init`)."""
     runner = Cli()
-    runner.ok("init")
+    if "://" in db_url:
+        runner.ok("init")
+    else:
+        import shutil
+
+        shutil.copyfile(sqlite_template, db_url)
+        os.chmod(db_url, 0o600)
     return runner
 
 

@@ -3,7 +3,6 @@ the register byte-for-byte unchanged (issue 2, acceptance 3)."""
 
 from __future__ import annotations
 
-
 import pytest
 
 from conftest import Cli, snapshot

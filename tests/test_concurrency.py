@@ -8,6 +8,8 @@ import subprocess
 import sys
 import textwrap
 
+import pytest
+
 from conftest import Cli
 
 WRITER = textwrap.dedent("""
@@ -51,6 +53,7 @@ READER = textwrap.dedent("""
 """)
 
 
+@pytest.mark.slow
 def test_eight_writers_at_once_get_consecutive_numbers(cli: Cli, db_url: str) -> None:
     cli.ok("db", "upgrade")  # create the register before the race, as an office would
     env = {**os.environ, "COMPLAINTCTL_DB": db_url}

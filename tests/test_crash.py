@@ -62,6 +62,7 @@ def count(path: Path) -> int:
         return conn.execute("SELECT count(*) FROM complaint").fetchone()[0]
 
 
+@pytest.mark.slow
 def test_kill_during_import_is_all_or_nothing(big_sheet: Path, tmp_path: Path) -> None:
     rng = random.Random(6)
     register = tmp_path / "register.db"
@@ -84,6 +85,7 @@ def test_kill_during_import_is_all_or_nothing(big_sheet: Path, tmp_path: Path) -
     assert 0 in outcomes  # at least one kill landed mid-import
 
 
+@pytest.mark.slow
 def test_kill_during_a_stream_of_logs_keeps_every_acknowledged_one(tmp_path: Path) -> None:
     rng = random.Random(7)
     for round_ in range(ROUNDS):

@@ -142,6 +142,7 @@ def _soffice() -> str | None:
     return shutil.which("soffice") or shutil.which("libreoffice")
 
 
+@pytest.mark.slow
 def test_libreoffice_opens_the_workbook(workbook: Path, tmp_path: Path) -> None:
     soffice = _soffice()
     if soffice is None:

@@ -11,7 +11,8 @@ import tempfile
 from pathlib import Path
 
 import pytest
-from hypothesis import HealthCheck, example, given, settings, strategies as st
+from hypothesis import HealthCheck, example, given, settings
+from hypothesis import strategies as st
 
 from complaintctl import db
 from conftest import Cli, snapshot
@@ -79,6 +80,7 @@ def check(cli: Cli, register: Path, args: list[str]) -> None:
 
 @settings(max_examples=1600, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture,
                                                                    HealthCheck.too_slow])
+@pytest.mark.slow
 @given(data=st.data())
 def test_every_command_survives_hostile_options(hostile_register: Path, monkeypatch: pytest.MonkeyPatch, data) -> None:
     monkeypatch.setenv("COMPLAINTCTL_DB", str(hostile_register))
@@ -102,6 +104,7 @@ def test_every_command_survives_hostile_options(hostile_register: Path, monkeypa
                          st.sampled_from([b"PK\x03\x04" + b"\x00" * 50, b"\xef\xbb\xbf\xe6\x8a\x95\xe8\xaf\x89",
                                           "投诉时间,客户姓名,投诉内容\n2026-02-30,张三,x\n".encode("gbk")])),
        suffix=st.sampled_from([".xlsx", ".csv", ".xls", ""]))
+@pytest.mark.slow
 @example(content=b"\r\x01", suffix=".csv")  # a lone carriage return once broke the CSV reader
 def test_import_survives_any_file(hostile_register: Path, monkeypatch: pytest.MonkeyPatch, content: bytes, suffix: str) -> None:
     monkeypatch.setenv("COMPLAINTCTL_DB", str(hostile_register))
@@ -121,6 +124,7 @@ def test_import_survives_any_file(hostile_register: Path, monkeypatch: pytest.Mo
     st.builds(lambda k, v: f"[calendar]\n{k} = {v}\n", st.sampled_from(["timezone", "days_off", "office_hours", "due_soon"]),
               st.sampled_from(['"Mars/Base"', '["2026-02-30"]', '"25:00-26:00"', "1", '""'])),
 ))
+@pytest.mark.slow
 def test_malformed_rules_files_are_one_line_each(hostile_register: Path, monkeypatch: pytest.MonkeyPatch, body: str) -> None:
     monkeypatch.setenv("COMPLAINTCTL_DB", str(hostile_register))
     path = hostile_register.parent / "rules.toml"

@@ -7,8 +7,9 @@ Afterwards `recompute` and a bare `classify` change nothing on either register.
 from __future__ import annotations
 
 import uuid
+from collections.abc import Iterator
 from pathlib import Path
-from typing import Any, Iterator
+from typing import Any
 
 import pytest
 from openpyxl import Workbook

@@ -3,12 +3,12 @@
 from __future__ import annotations
 
 import pytest
-from conftest import Cli
 from hypothesis import given
 from hypothesis import strategies as st
 from rich.cells import cell_len
 
 from complaintctl.render import _fit
+from conftest import Cli
 
 
 @given(text=st.text(max_size=40), width=st.integers(min_value=2, max_value=30))

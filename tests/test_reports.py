@@ -13,6 +13,7 @@ from __future__ import annotations
 import csv
 import io
 import json
+from datetime import UTC
 
 import pytest
 
@@ -222,14 +223,14 @@ def test_bad_report_options_are_one_line(cli: Cli, args: list[str], words: str) 
 
 
 def _report_of(month: str, beside=None) -> dict:  # type: ignore[no-untyped-def]
-    from datetime import datetime, timezone
+    from datetime import datetime
 
     from complaintctl import db, periods, reports
     from complaintctl.settings import load_policy
 
     with db.open_session(None, write=False) as session:
         return reports.report(session, periods.parse_month(month), reports.Scope(), policy=load_policy(None),
-                              now=datetime(2026, 11, 5, tzinfo=timezone.utc), beside=beside)
+                              now=datetime(2026, 11, 5, tzinfo=UTC), beside=beside)
 
 
 def test_previous_period_on_a_second_connection_gives_the_same_report(cli: Cli, seeded: dict[str, str]) -> None:

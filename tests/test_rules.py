@@ -6,13 +6,14 @@ from datetime import datetime, timedelta
 from zoneinfo import ZoneInfo
 
 import pytest
-from hypothesis import given, strategies as st
+from hypothesis import given
+from hypothesis import strategies as st
 
 from complaintctl.rules import (
     LoadAlert,
     RepeatCounts,
-    load_alert,
     lateness,
+    load_alert,
     milestone_state,
     priority_for,
     resume_shift,

@@ -2,16 +2,17 @@
 
 from __future__ import annotations
 
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta
 from zoneinfo import ZoneInfo
 
 import pytest
-from hypothesis import given, strategies as st
+from hypothesis import given
+from hypothesis import strategies as st
 
 from complaintctl.when import WhenError, parse_when
 
 SH = ZoneInfo("Asia/Shanghai")
-NOW = datetime(2026, 9, 20, 3, 0, tzinfo=timezone.utc)  # 2026-09-20 11:00 in Shanghai
+NOW = datetime(2026, 9, 20, 3, 0, tzinfo=UTC)  # 2026-09-20 11:00 in Shanghai
 
 
 @pytest.mark.parametrize(

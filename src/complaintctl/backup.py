@@ -9,9 +9,9 @@ from __future__ import annotations
 import os
 import sqlite3
 import tempfile
-from datetime import datetime, timezone
+from collections.abc import Callable
+from datetime import UTC, datetime
 from pathlib import Path
-from typing import Callable
 
 from .db import _engines, _sqlite_path, database_url
 from .errors import ComplaintError, StorageError
@@ -42,7 +42,7 @@ def private_copy(source: Path, target: Path) -> None:
 
 
 def default_backup_name(now: datetime) -> str:
-    return f"complaintctl-backup-{now.astimezone(timezone.utc):%Y%m%dT%H%M%SZ}.db"
+    return f"complaintctl-backup-{now.astimezone(UTC):%Y%m%dT%H%M%SZ}.db"
 
 
 def backup(db: str | None, target: Path) -> Path:
@@ -80,7 +80,7 @@ def restore(db: str | None, source: Path, verify: Callable[[str], dict], now: da
         if not report["intact"]:
             raise NotIntact(f"{source} fails verify ({len(report['problems'])} problem(s), e.g. "
                             f"{report['problems'][0]['problem']}); nothing was restored")
-        aside = current.with_name(f"{current.name}.before-restore-{now.astimezone(timezone.utc):%Y%m%dT%H%M%SZ}")
+        aside = current.with_name(f"{current.name}.before-restore-{now.astimezone(UTC):%Y%m%dT%H%M%SZ}")
         for engine in _engines.values():
             engine.dispose()
         if current.exists():

@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import hashlib
 import json
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from typing import Any
 
 PERSONAL = ("customer_name", "contact")
@@ -50,7 +50,7 @@ def instant(value: Any) -> str:
             return f"{value[:10]}T{value[11:]}"
         value = datetime.fromisoformat(value)
     if value.tzinfo is not None:
-        value = value.astimezone(timezone.utc).replace(tzinfo=None)
+        value = value.astimezone(UTC).replace(tzinfo=None)
     return value.isoformat(timespec="microseconds")
 
 
@@ -73,7 +73,7 @@ def entry_hash(prev_hash: str, *, complaint_id: int, at: Any, recorded_at: Any, 
     else:
         text = changes_text(canonical_changes(changes) if any(f in changes for f in PERSONAL) else changes)
     body = "\x1f".join((str(complaint_id), instant(at), instant(recorded_at), actor, action, text, reason or ""))
-    return hashlib.sha256(f"{prev_hash}\n{body}".encode("utf-8")).hexdigest()
+    return hashlib.sha256(f"{prev_hash}\n{body}".encode()).hexdigest()
 
 
 def forget_values(changes: dict[str, Any]) -> dict[str, Any]:

@@ -8,9 +8,10 @@ so `--help` costs little more than importing Typer.
 
 import os
 import sys
-from datetime import datetime, timezone
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
-from typing import TYPE_CHECKING, Annotated, Any, Callable, Iterator, Optional
+from datetime import UTC, datetime
+from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 from typer.core import TyperGroup
@@ -164,20 +165,20 @@ def _no_options() -> None:
 # ---------------------------------------------------------------- shared options
 
 DbOption = Annotated[
-    Optional[str],
+    str | None,
     typer.Option("--db", metavar="PATH_OR_URL", help="Register file or SQLAlchemy URL [env: COMPLAINTCTL_DB; default: the user data directory]."),
 ]
 AsOption = Annotated[
-    Optional[str],
+    str | None,
     typer.Option("--as", metavar="NAME", help="Who is doing this [env: COMPLAINTCTL_USER; default: the login name]."),
 ]
 AtOption = Annotated[
-    Optional[str],
+    str | None,
     typer.Option("--at", metavar="WHEN", help="When it happened, e.g. '2026-09-18 10:30', 'yesterday 15:00' [default: now]."),
 ]
 JsonOption = Annotated[bool, typer.Option("--json", help="Print JSON for scripts.")]
 RulesOption = Annotated[
-    Optional[str],
+    str | None,
     typer.Option("--rules", metavar="FILE", help="Rules file [env: COMPLAINTCTL_RULES; default: rules.toml in the user config directory, else built-in]."),
 ]
 NoArgument = Annotated[str, typer.Argument(metavar="NO", help="Complaint number, e.g. TS-2026-0042.")]
@@ -290,19 +291,19 @@ def _ask(value: str | None, prompt: str, option: str) -> str:
 
 @app.command("log")
 def log_command(
-    customer: Annotated[Optional[str], typer.Option(help="Customer name (客户姓名).")] = None,
-    contact: Annotated[Optional[str], typer.Option(help="Phone or e-mail (联系方式).")] = None,
-    channel: Annotated[Optional[str], typer.Option(help="How it came in: phone|email|web|social|onsite|letter|other (投诉方式).")] = None,
-    content: Annotated[Optional[str], typer.Option(help="What happened (投诉内容).")] = None,
-    subject: Annotated[Optional[str], typer.Option(help="One-line subject (投诉主题).")] = None,
-    location: Annotated[Optional[str], typer.Option(help="Where it happened (地点).")] = None,
-    demand: Annotated[Optional[str], typer.Option(help="What the customer asks for (客户诉求).")] = None,
-    category: Annotated[Optional[str], typer.Option(help="Category code or label (投诉类别) [default: suggested from the text].")] = None,
-    origin: Annotated[Optional[str], typer.Option(help="routine|discovered|mass (投诉性质).")] = None,
+    customer: Annotated[str | None, typer.Option(help="Customer name (客户姓名).")] = None,
+    contact: Annotated[str | None, typer.Option(help="Phone or e-mail (联系方式).")] = None,
+    channel: Annotated[str | None, typer.Option(help="How it came in: phone|email|web|social|onsite|letter|other (投诉方式).")] = None,
+    content: Annotated[str | None, typer.Option(help="What happened (投诉内容).")] = None,
+    subject: Annotated[str | None, typer.Option(help="One-line subject (投诉主题).")] = None,
+    location: Annotated[str | None, typer.Option(help="Where it happened (地点).")] = None,
+    demand: Annotated[str | None, typer.Option(help="What the customer asks for (客户诉求).")] = None,
+    category: Annotated[str | None, typer.Option(help="Category code or label (投诉类别) [default: suggested from the text].")] = None,
+    origin: Annotated[str | None, typer.Option(help="routine|discovered|mass (投诉性质).")] = None,
     urgent: Annotated[bool, typer.Option("--urgent", help="Mark it urgent (紧急) whatever the text says.")] = False,
-    receiver: Annotated[Optional[str], typer.Option(help="Who took it (受理人) [default: the operator].")] = None,
-    received: Annotated[Optional[str], typer.Option(metavar="WHEN", help="When it was received [default: now].")] = None,
-    incident: Annotated[Optional[str], typer.Option(metavar="NO", help="Link to the mass incident opened by complaint NO (集中性投诉).")] = None,
+    receiver: Annotated[str | None, typer.Option(help="Who took it (受理人) [default: the operator].")] = None,
+    received: Annotated[str | None, typer.Option(metavar="WHEN", help="When it was received [default: now].")] = None,
+    incident: Annotated[str | None, typer.Option(metavar="NO", help="Link to the mass incident opened by complaint NO (集中性投诉).")] = None,
     db: DbOption = None,
     rules: RulesOption = None,
     operator: AsOption = None,
@@ -338,18 +339,18 @@ def log_command(
 
 @app.command("list")
 def list_command(
-    status: Annotated[Optional[str], typer.Option(help="received|assigned|resolved|closed, or 'open' for all but closed.")] = None,
-    category: Annotated[Optional[str], typer.Option(help="Category code or label.")] = None,
-    severity: Annotated[Optional[str], typer.Option(help="general|major|critical.")] = None,
-    priority: Annotated[Optional[str], typer.Option(help="high|medium|low.")] = None,
-    department: Annotated[Optional[str], typer.Option(help="Responsible department.")] = None,
-    assignee: Annotated[Optional[str], typer.Option(help="Person handling it.")] = None,
-    customer: Annotated[Optional[str], typer.Option(help="Customer name (exact).")] = None,
-    search: Annotated[Optional[str], typer.Option(metavar="TEXT", help="Text in the subject, content or customer name.")] = None,
-    date_from: Annotated[Optional[str], typer.Option("--from", metavar="DATE", help="Received on or after this day.")] = None,
-    date_to: Annotated[Optional[str], typer.Option("--to", metavar="DATE", help="Received on or before this day.")] = None,
+    status: Annotated[str | None, typer.Option(help="received|assigned|resolved|closed, or 'open' for all but closed.")] = None,
+    category: Annotated[str | None, typer.Option(help="Category code or label.")] = None,
+    severity: Annotated[str | None, typer.Option(help="general|major|critical.")] = None,
+    priority: Annotated[str | None, typer.Option(help="high|medium|low.")] = None,
+    department: Annotated[str | None, typer.Option(help="Responsible department.")] = None,
+    assignee: Annotated[str | None, typer.Option(help="Person handling it.")] = None,
+    customer: Annotated[str | None, typer.Option(help="Customer name (exact).")] = None,
+    search: Annotated[str | None, typer.Option(metavar="TEXT", help="Text in the subject, content or customer name.")] = None,
+    date_from: Annotated[str | None, typer.Option("--from", metavar="DATE", help="Received on or after this day.")] = None,
+    date_to: Annotated[str | None, typer.Option("--to", metavar="DATE", help="Received on or before this day.")] = None,
     overdue: Annotated[bool, typer.Option("--overdue", help="Only cases with a milestone past its deadline.")] = False,
-    due_within: Annotated[Optional[str], typer.Option(metavar="DURATION", help="Only cases with a milestone due within e.g. 2wd, 3d, 12h.")] = None,
+    due_within: Annotated[str | None, typer.Option(metavar="DURATION", help="Only cases with a milestone due within e.g. 2wd, 3d, 12h.")] = None,
     limit: Annotated[int, typer.Option(min=1, max=100_000, help="At most this many, newest first.")] = 50,
     unmasked: Annotated[bool, typer.Option("--unmasked", help="Show contacts in full in --json (recorded in the register).")] = False,
     db: DbOption = None,
@@ -358,7 +359,8 @@ def list_command(
     as_json: JsonOption = False,
 ) -> None:
     """List complaints, newest first, with filters. Contacts are masked unless --unmasked."""
-    from . import render, rules as policy_rules, service
+    from . import render, service
+    from . import rules as policy_rules
 
     call = _Call(operator, rules, db)
     statuses: tuple[str, ...] | None = None
@@ -417,13 +419,13 @@ def show_command(no: NoArgument, db: DbOption = None, rules: RulesOption = None,
 @app.command("classify")
 def classify_command(
     no: NoArgument,
-    category: Annotated[Optional[str], typer.Option(help="Category code or label.")] = None,
-    severity: Annotated[Optional[str], typer.Option(help="general|major|critical (一般/重大/特殊复杂).")] = None,
-    urgency: Annotated[Optional[str], typer.Option(help="urgent|normal (紧急/一般).")] = None,
-    priority: Annotated[Optional[str], typer.Option(help="high|medium|low (高/中/低).")] = None,
-    origin: Annotated[Optional[str], typer.Option(help="routine|discovered|mass (常规/发掘性/集中性).")] = None,
+    category: Annotated[str | None, typer.Option(help="Category code or label.")] = None,
+    severity: Annotated[str | None, typer.Option(help="general|major|critical (一般/重大/特殊复杂).")] = None,
+    urgency: Annotated[str | None, typer.Option(help="urgent|normal (紧急/一般).")] = None,
+    priority: Annotated[str | None, typer.Option(help="high|medium|low (高/中/低).")] = None,
+    origin: Annotated[str | None, typer.Option(help="routine|discovered|mass (常规/发掘性/集中性).")] = None,
     reset: Annotated[bool, typer.Option("--reset", help="Forget earlier hand-made choices; let the rules decide again.")] = False,
-    reason: Annotated[Optional[str], typer.Option(help="Why (recorded with the decision).")] = None,
+    reason: Annotated[str | None, typer.Option(help="Why (recorded with the decision).")] = None,
     at: AtOption = None,
     db: DbOption = None,
     rules: RulesOption = None,
@@ -456,8 +458,8 @@ def classify_command(
 @app.command("assign")
 def assign_command(
     no: NoArgument,
-    department: Annotated[Optional[str], typer.Option(help="Responsible department (责任部门) [default: the category's routing].")] = None,
-    to: Annotated[Optional[str], typer.Option("--to", metavar="PERSON", help="Person who handles it (处理责任人).")] = None,
+    department: Annotated[str | None, typer.Option(help="Responsible department (责任部门) [default: the category's routing].")] = None,
+    to: Annotated[str | None, typer.Option("--to", metavar="PERSON", help="Person who handles it (处理责任人).")] = None,
     at: AtOption = None,
     db: DbOption = None,
     rules: RulesOption = None,
@@ -481,8 +483,8 @@ def assign_command(
 @app.command("contact")
 def contact_command(
     no: NoArgument,
-    via: Annotated[Optional[str], typer.Option(help="phone|email|web|social|onsite|letter|other.")] = None,
-    summary: Annotated[Optional[str], typer.Option(help="What was said.")] = None,
+    via: Annotated[str | None, typer.Option(help="phone|email|web|social|onsite|letter|other.")] = None,
+    summary: Annotated[str | None, typer.Option(help="What was said.")] = None,
     at: AtOption = None,
     db: DbOption = None,
     rules: RulesOption = None,
@@ -505,11 +507,11 @@ def contact_command(
 @app.command("resolve")
 def resolve_command(
     no: NoArgument,
-    solution: Annotated[Optional[str], typer.Option(help="What was done (处理结果).")] = None,
-    cause: Annotated[Optional[str], typer.Option(help="Root cause (原因分析).")] = None,
-    action: Annotated[Optional[str], typer.Option(help="Corrective and preventive action (纠正及预防措施).")] = None,
-    compensation: Annotated[Optional[str], typer.Option(metavar="AMOUNT", help="Compensation in yuan (赔偿金额).")] = None,
-    compensation_kind: Annotated[Optional[str], typer.Option(help="refund|replacement|repair|discount|gift|other.")] = None,
+    solution: Annotated[str | None, typer.Option(help="What was done (处理结果).")] = None,
+    cause: Annotated[str | None, typer.Option(help="Root cause (原因分析).")] = None,
+    action: Annotated[str | None, typer.Option(help="Corrective and preventive action (纠正及预防措施).")] = None,
+    compensation: Annotated[str | None, typer.Option(metavar="AMOUNT", help="Compensation in yuan (赔偿金额).")] = None,
+    compensation_kind: Annotated[str | None, typer.Option(help="refund|replacement|repair|discount|gift|other.")] = None,
     final: Annotated[bool, typer.Option("--final", help="The supervising leader's final decision on an escalated case.")] = False,
     at: AtOption = None,
     db: DbOption = None,
@@ -539,8 +541,8 @@ def resolve_command(
 @app.command("followup")
 def followup_command(
     no: NoArgument,
-    satisfaction: Annotated[Optional[str], typer.Option(help="A 很满意 | B 满意 | C 基本满意 | D 不满意.")] = None,
-    note: Annotated[Optional[str], typer.Option(help="What the customer said.")] = None,
+    satisfaction: Annotated[str | None, typer.Option(help="A 很满意 | B 满意 | C 基本满意 | D 不满意.")] = None,
+    note: Annotated[str | None, typer.Option(help="What the customer said.")] = None,
     at: AtOption = None,
     db: DbOption = None,
     rules: RulesOption = None,
@@ -564,8 +566,8 @@ def followup_command(
 @app.command("extend")
 def extend_command(
     no: NoArgument,
-    to: Annotated[Optional[str], typer.Option("--to", metavar="WHEN", help="The new expected resolution time.")] = None,
-    reason: Annotated[Optional[str], typer.Option(help="Why it is late, as told to the customer.")] = None,
+    to: Annotated[str | None, typer.Option("--to", metavar="WHEN", help="The new expected resolution time.")] = None,
+    reason: Annotated[str | None, typer.Option(help="Why it is late, as told to the customer.")] = None,
     late: Annotated[bool, typer.Option("--late", help="Record an extension agreed after the target passed: the miss stays counted.")] = False,
     at: AtOption = None,
     db: DbOption = None,
@@ -590,7 +592,7 @@ def extend_command(
 @app.command("wait")
 def wait_command(
     no: NoArgument,
-    reason: Annotated[Optional[str], typer.Option(help="What the customer is to provide (evidence, a decision).")] = None,
+    reason: Annotated[str | None, typer.Option(help="What the customer is to provide (evidence, a decision).")] = None,
     at: AtOption = None,
     db: DbOption = None,
     rules: RulesOption = None,
@@ -631,7 +633,7 @@ def resume_command(
 @app.command("close")
 def close_command(
     no: NoArgument,
-    reason: Annotated[Optional[str], typer.Option(help="Why it closes without resolution (duplicate, withdrawn, 非合理投诉).")] = None,
+    reason: Annotated[str | None, typer.Option(help="Why it closes without resolution (duplicate, withdrawn, 非合理投诉).")] = None,
     at: AtOption = None,
     db: DbOption = None,
     rules: RulesOption = None,
@@ -651,8 +653,8 @@ def close_command(
 
 @app.command("overdue")
 def overdue_command(
-    at: Annotated[Optional[str], typer.Option("--at", metavar="WHEN", help="Check as of this time [default: now].")] = None,
-    within: Annotated[Optional[str], typer.Option(metavar="DURATION", help="'Due soon' means due within this, e.g. 1wd, 4h [default: the rules' due_soon].")] = None,
+    at: Annotated[str | None, typer.Option("--at", metavar="WHEN", help="Check as of this time [default: now].")] = None,
+    within: Annotated[str | None, typer.Option(metavar="DURATION", help="'Due soon' means due within this, e.g. 1wd, 4h [default: the rules' due_soon].")] = None,
     fail: Annotated[bool, typer.Option("--fail", help="Exit 3 when anything is overdue (for monitors).")] = False,
     skip_holidays: Annotated[bool, typer.Option("--skip-holidays", help="Print nothing on a day that is not a working day.")] = False,
     db: DbOption = None,
@@ -708,7 +710,7 @@ def rules_show_command(rules: RulesOption = None, as_json: JsonOption = False) -
 
     loaded = load_rules(rules)
     if as_json:
-        render.emit_json(loaded.raw, timezone.utc)
+        render.emit_json(loaded.raw, UTC)
     else:
         path = rules_path(rules)
         render.rules_toml(loaded.raw, str(path) if path else "built-in defaults")
@@ -732,7 +734,7 @@ def rules_check_command(
     except RulesError as exc:
         problems = exc.problems
     if as_json:
-        render.emit_json({"file": file, "ok": not problems, "problems": problems}, timezone.utc)
+        render.emit_json({"file": file, "ok": not problems, "problems": problems}, UTC)
     elif problems:
         for problem in problems:
             render.error(problem)
@@ -761,7 +763,7 @@ def init_command(
 
     where, created = init(db, demo=demo)
     if as_json:
-        render.emit_json({"register": where, "created": created, "demo": demo}, timezone.utc)
+        render.emit_json({"register": where, "created": created, "demo": demo}, UTC)
     elif created:
         sys.stdout.write(f"{where}: register created" + (" (demonstration: its clock may be set)" if demo else "") + "\n")
     else:
@@ -779,7 +781,7 @@ def db_current_command(db: DbOption = None, as_json: JsonOption = False) -> None
         raise MissingRegister(f"no register at {where}; create one with `complaintctl init`, "
                               "or check --db and COMPLAINTCTL_DB for a typo")
     if as_json:
-        render.emit_json({"register": where, "schema": version, "tool_schema": SCHEMA_VERSION}, timezone.utc)
+        render.emit_json({"register": where, "schema": version, "tool_schema": SCHEMA_VERSION}, UTC)
     else:
         state = "up to date" if version == SCHEMA_VERSION else "not created yet" if version is None else "needs `complaintctl db upgrade`"
         sys.stdout.write(f"{where}: schema {version or '-'} (this complaintctl: {SCHEMA_VERSION}), {state}\n")
@@ -794,7 +796,7 @@ def db_upgrade_command(db: DbOption = None, as_json: JsonOption = False) -> None
 
     before, after = upgrade(db)
     if as_json:
-        render.emit_json({"from": before, "to": after}, timezone.utc)
+        render.emit_json({"from": before, "to": after}, UTC)
     else:
         sys.stdout.write(f"schema {before or '(new)'} → {after}\n" if before != after else f"schema {after}: already up to date\n")
 
@@ -807,13 +809,13 @@ report_app = typer.Typer(
 )
 app.add_typer(report_app, name="report")
 
-MonthOption = Annotated[Optional[str], typer.Option("--month", metavar="YYYY-MM", help="A month [default: last month].")]
-QuarterOption = Annotated[Optional[str], typer.Option("--quarter", metavar="YYYYQn", help="A quarter, e.g. 2026Q4.")]
-YearOption = Annotated[Optional[str], typer.Option("--year", metavar="YYYY", help="A year.")]
-FromOption = Annotated[Optional[str], typer.Option("--from", metavar="DATE", help="First day of a custom period.")]
-ToOption = Annotated[Optional[str], typer.Option("--to", metavar="DATE", help="Last day of a custom period.")]
-DepartmentScope = Annotated[Optional[str], typer.Option("--department", help="Only this department's complaints.")]
-CategoryScope = Annotated[Optional[str], typer.Option("--category", help="Only this category (code or label).")]
+MonthOption = Annotated[str | None, typer.Option("--month", metavar="YYYY-MM", help="A month [default: last month].")]
+QuarterOption = Annotated[str | None, typer.Option("--quarter", metavar="YYYYQn", help="A quarter, e.g. 2026Q4.")]
+YearOption = Annotated[str | None, typer.Option("--year", metavar="YYYY", help="A year.")]
+FromOption = Annotated[str | None, typer.Option("--from", metavar="DATE", help="First day of a custom period.")]
+ToOption = Annotated[str | None, typer.Option("--to", metavar="DATE", help="Last day of a custom period.")]
+DepartmentScope = Annotated[str | None, typer.Option("--department", help="Only this department's complaints.")]
+CategoryScope = Annotated[str | None, typer.Option("--category", help="Only this category (code or label).")]
 
 
 def _period(call: _Call, month: str | None, quarter: str | None, year: str | None,
@@ -909,7 +911,7 @@ def export_command(
     year: YearOption = None,
     date_from: FromOption = None,
     date_to: ToOption = None,
-    output: Annotated[Optional[str], typer.Option("-o", "--output", metavar="FILE", help="Where to write [default: 客户投诉汇总_<period>.xlsx here].")] = None,
+    output: Annotated[str | None, typer.Option("-o", "--output", metavar="FILE", help="Where to write [default: 客户投诉汇总_<period>.xlsx here].")] = None,
     output_format: Annotated[str, typer.Option("--format", help="xlsx (the workbook) or csv (the register sheet, UTF-8 with BOM).")] = "xlsx",
     unmasked: Annotated[bool, typer.Option("--unmasked", help="Show customers' contacts in full; the export is recorded in the register.")] = False,
     db: DbOption = None,
@@ -987,8 +989,8 @@ class _DryRun(Exception):
 @app.command("import")
 def import_command(
     file: Annotated[str, typer.Argument(metavar="FILE", help="An .xlsx workbook or a .csv file (UTF-8 or GBK/GB18030).")],
-    mapping: Annotated[Optional[list[str]], typer.Option("--map", metavar="'HEADER=field'", help="Place a column the tool does not know (repeatable); field 'ignore' skips it.")] = None,
-    sheet: Annotated[Optional[str], typer.Option(help="Only this sheet of the workbook.")] = None,
+    mapping: Annotated[list[str] | None, typer.Option("--map", metavar="'HEADER=field'", help="Place a column the tool does not know (repeatable); field 'ignore' skips it.")] = None,
+    sheet: Annotated[str | None, typer.Option(help="Only this sheet of the workbook.")] = None,
     dry_run: Annotated[bool, typer.Option("--dry-run", help="Check everything and say what would be imported; write nothing.")] = False,
     update_existing: Annotated[bool, typer.Option("--update", help="Update complaints already in the register instead of skipping them.")] = False,
     db: DbOption = None,
@@ -1002,9 +1004,7 @@ def import_command(
     from pathlib import Path
 
     from . import importing, render, service
-    from .db import open_session
-
-    from .db import require_register
+    from .db import open_session, require_register
 
     call = _Call(operator, rules, db)
     require_register(db, create="default")  # before reading the file: a typo'd --db says so at once
@@ -1061,9 +1061,8 @@ def _progress(label: str, total: int | None) -> Iterator[Callable[[int], None]]:
     if not sys.stderr.isatty():
         yield lambda n: None
         return
-    from rich.progress import Progress
-
     from rich.console import Console
+    from rich.progress import Progress
 
     with Progress(console=Console(stderr=True), transient=True) as bar:
         task = bar.add_task(label, total=total)
@@ -1082,7 +1081,7 @@ def verify_command(db: DbOption = None, as_json: JsonOption = False) -> None:
 
     report = _read(db, verify)
     if as_json:
-        render.emit_json(report, timezone.utc)
+        render.emit_json(report, UTC)
     elif report["intact"]:
         sys.stdout.write(f"intact: {report['entries']} history entries, {report['complaints']} complaints; "
                          f"chain head {report['head'][:16]}\n")
@@ -1099,7 +1098,7 @@ def verify_command(db: DbOption = None, as_json: JsonOption = False) -> None:
 
 @app.command("backup")
 def backup_command(
-    file: Annotated[Optional[str], typer.Argument(metavar="[FILE]", help="Where to write it [default: complaintctl-backup-<time>.db here].")] = None,
+    file: Annotated[str | None, typer.Argument(metavar="[FILE]", help="Where to write it [default: complaintctl-backup-<time>.db here].")] = None,
     db: DbOption = None,
     as_json: JsonOption = False,
 ) -> None:
@@ -1109,11 +1108,11 @@ def backup_command(
 
     from . import backup, render
 
-    now = datetime.now(timezone.utc)
+    now = datetime.now(UTC)
     target = Path(file).expanduser() if file else Path(backup.default_backup_name(now))
     written = backup.backup(db, target)
     if as_json:
-        render.emit_json({"backup": str(written)}, timezone.utc)
+        render.emit_json({"backup": str(written)}, UTC)
     else:
         sys.stdout.write(f"{written}\n")
 
@@ -1134,10 +1133,10 @@ def restore_command(
     def check(path: str) -> dict:
         return _read(path, verify)
 
-    now = datetime.now(timezone.utc)
+    now = datetime.now(UTC)
     aside = backup.restore(db, Path(file).expanduser(), check, now)
     if as_json:
-        render.emit_json({"restored": file, "kept_aside": str(aside)}, timezone.utc)
+        render.emit_json({"restored": file, "kept_aside": str(aside)}, UTC)
     else:
         sys.stdout.write(f"restored {file}; the register as it was is kept at {aside}\n")
 
@@ -1145,8 +1144,8 @@ def restore_command(
 @app.command("forget")
 def forget_command(
     customer: Annotated[str, typer.Option(help="The customer's name as registered.")],
-    contact: Annotated[Optional[str], typer.Option(help="Their phone or e-mail, to tell apart customers of the same name.")] = None,
-    reason: Annotated[Optional[str], typer.Option(help="Why (e.g. the customer's request and its date).")] = None,
+    contact: Annotated[str | None, typer.Option(help="Their phone or e-mail, to tell apart customers of the same name.")] = None,
+    reason: Annotated[str | None, typer.Option(help="Why (e.g. the customer's request and its date).")] = None,
     db: DbOption = None,
     operator: AsOption = None,
     as_json: JsonOption = False,

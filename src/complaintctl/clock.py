@@ -12,8 +12,8 @@ from __future__ import annotations
 
 import os
 import sys
-from datetime import datetime, timezone, tzinfo
-from typing import Callable
+from collections.abc import Callable
+from datetime import UTC, datetime, tzinfo
 
 from .errors import BadInput
 
@@ -28,7 +28,7 @@ def now(tz: tzinfo, is_demo_register: Callable[[], bool]) -> tuple[datetime, str
     """The instant to run at, and the mark for history entries when the clock is set."""
     value = os.environ.get(ENV, "").strip()
     if not value:
-        return datetime.now(timezone.utc), None
+        return datetime.now(UTC), None
     try:
         instant = datetime.fromisoformat(value)
     except ValueError:
@@ -39,7 +39,7 @@ def now(tz: tzinfo, is_demo_register: Callable[[], bool]) -> tuple[datetime, str
     if why is None:
         sys.stderr.write(f"warning: {ENV} is ignored: a set clock works only under the test suite or on a register "
                          "made with `complaintctl init --demo`; using the real clock\n")
-        return datetime.now(timezone.utc), None
+        return datetime.now(UTC), None
     shown = instant.astimezone(tz).isoformat(timespec="minutes")
     sys.stderr.write(f"note: the clock is set to {shown} by {ENV} ({why}); history entries written now are marked\n")
-    return instant.astimezone(timezone.utc), f"set by {ENV} to {shown}"
+    return instant.astimezone(UTC), f"set by {ENV} to {shown}"

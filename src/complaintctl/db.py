@@ -14,9 +14,10 @@ older than the tool.
 from __future__ import annotations
 
 import os
+from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
-from typing import TYPE_CHECKING, Iterator
+from typing import TYPE_CHECKING
 
 from .errors import StorageError
 
@@ -80,10 +81,10 @@ def _create_private_file(path: Path) -> None:
     os.close(fd)
 
 
-_engines: dict[str, "Engine"] = {}
+_engines: dict[str, Engine] = {}
 
 
-def get_engine(url: str) -> "Engine":
+def get_engine(url: str) -> Engine:
     """The engine for `url`, built once per process (the interactive shell reuses it)."""
     engine = _engines.get(url)
     if engine is None:
@@ -101,7 +102,7 @@ def close_all() -> None:
     _checked.clear()
 
 
-def _build_engine(url: str) -> "Engine":
+def _build_engine(url: str) -> Engine:
     from sqlalchemy import create_engine, event
 
     path = _sqlite_path(url)
@@ -132,10 +133,9 @@ def _build_engine(url: str) -> "Engine":
         raise StorageError(f"cannot use the database URL {url!r}: {exc}") from None
 
 
-def ensure_schema(engine: "Engine") -> None:
+def ensure_schema(engine: Engine) -> None:
     """Create or upgrade the register's schema; refuse a register newer than the tool."""
-    from sqlalchemy import text
-    from sqlalchemy import inspect
+    from sqlalchemy import inspect, text
     from sqlalchemy.exc import OperationalError, ProgrammingError
 
     try:
@@ -246,7 +246,7 @@ def require_register(db: str | None = None, *, create: str = "never") -> str:
 
 
 @contextmanager
-def open_session(db: str | None = None, *, write: bool, create: str = "never") -> Iterator["Session"]:
+def open_session(db: str | None = None, *, write: bool, create: str = "never") -> Iterator[Session]:
     """A session on the register, in one transaction: committed at the end of the
     block, rolled back if it raises (Ctrl-C included). A missing register is refused
     unless `create` allows it (see `require_register`)."""

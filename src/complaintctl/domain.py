@@ -16,7 +16,7 @@ class Choice(str, Enum):
     label: str
     synonyms: tuple[str, ...]
 
-    def __new__(cls, code: str, label: str, *synonyms: str) -> "Choice":
+    def __new__(cls, code: str, label: str, *synonyms: str) -> Choice:
         member = str.__new__(cls, code)
         member._value_ = code
         member.label = label
@@ -27,7 +27,7 @@ class Choice(str, Enum):
         return self.value
 
     @classmethod
-    def parse(cls, text: str) -> "Choice":
+    def parse(cls, text: str) -> Choice:
         """Find the member named by `text`: its code or Chinese label, any case.
 
         Raises ValueError naming the accepted values.
@@ -137,7 +137,7 @@ class Duration:
     unit: str
 
     @classmethod
-    def parse(cls, text: str) -> "Duration":
+    def parse(cls, text: str) -> Duration:
         """Read `1wd`, `3d`, `12h`, `30min`; ValueError says how to write one."""
         match = _DURATION.match(str(text))
         if not match:

@@ -13,10 +13,11 @@ import re
 import tempfile
 import unicodedata
 import zipfile
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
-from datetime import datetime, timedelta
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
-from typing import Any, Callable, Iterable, Iterator
+from typing import Any
 
 from sqlalchemy import Text, cast, literal_column, null, select, union_all
 from sqlmodel import Session
@@ -179,9 +180,8 @@ def handling_rows(session: Session, period: Period, *, policy: Policy, unmasked:
         if isinstance(at, str):  # a UNION hides the column type from SQLite's driver
             at = datetime.fromisoformat(at)
         if at is not None and at.tzinfo is None:
-            from datetime import timezone
 
-            at = at.replace(tzinfo=timezone.utc)
+            at = at.replace(tzinfo=UTC)
         if row.kind == "contact":
             body = row.body if unmasked else mask_text(row.body)
             yield (row.no, _local(at, policy), "沟通", row.actor, Channel(row.what).label, body)
@@ -225,7 +225,7 @@ def write_workbook(
     register: Iterator[dict[str, Any]],
     handling: Iterator[tuple[Any, ...]],
     report: dict[str, Any],
-    tables: list["reports.Table"],
+    tables: list[reports.Table],
     trend: list[dict[str, Any]],
     breaches: Iterable[dict[str, Any]],
     policy: Policy,
@@ -353,13 +353,13 @@ def write_workbook(
     return counts
 
 
-def _summary_sheet(workbook: Any, report: dict[str, Any], tables: list["reports.Table"], trend: list[dict[str, Any]],
+def _summary_sheet(workbook: Any, report: dict[str, Any], tables: list[reports.Table], trend: list[dict[str, Any]],
                    period: Period, bold: Any, header_fill: Any, tz: Any = None) -> int:
-    from . import reports
-
     from openpyxl.cell import WriteOnlyCell
     from openpyxl.chart import BarChart, LineChart, PieChart, Reference
     from openpyxl.styles import Alignment
+
+    from . import reports
     sheet = workbook.create_sheet("统计汇总")
     _landscape(sheet, fit_width=True)
     sheet.column_dimensions["A"].width = 30

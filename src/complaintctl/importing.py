@@ -10,10 +10,11 @@ from __future__ import annotations
 
 import hashlib
 import re
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta, tzinfo
 from pathlib import Path
-from typing import Any, Callable, Iterator
+from typing import Any
 
 from . import inputs
 from .domain import Channel, CompensationKind, Origin, Priority, Satisfaction, Severity, Status
@@ -166,8 +167,7 @@ def _read_csv(path: Path) -> Iterator[tuple[int, list[Any]]]:
     if "\x00" in text:
         raise BadInput(f"{path.name}: not a text CSV (it holds NUL bytes); give an .xlsx or .csv file")
     try:
-        for index, row in enumerate(csv.reader(io.StringIO(text, newline="")), start=1):
-            yield index, row
+        yield from enumerate(csv.reader(io.StringIO(text, newline="")), start=1)
     except csv.Error as exc:
         raise BadInput(f"{path.name}: not a readable CSV ({exc}); save it again from the spreadsheet as CSV") from None
 

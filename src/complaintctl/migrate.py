@@ -5,7 +5,7 @@ Imported only when a register is new or older than the tool (see db.ensure_schem
 
 from __future__ import annotations
 
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -16,7 +16,7 @@ if TYPE_CHECKING:
     from sqlalchemy.engine import Engine
 
 
-def _config() -> "Config":
+def _config() -> Config:
     from alembic.config import Config
 
     config = Config()
@@ -39,7 +39,7 @@ def known_revisions() -> set[str]:
     return {script.revision for script in ScriptDirectory.from_config(_config()).walk_revisions()}
 
 
-def upgrade(engine: "Engine", current: str | None) -> None:
+def upgrade(engine: Engine, current: str | None) -> None:
     """Bring the register to the newest schema.
 
     A register stamped with a revision this tool does not know was written by a newer
@@ -75,12 +75,12 @@ def upgrade(engine: "Engine", current: str | None) -> None:
                 connection.connection.driver_connection.execute("PRAGMA foreign_keys = ON")
 
 
-def _backup_sqlite(engine: "Engine", current: str) -> None:
+def _backup_sqlite(engine: Engine, current: str) -> None:
     database = engine.url.database
     if engine.url.get_backend_name() != "sqlite" or not database or database == ":memory:":
         return
     source = Path(database)
-    stamp = datetime.now(timezone.utc).strftime("%Y%m%dT%H%M%SZ")
+    stamp = datetime.now(UTC).strftime("%Y%m%dT%H%M%SZ")
     target = source.with_name(f"{source.name}.schema-{current}.{stamp}.bak")
     from .backup import private_copy
 

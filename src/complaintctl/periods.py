@@ -23,7 +23,7 @@ class Period:
     def days(self) -> int:
         return (self.end - self.start).days + 1
 
-    def previous(self) -> "Period":
+    def previous(self) -> Period:
         """The period of the same kind just before this one."""
         if self.kind == "month":
             return month_period(_shift_month(self.start, -1))
@@ -35,7 +35,7 @@ class Period:
         start = end - timedelta(days=self.days - 1)
         return Period(start, end, f"{start.isoformat()}~{end.isoformat()}", "range")
 
-    def year_before(self) -> "Period":
+    def year_before(self) -> Period:
         """The same period one year earlier (同比); 29 February becomes the 28th."""
         def back(day: date) -> date:
             return day.replace(year=day.year - 1, day=min(day.day, 28 if day.month == 2 else day.day))

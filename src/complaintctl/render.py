@@ -8,8 +8,9 @@ from __future__ import annotations
 
 import json
 import sys
+from collections.abc import Callable, Iterable
 from datetime import date, datetime, tzinfo
-from typing import TYPE_CHECKING, Any, Callable, Iterable
+from typing import TYPE_CHECKING, Any
 
 from .domain import (
     ACTION_LABELS,
@@ -111,7 +112,7 @@ def _display(field: str, value: Any, tz: tzinfo) -> str:
     return label(field, value)
 
 
-def done(record: dict[str, Any], what: str, policy: "Policy") -> None:
+def done(record: dict[str, Any], what: str, policy: Policy) -> None:
     """The one line a command prints after it changed a case, and what is due next."""
     status = label("status", record["status"])
     line = f"{record['no']} {what} ({status})"
@@ -127,7 +128,7 @@ def done(record: dict[str, Any], what: str, policy: "Policy") -> None:
     sys.stdout.write(line + "\n")
 
 
-def complaint(record: dict[str, Any], policy: "Policy") -> None:
+def complaint(record: dict[str, Any], policy: Policy) -> None:
     """The whole record, why it was classified so, its deadlines, contact log and history (`show`)."""
     from rich.table import Table
 
@@ -181,7 +182,7 @@ def complaint(record: dict[str, Any], policy: "Policy") -> None:
 _WHY_LABELS = {"category": "投诉类别", "severity": "严重程度", "urgency": "紧急程度", "priority": "优先级"}
 
 
-def _why(console: Any, record: dict[str, Any], policy: "Policy") -> None:
+def _why(console: Any, record: dict[str, Any], policy: Policy) -> None:
     """Each decision and the terms that made it (Taskwarrior's `info`)."""
     from rich.table import Table
 
@@ -202,7 +203,7 @@ def _why(console: Any, record: dict[str, Any], policy: "Policy") -> None:
     console.print(table)
 
 
-def _deadlines(console: Any, record: dict[str, Any], policy: "Policy") -> None:
+def _deadlines(console: Any, record: dict[str, Any], policy: Policy) -> None:
     from rich.table import Table
 
     rows = [d for d in record.get("deadlines", []) if d["state"] != "void"]
@@ -225,7 +226,7 @@ def _deadlines(console: Any, record: dict[str, Any], policy: "Policy") -> None:
     console.print(table)
 
 
-def decisions(record: dict[str, Any], policy: "Policy") -> None:
+def decisions(record: dict[str, Any], policy: Policy) -> None:
     """What `classify` decided, term by term."""
     console = _console()
     console.print(f"{record['no']} 分类评估已记录 ({label('status', record['status'])})")
@@ -233,7 +234,7 @@ def decisions(record: dict[str, Any], policy: "Policy") -> None:
     _deadlines(console, record, policy)
 
 
-def overdue(report: dict[str, Any], policy: "Policy") -> None:
+def overdue(report: dict[str, Any], policy: Policy) -> None:
     """The morning check: nothing at all when nothing is due, so cron sends no mail."""
     items = report["items"]
     alerts = report.get("alerts", [])
@@ -266,7 +267,7 @@ def overdue(report: dict[str, Any], policy: "Policy") -> None:
     sys.stdout.write("\n".join(out) + "\n")
 
 
-def recomputed(changed: list[dict[str, Any]], policy: "Policy") -> None:
+def recomputed(changed: list[dict[str, Any]], policy: Policy) -> None:
     if not changed:
         sys.stdout.write("所有期限均与现行规则一致 (no deadline changed)\n")
         return
@@ -281,7 +282,7 @@ def rules_toml(raw: dict[str, Any], source: str) -> None:
     sys.stdout.write(f"# rules in force: {source}\n" + to_toml(raw))
 
 
-def change_summary(changes: dict[str, list[Any]], reason: str | None, policy: "Policy") -> str:
+def change_summary(changes: dict[str, list[Any]], reason: str | None, policy: Policy) -> str:
     parts = []
     for field, (old, new) in changes.items():
         if field in ("content", "no", "received_at") and old is None:
@@ -296,7 +297,7 @@ def change_summary(changes: dict[str, list[Any]], reason: str | None, policy: "P
     return "; ".join(parts)
 
 
-def _change_value(field: str, value: Any, policy: "Policy") -> str:
+def _change_value(field: str, value: Any, policy: Policy) -> str:
     tz = policy.tz
     if field == "category" and value is not None:
         return policy.rules.category_label(value)
@@ -330,7 +331,7 @@ def _fit(text: str, width: int) -> str:
     return cut + " " * (width - cell_len(cut))
 
 
-def complaint_list(records: Iterable[dict[str, Any]], policy: "Policy") -> None:
+def complaint_list(records: Iterable[dict[str, Any]], policy: Policy) -> None:
     """A table of complaints that fits an 80-column terminal; a late case is marked !.
 
     Laid out by hand rather than with a Rich table: `list` is typed all day, and a Rich

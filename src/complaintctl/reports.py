@@ -15,16 +15,17 @@ import json
 import re
 import unicodedata
 from collections import Counter, defaultdict
+from collections.abc import Callable, Iterable
+from contextlib import AbstractContextManager
 from dataclasses import dataclass
 from datetime import datetime, time, timedelta
-from typing import Any, Callable, ContextManager, Iterable
+from typing import Any
 
 from sqlalchemy import Date, case, cast, func, select
 from sqlmodel import Session
 
-from .domain import Channel, Milestone, Origin, Satisfaction, Severity, Status
 from . import rules as policy_rules
-from .domain import Duration
+from .domain import Channel, Duration, Milestone, Origin, Satisfaction, Severity, Status
 from .periods import Period
 from .rules import Policy
 from .tables import alert, chain_head, complaint, deadline, history_entry
@@ -382,7 +383,7 @@ def repeat_complaints(conn: Any, period: Period, scope: Scope, policy: Policy) -
     ).all()
     seen: dict[tuple[str, str | None], list[datetime]] = defaultdict(list)
     received = repeats = 0
-    for contact, name, category, at, close_reason, received_day, department in rows:
+    for contact, name, category, at, close_reason, _received_day, department in rows:
         if close_reason and _DUPLICATE.search(close_reason):
             continue
         key = (customer_key(contact, name), category)
@@ -464,7 +465,7 @@ def breach_list(session: Session, period: Period, scope: Scope, *, policy: Polic
 
 
 def report(session: Session, period: Period, scope: Scope, *, policy: Policy, now: datetime,
-           beside: Callable[[], ContextManager[Session]] | None = None) -> dict[str, Any]:
+           beside: Callable[[], AbstractContextManager[Session]] | None = None) -> dict[str, Any]:
     """The period's figures beside the previous period's, and the hot spots.
 
     With `beside` (another read-only session on the same register), the previous period

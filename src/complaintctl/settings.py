@@ -32,7 +32,7 @@ def rules_path(option: str | None) -> Path | None:
     return default if default.exists() else None
 
 
-def read_rules(path: Path) -> "Rules":
+def read_rules(path: Path) -> Rules:
     """The rules in a file; RulesError lists every problem."""
     from .ruleset import RulesError, from_toml
 
@@ -45,7 +45,7 @@ def read_rules(path: Path) -> "Rules":
     return from_toml(text, str(path))
 
 
-def load_rules(option: str | None) -> "Rules":
+def load_rules(option: str | None) -> Rules:
     """The rules in force; a broken file is one line naming its first problem."""
     from .ruleset import RulesError, default_rules
 
@@ -59,7 +59,7 @@ def load_rules(option: str | None) -> "Rules":
         raise BadInput(exc.problems[0] + more) from None
 
 
-def office_tz(rules: "Rules | None" = None) -> "tzinfo":
+def office_tz(rules: Rules | None = None) -> tzinfo:
     """COMPLAINTCTL_TZ, else the rules' time zone, else Asia/Shanghai."""
     from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
@@ -70,10 +70,10 @@ def office_tz(rules: "Rules | None" = None) -> "tzinfo":
         raise BadInput(f"COMPLAINTCTL_TZ={name!r} is not a time zone; use a name like Asia/Shanghai") from None
 
 
-_policies: dict[tuple[str, float, str], "Policy"] = {}
+_policies: dict[tuple[str, float, str], Policy] = {}
 
 
-def load_policy(option: str | None) -> "Policy":
+def load_policy(option: str | None) -> Policy:
     """Rules, calendar (official plus the office's days) and time zone, ready for decisions.
     Kept for the life of the process while the rules file is unchanged (the shell reuses it)."""
     from .rules import Policy

@@ -12,10 +12,10 @@ package's own `is_workday` re-checks its range on every call and is ~100x slower
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta, tzinfo
 from functools import lru_cache
-from typing import Iterable
 
 ONE_DAY = timedelta(days=1)
 # Counting never runs further than this from its start: a guard against a typo
@@ -35,7 +35,7 @@ class WorkCalendar:
     working_days: frozenset[date] = frozenset()
     names: dict[date, str] = field(default_factory=dict, compare=False, hash=False)
 
-    def with_overrides(self, days_off: Iterable[date] = (), working_days: Iterable[date] = ()) -> "WorkCalendar":
+    def with_overrides(self, days_off: Iterable[date] = (), working_days: Iterable[date] = ()) -> WorkCalendar:
         """This calendar with the office's own days off and working days added."""
         return WorkCalendar(
             self.holidays, self.makeup_days, self.first_year, self.last_year,

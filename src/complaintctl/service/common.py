@@ -4,18 +4,18 @@ change in the history, starting and meeting deadlines, and automatic classificat
 from __future__ import annotations
 
 import json
-from datetime import date, datetime, time, timedelta, timezone
+from datetime import UTC, date, datetime, timedelta
 from typing import Any
 
 from sqlalchemy import func, insert, literal_column, select, update
 from sqlmodel import Session
 
 from .. import rules as policy_rules
-from ..rules import Policy
+from ..chain import GENESIS, entry_hash
 from ..domain import Milestone, Status, Urgency
 from ..errors import BadInput, InvalidTransition, NotFound
-from ..chain import GENESIS, entry_hash
 from ..models import Alert, ChainHead, Complaint, Deadline, HistoryEntry
+from ..rules import Policy
 
 # A time typed for an event may run this far ahead of the clock (clocks drift).
 FUTURE_TOLERANCE = timedelta(minutes=5)
@@ -38,7 +38,7 @@ def get_complaint(session: Session, no: str) -> Complaint:
 def plain(value: Any) -> Any:
     """A value as it is kept in the history's JSON: instants in UTC, codes not enums."""
     if isinstance(value, datetime):
-        return value.astimezone(timezone.utc).isoformat()
+        return value.astimezone(UTC).isoformat()
     if isinstance(value, date):
         return value.isoformat()
     if hasattr(value, "value"):

@@ -33,6 +33,7 @@ from .common import (
     check_load,
     clear_manual,
     current_deadline,
+    end_open_deadlines,
     get_complaint,
     meet,
     plain,
@@ -43,7 +44,6 @@ from .common import (
     refuse_closed,
     set_manual,
     start_deadline,
-    end_open_deadlines,
 )
 from .reading import complaint_record
 

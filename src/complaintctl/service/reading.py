@@ -11,9 +11,10 @@ attribute names as the ORM objects, so a use case that has just written a case
 from __future__ import annotations
 
 import json
+from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date, datetime
-from typing import Any, Iterable
+from typing import Any
 
 from sqlalchemy import Boolean, Date, bindparam, text
 from sqlmodel import Session
