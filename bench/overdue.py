@@ -48,8 +48,10 @@ def main() -> None:
         env = {**os.environ, "COMPLAINTCTL_DB": str(path), "COMPLAINTCTL_USER": "bench", "COLUMNS": "120"}
         first, out = timed([str(BIN), "overdue", "--json"], env)
         items = json.loads(out)
-        print(f"first overdue run (records {sum(i['state'] == 'overdue' for i in items):,} breaches): {first * 1000:.0f} ms, "
-              f"{len(items):,} items")
+        print(
+            f"first overdue run (records {sum(i['state'] == 'overdue' for i in items):,} breaches): {first * 1000:.0f} ms, "
+            f"{len(items):,} items"
+        )
         commands = {
             "overdue": [str(BIN), "overdue"],
             "overdue --json": [str(BIN), "overdue", "--json"],
@@ -58,7 +60,9 @@ def main() -> None:
         }
         for name, argv in commands.items():
             times = [timed(argv, env)[0] for _ in range(args.runs)]
-            print(f"{name:40} median {statistics.median(times) * 1000:7.0f} ms  (min {min(times) * 1000:.0f}, max {max(times) * 1000:.0f})")
+            print(
+                f"{name:40} median {statistics.median(times) * 1000:7.0f} ms  (min {min(times) * 1000:.0f}, max {max(times) * 1000:.0f})"
+            )
 
 
 if __name__ == "__main__":

@@ -58,8 +58,10 @@ def main() -> None:
         if not path.exists():
             start = time.perf_counter()
             seed(path, args.complaints, min(20_000, args.complaints // 5), now)
-            print(f"seeded {args.complaints:,} complaints over 3 years in {time.perf_counter() - start:.0f} s "
-                  f"({path.stat().st_size / 2**20:.0f} MiB)")
+            print(
+                f"seeded {args.complaints:,} complaints over 3 years in {time.perf_counter() - start:.0f} s "
+                f"({path.stat().st_size / 2**20:.0f} MiB)"
+            )
         env = {**os.environ, "COMPLAINTCTL_DB": str(path), "COMPLAINTCTL_USER": "bench", "COLUMNS": "120"}
         today = (now + timedelta(hours=8)).date()
         days = max(1, round(100_000 / args.complaints * 3 * 365))
@@ -80,10 +82,14 @@ def main() -> None:
         import sqlite3
 
         with sqlite3.connect(path) as conn:
-            rows = conn.execute("SELECT count(*) FROM complaint WHERE received_date BETWEEN ? AND ?",
-                                (export_from.isoformat(), export_to.isoformat())).fetchone()[0]
-        print(f"export {export_from}..{export_to} ({rows:,} complaints): {elapsed:.1f} s, peak {peak:.0f} MiB, "
-              f"{out.stat().st_size / 2**20:.1f} MiB file")
+            rows = conn.execute(
+                "SELECT count(*) FROM complaint WHERE received_date BETWEEN ? AND ?",
+                (export_from.isoformat(), export_to.isoformat()),
+            ).fetchone()[0]
+        print(
+            f"export {export_from}..{export_to} ({rows:,} complaints): {elapsed:.1f} s, peak {peak:.0f} MiB, "
+            f"{out.stat().st_size / 2**20:.1f} MiB file"
+        )
         _ = resource
 
 

@@ -64,8 +64,12 @@ def taskwarrior(size: int, tmp: Path, now: datetime, runs: int) -> dict[str, flo
     pending = max(1, size // 5)
     for i in range(size):
         entry = now - timedelta(days=3 * 365 * (size - i) / size)
-        task = {"description": f"投诉 {i} 冰箱不制冷", "entry": entry.strftime("%Y%m%dT%H%M%SZ"),
-                "status": "pending" if i >= size - pending else "completed", "project": "complaints"}
+        task = {
+            "description": f"投诉 {i} 冰箱不制冷",
+            "entry": entry.strftime("%Y%m%dT%H%M%SZ"),
+            "status": "pending" if i >= size - pending else "completed",
+            "project": "complaints",
+        }
         if task["status"] == "completed":
             task["end"] = (entry + timedelta(days=3)).strftime("%Y%m%dT%H%M%SZ")
         else:
@@ -109,8 +113,13 @@ def main() -> None:
     runs = args.runs or (3 if args.quick else 5)
     compile_package()
     now = datetime.now(UTC).replace(tzinfo=None)
-    results: dict = {"when": now.isoformat(timespec="seconds") + "Z", "quick": args.quick, "runs": runs,
-                     "floors": {}, "sizes": {}}
+    results: dict = {
+        "when": now.isoformat(timespec="seconds") + "Z",
+        "quick": args.quick,
+        "runs": runs,
+        "floors": {},
+        "sizes": {},
+    }
     base_env = {**os.environ, "COMPLAINTCTL_USER": "bench", "COLUMNS": "120"}
     floors = {
         "python -c pass": [PY, "-c", "pass"],
@@ -132,8 +141,18 @@ def main() -> None:
             subprocess.run([str(BIN), "overdue"], env=env, stdout=subprocess.DEVNULL)  # the first check records breaches
             commands = {
                 "--help": [str(BIN), "--help"],
-                "log": [str(BIN), "log", "--customer", "张三", "--contact", "13800138000", "--channel", "phone",
-                        "--content", "冰箱坏了"],
+                "log": [
+                    str(BIN),
+                    "log",
+                    "--customer",
+                    "张三",
+                    "--contact",
+                    "13800138000",
+                    "--channel",
+                    "phone",
+                    "--content",
+                    "冰箱坏了",
+                ],
                 "show": [str(BIN), "show", f"TS-{today.year}-0001"],
                 "list": [str(BIN), "list"],
                 "list --overdue": [str(BIN), "list", "--overdue"],
@@ -154,8 +173,14 @@ def main() -> None:
     _print(results, sizes, Path(args.output))
 
 
-NEAREST = {"log": "task add", "list": "task list", "list --overdue": "task +OVERDUE count",
-           "overdue": "task +OVERDUE count", "report --month": "task summary", "show": "task list"}
+NEAREST = {
+    "log": "task add",
+    "list": "task list",
+    "list --overdue": "task +OVERDUE count",
+    "overdue": "task +OVERDUE count",
+    "report --month": "task summary",
+    "show": "task list",
+}
 
 
 def _print(results: dict, sizes: list[int], output: Path) -> None:

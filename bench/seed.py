@@ -58,8 +58,9 @@ def seed(path: Path, complaints: int, open_cases: int, now: datetime, years: flo
     def chain(cid: int, at: str, actor: str, action: str, changes: str) -> tuple:
         nonlocal last_hash, chained
         at_utc = at  # naive UTC text, as stored
-        digest = entry_hash(last_hash, complaint_id=cid, at=at_utc, recorded_at=at_utc, actor=actor, action=action,
-                            changes=changes, reason=None)
+        digest = entry_hash(
+            last_hash, complaint_id=cid, at=at_utc, recorded_at=at_utc, actor=actor, action=action, changes=changes, reason=None
+        )
         row = (cid, at_utc, at_utc, actor, action, changes, None, last_hash, digest)
         last_hash = digest
         chained += 1
@@ -86,15 +87,22 @@ def seed(path: Path, complaints: int, open_cases: int, now: datetime, years: flo
             " department, assignee, status, reopen_count, escalation_level, final_decision, first_response_at,"
             " resolved_at, resolved_by, solution, compensation_cents, compensation_kind, followup_at, followup_by,"
             " satisfaction, closed_at, created_at, updated_at)"
-            " VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)", rows)
+            " VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)",
+            rows,
+        )
         conn.executemany(
             "INSERT INTO deadline (complaint_id, milestone, started_at, due_at, met_at, state, rule, provisional,"
-            " breach_recorded, extended, paused_seconds) VALUES (?,?,?,?,?,?,?,0,0,0,0)", deadlines)
+            " breach_recorded, extended, paused_seconds) VALUES (?,?,?,?,?,?,?,0,0,0,0)",
+            deadlines,
+        )
         conn.executemany(
             "INSERT INTO history_entry (complaint_id, at, recorded_at, actor, action, changes, reason, prev_hash, hash)"
-            " VALUES (?,?,?,?,?,?,?,?,?)", history)
+            " VALUES (?,?,?,?,?,?,?,?,?)",
+            history,
+        )
         conn.executemany(
-            "INSERT INTO contact_entry (complaint_id, at, via, actor, summary, meets) VALUES (?,?,?,?,?,?)", contacts)
+            "INSERT INTO contact_entry (complaint_id, at, via, actor, summary, meets) VALUES (?,?,?,?,?,?)", contacts
+        )
         for batch in (rows, deadlines, history, contacts):
             batch.clear()
 
@@ -110,17 +118,47 @@ def seed(path: Path, complaints: int, open_cases: int, now: datetime, years: flo
         followed = resolved + timedelta(days=rng.uniform(0.5, 3)) if resolved else None
         satisfaction = rng.choice(SATISFACTION) if followed else None
         compensation = rng.choice([None, None, None, 5000, 20000]) if resolved else None
-        rows.append((
-            i, f"TS-{year}-{counters[year]:04d}", year, counters[year], r, local.date().isoformat(),
-            rng.choice(CHANNELS), f"客户{rng.randrange(complaints // 3 + 1)}", f"138{rng.randrange(10**8):08d}",
-            rng.choice(LOCATIONS), rng.choice(SUBJECTS), "买的商品有问题，要求尽快处理" * 2, "前台",
-            rng.choice(CATEGORIES), "routine", rng.choice(["general"] * 8 + ["major", "critical"]), "normal", "medium",
-            "{}", rng.choice(DEPARTMENTS), rng.choice(PEOPLE), "assigned" if is_open else "closed", 0, 0, 0,
-            answered.strftime(FMT), resolved.strftime(FMT) if resolved else None, "王五" if resolved else None,
-            "已处理" if resolved else None, compensation, "refund" if compensation else None,
-            followed.strftime(FMT) if followed else None, "回访员" if followed else None, satisfaction,
-            followed.strftime(FMT) if followed else None, r, r,
-        ))
+        rows.append(
+            (
+                i,
+                f"TS-{year}-{counters[year]:04d}",
+                year,
+                counters[year],
+                r,
+                local.date().isoformat(),
+                rng.choice(CHANNELS),
+                f"客户{rng.randrange(complaints // 3 + 1)}",
+                f"138{rng.randrange(10**8):08d}",
+                rng.choice(LOCATIONS),
+                rng.choice(SUBJECTS),
+                "买的商品有问题，要求尽快处理" * 2,
+                "前台",
+                rng.choice(CATEGORIES),
+                "routine",
+                rng.choice(["general"] * 8 + ["major", "critical"]),
+                "normal",
+                "medium",
+                "{}",
+                rng.choice(DEPARTMENTS),
+                rng.choice(PEOPLE),
+                "assigned" if is_open else "closed",
+                0,
+                0,
+                0,
+                answered.strftime(FMT),
+                resolved.strftime(FMT) if resolved else None,
+                "王五" if resolved else None,
+                "已处理" if resolved else None,
+                compensation,
+                "refund" if compensation else None,
+                followed.strftime(FMT) if followed else None,
+                "回访员" if followed else None,
+                satisfaction,
+                followed.strftime(FMT) if followed else None,
+                r,
+                r,
+            )
+        )
         due_first = received + timedelta(days=1.5)
         deadlines.append((i, "first_response", r, due_first.strftime(FMT), answered.strftime(FMT), "met", "1wd"))
         if is_open:
@@ -135,15 +173,31 @@ def seed(path: Path, complaints: int, open_cases: int, now: datetime, years: flo
         else:
             due = received + timedelta(days=7)
             deadlines.append((i, "resolution", r, due.strftime(FMT), resolved.strftime(FMT), "met", "5wd"))
-            deadlines.append((i, "followup", resolved.strftime(FMT), (resolved + timedelta(days=2.5)).strftime(FMT),
-                              followed.strftime(FMT), "met", "2wd"))
+            deadlines.append(
+                (
+                    i,
+                    "followup",
+                    resolved.strftime(FMT),
+                    (resolved + timedelta(days=2.5)).strftime(FMT),
+                    followed.strftime(FMT),
+                    "met",
+                    "2wd",
+                )
+            )
         history.append(chain(i, r, "前台", "logged", '{"status": [null, "received"]}'))
         history.append(chain(i, r, "主管", "assigned", '{"status": ["received", "assigned"]}'))
         contacts.append((i, answered.strftime(FMT), "phone", "前台", "已受理，告知处理人和预计时间", "first_response"))
         if resolved:
             history.append(chain(i, resolved.strftime(FMT), "王五", "resolved", '{"status": ["assigned", "resolved"]}'))
-            history.append(chain(i, followed.strftime(FMT), "回访员", "followed_up",
-                                 json.dumps({"satisfaction": [None, satisfaction], "status": ["resolved", "closed"]})))
+            history.append(
+                chain(
+                    i,
+                    followed.strftime(FMT),
+                    "回访员",
+                    "followed_up",
+                    json.dumps({"satisfaction": [None, satisfaction], "status": ["resolved", "closed"]}),
+                )
+            )
         if len(rows) >= BATCH:
             flush()
     flush()

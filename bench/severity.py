@@ -64,17 +64,44 @@ def main() -> None:
                 content += f"，请回电138{rng.randrange(10**8):08d}"
             contact = rng.choice(customers) if customers and rng.random() < 0.125 else f"139{rng.randrange(10**8):08d}"
             customers.append(contact)
-            logged = runner.invoke(app, ["log", "--customer", f"客户{i}", "--contact", contact, "--channel", "phone",
-                                         "--subject", subject, "--content", content,
-                                         "--received", received.strftime("%Y-%m-%d %H:%M")])
+            logged = runner.invoke(
+                app,
+                [
+                    "log",
+                    "--customer",
+                    f"客户{i}",
+                    "--contact",
+                    contact,
+                    "--channel",
+                    "phone",
+                    "--subject",
+                    subject,
+                    "--content",
+                    content,
+                    "--received",
+                    received.strftime("%Y-%m-%d %H:%M"),
+                ],
+            )
             if logged.exit_code != 0:
                 raise SystemExit(f"log failed: {logged.stderr or logged.stdout}")
             no = logged.stdout.strip()
-            runner.invoke(app, ["assign", no, "--department", DEPARTMENTS[i % len(DEPARTMENTS)],
-                                "--at", (received + timedelta(minutes=30)).strftime("%Y-%m-%d %H:%M")])
+            runner.invoke(
+                app,
+                [
+                    "assign",
+                    no,
+                    "--department",
+                    DEPARTMENTS[i % len(DEPARTMENTS)],
+                    "--at",
+                    (received + timedelta(minutes=30)).strftime("%Y-%m-%d %H:%M"),
+                ],
+            )
         listed = runner.invoke(app, ["list", "--limit", "100000", "--json"])
-        records = [json.loads(line) for line in listed.stdout.splitlines() if line.strip().startswith("{")] \
-            if not listed.stdout.lstrip().startswith("[") else json.loads(listed.stdout)
+        records = (
+            [json.loads(line) for line in listed.stdout.splitlines() if line.strip().startswith("{")]
+            if not listed.stdout.lstrip().startswith("[")
+            else json.loads(listed.stdout)
+        )
     counts = Counter(r["severity"] for r in records)
     total = sum(counts.values())
     for level in ("general", "major", "critical"):

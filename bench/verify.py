@@ -1,6 +1,6 @@
 """`verify` at scale: a register whose history holds 1,000,000 chained entries.
 
-    .venv/bin/python bench/verify.py [--complaints 250000] [--runs 3] [--keep FILE]
+.venv/bin/python bench/verify.py [--complaints 250000] [--runs 3] [--keep FILE]
 """
 
 from __future__ import annotations
@@ -45,8 +45,10 @@ def main() -> None:
             if result.returncode != 0:
                 raise SystemExit(result.stdout[-2000:] + result.stderr)
         print(result.stdout.strip())
-        print(f"verify over {entries:,} history entries: median {statistics.median(times):.1f} s "
-              f"(min {min(times):.1f}, max {max(times):.1f})")
+        print(
+            f"verify over {entries:,} history entries: median {statistics.median(times):.1f} s "
+            f"(min {min(times):.1f}, max {max(times):.1f})"
+        )
 
 
 if __name__ == "__main__":

@@ -38,8 +38,9 @@ def _postgres_reachable() -> bool:
         from sqlalchemy.engine import make_url
 
         url = make_url(PG_URL)
-        psycopg.connect(host=url.host, port=url.port or 5432, user=url.username, password=url.password,
-                        dbname=url.database, connect_timeout=3).close()
+        psycopg.connect(
+            host=url.host, port=url.port or 5432, user=url.username, password=url.password, dbname=url.database, connect_timeout=3
+        ).close()
         return True
     except Exception:
         return False
@@ -78,8 +79,14 @@ def db_url(request: pytest.FixtureRequest, tmp_path: Path, monkeypatch: pytest.M
 
     schema = f"t_{uuid.uuid4().hex[:12]}"
     target = make_url(PG_URL)
-    connect = dict(host=target.host, port=target.port or 5432, user=target.username, password=target.password,
-                   dbname=target.database, autocommit=True)
+    connect = dict(
+        host=target.host,
+        port=target.port or 5432,
+        user=target.username,
+        password=target.password,
+        dbname=target.database,
+        autocommit=True,
+    )
     with psycopg.connect(**connect) as conn:
         conn.execute(f"CREATE SCHEMA {schema}")
     url = f"{PG_URL}?options=-csearch_path%3D{schema}"
@@ -117,9 +124,20 @@ class Cli:
 
     def log(self, *extra: str, received: str = "2026-11-02 09:15", contact: str = "13800138000") -> str:
         result = self.ok(
-            "log", "--customer", "张三", "--contact", contact, "--channel", "电话",
-            "--content", "买的冰箱不制冷，已经修了两次", "--subject", "冰箱不制冷",
-            "--received", received, *extra,
+            "log",
+            "--customer",
+            "张三",
+            "--contact",
+            contact,
+            "--channel",
+            "电话",
+            "--content",
+            "买的冰箱不制冷，已经修了两次",
+            "--subject",
+            "冰箱不制冷",
+            "--received",
+            received,
+            *extra,
         )
         return result.stdout.strip()
 
@@ -200,7 +218,10 @@ def pytest_terminal_summary(terminalreporter: Any) -> None:
     """How many tests passed on each engine: the CI log shows both ran."""
     counts: dict[str, int] = {}
     for report in terminalreporter.stats.get("passed", []):
-        engine = "postgresql" if "[postgresql" in report.nodeid or "-postgresql" in report.nodeid else (
-            "sqlite" if "[sqlite" in report.nodeid or "-sqlite" in report.nodeid else "no register")
+        engine = (
+            "postgresql"
+            if "[postgresql" in report.nodeid or "-postgresql" in report.nodeid
+            else ("sqlite" if "[sqlite" in report.nodeid or "-sqlite" in report.nodeid else "no register")
+        )
         counts[engine] = counts.get(engine, 0) + 1
     terminalreporter.write_line("passed per engine: " + ", ".join(f"{k} {v}" for k, v in sorted(counts.items())))

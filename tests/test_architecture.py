@@ -10,8 +10,21 @@ import pytest
 PACKAGE = Path(__file__).resolve().parent.parent / "src" / "complaintctl"
 PURE = ("domain", "when", "inputs", "errors", "workdays", "ruleset", "rules", "chain", "privacy", "periods")
 STDLIB_ALLOWED = {
-    "__future__", "re", "datetime", "decimal", "enum", "typing", "dataclasses", "collections", "functools",
-    "copy", "tomllib", "zoneinfo", "hashlib", "json", "unicodedata",
+    "__future__",
+    "re",
+    "datetime",
+    "decimal",
+    "enum",
+    "typing",
+    "dataclasses",
+    "collections",
+    "functools",
+    "copy",
+    "tomllib",
+    "zoneinfo",
+    "hashlib",
+    "json",
+    "unicodedata",
 }
 # The one third-party package a pure module may read: the official holiday schedule (data).
 PURE_THIRD_PARTY = {"workdays": {"chinese_calendar"}, "when": {"dateutil"}}

@@ -59,7 +59,9 @@ def test_given_category_is_kept_and_routes_the_assignment(cli: Cli) -> None:
 def test_severity_change_recomputes_the_resolution_deadline(cli: Cli) -> None:
     no = cli.log()  # 2026-11-02 09:15, general: 5 working days
     assert cli.json("show", no)["due"] == {
-        "first_response": "2026-11-03T23:59:59+08:00", "resolution": "2026-11-09T23:59:59+08:00"}
+        "first_response": "2026-11-03T23:59:59+08:00",
+        "resolution": "2026-11-09T23:59:59+08:00",
+    }
     cli.ok("classify", no, "--severity", "major")
     record = cli.json("show", no)
     assert record["due"]["resolution"] == "2026-11-16T23:59:59+08:00"
@@ -260,7 +262,10 @@ def test_a_register_from_the_first_schema_upgrades_with_every_row_intact(cli: Cl
     with sqlite3.connect(old) as conn:
         assert conn.execute("SELECT version_num FROM alembic_version").fetchone()[0] == db.SCHEMA_VERSION
         assert conn.execute("SELECT no, customer_name, status, content FROM complaint ORDER BY id").fetchall() == complaints
-        assert conn.execute("SELECT id, complaint_id, at, actor, action, changes FROM history_entry ORDER BY id").fetchall() == history
+        assert (
+            conn.execute("SELECT id, complaint_id, at, actor, action, changes FROM history_entry ORDER BY id").fetchall()
+            == history
+        )
         assert conn.execute("SELECT * FROM contact_entry ORDER BY id").fetchall() == contacts
     backups = list(tmp_path.glob("old.db.schema-0001.*.bak"))
     assert len(backups) == 1
@@ -292,7 +297,15 @@ def test_a_department_drawing_many_complaints_raises_one_alert_not_the_severity(
     shown = cli("show", numbers[4]).stdout
     assert "load_alert" in shown or "负荷预警" in shown
     report = cli.json("report", "--month", "2026-11")
-    assert report["alerts"] == [{"kind": "department", "subject": "门店A", "count": 5, "window": "7d",
-                                 "at": "2026-11-08T10:00:00+08:00", "no": numbers[4]}]
+    assert report["alerts"] == [
+        {
+            "kind": "department",
+            "subject": "门店A",
+            "count": 5,
+            "window": "7d",
+            "at": "2026-11-08T10:00:00+08:00",
+            "no": numbers[4],
+        }
+    ]
     check = cli("overdue", "--at", "2026-11-09 08:00")
     assert "负荷预警" in check.stdout and "门店A" in check.stdout

@@ -25,12 +25,40 @@ def test_received_year_is_the_office_year_not_utc(cli: Cli) -> None:
 
 def test_happy_path_closes_at_a_satisfied_followup(cli: Cli) -> None:
     no = cli.log()
-    cli.ok("classify", no, "--category", "quality", "--severity", "major", "--priority", "高",
-           "--reason", "客户称要找媒体", "--as", "李主管", "--at", "2026-11-02 10:00")
+    cli.ok(
+        "classify",
+        no,
+        "--category",
+        "quality",
+        "--severity",
+        "major",
+        "--priority",
+        "高",
+        "--reason",
+        "客户称要找媒体",
+        "--as",
+        "李主管",
+        "--at",
+        "2026-11-02 10:00",
+    )
     cli.ok("assign", no, "--department", "售后部", "--to", "王五", "--at", "2026-11-02 10:05")
     cli.ok("contact", no, "--via", "phone", "--summary", "告知已受理，王五跟进", "--at", "2026-11-02 11:00")
-    cli.ok("resolve", no, "--solution", "更换压缩机", "--cause", "压缩机批次缺陷", "--action", "通知供应商",
-           "--compensation", "200", "--compensation-kind", "退款", "--at", "2026-11-04 16:00")
+    cli.ok(
+        "resolve",
+        no,
+        "--solution",
+        "更换压缩机",
+        "--cause",
+        "压缩机批次缺陷",
+        "--action",
+        "通知供应商",
+        "--compensation",
+        "200",
+        "--compensation-kind",
+        "退款",
+        "--at",
+        "2026-11-04 16:00",
+    )
     cli.ok("contact", no, "--via", "电话", "--summary", "告知处理结果", "--at", "2026-11-04 17:00")
     cli.ok("followup", no, "--satisfaction", "A", "--note", "很满意", "--at", "2026-11-06 10:00", "--as", "回访员")
 
@@ -74,8 +102,21 @@ def test_dissatisfied_customer_reopens_then_escalates_then_leader_decides(cli: C
     assert refused.exit_code == 1
     assert "--final" in refused.stderr
 
-    cli.ok("resolve", no, "--final", "--solution", "分管领导决定：全额退款", "--compensation", "3999",
-           "--compensation-kind", "refund", "--at", "2026-11-09 10:00", "--as", "分管领导")
+    cli.ok(
+        "resolve",
+        no,
+        "--final",
+        "--solution",
+        "分管领导决定：全额退款",
+        "--compensation",
+        "3999",
+        "--compensation-kind",
+        "refund",
+        "--at",
+        "2026-11-09 10:00",
+        "--as",
+        "分管领导",
+    )
     cli.ok("followup", no, "--satisfaction", "D", "--note", "仍不满意", "--at", "2026-11-10 10:00")
     record = cli.json("show", no)
     assert record["status"] == "closed"
@@ -84,8 +125,21 @@ def test_dissatisfied_customer_reopens_then_escalates_then_leader_decides(cli: C
     # Nobody ever reported an outcome to the customer, nor answered at first: each outcome
     # report the case moved past, and the first response, are written down as missed.
     assert actions(record) == [
-        "logged", "assigned", "resolved", "followed_up", "missed", "reopened", "resolved", "followed_up", "missed",
-        "escalated", "final_decision", "followed_up", "missed", "missed", "closed",
+        "logged",
+        "assigned",
+        "resolved",
+        "followed_up",
+        "missed",
+        "reopened",
+        "resolved",
+        "followed_up",
+        "missed",
+        "escalated",
+        "final_decision",
+        "followed_up",
+        "missed",
+        "missed",
+        "closed",
     ]
     assert record["history"][10]["actor"] == "分管领导"
     missed = [h["changes"]["milestone"][1] for h in record["history"] if h["action"] == "missed"]
@@ -126,8 +180,19 @@ def test_mass_incident_links_complaints(cli: Cli) -> None:
 
 def test_list_filters_and_json_contract(cli: Cli) -> None:
     a = cli.log()
-    b = cli.ok("log", "--customer", "李四", "--contact", "li@example.com", "--channel", "email",
-               "--content", "快递三天没到", "--received", "2026-11-10 08:00").stdout.strip()
+    b = cli.ok(
+        "log",
+        "--customer",
+        "李四",
+        "--contact",
+        "li@example.com",
+        "--channel",
+        "email",
+        "--content",
+        "快递三天没到",
+        "--received",
+        "2026-11-10 08:00",
+    ).stdout.strip()
     cli.ok("assign", b, "--department", "物流部")
     assert [r["no"] for r in cli.json("list")] == [b, a]
     assert [r["no"] for r in cli.json("list", "--department", "物流部")] == [b]
@@ -139,20 +204,49 @@ def test_list_filters_and_json_contract(cli: Cli) -> None:
     assert [r["no"] for r in cli.json("list", "--limit", "1")] == [b]
     assert cli.json("list", "--search", "100%") == []
     record = cli.json("list")[0]
-    for key in ("no", "status", "received_at", "channel", "customer_name", "contact", "subject", "content",
-                "category", "origin", "severity", "priority", "department", "assignee", "receiver",
-                "satisfaction", "reopen_count", "escalation_level"):
+    for key in (
+        "no",
+        "status",
+        "received_at",
+        "channel",
+        "customer_name",
+        "contact",
+        "subject",
+        "content",
+        "category",
+        "origin",
+        "severity",
+        "priority",
+        "department",
+        "assignee",
+        "receiver",
+        "satisfaction",
+        "reopen_count",
+        "escalation_level",
+    ):
         assert key in record
     assert record["channel"] == "email"
 
 
 def test_list_table_fits_80_columns(cli: Cli, monkeypatch) -> None:
     monkeypatch.setenv("COLUMNS", "80")
-    cli.ok("log", "--customer", "一个名字很长很长的客户公司", "--contact", "13800138000", "--channel", "web",
-           "--content", "内容" * 100, "--subject", "主题很长" * 20)
+    cli.ok(
+        "log",
+        "--customer",
+        "一个名字很长很长的客户公司",
+        "--contact",
+        "13800138000",
+        "--channel",
+        "web",
+        "--content",
+        "内容" * 100,
+        "--subject",
+        "主题很长" * 20,
+    )
     out = cli.ok("list").stdout
     assert "TS-2026-0001" in out
     from rich.cells import cell_len
+
     assert max(cell_len(line) for line in out.splitlines()) <= 80
 
 

@@ -81,8 +81,9 @@ REFUSALS = [
 
 
 @pytest.mark.parametrize("args, code, words", REFUSALS, ids=[" ".join(a[:3]) for a, _, _ in REFUSALS])
-def test_refusal_is_one_line_and_writes_nothing(cli: Cli, cases: dict[str, str], db_url: str,
-                                                args: list[str], code: int, words: str) -> None:
+def test_refusal_is_one_line_and_writes_nothing(
+    cli: Cli, cases: dict[str, str], db_url: str, args: list[str], code: int, words: str
+) -> None:
     before = snapshot(db_url)
     result = cli(*[a.format(**cases) for a in args])
     assert result.exit_code == code, result.stderr
@@ -110,38 +111,57 @@ OUT_OF_ORDER = [
 
 
 @pytest.mark.parametrize("args, code, words", OUT_OF_ORDER, ids=[" ".join(a[:2]) for a, _, _ in OUT_OF_ORDER])
-def test_steps_out_of_order_are_refused(cli: Cli, cases: dict[str, str], db_url: str,
-                                        args: list[str], code: int, words: str) -> None:
+def test_steps_out_of_order_are_refused(
+    cli: Cli, cases: dict[str, str], db_url: str, args: list[str], code: int, words: str
+) -> None:
     test_refusal_is_one_line_and_writes_nothing(cli, cases, db_url, args, code, words)
 
 
 def test_an_outcome_report_before_the_resolution_is_refused(cli: Cli, cases: dict[str, str], db_url: str) -> None:
     cli.ok("contact", cases["resolved"], "--via", "phone", "--summary", "已受理", "--at", "2026-11-02 10:00")
     test_refusal_is_one_line_and_writes_nothing(
-        cli, cases, db_url,
-        ["contact", "{resolved}", "--via", "phone", "--summary", "告知结果", "--at", "2026-11-02 11:00"], 2,
-        "outcome report")
+        cli,
+        cases,
+        db_url,
+        ["contact", "{resolved}", "--via", "phone", "--summary", "告知结果", "--at", "2026-11-02 11:00"],
+        2,
+        "outcome report",
+    )
 
 
-def test_a_resolution_before_the_reopening_it_answers_is_refused(cli: Cli, cases: dict[str, str], db_url: str,
-                                                                 monkeypatch: pytest.MonkeyPatch) -> None:
+def test_a_resolution_before_the_reopening_it_answers_is_refused(
+    cli: Cli, cases: dict[str, str], db_url: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
     monkeypatch.setenv("COMPLAINTCTL_NOW", "2026-11-05T12:00+08:00")
     cli.ok("followup", cases["resolved"], "--satisfaction", "D", "--at", "2026-11-04 10:00")
     test_refusal_is_one_line_and_writes_nothing(
-        cli, cases, db_url, ["resolve", "{resolved}", "--solution", "y", "--at", "2026-11-03 10:00"], 2, "reopened")
+        cli, cases, db_url, ["resolve", "{resolved}", "--solution", "y", "--at", "2026-11-03 10:00"], 2, "reopened"
+    )
 
 
-def test_an_extension_after_the_target_passed_is_refused_without_late(cli: Cli, cases: dict[str, str], db_url: str,
-                                                                      monkeypatch: pytest.MonkeyPatch) -> None:
+def test_an_extension_after_the_target_passed_is_refused_without_late(
+    cli: Cli, cases: dict[str, str], db_url: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
     monkeypatch.setenv("COMPLAINTCTL_NOW", "2026-11-20T12:00+08:00")  # the resolution was due 11-09
     test_refusal_is_one_line_and_writes_nothing(
-        cli, cases, db_url, ["extend", "{assigned}", "--to", "2026-11-27", "--reason", "x"], 1, "--late")
+        cli, cases, db_url, ["extend", "{assigned}", "--to", "2026-11-27", "--reason", "x"], 1, "--late"
+    )
 
 
-READING = [["list"], ["show", "TS-2026-0001"], ["overdue", "--fail"], ["report"], ["report", "trend"], ["export"],
-           ["verify"], ["backup"], ["db", "current"], ["shell"],
-           ["log", "--customer", "张三", "--contact", "13800138000", "--channel", "phone", "--content", "x"],
-           ["import", "examples/客户投诉登记表_示例.xlsx"]]
+READING = [
+    ["list"],
+    ["show", "TS-2026-0001"],
+    ["overdue", "--fail"],
+    ["report"],
+    ["report", "trend"],
+    ["export"],
+    ["verify"],
+    ["backup"],
+    ["db", "current"],
+    ["shell"],
+    ["log", "--customer", "张三", "--contact", "13800138000", "--channel", "phone", "--content", "x"],
+    ["import", "examples/客户投诉登记表_示例.xlsx"],
+]
 
 
 @pytest.mark.parametrize("args", READING, ids=[" ".join(a[:2]) for a in READING])
@@ -161,15 +181,19 @@ def test_a_missing_register_is_refused_and_nothing_is_created(args: list[str], t
     assert not (tmp_path / "typo").exists() and list(tmp_path.iterdir()) == [tmp_path / "typo"] * 0
 
 
-@pytest.mark.parametrize("number, words", [
-    ("TS-2026-1000001", "0001 to 999999"),
-    ("TS-0000-0001", "four digits"),
-    ("TS-9999-0001", "received in 2026"),
-])
+@pytest.mark.parametrize(
+    "number, words",
+    [
+        ("TS-2026-1000001", "0001 to 999999"),
+        ("TS-0000-0001", "four digits"),
+        ("TS-9999-0001", "received in 2026"),
+    ],
+)
 def test_bad_imported_numbers_are_refused(cli: Cli, db_url: str, tmp_path, number: str, words: str) -> None:  # type: ignore[no-untyped-def]
     sheet = tmp_path / "bad.csv"
-    sheet.write_text(f"投诉编号,投诉时间,客户姓名,联系电话,投诉内容\n{number},2026-10-08 09:00,张三,13800138000,冰箱坏了\n",
-                     encoding="utf-8")
+    sheet.write_text(
+        f"投诉编号,投诉时间,客户姓名,联系电话,投诉内容\n{number},2026-10-08 09:00,张三,13800138000,冰箱坏了\n", encoding="utf-8"
+    )
     before = snapshot(db_url)
     result = cli("import", str(sheet))
     assert result.exit_code == 2 and words in result.stderr, result.stderr
@@ -178,8 +202,10 @@ def test_bad_imported_numbers_are_refused(cli: Cli, db_url: str, tmp_path, numbe
 
 def test_a_six_digit_number_imports_and_the_year_then_refuses_more(cli: Cli, db_url: str, tmp_path) -> None:  # type: ignore[no-untyped-def]
     sheet = tmp_path / "big.csv"
-    sheet.write_text("投诉编号,投诉时间,客户姓名,联系电话,投诉内容\n"
-                     "TS-2026-999999,2026-10-08 09:00,张三,13800138000,冰箱坏了\n", encoding="utf-8")
+    sheet.write_text(
+        "投诉编号,投诉时间,客户姓名,联系电话,投诉内容\nTS-2026-999999,2026-10-08 09:00,张三,13800138000,冰箱坏了\n",
+        encoding="utf-8",
+    )
     cli.ok("import", str(sheet))
     assert cli.json("show", "TS-2026-999999")["no"] == "TS-2026-999999"
     before = snapshot(db_url)
@@ -187,17 +213,33 @@ def test_a_six_digit_number_imports_and_the_year_then_refuses_more(cli: Cli, db_
     assert refused.exit_code == 1 and "999999" in refused.stderr and snapshot(db_url) == before
 
 
-@pytest.mark.parametrize("columns, cells, words", [
-    ("解决时间,回访时间,满意度", "2026-10-10 09:00,2026-10-09 09:00,A", "回访时间: 2026-10-09 09:00 is before the resolved time"),
-    ("解决时间", "2026-10-07 09:00", "解决时间: 2026-10-07 09:00 is before the received time"),
-    ("初次响应时间", "2026-10-08 08:00", "初次响应时间: 2026-10-08 08:00 is before the received time"),
-    ("解决时间,反馈时间", "2026-10-10 09:00,2026-10-09 17:00", "反馈时间: 2026-10-09 17:00 is before the resolved"),
-], ids=["visit before resolution", "resolution before receipt", "answer before receipt", "outcome before resolution"])
-def test_imported_steps_out_of_order_are_refused(cli: Cli, db_url: str, tmp_path, columns: str, cells: str,  # type: ignore[no-untyped-def]
-                                                 words: str) -> None:
+@pytest.mark.parametrize(
+    "columns, cells, words",
+    [
+        (
+            "解决时间,回访时间,满意度",
+            "2026-10-10 09:00,2026-10-09 09:00,A",
+            "回访时间: 2026-10-09 09:00 is before the resolved time",
+        ),
+        ("解决时间", "2026-10-07 09:00", "解决时间: 2026-10-07 09:00 is before the received time"),
+        ("初次响应时间", "2026-10-08 08:00", "初次响应时间: 2026-10-08 08:00 is before the received time"),
+        ("解决时间,反馈时间", "2026-10-10 09:00,2026-10-09 17:00", "反馈时间: 2026-10-09 17:00 is before the resolved"),
+    ],
+    ids=["visit before resolution", "resolution before receipt", "answer before receipt", "outcome before resolution"],
+)
+def test_imported_steps_out_of_order_are_refused(
+    cli: Cli,
+    db_url: str,
+    tmp_path,
+    columns: str,
+    cells: str,  # type: ignore[no-untyped-def]
+    words: str,
+) -> None:
     sheet = tmp_path / "backwards.csv"
-    sheet.write_text(f"投诉时间,客户姓名,联系电话,投诉内容,处理结果,{columns}\n"
-                     f"2026-10-08 09:00,张三,13800138000,冰箱坏了,已修好,{cells}\n", encoding="utf-8")
+    sheet.write_text(
+        f"投诉时间,客户姓名,联系电话,投诉内容,处理结果,{columns}\n2026-10-08 09:00,张三,13800138000,冰箱坏了,已修好,{cells}\n",
+        encoding="utf-8",
+    )
     before = snapshot(db_url)
     result = cli("import", str(sheet))
     lines = result.stderr.splitlines()

@@ -57,10 +57,16 @@ READER = textwrap.dedent("""
 def test_eight_writers_at_once_get_consecutive_numbers(cli: Cli, db_url: str) -> None:
     cli.ok("db", "upgrade")  # create the register before the race, as an office would
     env = {**os.environ, "COMPLAINTCTL_DB": db_url}
-    writers = [subprocess.Popen([sys.executable, "-c", WRITER, str(n)], env=env, stdout=subprocess.PIPE,
-                                stderr=subprocess.PIPE, text=True) for n in range(8)]
-    readers = [subprocess.Popen([sys.executable, "-c", READER], env=env, stdout=subprocess.PIPE,
-                                stderr=subprocess.PIPE, text=True) for _ in range(2)]
+    writers = [
+        subprocess.Popen(
+            [sys.executable, "-c", WRITER, str(n)], env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True
+        )
+        for n in range(8)
+    ]
+    readers = [
+        subprocess.Popen([sys.executable, "-c", READER], env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+        for _ in range(2)
+    ]
     outputs = [w.communicate(timeout=600) for w in writers]
     read = [r.communicate(timeout=600) for r in readers]
     errors = [err for (_, err), w in zip(outputs + read, writers + readers) if w.returncode != 0 or err.strip()]

@@ -68,13 +68,30 @@ def test_kill_during_import_is_all_or_nothing(big_sheet: Path, tmp_path: Path) -
     register = tmp_path / "register.db"
     env = {**os.environ, "COMPLAINTCTL_DB": str(register), "COMPLAINTCTL_USER": "crash"}
     Cli()("init", "--db", str(register))
-    Cli()("log", "--db", str(register), "--customer", "张三", "--contact", "13800138000", "--channel", "phone",
-          "--content", "之前的投诉", "--received", "2026-10-01 09:00")
+    Cli()(
+        "log",
+        "--db",
+        str(register),
+        "--customer",
+        "张三",
+        "--contact",
+        "13800138000",
+        "--channel",
+        "phone",
+        "--content",
+        "之前的投诉",
+        "--received",
+        "2026-10-01 09:00",
+    )
     outcomes = []
     for _ in range(ROUNDS):
         before = count(register)
-        process = subprocess.Popen([sys.executable, "-m", "complaintctl", "import", str(big_sheet)], env=env,
-                                   stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+        process = subprocess.Popen(
+            [sys.executable, "-m", "complaintctl", "import", str(big_sheet)],
+            env=env,
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.DEVNULL,
+        )
         time.sleep(rng.uniform(0.3, 3.0))
         process.send_signal(signal.SIGKILL)
         process.wait()
@@ -92,8 +109,9 @@ def test_kill_during_a_stream_of_logs_keeps_every_acknowledged_one(tmp_path: Pat
         register = tmp_path / f"register-{round_}.db"
         env = {**os.environ, "COMPLAINTCTL_DB": str(register), "COMPLAINTCTL_USER": "crash"}
         Cli()("db", "upgrade", "--db", str(register))
-        process = subprocess.Popen([sys.executable, "-c", LOGGER], env=env, stdout=subprocess.PIPE,
-                                   stderr=subprocess.DEVNULL, text=True)
+        process = subprocess.Popen(
+            [sys.executable, "-c", LOGGER], env=env, stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, text=True
+        )
         time.sleep(rng.uniform(0.8, 2.0))
         process.send_signal(signal.SIGKILL)
         output, _ = process.communicate()

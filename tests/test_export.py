@@ -17,9 +17,34 @@ from complaintctl.export import REGISTER_COLUMNS
 from conftest import Cli, query
 from test_reports import seeded  # noqa: F401  (the fixture)
 
-FORM_ORDER = ["投诉编号", "投诉时间", "投诉方式", "客户姓名", "联系方式", "地点", "投诉主题", "投诉内容", "客户诉求",
-              "受理人", "投诉类别", "投诉性质", "严重程度", "优先级", "责任部门", "处理责任人", "原因分析", "处理结果",
-              "纠正及预防措施", "赔偿金额", "赔偿方式", "反馈时间", "回访时间", "回访人", "满意度", "状态"]
+FORM_ORDER = [
+    "投诉编号",
+    "投诉时间",
+    "投诉方式",
+    "客户姓名",
+    "联系方式",
+    "地点",
+    "投诉主题",
+    "投诉内容",
+    "客户诉求",
+    "受理人",
+    "投诉类别",
+    "投诉性质",
+    "严重程度",
+    "优先级",
+    "责任部门",
+    "处理责任人",
+    "原因分析",
+    "处理结果",
+    "纠正及预防措施",
+    "赔偿金额",
+    "赔偿方式",
+    "反馈时间",
+    "回访时间",
+    "回访人",
+    "满意度",
+    "状态",
+]
 
 
 @pytest.fixture
@@ -88,8 +113,12 @@ def test_handling_and_breach_sheets(workbook: Path, seeded: dict[str, str]) -> N
     breaches = list(book["超期清单"].iter_rows(min_row=2, values_only=True))
     assert len(breaches) == 6  # N2's outcome report was missed twice: before its reopening and at its close
     assert {(r[0], r[2], r[3]) for r in breaches} == {
-        ("物流部", seeded["n2"], "初次响应"), ("物流部", seeded["n2"], "解决"), ("物流部", seeded["n2"], "结果反馈"),
-        ("售后部", seeded["n3"], "解决"), ("客服部", seeded["n5"], "初次响应")}
+        ("物流部", seeded["n2"], "初次响应"),
+        ("物流部", seeded["n2"], "解决"),
+        ("物流部", seeded["n2"], "结果反馈"),
+        ("售后部", seeded["n3"], "解决"),
+        ("客服部", seeded["n5"], "初次响应"),
+    }
 
 
 def test_unmasked_export_shows_contacts_and_is_recorded(cli: Cli, seeded: dict[str, str], tmp_path: Path, db_url: str) -> None:  # noqa: F811
@@ -151,9 +180,19 @@ def test_libreoffice_opens_the_workbook(workbook: Path, tmp_path: Path) -> None:
         pytest.skip("LibreOffice is not installed here")
     out = tmp_path / "pdf"
     result = subprocess.run(
-        [soffice, "--headless", f"-env:UserInstallation=file://{tmp_path}/lo-profile", "--convert-to", "pdf",
-         "--outdir", str(out), str(workbook)],
-        capture_output=True, text=True, timeout=180,
+        [
+            soffice,
+            "--headless",
+            f"-env:UserInstallation=file://{tmp_path}/lo-profile",
+            "--convert-to",
+            "pdf",
+            "--outdir",
+            str(out),
+            str(workbook),
+        ],
+        capture_output=True,
+        text=True,
+        timeout=180,
     )
     assert result.returncode == 0, result.stderr
     pdf = out / "october.pdf"

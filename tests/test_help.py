@@ -18,8 +18,22 @@ SUBCOMMANDS = sorted(f"{name} {info.name}" for name, group in GROUPS.items() for
 
 
 def test_every_command_is_registered_with_a_name() -> None:
-    assert {"log", "list", "show", "classify", "assign", "contact", "resolve", "followup", "extend", "close",
-            "wait", "resume", "overdue", "recompute"} <= set(COMMANDS)
+    assert {
+        "log",
+        "list",
+        "show",
+        "classify",
+        "assign",
+        "contact",
+        "resolve",
+        "followup",
+        "extend",
+        "close",
+        "wait",
+        "resume",
+        "overdue",
+        "recompute",
+    } <= set(COMMANDS)
     assert SUBCOMMANDS == ["db current", "db upgrade", "report trend", "rules check", "rules show"]
     assert set(GROUPS) == {"db", "report", "rules"}
 
@@ -73,11 +87,30 @@ def test_reading_commands_build_no_orm_classes(argv: list[str], tmp_path) -> Non
 
     env = {**os.environ, "COMPLAINTCTL_DB": str(tmp_path / "r.db"), "COMPLAINTCTL_USER": "tester"}
     subprocess.run([sys.executable, "-m", "complaintctl", "init"], env=env, check=True, capture_output=True)
-    subprocess.run([sys.executable, "-m", "complaintctl", "log", "--customer", "张三", "--contact", "13800138000",
-                    "--channel", "phone", "--content", "冰箱坏了", "--received", "2026-10-08 09:00"],
-                   env=env, check=True, capture_output=True)
-    heavy = ("complaintctl.models", "complaintctl.importing", "complaintctl.export", "alembic", "openpyxl",
-             "dateutil.parser") + (("rich.table",) if argv[0] != "show" else ())
+    subprocess.run(
+        [
+            sys.executable,
+            "-m",
+            "complaintctl",
+            "log",
+            "--customer",
+            "张三",
+            "--contact",
+            "13800138000",
+            "--channel",
+            "phone",
+            "--content",
+            "冰箱坏了",
+            "--received",
+            "2026-10-08 09:00",
+        ],
+        env=env,
+        check=True,
+        capture_output=True,
+    )
+    heavy = ("complaintctl.models", "complaintctl.importing", "complaintctl.export", "alembic", "openpyxl", "dateutil.parser") + (
+        ("rich.table",) if argv[0] != "show" else ()
+    )
     code = (
         "import sys\n"
         "from complaintctl.cli import main\n"

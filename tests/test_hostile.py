@@ -18,16 +18,57 @@ from complaintctl import db
 from conftest import Cli, snapshot
 
 NASTY = [
-    "", " ", "\u202e反向文本", "😀😀", "'; DROP TABLE complaint; --", "\" OR 1=1 --", "\x00", "\x1b[31m", "a\nb",
-    "\u200b", "🙂" * 500, "x" * 30_000, "NaN", "-1", "1e400", "2026-02-30", "2026-13-01", "昨天 25:00", "TS-2026-0001",
-    "ts-2026-1", "TS-9999-99999999", "%", "_", "\\", "null", "None", "０１２", "<script>", "12315", "电话", "phone",
+    "",
+    " ",
+    "\u202e反向文本",
+    "😀😀",
+    "'; DROP TABLE complaint; --",
+    '" OR 1=1 --',
+    "\x00",
+    "\x1b[31m",
+    "a\nb",
+    "\u200b",
+    "🙂" * 500,
+    "x" * 30_000,
+    "NaN",
+    "-1",
+    "1e400",
+    "2026-02-30",
+    "2026-13-01",
+    "昨天 25:00",
+    "TS-2026-0001",
+    "ts-2026-1",
+    "TS-9999-99999999",
+    "%",
+    "_",
+    "\\",
+    "null",
+    "None",
+    "０１２",
+    "<script>",
+    "12315",
+    "电话",
+    "phone",
 ]
 text = st.one_of(st.sampled_from(NASTY), st.text(max_size=60), st.text(alphabet=st.characters(codec="utf-8"), max_size=20))
 numbers = st.one_of(st.sampled_from(["TS-2026-0001", "TS-2026-0002", "TS-2026-0003", "TS-2026-0999"]), text)
 
 COMMANDS = {
-    "log": ["--customer", "--contact", "--channel", "--content", "--subject", "--location", "--demand", "--category",
-            "--origin", "--receiver", "--received", "--incident", "--as"],
+    "log": [
+        "--customer",
+        "--contact",
+        "--channel",
+        "--content",
+        "--subject",
+        "--location",
+        "--demand",
+        "--category",
+        "--origin",
+        "--receiver",
+        "--received",
+        "--incident",
+        "--as",
+    ],
     "classify": ["--category", "--severity", "--urgency", "--priority", "--origin", "--reason", "--at"],
     "assign": ["--department", "--to", "--at"],
     "contact": ["--via", "--summary", "--at"],
@@ -36,8 +77,20 @@ COMMANDS = {
     "extend": ["--to", "--reason", "--at"],
     "wait": ["--reason", "--at"],
     "close": ["--reason", "--at"],
-    "list": ["--status", "--category", "--severity", "--priority", "--department", "--assignee", "--customer",
-             "--search", "--from", "--to", "--due-within", "--limit"],
+    "list": [
+        "--status",
+        "--category",
+        "--severity",
+        "--priority",
+        "--department",
+        "--assignee",
+        "--customer",
+        "--search",
+        "--from",
+        "--to",
+        "--due-within",
+        "--limit",
+    ],
     "overdue": ["--at", "--within"],
     "report": ["--month", "--quarter", "--year", "--department", "--category", "--format"],
     "export": ["--month", "--format"],
@@ -78,8 +131,7 @@ def check(cli: Cli, register: Path, args: list[str]) -> None:
         assert snapshot(str(register)) == before, args
 
 
-@settings(max_examples=1600, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture,
-                                                                   HealthCheck.too_slow])
+@settings(max_examples=1600, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow])
 @pytest.mark.slow
 @given(data=st.data())
 def test_every_command_survives_hostile_options(hostile_register: Path, monkeypatch: pytest.MonkeyPatch, data) -> None:
@@ -100,10 +152,20 @@ def test_every_command_survives_hostile_options(hostile_register: Path, monkeypa
 
 
 @settings(max_examples=200, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
-@given(content=st.one_of(st.binary(max_size=400), st.text(max_size=400).map(lambda t: t.encode("utf-8")),
-                         st.sampled_from([b"PK\x03\x04" + b"\x00" * 50, b"\xef\xbb\xbf\xe6\x8a\x95\xe8\xaf\x89",
-                                          "投诉时间,客户姓名,投诉内容\n2026-02-30,张三,x\n".encode("gbk")])),
-       suffix=st.sampled_from([".xlsx", ".csv", ".xls", ""]))
+@given(
+    content=st.one_of(
+        st.binary(max_size=400),
+        st.text(max_size=400).map(lambda t: t.encode("utf-8")),
+        st.sampled_from(
+            [
+                b"PK\x03\x04" + b"\x00" * 50,
+                b"\xef\xbb\xbf\xe6\x8a\x95\xe8\xaf\x89",
+                "投诉时间,客户姓名,投诉内容\n2026-02-30,张三,x\n".encode("gbk"),
+            ]
+        ),
+    ),
+    suffix=st.sampled_from([".xlsx", ".csv", ".xls", ""]),
+)
 @pytest.mark.slow
 @example(content=b"\r\x01", suffix=".csv")  # a lone carriage return once broke the CSV reader
 def test_import_survives_any_file(hostile_register: Path, monkeypatch: pytest.MonkeyPatch, content: bytes, suffix: str) -> None:
@@ -117,13 +179,21 @@ def test_import_survives_any_file(hostile_register: Path, monkeypatch: pytest.Mo
 
 
 @settings(max_examples=200, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
-@given(body=st.one_of(
-    st.text(max_size=300),
-    st.builds(lambda k, v: f"[deadlines]\n{k} = {v}\n", st.sampled_from(["feedback", "followup", "x", "resolution"]),
-              st.sampled_from(['"2wd"', '"-1wd"', '"99999999wd"', "3", '"abc"', "[1,2]", '{a=1}'])),
-    st.builds(lambda k, v: f"[calendar]\n{k} = {v}\n", st.sampled_from(["timezone", "days_off", "office_hours", "due_soon"]),
-              st.sampled_from(['"Mars/Base"', '["2026-02-30"]', '"25:00-26:00"', "1", '""'])),
-))
+@given(
+    body=st.one_of(
+        st.text(max_size=300),
+        st.builds(
+            lambda k, v: f"[deadlines]\n{k} = {v}\n",
+            st.sampled_from(["feedback", "followup", "x", "resolution"]),
+            st.sampled_from(['"2wd"', '"-1wd"', '"99999999wd"', "3", '"abc"', "[1,2]", "{a=1}"]),
+        ),
+        st.builds(
+            lambda k, v: f"[calendar]\n{k} = {v}\n",
+            st.sampled_from(["timezone", "days_off", "office_hours", "due_soon"]),
+            st.sampled_from(['"Mars/Base"', '["2026-02-30"]', '"25:00-26:00"', "1", '""']),
+        ),
+    )
+)
 @pytest.mark.slow
 def test_malformed_rules_files_are_one_line_each(hostile_register: Path, monkeypatch: pytest.MonkeyPatch, body: str) -> None:
     monkeypatch.setenv("COMPLAINTCTL_DB", str(hostile_register))

@@ -61,16 +61,19 @@ def test_dry_run_writes_nothing(cli: Cli, db_url: str) -> None:
 
 
 def test_a_file_with_bad_rows_writes_nothing_and_lists_every_bad_row(cli: Cli, db_url: str, tmp_path: Path) -> None:
-    path = workbook(tmp_path / "bad.xlsx", [
-        ["客户投诉登记表"],
-        ["投诉时间", "客户姓名", "联系电话", "投诉方式", "投诉内容", "满意度"],
-        ["2026-09-18 10:30", "张三", "13800138000", "电话", "冰箱不制冷", "A"],
-        ["2026-02-30", "李四", "13800138001", "电话", "快递没到", None],
-        ["2026-09-19", "王五", "13800138002", "传真", "态度差", None],
-        [],
-        ["2026-09-20", None, "13800138003", "电话", "多收费", "E"],
-        ["2026-09-21", "赵六", "13800138004", "现场", "还好", "很满意"],
-    ])
+    path = workbook(
+        tmp_path / "bad.xlsx",
+        [
+            ["客户投诉登记表"],
+            ["投诉时间", "客户姓名", "联系电话", "投诉方式", "投诉内容", "满意度"],
+            ["2026-09-18 10:30", "张三", "13800138000", "电话", "冰箱不制冷", "A"],
+            ["2026-02-30", "李四", "13800138001", "电话", "快递没到", None],
+            ["2026-09-19", "王五", "13800138002", "传真", "态度差", None],
+            [],
+            ["2026-09-20", None, "13800138003", "电话", "多收费", "E"],
+            ["2026-09-21", "赵六", "13800138004", "现场", "还好", "很满意"],
+        ],
+    )
     cli.log()
     before = snapshot(db_url)
     result = cli("import", str(path))
@@ -87,9 +90,11 @@ def test_a_file_with_bad_rows_writes_nothing_and_lists_every_bad_row(cli: Cli, d
 
 def test_gbk_csv_with_synonym_headers_and_excel_serial_dates(cli: Cli, tmp_path: Path) -> None:
     path = tmp_path / "legacy.csv"
-    text = ("日期,姓名,电话,渠道,问题描述,处理结果,满意度\r\n"
-            "46283.4375,张三,13800138000,电话,冰箱不制冷,已换新,很满意\r\n"
-            "2026年9月18日 10:30,李四,li@example.com,邮件,快递没到,补发,基本满意\r\n")
+    text = (
+        "日期,姓名,电话,渠道,问题描述,处理结果,满意度\r\n"
+        "46283.4375,张三,13800138000,电话,冰箱不制冷,已换新,很满意\r\n"
+        "2026年9月18日 10:30,李四,li@example.com,邮件,快递没到,补发,基本满意\r\n"
+    )
     path.write_bytes(text.encode("gbk"))
     summary = cli.json("import", str(path))
     assert summary["imported"] == 2
@@ -101,10 +106,13 @@ def test_gbk_csv_with_synonym_headers_and_excel_serial_dates(cli: Cli, tmp_path:
 
 
 def test_map_places_an_odd_column(cli: Cli, tmp_path: Path) -> None:
-    path = workbook(tmp_path / "odd.xlsx", [
-        ["来电日期", "客户姓名", "来电号码", "投诉内容"],
-        ["2026-09-18 10:30", "张三", "13800138000", "冰箱不制冷"],
-    ])
+    path = workbook(
+        tmp_path / "odd.xlsx",
+        [
+            ["来电日期", "客户姓名", "来电号码", "投诉内容"],
+            ["2026-09-18 10:30", "张三", "13800138000", "冰箱不制冷"],
+        ],
+    )
     refused = cli("import", str(path))
     assert refused.exit_code == 2 and "no column for received_at" in refused.stderr
     assert "'来电日期' is not imported" in refused.stderr
@@ -115,10 +123,13 @@ def test_map_places_an_odd_column(cli: Cli, tmp_path: Path) -> None:
 
 def test_update_brings_existing_complaints_in_line(cli: Cli, tmp_path: Path) -> None:
     no = cli.log()
-    path = workbook(tmp_path / "update.xlsx", [
-        ["投诉编号", "投诉时间", "客户姓名", "投诉内容", "责任部门"],
-        [no, "2026-11-02 09:15", "张三", "买的冰箱不制冷，已经修了两次", "售后部"],
-    ])
+    path = workbook(
+        tmp_path / "update.xlsx",
+        [
+            ["投诉编号", "投诉时间", "客户姓名", "投诉内容", "责任部门"],
+            [no, "2026-11-02 09:15", "张三", "买的冰箱不制冷，已经修了两次", "售后部"],
+        ],
+    )
     assert cli.json("import", str(path))["skipped"] == 1
     assert cli.json("show", no)["department"] is None
     assert cli.json("import", str(path), "--update")["updated"] == 1
@@ -127,11 +138,14 @@ def test_update_brings_existing_complaints_in_line(cli: Cli, tmp_path: Path) -> 
 
 
 def test_our_numbers_are_kept_and_the_counter_moves_past_them(cli: Cli, tmp_path: Path) -> None:
-    path = workbook(tmp_path / "numbered.xlsx", [
-        ["投诉编号", "投诉时间", "客户姓名", "投诉内容"],
-        ["TS-2026-0040", "2026-09-18 10:30", "张三", "冰箱不制冷"],
-        ["XS-0001", "2026-09-19 10:30", "李四", "快递没到"],
-    ])
+    path = workbook(
+        tmp_path / "numbered.xlsx",
+        [
+            ["投诉编号", "投诉时间", "客户姓名", "投诉内容"],
+            ["TS-2026-0040", "2026-09-18 10:30", "张三", "冰箱不制冷"],
+            ["XS-0001", "2026-09-19 10:30", "李四", "快递没到"],
+        ],
+    )
     summary = cli.json("import", str(path))
     assert summary["numbers"] == ["TS-2026-0040", "TS-2026-0041"]
     assert cli.log() == "TS-2026-0042"
@@ -147,8 +161,9 @@ def test_our_numbers_are_kept_and_the_counter_moves_past_them(cli: Cli, tmp_path
         ("empty.csv", b"", "no sheet has a header row"),
     ],
 )
-def test_files_that_are_not_registers_are_one_line(cli: Cli, db_url: str, tmp_path: Path, name: str,
-                                                   content: bytes, words: str) -> None:
+def test_files_that_are_not_registers_are_one_line(
+    cli: Cli, db_url: str, tmp_path: Path, name: str, content: bytes, words: str
+) -> None:
     path = tmp_path / name
     path.write_bytes(content)
     before = snapshot(db_url)
@@ -162,14 +177,18 @@ def test_a_missing_file_is_one_line(cli: Cli) -> None:
     assert result.exit_code == 2 and "no such file" in result.stderr
 
 
-def test_a_customer_already_in_the_register_counts_as_a_repeat_on_import(cli: Cli, tmp_path: Path,
-                                                                        monkeypatch: pytest.MonkeyPatch) -> None:
+def test_a_customer_already_in_the_register_counts_as_a_repeat_on_import(
+    cli: Cli, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     monkeypatch.setenv("COMPLAINTCTL_NOW", "2026-11-23T10:00+08:00")
     first = cli.log(received="2026-11-02 09:15", contact="13800138000")
     sheet = tmp_path / "later.csv"
-    sheet.write_text("投诉时间,客户姓名,联系电话,投诉内容\n"
-                     "2026-11-10 10:00,张三,13800138000,冰箱还是不制冷\n"
-                     "2026-11-10 11:00,李四,13900139000,冰箱不制冷\n", encoding="utf-8")
+    sheet.write_text(
+        "投诉时间,客户姓名,联系电话,投诉内容\n"
+        "2026-11-10 10:00,张三,13800138000,冰箱还是不制冷\n"
+        "2026-11-10 11:00,李四,13900139000,冰箱不制冷\n",
+        encoding="utf-8",
+    )
     cli.ok("import", str(sheet))
     rows = {r["customer_name"]: r for r in cli.json("list") if r["no"] != first}
     assert rows["张三"]["severity"] == "major" and rows["李四"]["severity"] == "general"

@@ -11,7 +11,9 @@ from complaintctl.domain import Channel, Satisfaction, Severity
 from complaintctl.errors import BadInput
 
 
-@pytest.mark.parametrize("value, expected", [("电话", Channel.PHONE), ("PHONE", Channel.PHONE), (" 现场 ", Channel.ONSITE), ("官网", Channel.WEB)])
+@pytest.mark.parametrize(
+    "value, expected", [("电话", Channel.PHONE), ("PHONE", Channel.PHONE), (" 现场 ", Channel.ONSITE), ("官网", Channel.WEB)]
+)
 def test_choices_by_code_or_label(value: str, expected: Channel) -> None:
     assert inputs.choice(Channel, value, "--channel") is expected
 
@@ -45,7 +47,9 @@ def test_bad_amounts(value: str) -> None:
         inputs.amount_cents(value, "--compensation")
 
 
-@pytest.mark.parametrize("value, no", [("TS-2026-0042", "TS-2026-0042"), ("ts-2026-42", "TS-2026-0042"), (" TS-2026-12345 ", "TS-2026-12345")])
+@pytest.mark.parametrize(
+    "value, no", [("TS-2026-0042", "TS-2026-0042"), ("ts-2026-42", "TS-2026-0042"), (" TS-2026-12345 ", "TS-2026-12345")]
+)
 def test_complaint_numbers(value: str, no: str) -> None:
     assert inputs.complaint_no(value) == no
 

@@ -25,8 +25,21 @@ class Desk:
         return self.cli.ok(*args).stdout.strip()
 
     def log(self, when: str, contact: str, content: str = "冰箱不制冷", *extra: str) -> str:
-        return self.at(when, "log", "--customer", f"客户{contact[-2:]}", "--contact", contact, "--channel", "phone",
-                       "--content", content, "--category", "quality", *extra)
+        return self.at(
+            when,
+            "log",
+            "--customer",
+            f"客户{contact[-2:]}",
+            "--contact",
+            contact,
+            "--channel",
+            "phone",
+            "--content",
+            content,
+            "--category",
+            "quality",
+            *extra,
+        )
 
     def report(self, when: str, *args: str) -> dict:
         self.monkeypatch.setenv("COMPLAINTCTL_NOW", when.replace(" ", "T") + "+08:00")
@@ -83,8 +96,20 @@ def test_a_late_entry_marks_the_period_revised(desk: Desk) -> None:
     desk.log("2026-10-12 09:00", "13900000001")
     assert desk.report("2026-11-02 09:00", "--month", "2026-10")["revised"] is None
     # a phone call of 10-30, written up on 11-04
-    desk.at("2026-11-04 10:00", "log", "--customer", "李四", "--contact", "13900000002", "--channel", "phone",
-            "--content", "发票开错", "--received", "2026-10-30 16:00")
+    desk.at(
+        "2026-11-04 10:00",
+        "log",
+        "--customer",
+        "李四",
+        "--contact",
+        "13900000002",
+        "--channel",
+        "phone",
+        "--content",
+        "发票开错",
+        "--received",
+        "2026-10-30 16:00",
+    )
     october = desk.report("2026-11-05 09:00", "--month", "2026-10")
     assert october["revised"] == {"late_entries": 1, "last_recorded_at": "2026-11-04T10:00:00+08:00"}
     assert october["totals"]["received"] == 2
@@ -128,10 +153,10 @@ def test_year_over_year(desk: Desk) -> None:
 
 
 def test_the_repeat_rate_counts_the_same_customer_and_category_across_the_period_start(desk: Desk) -> None:
-    desk.log("2026-09-25 09:00", "139-0000-0001")                 # September: before the period
-    desk.log("2026-10-12 09:00", "+86 13900000001")                # the same customer, 17 days later: a repeat
+    desk.log("2026-09-25 09:00", "139-0000-0001")  # September: before the period
+    desk.log("2026-10-12 09:00", "+86 13900000001")  # the same customer, 17 days later: a repeat
     desk.log("2026-10-13 09:00", "13900000001", "快递没到", "--category", "delivery")  # another category: not
-    no = desk.log("2026-10-14 09:00", "13900000001")               # a repeat, but closed as a duplicate
+    no = desk.log("2026-10-14 09:00", "13900000001")  # a repeat, but closed as a duplicate
     desk.at("2026-10-14 10:00", "close", no, "--reason", "重复投诉")
     repeat = desk.report("2026-11-02 09:00", "--month", "2026-10")["indicators"]["repeat_complaints"]
     assert repeat == {"repeats": 1, "received": 2, "window": "30d", "rate": 0.5}

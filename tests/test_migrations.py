@@ -20,14 +20,22 @@ def _first_schema_register(db_url: str) -> None:
     postgres = "://" in db_url
     at = "2026-10-08 01:00:00+00:00" if postgres else "2026-10-08 01:00:00.000000"
     with engine.begin() as conn:
-        conn.execute(text(
-            "INSERT INTO complaint (no, year, seq, received_at, received_date, channel, customer_name, contact,"
-            " content, receiver, origin, final_decision, status, reopen_count, escalation_level, created_at, updated_at)"
-            " VALUES ('TS-2026-0001', 2026, 1, :at, :day, 'phone', '张三', '13800138000', '冰箱不制冷', '前台',"
-            " 'routine', :no, 'received', 0, 0, :at, :at)"), {"at": at, "day": "2026-10-08", "no": False})
-        conn.execute(text(
-            "INSERT INTO history_entry (complaint_id, at, recorded_at, actor, action, changes)"
-            " SELECT id, :at, :at, '前台', 'logged', '{}' FROM complaint WHERE no = 'TS-2026-0001'"), {"at": at})
+        conn.execute(
+            text(
+                "INSERT INTO complaint (no, year, seq, received_at, received_date, channel, customer_name, contact,"
+                " content, receiver, origin, final_decision, status, reopen_count, escalation_level, created_at, updated_at)"
+                " VALUES ('TS-2026-0001', 2026, 1, :at, :day, 'phone', '张三', '13800138000', '冰箱不制冷', '前台',"
+                " 'routine', :no, 'received', 0, 0, :at, :at)"
+            ),
+            {"at": at, "day": "2026-10-08", "no": False},
+        )
+        conn.execute(
+            text(
+                "INSERT INTO history_entry (complaint_id, at, recorded_at, actor, action, changes)"
+                " SELECT id, :at, :at, '前台', 'logged', '{}' FROM complaint WHERE no = 'TS-2026-0001'"
+            ),
+            {"at": at},
+        )
         conn.execute(text("INSERT INTO year_counter (year, last_seq) VALUES (2026, 1)"))
     engine.dispose()
     db._engines.clear()
@@ -69,8 +77,10 @@ def test_an_analyzed_sqlite_register_keeps_statistics_for_the_replaced_indexes(c
 
     _first_schema_register(str(register))
     with sqlite3.connect(register) as conn:
-        conn.execute("INSERT INTO deadline (complaint_id, milestone, started_at, due_at, state, provisional,"
-                     " breach_recorded) SELECT id, 'resolution', received_at, received_at, 'open', 0, 0 FROM complaint")
+        conn.execute(
+            "INSERT INTO deadline (complaint_id, milestone, started_at, due_at, state, provisional,"
+            " breach_recorded) SELECT id, 'resolution', received_at, received_at, 'open', 0, 0 FROM complaint"
+        )
         conn.execute("ANALYZE")
         assert conn.execute("SELECT count(*) FROM sqlite_stat1 WHERE tbl = 'deadline'").fetchone()[0] == 2
     cli.ok("list")  # upgrades

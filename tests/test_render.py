@@ -28,9 +28,21 @@ def test_fit_cuts_chinese_at_a_whole_character() -> None:
 def test_list_columns_line_up_within_the_terminal(cli: Cli, monkeypatch: pytest.MonkeyPatch, columns: int) -> None:
     monkeypatch.setenv("COLUMNS", str(columns))
     cli.log()
-    cli.ok("log", "--customer", "欧阳长名字的客户先生", "--contact", "13900139000", "--channel", "web",
-           "--content", "x", "--subject", "一个非常非常非常非常非常非常非常非常非常长的主题，远超一行能放下的宽度",
-           "--received", "2026-11-03 10:00")
+    cli.ok(
+        "log",
+        "--customer",
+        "欧阳长名字的客户先生",
+        "--contact",
+        "13900139000",
+        "--channel",
+        "web",
+        "--content",
+        "x",
+        "--subject",
+        "一个非常非常非常非常非常非常非常非常非常长的主题，远超一行能放下的宽度",
+        "--received",
+        "2026-11-03 10:00",
+    )
     lines = cli.ok("list").stdout.splitlines()
     assert lines[0].split() == ["编号", "投诉时间", "客户", "类别", "严重", "状态", "主题"]
     assert len(lines) == 3

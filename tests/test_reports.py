@@ -21,45 +21,91 @@ from conftest import Cli
 
 
 def log(cli: Cli, when: str, contact: str, content: str, channel: str, *extra: str) -> str:
-    return cli.ok("log", "--customer", f"客户{contact[-2:]}", "--contact", contact, "--channel", channel,
-                  "--content", content, "--received", when, *extra).stdout.strip()
+    return cli.ok(
+        "log",
+        "--customer",
+        f"客户{contact[-2:]}",
+        "--contact",
+        contact,
+        "--channel",
+        channel,
+        "--content",
+        content,
+        "--received",
+        when,
+        *extra,
+    ).stdout.strip()
 
 
 @pytest.fixture
 def seeded(cli: Cli, monkeypatch: pytest.MonkeyPatch) -> dict[str, str]:
     monkeypatch.setenv("COMPLAINTCTL_NOW", "2026-11-23T09:00+08:00")  # no figure depends on today's date
-    s1 = log(cli, "2026-09-14 09:00", "13900000001", "快递一周没到", "phone", "--category", "delivery",
-             "--subject", "快递延误", "--location", "仓库")
+    s1 = log(
+        cli,
+        "2026-09-14 09:00",
+        "13900000001",
+        "快递一周没到",
+        "phone",
+        "--category",
+        "delivery",
+        "--subject",
+        "快递延误",
+        "--location",
+        "仓库",
+    )
     cli.ok("assign", s1, "--department", "物流部", "--to", "赵六", "--at", "2026-09-14 10:00")
     cli.ok("contact", s1, "--via", "phone", "--summary", "已受理", "--at", "2026-09-14 11:00")
     cli.ok("resolve", s1, "--solution", "补发", "--at", "2026-09-16 10:00")
     cli.ok("followup", s1, "--satisfaction", "A", "--at", "2026-09-17 10:00")
 
-    n1 = log(cli, "2026-10-08 09:00", "13900000011", "冰箱不制冷", "phone", "--category", "quality",
-             "--subject", "冰箱不制冷", "--location", "朝阳店")
+    n1 = log(
+        cli,
+        "2026-10-08 09:00",
+        "13900000011",
+        "冰箱不制冷",
+        "phone",
+        "--category",
+        "quality",
+        "--subject",
+        "冰箱不制冷",
+        "--location",
+        "朝阳店",
+    )
     cli.ok("assign", n1, "--department", "售后部", "--to", "王五", "--at", "2026-10-08 10:00")
     cli.ok("contact", n1, "--via", "phone", "--summary", "已受理", "--at", "2026-10-08 11:00")
-    cli.ok("resolve", n1, "--solution", "换新", "--compensation", "200", "--compensation-kind", "refund",
-           "--at", "2026-10-09 15:00")
+    cli.ok(
+        "resolve", n1, "--solution", "换新", "--compensation", "200", "--compensation-kind", "refund", "--at", "2026-10-09 15:00"
+    )
     cli.ok("contact", n1, "--via", "phone", "--summary", "告知结果", "--at", "2026-10-09 16:00")
     cli.ok("followup", n1, "--satisfaction", "A", "--at", "2026-10-10 10:00")
 
-    n2 = log(cli, "2026-10-09 09:00", "n2@example.com", "快递一直没到", "email", "--category", "delivery",
-             "--subject", "快递延误", "--location", "仓库")
+    n2 = log(
+        cli,
+        "2026-10-09 09:00",
+        "n2@example.com",
+        "快递一直没到",
+        "email",
+        "--category",
+        "delivery",
+        "--subject",
+        "快递延误",
+        "--location",
+        "仓库",
+    )
     cli.ok("assign", n2, "--department", "物流部", "--to", "赵六", "--at", "2026-10-09 10:00")
     cli.ok("contact", n2, "--via", "email", "--summary", "已受理", "--at", "2026-10-13 10:00")
     cli.ok("resolve", n2, "--solution", "补发", "--at", "2026-10-19 10:00")
     cli.ok("followup", n2, "--satisfaction", "D", "--at", "2026-10-20 10:00")
-    cli.ok("resolve", n2, "--solution", "退运费", "--compensation", "50", "--compensation-kind", "gift",
-           "--at", "2026-10-22 10:00")
+    cli.ok(
+        "resolve", n2, "--solution", "退运费", "--compensation", "50", "--compensation-kind", "gift", "--at", "2026-10-22 10:00"
+    )
     cli.ok("followup", n2, "--satisfaction", "B", "--at", "2026-10-23 10:00")
 
     n3 = log(cli, "2026-10-12 09:00", "13900000011", "冰箱又坏了", "web", "--subject", "冰箱不制冷", "--location", "朝阳店")
     cli.ok("assign", n3, "--department", "售后部", "--to", "王五", "--at", "2026-10-12 10:00")
     cli.ok("contact", n3, "--via", "phone", "--summary", "已受理", "--at", "2026-10-12 11:00")
 
-    n4 = log(cli, "2026-10-15 09:00", "13900000014", "收银员态度很差", "phone", "--subject", "服务态度差",
-             "--location", "朝阳店")
+    n4 = log(cli, "2026-10-15 09:00", "13900000014", "收银员态度很差", "phone", "--subject", "服务态度差", "--location", "朝阳店")
     cli.ok("close", n4, "--reason", "客户撤诉", "--at", "2026-10-15 12:00")
 
     n5 = log(cli, "2026-10-20 09:00", "13900000015", "店员辱骂顾客，要找记者曝光", "phone", "--subject", "店员辱骂")
@@ -114,10 +160,16 @@ def test_october_figures(cli: Cli, seeded: dict[str, str]) -> None:
 
     breaches = data["breaches"]
     assert breaches["total"] == 6
-    assert breaches["by_department"] == {"售后部": {"resolution": 1}, "客服部": {"first_response": 1},
-                                         "物流部": {"first_response": 1, "resolution": 1, "feedback": 2}}
+    assert breaches["by_department"] == {
+        "售后部": {"resolution": 1},
+        "客服部": {"first_response": 1},
+        "物流部": {"first_response": 1, "resolution": 1, "feedback": 2},
+    }
     assert {(b["department"], b["assignee"]) for b in breaches["by_assignee"]} == {
-        ("售后部", "王五"), ("客服部", "孙八"), ("物流部", "赵六")}
+        ("售后部", "王五"),
+        ("客服部", "孙八"),
+        ("物流部", "赵六"),
+    }
 
     spots = data["hot_spots"]
     assert spots["subject"]["top"][0] == {"key": "冰箱不制冷", "count": 2, "previous": 0}
@@ -229,8 +281,14 @@ def _report_of(month: str, beside=None) -> dict:  # type: ignore[no-untyped-def]
     from complaintctl.settings import load_policy
 
     with db.open_session(None, write=False) as session:
-        return reports.report(session, periods.parse_month(month), reports.Scope(), policy=load_policy(None),
-                              now=datetime(2026, 11, 5, tzinfo=UTC), beside=beside)
+        return reports.report(
+            session,
+            periods.parse_month(month),
+            reports.Scope(),
+            policy=load_policy(None),
+            now=datetime(2026, 11, 5, tzinfo=UTC),
+            beside=beside,
+        )
 
 
 def test_previous_period_on_a_second_connection_gives_the_same_report(cli: Cli, seeded: dict[str, str]) -> None:

@@ -84,28 +84,37 @@ def test_a_busy_department_or_person_is_an_alert_not_a_severity() -> None:
     assert load_alert("assignee", None, 9, RULES) is None
 
 
-@pytest.mark.parametrize("text", [
-    # seed 002 §3.1.2, the examples of a serious complaint, as written there...
-    "服务人员态度恶劣、言辞不当,严重影响本厂声誉的",                        # (a)
-    "数次约定数次违约,致使企业经营发生困难,后果严重的",                    # (b)
-    "因服务不到位,致使企业经营发生困难,被媒体爆光的",                      # (c)
-    "违反本厂管理规定,随意向企业推销产品、乱收费、接受或索取企业财物的",    # (e)
-    "其它有损本厂信誉,受到国家税务部门批评的",                            # (f)
-    # ...and as a clerk shortens them (the four that stayed 一般 before issue 11)
-    "数次违约", "推销产品", "接受或索取财物", "受到税务部门批评",
-])
+@pytest.mark.parametrize(
+    "text",
+    [
+        # seed 002 §3.1.2, the examples of a serious complaint, as written there...
+        "服务人员态度恶劣、言辞不当,严重影响本厂声誉的",  # (a)
+        "数次约定数次违约,致使企业经营发生困难,后果严重的",  # (b)
+        "因服务不到位,致使企业经营发生困难,被媒体爆光的",  # (c)
+        "违反本厂管理规定,随意向企业推销产品、乱收费、接受或索取企业财物的",  # (e)
+        "其它有损本厂信誉,受到国家税务部门批评的",  # (f)
+        # ...and as a clerk shortens them (the four that stayed 一般 before issue 11)
+        "数次违约",
+        "推销产品",
+        "接受或索取财物",
+        "受到税务部门批评",
+    ],
+)
 def test_the_seeds_examples_of_a_serious_complaint_are_serious(text: str) -> None:
     assert severity(text) in ("major", "critical")
 
 
-@pytest.mark.parametrize("text, fires", [
-    ("请回电13812345678", False),          # a phone number that contains 12345
-    ("打了12345投诉", True),
-    ("已经打过12345", True),
-    ("投诉到12315了", True),
-    ("订单号 A1231599", False),
-    ("投诉到１２３１５", True),             # full-width digits from the IME
-])
+@pytest.mark.parametrize(
+    "text, fires",
+    [
+        ("请回电13812345678", False),  # a phone number that contains 12345
+        ("打了12345投诉", True),
+        ("已经打过12345", True),
+        ("投诉到12315了", True),
+        ("订单号 A1231599", False),
+        ("投诉到１２３１５", True),  # full-width digits from the IME
+    ],
+)
 def test_signals_match_words_not_digits_inside_longer_numbers(text: str, fires: bool) -> None:
     assert (severity(text) == "major") is fires
     assert (urgency_for(text, RULES).value == "urgent") is fires
@@ -114,7 +123,8 @@ def test_signals_match_words_not_digits_inside_longer_numbers(text: str, fires: 
 def test_a_tie_between_categories_goes_to_the_longer_keywords_and_shows_every_score() -> None:
     from complaintctl.ruleset import from_toml
 
-    rules = from_toml('''
+    rules = from_toml(
+        """
 [categories.facilities]
 label = "设施设备"
 department = "工程部"
@@ -125,7 +135,9 @@ department = "客服中心"
 keywords = ["电梯困人", "停电"]
 [classification]
 default_category = "facilities"
-''', "test")
+""",
+        "test",
+    )
     decision = suggest_category("3号楼电梯困人了", rules)
     assert decision.value == "emergency"
     candidates = next(t for t in decision.terms if t.startswith("candidates"))
@@ -135,8 +147,9 @@ default_category = "facilities"
 
 
 def test_every_term_that_fired_is_listed() -> None:
-    decision = severity_for(category=None, text="记者曝光，还打了12315", origin="routine",
-                            repeats=RepeatCounts(customer=2), rules=RULES)
+    decision = severity_for(
+        category=None, text="记者曝光，还打了12315", origin="routine", repeats=RepeatCounts(customer=2), rules=RULES
+    )
     assert len(decision.terms) == 3
     assert "记者" in decision.terms[0] and "12315" in decision.terms[1] and "repeat" in decision.terms[2]
 
@@ -151,8 +164,14 @@ def test_media_and_regulator_words_make_high_priority() -> None:
 
 @pytest.mark.parametrize(
     "level, urgency, expected",
-    [("general", "normal", "low"), ("general", "urgent", "medium"), ("major", "normal", "medium"),
-     ("major", "urgent", "high"), ("critical", "normal", "high"), ("critical", "urgent", "high")],
+    [
+        ("general", "normal", "low"),
+        ("general", "urgent", "medium"),
+        ("major", "normal", "medium"),
+        ("major", "urgent", "high"),
+        ("critical", "normal", "high"),
+        ("critical", "urgent", "high"),
+    ],
 )
 def test_priority_matrix(level: str, urgency: str, expected: str) -> None:
     assert priority_for(level, urgency, RULES).value == expected
@@ -161,7 +180,9 @@ def test_priority_matrix(level: str, urgency: str, expected: str) -> None:
 def test_an_office_can_change_the_matrix_and_signals() -> None:
     rules = from_toml(
         '[priority.matrix]\ngeneral = { urgent = "high", normal = "medium" }\n'
-        '[severity.signals.vip]\nlabel = "VIP"\nraise_to = "critical"\nkeywords = ["VIP"]\n', "office.toml")
+        '[severity.signals.vip]\nlabel = "VIP"\nraise_to = "critical"\nkeywords = ["VIP"]\n',
+        "office.toml",
+    )
     assert priority_for("general", "normal", rules).value == "medium"
     assert severity_for(category=None, text="VIP客户", origin="routine", repeats=RepeatCounts(), rules=rules).value == "critical"
     # [severity.signals] replaces the built-in list: media words no longer count

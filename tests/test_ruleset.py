@@ -28,8 +28,10 @@ BAD = [
     ('[deadlines]\nfeedback = "2 weeks"\n', "deadlines.feedback: '2 weeks' is not a duration"),
     ('[deadlines.resolution]\nmajor = "10x"\n', "deadlines.resolution.major"),
     ('[categories.quality]\nlabel = "质量"\nkeywords = ["坏"]\n', "categories.quality.department: is missing"),
-    ('[categories.quality]\nlabel = "质量"\ndepartment = "质检"\n[classification]\ndefault_category = "other"\n',
-     "classification.default_category"),
+    (
+        '[categories.quality]\nlabel = "质量"\ndepartment = "质检"\n[classification]\ndefault_category = "other"\n',
+        "classification.default_category",
+    ),
     ('[calendar]\ntimezone = "Mars/Base"\n', "calendar.timezone"),
     ('[calendar]\ndays_off = ["2026-02-30"]\n', "calendar.days_off"),
     ('[calendar]\noffice_hours = "18:00-09:00"\n', "calendar.office_hours"),
@@ -57,8 +59,11 @@ def test_rules_check_lists_every_problem_not_the_first(tmp_path: Path, cli: Cli)
     path.write_text('[deadlines]\nfeedback = "x"\nfollowup = "y"\n[categories.a]\nlabel = "A"\n', encoding="utf-8")
     lines = cli("rules", "check", str(path)).stderr.splitlines()
     assert len(lines) == 4, lines  # two durations, a category routed to nothing, the default category
-    assert [k for k in ("deadlines.feedback", "deadlines.followup", "categories.a.department", "default_category")
-            if any(k in line for line in lines)] == ["deadlines.feedback", "deadlines.followup", "categories.a.department", "default_category"]
+    assert [
+        k
+        for k in ("deadlines.feedback", "deadlines.followup", "categories.a.department", "default_category")
+        if any(k in line for line in lines)
+    ] == ["deadlines.feedback", "deadlines.followup", "categories.a.department", "default_category"]
 
 
 def test_a_broken_rules_file_stops_other_commands_with_one_line(cli: Cli, tmp_path: Path, monkeypatch) -> None:

@@ -22,22 +22,25 @@ def run_lines(lines: list[str], db_url: str) -> None:
 
 
 def test_commands_run_in_one_process_and_errors_do_not_end_it(cli: Cli, db_url: str, capsys) -> None:
-    run_lines([
-        "log --customer 张三 --contact 13800138000 --channel phone --content 冰箱不制冷 --received '2026-11-02 09:00'",
-        "show TS-2026-9999",
-        "resolve TS-2026-0001 --solution",
-        "'unclosed",
-        "frobnicate",
-        "assign TS-2026-0001 --department 售后部 --to 王五",
-        "show TS-2026-0001 --json",
-        "exit",
-        "log --customer 不该执行",
-    ], db_url)
+    run_lines(
+        [
+            "log --customer 张三 --contact 13800138000 --channel phone --content 冰箱不制冷 --received '2026-11-02 09:00'",
+            "show TS-2026-9999",
+            "resolve TS-2026-0001 --solution",
+            "'unclosed",
+            "frobnicate",
+            "assign TS-2026-0001 --department 售后部 --to 王五",
+            "show TS-2026-0001 --json",
+            "exit",
+            "log --customer 不该执行",
+        ],
+        db_url,
+    )
     out, err = capsys.readouterr()
     assert "TS-2026-0001" in out
     assert "error: no complaint TS-2026-9999" in err
     assert "close the quote" in err and "No such command" in err
-    shown = json.loads(out[out.index("{"):])
+    shown = json.loads(out[out.index("{") :])
     assert shown["department"] == "售后部" and shown["assignee"] == "王五"
     assert len(cli.json("list")) == 1  # nothing ran after `exit`
 

@@ -127,7 +127,7 @@ def test_history_is_append_only(cli: Cli, register: Path) -> None:
         after = conn.execute("SELECT * FROM history_entry ORDER BY id").fetchall()
     assert after[: len(first)] == first
     # classified, assigned, the deadlines that passed before the close (missed), closed
-    assert [row[5] for row in after[len(first):]] == ["classified", "assigned", "missed", "missed", "closed"]
+    assert [row[5] for row in after[len(first) :]] == ["classified", "assigned", "missed", "missed", "closed"]
 
 
 @pytest.mark.parametrize("value", ["", ":memory:"])
@@ -161,8 +161,11 @@ def test_the_reports_lightweight_tables_match_the_models() -> None:
 
     from complaintctl import models, tables
 
-    for light, model in ((tables.complaint, models.Complaint), (tables.deadline, models.Deadline),
-                         (tables.chain_head, models.ChainHead)):
+    for light, model in (
+        (tables.complaint, models.Complaint),
+        (tables.deadline, models.Deadline),
+        (tables.chain_head, models.ChainHead),
+    ):
         schema = model.__table__  # type: ignore[attr-defined]
         assert light.name == schema.name
         for column in light.c:

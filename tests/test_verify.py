@@ -67,8 +67,11 @@ def test_a_deleted_newest_entry(cli: Cli, db_url: str, busy: list[str]) -> None:
 
 
 def test_an_inserted_history_entry(cli: Cli, db_url: str, busy: list[str]) -> None:
-    sql(db_url, "INSERT INTO history_entry (complaint_id, at, recorded_at, actor, action, changes, prev_hash, hash) "
-                "SELECT complaint_id, at, recorded_at, '伪造', 'closed', '{}', prev_hash, hash FROM history_entry WHERE id = 2")
+    sql(
+        db_url,
+        "INSERT INTO history_entry (complaint_id, at, recorded_at, actor, action, changes, prev_hash, hash) "
+        "SELECT complaint_id, at, recorded_at, '伪造', 'closed', '{}', prev_hash, hash FROM history_entry WHERE id = 2",
+    )
     code, out = verify_lines(cli)
     assert code == 4
     assert f"{busy[0]}" in out and "inserted behind the tool's back" in out
@@ -84,10 +87,13 @@ def test_a_complaint_row_edited_behind_the_tools_back(cli: Cli, db_url: str, bus
 
 
 def test_a_complaint_row_added_or_deleted_behind_the_tools_back(cli: Cli, db_url: str, busy: list[str]) -> None:
-    sql(db_url, "INSERT INTO complaint (no, year, seq, received_at, received_date, channel, customer_name, contact, content,"
-                " receiver, origin, final_decision, status, reopen_count, escalation_level, created_at, updated_at, explanation)"
-                " SELECT 'TS-2026-0099', 2026, 99, received_at, received_date, channel, customer_name, contact, content,"
-                " receiver, origin, final_decision, status, reopen_count, escalation_level, created_at, updated_at, explanation"
-                f" FROM complaint WHERE no = '{busy[2]}'")
+    sql(
+        db_url,
+        "INSERT INTO complaint (no, year, seq, received_at, received_date, channel, customer_name, contact, content,"
+        " receiver, origin, final_decision, status, reopen_count, escalation_level, created_at, updated_at, explanation)"
+        " SELECT 'TS-2026-0099', 2026, 99, received_at, received_date, channel, customer_name, contact, content,"
+        " receiver, origin, final_decision, status, reopen_count, escalation_level, created_at, updated_at, explanation"
+        f" FROM complaint WHERE no = '{busy[2]}'",
+    )
     code, out = verify_lines(cli)
     assert code == 4 and "TS-2026-0099: complaint has no history" in out

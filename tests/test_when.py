@@ -46,7 +46,9 @@ def test_forms_people_type(text: str, expected: datetime) -> None:
     assert parse_when(text, now=NOW, tz=SH) == expected
 
 
-@pytest.mark.parametrize("text", ["", "  ", "2026-02-30", "2026-13-01", "2026年2月30日", "25:00", "someday", "yesterday noonish", "2026-09-18 24:61"])
+@pytest.mark.parametrize(
+    "text", ["", "  ", "2026-02-30", "2026-13-01", "2026年2月30日", "25:00", "someday", "yesterday noonish", "2026-09-18 24:61"]
+)
 def test_nonsense_is_refused(text: str) -> None:
     with pytest.raises(WhenError):
         parse_when(text, now=NOW, tz=SH)

@@ -27,12 +27,27 @@ def due(received: str, duration: str, rules=RULES, calendar=CAL):
 @pytest.mark.parametrize(
     "day, working",
     [
-        ("2026-01-01", False), ("2026-01-04", True),   # New Year; Sunday make-up day
-        ("2026-02-14", True), ("2026-02-15", False), ("2026-02-23", False), ("2026-02-24", True), ("2026-02-28", True),
-        ("2026-04-06", False), ("2026-05-01", False), ("2026-05-05", False), ("2026-05-09", True),
-        ("2026-06-19", False), ("2026-09-20", True), ("2026-09-25", False),
-        ("2026-10-01", False), ("2026-10-07", False), ("2026-10-08", True), ("2026-10-10", True), ("2026-10-11", False),
-        ("2026-11-20", True), ("2026-11-21", False),
+        ("2026-01-01", False),
+        ("2026-01-04", True),  # New Year; Sunday make-up day
+        ("2026-02-14", True),
+        ("2026-02-15", False),
+        ("2026-02-23", False),
+        ("2026-02-24", True),
+        ("2026-02-28", True),
+        ("2026-04-06", False),
+        ("2026-05-01", False),
+        ("2026-05-05", False),
+        ("2026-05-09", True),
+        ("2026-06-19", False),
+        ("2026-09-20", True),
+        ("2026-09-25", False),
+        ("2026-10-01", False),
+        ("2026-10-07", False),
+        ("2026-10-08", True),
+        ("2026-10-10", True),
+        ("2026-10-11", False),
+        ("2026-11-20", True),
+        ("2026-11-21", False),
     ],
 )
 def test_official_2026_schedule(day: str, working: bool) -> None:

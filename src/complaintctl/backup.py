@@ -27,7 +27,8 @@ def _sqlite_register(db: str | None, doing: str) -> Path:
     if path is None:
         raise StorageError(
             f"cannot {doing} a PostgreSQL register from here; use pg_dump --format=custom --file=complaints.dump "
-            "\"$URL\" (and pg_restore --clean --dbname=\"$URL\" complaints.dump to restore)")
+            '"$URL" (and pg_restore --clean --dbname="$URL" complaints.dump to restore)'
+        )
     return path
 
 
@@ -49,8 +50,9 @@ def backup(db: str | None, target: Path) -> Path:
     """A consistent copy of the register at `target` (0600), taken while others may write."""
     source = _sqlite_register(db, "back up")
     if not source.exists():
-        raise StorageError(f"no register at {source} to back up; check --db and COMPLAINTCTL_DB for a typo "
-                           "(`complaintctl init` creates one)")
+        raise StorageError(
+            f"no register at {source} to back up; check --db and COMPLAINTCTL_DB for a typo (`complaintctl init` creates one)"
+        )
     if target.exists():
         raise StorageError(f"{target} exists; give a new file name")
     try:
@@ -78,8 +80,10 @@ def restore(db: str | None, source: Path, verify: Callable[[str], dict], now: da
             for engine in [e for url, e in _engines.items() if str(candidate) in url]:
                 engine.dispose()
         if not report["intact"]:
-            raise NotIntact(f"{source} fails verify ({len(report['problems'])} problem(s), e.g. "
-                            f"{report['problems'][0]['problem']}); nothing was restored")
+            raise NotIntact(
+                f"{source} fails verify ({len(report['problems'])} problem(s), e.g. "
+                f"{report['problems'][0]['problem']}); nothing was restored"
+            )
         aside = current.with_name(f"{current.name}.before-restore-{now.astimezone(UTC):%Y%m%dT%H%M%SZ}")
         for engine in _engines.values():
             engine.dispose()

@@ -59,8 +59,17 @@ def changes_text(changes: dict[str, Any]) -> str:
     return json.dumps(changes, ensure_ascii=False, sort_keys=True)
 
 
-def entry_hash(prev_hash: str, *, complaint_id: int, at: Any, recorded_at: Any, actor: str, action: str,
-               changes: dict[str, Any] | str, reason: str | None) -> str:
+def entry_hash(
+    prev_hash: str,
+    *,
+    complaint_id: int,
+    at: Any,
+    recorded_at: Any,
+    actor: str,
+    action: str,
+    changes: dict[str, Any] | str,
+    reason: str | None,
+) -> str:
     """The hash of one history entry chained to the one before it.
 
     `changes` is the stored JSON text or the dict it holds; stored text is hashed as it
@@ -82,6 +91,7 @@ def forget_values(changes: dict[str, Any]) -> dict[str, Any]:
     for field in PERSONAL:
         pair = out.get(field)
         if isinstance(pair, list):
-            out[field] = [v if v is None or (isinstance(v, dict) and FORGOTTEN in v) else {FORGOTTEN: personal_digest(v)}
-                          for v in pair]
+            out[field] = [
+                v if v is None or (isinstance(v, dict) and FORGOTTEN in v) else {FORGOTTEN: personal_digest(v)} for v in pair
+            ]
     return out

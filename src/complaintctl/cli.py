@@ -154,8 +154,15 @@ def _only(name: str) -> typer.Typer | None:
 
 def _bare_app(**settings: Any) -> typer.Typer:
     """An empty app that behaves as `app` does (errors, help options, no completion)."""
-    return typer.Typer(cls=_Group, help=app.info.help, add_completion=False, pretty_exceptions_enable=False,
-                       rich_markup_mode=None, context_settings={"help_option_names": ["-h", "--help"]}, **settings)
+    return typer.Typer(
+        cls=_Group,
+        help=app.info.help,
+        add_completion=False,
+        pretty_exceptions_enable=False,
+        rich_markup_mode=None,
+        context_settings={"help_option_names": ["-h", "--help"]},
+        **settings,
+    )
 
 
 def _no_options() -> None:
@@ -166,7 +173,11 @@ def _no_options() -> None:
 
 DbOption = Annotated[
     str | None,
-    typer.Option("--db", metavar="PATH_OR_URL", help="Register file or SQLAlchemy URL [env: COMPLAINTCTL_DB; default: the user data directory]."),
+    typer.Option(
+        "--db",
+        metavar="PATH_OR_URL",
+        help="Register file or SQLAlchemy URL [env: COMPLAINTCTL_DB; default: the user data directory].",
+    ),
 ]
 AsOption = Annotated[
     str | None,
@@ -179,7 +190,11 @@ AtOption = Annotated[
 JsonOption = Annotated[bool, typer.Option("--json", help="Print JSON for scripts.")]
 RulesOption = Annotated[
     str | None,
-    typer.Option("--rules", metavar="FILE", help="Rules file [env: COMPLAINTCTL_RULES; default: rules.toml in the user config directory, else built-in]."),
+    typer.Option(
+        "--rules",
+        metavar="FILE",
+        help="Rules file [env: COMPLAINTCTL_RULES; default: rules.toml in the user config directory, else built-in].",
+    ),
 ]
 NoArgument = Annotated[str, typer.Argument(metavar="NO", help="Complaint number, e.g. TS-2026-0042.")]
 
@@ -293,17 +308,23 @@ def _ask(value: str | None, prompt: str, option: str) -> str:
 def log_command(
     customer: Annotated[str | None, typer.Option(help="Customer name (客户姓名).")] = None,
     contact: Annotated[str | None, typer.Option(help="Phone or e-mail (联系方式).")] = None,
-    channel: Annotated[str | None, typer.Option(help="How it came in: phone|email|web|social|onsite|letter|other (投诉方式).")] = None,
+    channel: Annotated[
+        str | None, typer.Option(help="How it came in: phone|email|web|social|onsite|letter|other (投诉方式).")
+    ] = None,
     content: Annotated[str | None, typer.Option(help="What happened (投诉内容).")] = None,
     subject: Annotated[str | None, typer.Option(help="One-line subject (投诉主题).")] = None,
     location: Annotated[str | None, typer.Option(help="Where it happened (地点).")] = None,
     demand: Annotated[str | None, typer.Option(help="What the customer asks for (客户诉求).")] = None,
-    category: Annotated[str | None, typer.Option(help="Category code or label (投诉类别) [default: suggested from the text].")] = None,
+    category: Annotated[
+        str | None, typer.Option(help="Category code or label (投诉类别) [default: suggested from the text].")
+    ] = None,
     origin: Annotated[str | None, typer.Option(help="routine|discovered|mass (投诉性质).")] = None,
     urgent: Annotated[bool, typer.Option("--urgent", help="Mark it urgent (紧急) whatever the text says.")] = False,
     receiver: Annotated[str | None, typer.Option(help="Who took it (受理人) [default: the operator].")] = None,
     received: Annotated[str | None, typer.Option(metavar="WHEN", help="When it was received [default: now].")] = None,
-    incident: Annotated[str | None, typer.Option(metavar="NO", help="Link to the mass incident opened by complaint NO (集中性投诉).")] = None,
+    incident: Annotated[
+        str | None, typer.Option(metavar="NO", help="Link to the mass incident opened by complaint NO (集中性投诉).")
+    ] = None,
     db: DbOption = None,
     rules: RulesOption = None,
     operator: AsOption = None,
@@ -315,7 +336,9 @@ def log_command(
 
     call = _Call(operator, rules, db)
     new = service.NewComplaint(
-        customer_name=inputs.text(_ask(customer, "客户姓名 customer", "--customer"), "--customer", required=True, single_line=True),  # type: ignore[arg-type]
+        customer_name=inputs.text(
+            _ask(customer, "客户姓名 customer", "--customer"), "--customer", required=True, single_line=True
+        ),  # type: ignore[arg-type]
         contact=inputs.contact(_ask(contact, "联系方式 contact", "--contact")),
         channel=inputs.choice(domain.Channel, _ask(channel, "投诉方式 channel", "--channel"), "--channel"),
         content=inputs.text(_ask(content, "投诉内容 content", "--content"), "--content", required=True),  # type: ignore[arg-type]
@@ -329,8 +352,9 @@ def log_command(
         urgent=urgent,
         incident_no=inputs.complaint_no(incident) if incident is not None else None,
     )
-    record = _write(db, lambda s: service.log_complaint(s, new, now=call.now, actor=call.actor, policy=call.policy),
-                    create="default")
+    record = _write(
+        db, lambda s: service.log_complaint(s, new, now=call.now, actor=call.actor, policy=call.policy), create="default"
+    )
     if as_json:
         _finish(record, "", True, call)
     else:
@@ -350,9 +374,13 @@ def list_command(
     date_from: Annotated[str | None, typer.Option("--from", metavar="DATE", help="Received on or after this day.")] = None,
     date_to: Annotated[str | None, typer.Option("--to", metavar="DATE", help="Received on or before this day.")] = None,
     overdue: Annotated[bool, typer.Option("--overdue", help="Only cases with a milestone past its deadline.")] = False,
-    due_within: Annotated[str | None, typer.Option(metavar="DURATION", help="Only cases with a milestone due within e.g. 2wd, 3d, 12h.")] = None,
+    due_within: Annotated[
+        str | None, typer.Option(metavar="DURATION", help="Only cases with a milestone due within e.g. 2wd, 3d, 12h.")
+    ] = None,
     limit: Annotated[int, typer.Option(min=1, max=100_000, help="At most this many, newest first.")] = 50,
-    unmasked: Annotated[bool, typer.Option("--unmasked", help="Show contacts in full in --json (recorded in the register).")] = False,
+    unmasked: Annotated[
+        bool, typer.Option("--unmasked", help="Show contacts in full in --json (recorded in the register).")
+    ] = False,
     db: DbOption = None,
     rules: RulesOption = None,
     operator: AsOption = None,
@@ -372,7 +400,9 @@ def list_command(
     due_until = None
     if due_within is not None:
         window = call.duration(due_within, "--due-within")
-        due_until = policy_rules.deadline_for(call.now, window, calendar=call.policy.calendar, tz=call.tz, rules=call.policy.rules).due_at
+        due_until = policy_rules.deadline_for(
+            call.now, window, calendar=call.policy.calendar, tz=call.tz, rules=call.policy.rules
+        ).due_at
     filters = service.ListFilter(
         statuses=statuses,
         category=call.category(category),
@@ -458,7 +488,9 @@ def classify_command(
 @app.command("assign")
 def assign_command(
     no: NoArgument,
-    department: Annotated[str | None, typer.Option(help="Responsible department (责任部门) [default: the category's routing].")] = None,
+    department: Annotated[
+        str | None, typer.Option(help="Responsible department (责任部门) [default: the category's routing].")
+    ] = None,
     to: Annotated[str | None, typer.Option("--to", metavar="PERSON", help="Person who handles it (处理责任人).")] = None,
     at: AtOption = None,
     db: DbOption = None,
@@ -476,7 +508,12 @@ def assign_command(
         raise BadInput("--department must not be empty")
     person = inputs.text(to, "--to", single_line=True)
     when = call.when(at)
-    record = _write(db, lambda s: service.assign(s, number, department=dept, assignee=person, at=when, now=call.now, actor=call.actor, policy=call.policy))
+    record = _write(
+        db,
+        lambda s: service.assign(
+            s, number, department=dept, assignee=person, at=when, now=call.now, actor=call.actor, policy=call.policy
+        ),
+    )
     _finish(record, f"已分派给 {record['department']}" + (f"/{person}" if person else ""), as_json, call)
 
 
@@ -500,7 +537,12 @@ def contact_command(
     channel = inputs.choice(domain.Channel, _ask(via, "方式 via", "--via"), "--via")
     text = inputs.text(_ask(summary, "内容 summary", "--summary"), "--summary", required=True)
     when = call.when(at)
-    record = _write(db, lambda s: service.record_contact(s, number, via=channel, summary=text, at=when, now=call.now, actor=call.actor, policy=call.policy))  # type: ignore[arg-type]
+    record = _write(
+        db,
+        lambda s: service.record_contact(
+            s, number, via=channel, summary=text, at=when, now=call.now, actor=call.actor, policy=call.policy
+        ),
+    )  # type: ignore[arg-type]
     _finish(record, "沟通已记录", as_json, call)
 
 
@@ -530,7 +572,9 @@ def resolve_command(
         cause=inputs.text(cause, "--cause"),
         action=inputs.text(action, "--action"),
         compensation_cents=inputs.amount_cents(compensation, "--compensation") if compensation is not None else None,
-        compensation_kind=inputs.choice(domain.CompensationKind, compensation_kind, "--compensation-kind") if compensation_kind else None,
+        compensation_kind=inputs.choice(domain.CompensationKind, compensation_kind, "--compensation-kind")
+        if compensation_kind
+        else None,
         final=final,
         at=call.when(at),
     )
@@ -558,8 +602,15 @@ def followup_command(
     rating = inputs.choice(domain.Satisfaction, _ask(satisfaction, "满意度 A/B/C/D", "--satisfaction"), "--satisfaction")
     text = inputs.text(note, "--note")
     when = call.when(at)
-    record = _write(db, lambda s: service.record_followup(s, number, satisfaction=rating, note=text, at=when, now=call.now, actor=call.actor, policy=call.policy))  # type: ignore[arg-type]
-    outcome = {"closed": "回访已记录, 已结案", "reopened": "客户不满意, 重新处理", "escalated": "仍不满意, 已升级至分管领导"}[record["outcome"]]
+    record = _write(
+        db,
+        lambda s: service.record_followup(
+            s, number, satisfaction=rating, note=text, at=when, now=call.now, actor=call.actor, policy=call.policy
+        ),
+    )  # type: ignore[arg-type]
+    outcome = {"closed": "回访已记录, 已结案", "reopened": "客户不满意, 重新处理", "escalated": "仍不满意, 已升级至分管领导"}[
+        record["outcome"]
+    ]
     _finish(record, outcome, as_json, call)
 
 
@@ -568,7 +619,9 @@ def extend_command(
     no: NoArgument,
     to: Annotated[str | None, typer.Option("--to", metavar="WHEN", help="The new expected resolution time.")] = None,
     reason: Annotated[str | None, typer.Option(help="Why it is late, as told to the customer.")] = None,
-    late: Annotated[bool, typer.Option("--late", help="Record an extension agreed after the target passed: the miss stays counted.")] = False,
+    late: Annotated[
+        bool, typer.Option("--late", help="Record an extension agreed after the target passed: the miss stays counted.")
+    ] = False,
     at: AtOption = None,
     db: DbOption = None,
     rules: RulesOption = None,
@@ -585,7 +638,12 @@ def extend_command(
     target = call.when(_ask(to, "新的期限 to", "--to"), "--to")
     why = inputs.text(_ask(reason, "理由 reason", "--reason"), "--reason", required=True)
     when = call.when(at)
-    record = _write(db, lambda s: service.extend(s, number, to=target, reason=why, at=when, now=call.now, actor=call.actor, policy=call.policy, late=late))  # type: ignore[arg-type]
+    record = _write(
+        db,
+        lambda s: service.extend(
+            s, number, to=target, reason=why, at=when, now=call.now, actor=call.actor, policy=call.policy, late=late
+        ),
+    )  # type: ignore[arg-type]
     _finish(record, "已延期", as_json, call)
 
 
@@ -606,7 +664,9 @@ def wait_command(
     number = inputs.complaint_no(no)
     why = inputs.text(_ask(reason, "等待什么 reason", "--reason"), "--reason", required=True)
     when = call.when(at)
-    record = _write(db, lambda s: service.wait(s, number, reason=why, at=when, now=call.now, actor=call.actor, policy=call.policy))  # type: ignore[arg-type]
+    record = _write(
+        db, lambda s: service.wait(s, number, reason=why, at=when, now=call.now, actor=call.actor, policy=call.policy)
+    )  # type: ignore[arg-type]
     _finish(record, "等待客户, 解决时限暂停", as_json, call)
 
 
@@ -633,7 +693,9 @@ def resume_command(
 @app.command("close")
 def close_command(
     no: NoArgument,
-    reason: Annotated[str | None, typer.Option(help="Why it closes without resolution (duplicate, withdrawn, 非合理投诉).")] = None,
+    reason: Annotated[
+        str | None, typer.Option(help="Why it closes without resolution (duplicate, withdrawn, 非合理投诉).")
+    ] = None,
     at: AtOption = None,
     db: DbOption = None,
     rules: RulesOption = None,
@@ -647,16 +709,23 @@ def close_command(
     number = inputs.complaint_no(no)
     why = inputs.text(_ask(reason, "结案说明 reason", "--reason"), "--reason", required=True)
     when = call.when(at)
-    record = _write(db, lambda s: service.close(s, number, reason=why, at=when, now=call.now, actor=call.actor, policy=call.policy))  # type: ignore[arg-type]
+    record = _write(
+        db, lambda s: service.close(s, number, reason=why, at=when, now=call.now, actor=call.actor, policy=call.policy)
+    )  # type: ignore[arg-type]
     _finish(record, "已结案", as_json, call)
 
 
 @app.command("overdue")
 def overdue_command(
     at: Annotated[str | None, typer.Option("--at", metavar="WHEN", help="Check as of this time [default: now].")] = None,
-    within: Annotated[str | None, typer.Option(metavar="DURATION", help="'Due soon' means due within this, e.g. 1wd, 4h [default: the rules' due_soon].")] = None,
+    within: Annotated[
+        str | None,
+        typer.Option(metavar="DURATION", help="'Due soon' means due within this, e.g. 1wd, 4h [default: the rules' due_soon]."),
+    ] = None,
     fail: Annotated[bool, typer.Option("--fail", help="Exit 3 when anything is overdue (for monitors).")] = False,
-    skip_holidays: Annotated[bool, typer.Option("--skip-holidays", help="Print nothing on a day that is not a working day.")] = False,
+    skip_holidays: Annotated[
+        bool, typer.Option("--skip-holidays", help="Print nothing on a day that is not a working day.")
+    ] = False,
     db: DbOption = None,
     rules: RulesOption = None,
     operator: AsOption = None,
@@ -670,7 +739,9 @@ def overdue_command(
     call = _Call(operator, rules, db)
     when = call.when(at)
     window = call.duration(within, "--within") if within is not None else None
-    report = _write(db, lambda s: service.check_overdue(s, at=when, within=window, now=call.now, actor=call.actor, policy=call.policy))
+    report = _write(
+        db, lambda s: service.check_overdue(s, at=when, within=window, now=call.now, actor=call.actor, policy=call.policy)
+    )
     if as_json:
         render.emit_json(report["items"], call.tz)
     elif not (skip_holidays and not call.policy.calendar.is_working_day(when.astimezone(call.tz).date())):
@@ -752,7 +823,13 @@ app.add_typer(db_app, name="db")
 
 @app.command("init")
 def init_command(
-    demo: Annotated[bool, typer.Option("--demo", help="A demonstration register: COMPLAINTCTL_NOW may set its clock (every run says so, every entry is marked).")] = False,
+    demo: Annotated[
+        bool,
+        typer.Option(
+            "--demo",
+            help="A demonstration register: COMPLAINTCTL_NOW may set its clock (every run says so, every entry is marked).",
+        ),
+    ] = False,
     db: DbOption = None,
     as_json: JsonOption = False,
 ) -> None:
@@ -778,12 +855,19 @@ def db_current_command(db: DbOption = None, as_json: JsonOption = False) -> None
 
     where, version = current_version(db)
     if version is None:
-        raise MissingRegister(f"no register at {where}; create one with `complaintctl init`, "
-                              "or check --db and COMPLAINTCTL_DB for a typo")
+        raise MissingRegister(
+            f"no register at {where}; create one with `complaintctl init`, or check --db and COMPLAINTCTL_DB for a typo"
+        )
     if as_json:
         render.emit_json({"register": where, "schema": version, "tool_schema": SCHEMA_VERSION}, UTC)
     else:
-        state = "up to date" if version == SCHEMA_VERSION else "not created yet" if version is None else "needs `complaintctl db upgrade`"
+        state = (
+            "up to date"
+            if version == SCHEMA_VERSION
+            else "not created yet"
+            if version is None
+            else "needs `complaintctl db upgrade`"
+        )
         sys.stdout.write(f"{where}: schema {version or '-'} (this complaintctl: {SCHEMA_VERSION}), {state}\n")
 
 
@@ -798,7 +882,9 @@ def db_upgrade_command(db: DbOption = None, as_json: JsonOption = False) -> None
     if as_json:
         render.emit_json({"from": before, "to": after}, UTC)
     else:
-        sys.stdout.write(f"schema {before or '(new)'} → {after}\n" if before != after else f"schema {after}: already up to date\n")
+        sys.stdout.write(
+            f"schema {before or '(new)'} → {after}\n" if before != after else f"schema {after}: already up to date\n"
+        )
 
 
 # ---------------------------------------------------------------- reports
@@ -818,12 +904,16 @@ DepartmentScope = Annotated[str | None, typer.Option("--department", help="Only 
 CategoryScope = Annotated[str | None, typer.Option("--category", help="Only this category (code or label).")]
 
 
-def _period(call: _Call, month: str | None, quarter: str | None, year: str | None,
-            date_from: str | None, date_to: str | None) -> "Period":
+def _period(
+    call: _Call, month: str | None, quarter: str | None, year: str | None, date_from: str | None, date_to: str | None
+) -> "Period":
     from . import periods
 
-    chosen = [flag for flag, value in (("--month", month), ("--quarter", quarter), ("--year", year),
-                                       ("--from/--to", date_from or date_to)) if value]
+    chosen = [
+        flag
+        for flag, value in (("--month", month), ("--quarter", quarter), ("--year", year), ("--from/--to", date_from or date_to))
+        if value
+    ]
     if len(chosen) > 1:
         raise BadInput(f"give one period, not {' and '.join(chosen)}")
     try:
@@ -836,8 +926,9 @@ def _period(call: _Call, month: str | None, quarter: str | None, year: str | Non
         if date_from or date_to:
             if not (date_from and date_to):
                 raise BadInput("--from and --to go together: give both days of the period")
-            return periods.range_period(inputs.day(date_from, "--from", now=call.now, tz=call.tz),
-                                        inputs.day(date_to, "--to", now=call.now, tz=call.tz))
+            return periods.range_period(
+                inputs.day(date_from, "--from", now=call.now, tz=call.tz), inputs.day(date_to, "--to", now=call.now, tz=call.tz)
+            )
         return periods.last_month(call.now.astimezone(call.tz).date())
     except ValueError as exc:
         raise BadInput(str(exc)) from None
@@ -874,8 +965,12 @@ def report_command(
     scope = reports.Scope(inputs.text(department, "--department", single_line=True), call.category(category))
     from .db import open_session
 
-    data = _read(db, lambda s: reports.report(s, period, scope, policy=call.policy, now=call.now,
-                                              beside=lambda: open_session(db, write=False)))
+    data = _read(
+        db,
+        lambda s: reports.report(
+            s, period, scope, policy=call.policy, now=call.now, beside=lambda: open_session(db, write=False)
+        ),
+    )
     if fmt == "json":
         render.emit_json(data, call.tz)
     else:
@@ -911,9 +1006,16 @@ def export_command(
     year: YearOption = None,
     date_from: FromOption = None,
     date_to: ToOption = None,
-    output: Annotated[str | None, typer.Option("-o", "--output", metavar="FILE", help="Where to write [default: 客户投诉汇总_<period>.xlsx here].")] = None,
-    output_format: Annotated[str, typer.Option("--format", help="xlsx (the workbook) or csv (the register sheet, UTF-8 with BOM).")] = "xlsx",
-    unmasked: Annotated[bool, typer.Option("--unmasked", help="Show customers' contacts in full; the export is recorded in the register.")] = False,
+    output: Annotated[
+        str | None,
+        typer.Option("-o", "--output", metavar="FILE", help="Where to write [default: 客户投诉汇总_<period>.xlsx here]."),
+    ] = None,
+    output_format: Annotated[
+        str, typer.Option("--format", help="xlsx (the workbook) or csv (the register sheet, UTF-8 with BOM).")
+    ] = "xlsx",
+    unmasked: Annotated[
+        bool, typer.Option("--unmasked", help="Show customers' contacts in full; the export is recorded in the register.")
+    ] = False,
     db: DbOption = None,
     rules: RulesOption = None,
     operator: AsOption = None,
@@ -942,19 +1044,31 @@ def export_command(
         with open_session(db, write=False) as session:
             # One query for the missed deadlines: they mark the register rows and fill 超期清单.
             breaches = list(reports.breach_list(session, period, reports.Scope(), policy=call.policy, now=call.now))
-            register = export.register_rows(session, period, policy=call.policy, unmasked=unmasked,
-                                            late=export.late_milestones(breaches))
+            register = export.register_rows(
+                session, period, policy=call.policy, unmasked=unmasked, late=export.late_milestones(breaches)
+            )
             if fmt == "csv":
                 counts = {"投诉登记表": export.write_csv(partial, register)}
             else:
-                data = reports.report(session, period, reports.Scope(), policy=call.policy, now=call.now,
-                                      beside=lambda: open_session(db, write=False))
-                trend = reports.trend(session, periods.trailing_months(period.end, 12), reports.Scope(),
-                                      policy=call.policy, now=call.now)
+                data = reports.report(
+                    session,
+                    period,
+                    reports.Scope(),
+                    policy=call.policy,
+                    now=call.now,
+                    beside=lambda: open_session(db, write=False),
+                )
+                trend = reports.trend(
+                    session, periods.trailing_months(period.end, 12), reports.Scope(), policy=call.policy, now=call.now
+                )
                 counts = export.write_workbook(
-                    partial, period=period, register=register,
+                    partial,
+                    period=period,
+                    register=register,
                     handling=export.handling_rows(session, period, policy=call.policy, unmasked=unmasked),
-                    report=data, tables=reports.report_tables(data, call.policy), trend=trend,
+                    report=data,
+                    tables=reports.report_tables(data, call.policy),
+                    trend=trend,
                     breaches=breaches,
                     policy=call.policy,
                 )
@@ -966,14 +1080,25 @@ def export_command(
         partial.unlink(missing_ok=True)
         raise
     if unmasked:
-        _write(db, lambda s: service.record_export(s, period=period.label, path=str(path.resolve()), rows=counts,
-                                                   unmasked=True, now=call.now, actor=call.actor) or {})
+        _write(
+            db,
+            lambda s: (
+                service.record_export(
+                    s, period=period.label, path=str(path.resolve()), rows=counts, unmasked=True, now=call.now, actor=call.actor
+                )
+                or {}
+            ),
+        )
     summary = {"file": str(path), "period": period.label, "rows": counts, "unmasked": unmasked}
     if as_json:
         render.emit_json(summary, call.tz)
     else:
-        sys.stdout.write(f"{path}: " + ", ".join(f"{k} {v} 行" for k, v in counts.items())
-                         + (" (联系方式未遮蔽, 已记录)" if unmasked else "") + "\n")
+        sys.stdout.write(
+            f"{path}: "
+            + ", ".join(f"{k} {v} 行" for k, v in counts.items())
+            + (" (联系方式未遮蔽, 已记录)" if unmasked else "")
+            + "\n"
+        )
 
 
 # ---------------------------------------------------------------- import
@@ -989,10 +1114,19 @@ class _DryRun(Exception):
 @app.command("import")
 def import_command(
     file: Annotated[str, typer.Argument(metavar="FILE", help="An .xlsx workbook or a .csv file (UTF-8 or GBK/GB18030).")],
-    mapping: Annotated[list[str] | None, typer.Option("--map", metavar="'HEADER=field'", help="Place a column the tool does not know (repeatable); field 'ignore' skips it.")] = None,
+    mapping: Annotated[
+        list[str] | None,
+        typer.Option(
+            "--map", metavar="'HEADER=field'", help="Place a column the tool does not know (repeatable); field 'ignore' skips it."
+        ),
+    ] = None,
     sheet: Annotated[str | None, typer.Option(help="Only this sheet of the workbook.")] = None,
-    dry_run: Annotated[bool, typer.Option("--dry-run", help="Check everything and say what would be imported; write nothing.")] = False,
-    update_existing: Annotated[bool, typer.Option("--update", help="Update complaints already in the register instead of skipping them.")] = False,
+    dry_run: Annotated[
+        bool, typer.Option("--dry-run", help="Check everything and say what would be imported; write nothing.")
+    ] = False,
+    update_existing: Annotated[
+        bool, typer.Option("--update", help="Update complaints already in the register instead of skipping them.")
+    ] = False,
     db: DbOption = None,
     rules: RulesOption = None,
     operator: AsOption = None,
@@ -1013,8 +1147,9 @@ def import_command(
         raise BadInput(f"{file}: no such file")
     columns = importing.parse_mapping(mapping or [])
     with _progress("检查 checking", None) as tick:
-        loaded = importing.load(path, rules=call.policy.rules, tz=call.tz, now=call.now, mapping=columns,
-                                sheet=sheet, on_row=lambda: tick(1))
+        loaded = importing.load(
+            path, rules=call.policy.rules, tz=call.tz, now=call.now, mapping=columns, sheet=sheet, on_row=lambda: tick(1)
+        )
     if loaded.errors:
         if as_json:
             render.emit_json({"errors": [e.__dict__ for e in loaded.errors], "warnings": loaded.warnings}, call.tz)
@@ -1029,8 +1164,15 @@ def import_command(
     def run(session: "Session") -> Any:
         with _progress("导入 importing", len(loaded.rows)) as tick:
             result = service.import_complaints(
-                session, loaded.rows, source=path.name, update_existing=update_existing, now=call.now,
-                actor=call.actor, policy=call.policy, progress=tick)
+                session,
+                loaded.rows,
+                source=path.name,
+                update_existing=update_existing,
+                now=call.now,
+                actor=call.actor,
+                policy=call.policy,
+                progress=tick,
+            )
         if dry_run:
             raise _DryRun(result)
         return result
@@ -1041,18 +1183,26 @@ def import_command(
             result = run(session)
     except _DryRun as dry:
         result = dry.result
-    summary = {**result.as_dict(), "rows": len(loaded.rows), "dry_run": dry_run, "warnings": loaded.warnings,
-               "columns": loaded.columns}
+    summary = {
+        **result.as_dict(),
+        "rows": len(loaded.rows),
+        "dry_run": dry_run,
+        "warnings": loaded.warnings,
+        "columns": loaded.columns,
+    }
     if as_json:
         render.emit_json(summary, call.tz)
         return
     verb = "would import" if dry_run else "imported"
     numbers = result.imported
     span = f" ({numbers[0]} … {numbers[-1]})" if len(numbers) > 1 else f" ({numbers[0]})" if numbers else ""
-    sys.stdout.write(f"{path.name}: {len(loaded.rows)} rows read; {verb} {len(numbers)}{span}; "
-                     f"{'would skip' if dry_run else 'skipped'} {len(result.skipped)} already in the register"
-                     + (f"; {'would update' if dry_run else 'updated'} {len(result.updated)}" if update_existing else "")
-                     + ("" if not dry_run else "; nothing was written") + "\n")
+    sys.stdout.write(
+        f"{path.name}: {len(loaded.rows)} rows read; {verb} {len(numbers)}{span}; "
+        f"{'would skip' if dry_run else 'skipped'} {len(result.skipped)} already in the register"
+        + (f"; {'would update' if dry_run else 'updated'} {len(result.updated)}" if update_existing else "")
+        + ("" if not dry_run else "; nothing was written")
+        + "\n"
+    )
 
 
 @contextmanager
@@ -1083,22 +1233,27 @@ def verify_command(db: DbOption = None, as_json: JsonOption = False) -> None:
     if as_json:
         render.emit_json(report, UTC)
     elif report["intact"]:
-        sys.stdout.write(f"intact: {report['entries']} history entries, {report['complaints']} complaints; "
-                         f"chain head {report['head'][:16]}\n")
+        sys.stdout.write(
+            f"intact: {report['entries']} history entries, {report['complaints']} complaints; chain head {report['head'][:16]}\n"
+        )
     else:
         for item in report["problems"]:
             where = item["no"] or "register"
             entry = f" (history entry {item['entry']})" if item["entry"] else ""
             sys.stdout.write(f"{where}{entry}: {item['problem']}\n")
-        sys.stdout.write(f"NOT INTACT: {len(report['problems'])} problem(s) in {report['entries']} history entries, "
-                         f"{report['complaints']} complaints\n")
+        sys.stdout.write(
+            f"NOT INTACT: {len(report['problems'])} problem(s) in {report['entries']} history entries, "
+            f"{report['complaints']} complaints\n"
+        )
     if not report["intact"]:
         raise typer.Exit(4)
 
 
 @app.command("backup")
 def backup_command(
-    file: Annotated[str | None, typer.Argument(metavar="[FILE]", help="Where to write it [default: complaintctl-backup-<time>.db here].")] = None,
+    file: Annotated[
+        str | None, typer.Argument(metavar="[FILE]", help="Where to write it [default: complaintctl-backup-<time>.db here].")
+    ] = None,
     db: DbOption = None,
     as_json: JsonOption = False,
 ) -> None:
@@ -1157,8 +1312,17 @@ def forget_command(
     call = _Call(operator, None, db)
     name = inputs.text(customer, "--customer", required=True, single_line=True)
     why = inputs.text(_ask(reason, "理由 reason", "--reason"), "--reason", required=True)
-    numbers = _write(db, lambda s: service.forget_customer(s, customer=name, contact=contact, reason=why,  # type: ignore[arg-type]
-                                                           now=call.now, actor=call.actor))  # type: ignore[arg-type,return-value]
+    numbers = _write(
+        db,
+        lambda s: service.forget_customer(
+            s,
+            customer=name,
+            contact=contact,
+            reason=why,  # type: ignore[arg-type]
+            now=call.now,
+            actor=call.actor,
+        ),
+    )  # type: ignore[arg-type,return-value]
     if as_json:
         render.emit_json({"forgotten": numbers}, call.tz)
     else:

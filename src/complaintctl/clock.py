@@ -37,8 +37,10 @@ def now(tz: tzinfo, is_demo_register: Callable[[], bool]) -> tuple[datetime, str
         instant = instant.replace(tzinfo=tz)
     why = "test suite" if under_test_suite() else "demo register" if is_demo_register() else None
     if why is None:
-        sys.stderr.write(f"warning: {ENV} is ignored: a set clock works only under the test suite or on a register "
-                         "made with `complaintctl init --demo`; using the real clock\n")
+        sys.stderr.write(
+            f"warning: {ENV} is ignored: a set clock works only under the test suite or on a register "
+            "made with `complaintctl init --demo`; using the real clock\n"
+        )
         return datetime.now(UTC), None
     shown = instant.astimezone(tz).isoformat(timespec="minutes")
     sys.stderr.write(f"note: the clock is set to {shown} by {ENV} ({why}); history entries written now are marked\n")

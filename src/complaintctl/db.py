@@ -60,7 +60,7 @@ def _sqlite_path(url: str) -> Path | None:
     prefix = "sqlite:///"
     if not url.startswith(prefix):
         return None
-    rest = url[len(prefix):].split("?", 1)[0]
+    rest = url[len(prefix) :].split("?", 1)[0]
     if rest in ("", ":memory:"):
         return None
     return Path(rest)
@@ -224,7 +224,8 @@ def require_register(db: str | None = None, *, create: str = "never") -> str:
             return url
         raise MissingRegister(
             f"no register at {path}; create one with `complaintctl init --db {path}`, "
-            "or check --db and COMPLAINTCTL_DB for a typo")
+            "or check --db and COMPLAINTCTL_DB for a typo"
+        )
     if create == "always":
         return url
     try:
@@ -233,7 +234,8 @@ def require_register(db: str | None = None, *, create: str = "never") -> str:
         if "alembic_version" not in inspect(get_engine(url)).get_table_names():
             raise MissingRegister(
                 f"the database {_describe(url)} holds no register yet; create it with "
-                f"`complaintctl init --db URL` (or `complaintctl db upgrade`), or check the URL for a typo")
+                f"`complaintctl init --db URL` (or `complaintctl db upgrade`), or check the URL for a typo"
+            )
     except MissingRegister:
         raise
     except Exception as exc:
@@ -289,8 +291,10 @@ def init(db: str | None = None, *, demo: bool) -> tuple[str, bool]:
     with open_session(db, write=True, create="always") as session:
         is_demo = session.execute(text("SELECT value FROM register_setting WHERE key = 'demo'")).scalar() == "true"
         if existed and demo and not is_demo:
-            raise StorageError(f"{_describe(url)} is a register already; a real register cannot become a "
-                               "demonstration one (its clock could then be set back). Give a new --db")
+            raise StorageError(
+                f"{_describe(url)} is a register already; a real register cannot become a "
+                "demonstration one (its clock could then be set back). Give a new --db"
+            )
         if demo and not existed:
             session.execute(text("INSERT INTO register_setting (key, value) VALUES ('demo', 'true')"))
     return _describe(url), not existed

@@ -117,8 +117,9 @@ def late_milestones(breaches: Iterable[dict[str, Any]]) -> dict[str, list[str]]:
     return late
 
 
-def register_rows(session: Session, period: Period, *, policy: Policy, unmasked: bool,
-                  late: dict[str, list[str]]) -> Iterator[dict[str, Any]]:
+def register_rows(
+    session: Session, period: Period, *, policy: Policy, unmasked: bool, late: dict[str, list[str]]
+) -> Iterator[dict[str, Any]]:
     """The period's complaints in the order received, as values ready for a sheet;
     `late` (from late_milestones) marks the missed milestones."""
     keys = [c.key for c in REGISTER_COLUMNS if c.key != "late"]
@@ -158,16 +159,34 @@ def handling_rows(session: Session, period: Period, *, policy: Policy, unmasked:
 
     cohort = (Complaint.received_date >= period.start, Complaint.received_date <= period.end)  # type: ignore[operator]
     contacts = (
-        select(Complaint.id.label("cid"), Complaint.no, ContactEntry.at, literal_column("'contact'").label("kind"),  # type: ignore[union-attr]
-               ContactEntry.actor, ContactEntry.via.label("what"), ContactEntry.summary.label("body"),  # type: ignore[attr-defined]
-               cast(null(), Text).label("reason"), ContactEntry.id.label("eid"))  # type: ignore[union-attr]
-        .join(Complaint, Complaint.id == ContactEntry.complaint_id).where(*cohort)  # type: ignore[arg-type]
+        select(
+            Complaint.id.label("cid"),
+            Complaint.no,
+            ContactEntry.at,
+            literal_column("'contact'").label("kind"),  # type: ignore[union-attr]
+            ContactEntry.actor,
+            ContactEntry.via.label("what"),
+            ContactEntry.summary.label("body"),  # type: ignore[attr-defined]
+            cast(null(), Text).label("reason"),
+            ContactEntry.id.label("eid"),
+        )  # type: ignore[union-attr]
+        .join(Complaint, Complaint.id == ContactEntry.complaint_id)
+        .where(*cohort)  # type: ignore[arg-type]
     )
     history = (
-        select(Complaint.id.label("cid"), Complaint.no, HistoryEntry.at, literal_column("'history'").label("kind"),  # type: ignore[union-attr]
-               HistoryEntry.actor, HistoryEntry.action.label("what"), HistoryEntry.changes.label("body"),  # type: ignore[attr-defined]
-               HistoryEntry.reason, HistoryEntry.id.label("eid"))  # type: ignore[union-attr]
-        .join(Complaint, Complaint.id == HistoryEntry.complaint_id).where(*cohort)  # type: ignore[arg-type]
+        select(
+            Complaint.id.label("cid"),
+            Complaint.no,
+            HistoryEntry.at,
+            literal_column("'history'").label("kind"),  # type: ignore[union-attr]
+            HistoryEntry.actor,
+            HistoryEntry.action.label("what"),
+            HistoryEntry.changes.label("body"),  # type: ignore[attr-defined]
+            HistoryEntry.reason,
+            HistoryEntry.id.label("eid"),
+        )  # type: ignore[union-attr]
+        .join(Complaint, Complaint.id == HistoryEntry.complaint_id)
+        .where(*cohort)  # type: ignore[arg-type]
     )
     both = union_all(contacts, history).subquery()
     stmt = select(both).order_by(both.c.cid, both.c.at, both.c.kind, both.c.eid).execution_options(yield_per=BATCH)
@@ -180,7 +199,6 @@ def handling_rows(session: Session, period: Period, *, policy: Policy, unmasked:
         if isinstance(at, str):  # a UNION hides the column type from SQLite's driver
             at = datetime.fromisoformat(at)
         if at is not None and at.tzinfo is None:
-
             at = at.replace(tzinfo=UTC)
         if row.kind == "contact":
             body = row.body if unmasked else mask_text(row.body)
@@ -190,8 +208,14 @@ def handling_rows(session: Session, period: Period, *, policy: Policy, unmasked:
             if not unmasked and "contact" in changes:
                 changes["contact"] = [mask_contact(v) if isinstance(v, str) else v for v in changes["contact"]]
             text = change_summary(changes, row.reason, policy)
-            yield (row.no, _local(at, policy), "处理", row.actor, ACTION_LABELS.get(row.what, row.what),
-                   text if unmasked else mask_text(text))
+            yield (
+                row.no,
+                _local(at, policy),
+                "处理",
+                row.actor,
+                ACTION_LABELS.get(row.what, row.what),
+                text if unmasked else mask_text(text),
+            )
 
 
 def _display_width(value: Any) -> int:
@@ -210,10 +234,12 @@ def write_csv(path: Path, rows: Iterable[dict[str, Any]]) -> int:
         writer = csv.writer(handle)
         writer.writerow([c.header for c in REGISTER_COLUMNS])
         for row in rows:
-            writer.writerow([
-                row[c.key].strftime("%Y-%m-%d %H:%M") if isinstance(row[c.key], datetime) else row[c.key]
-                for c in REGISTER_COLUMNS
-            ])
+            writer.writerow(
+                [
+                    row[c.key].strftime("%Y-%m-%d %H:%M") if isinstance(row[c.key], datetime) else row[c.key]
+                    for c in REGISTER_COLUMNS
+                ]
+            )
             count += 1
     return count
 
@@ -278,8 +304,10 @@ def write_workbook(
     late_text_style = template(sheet, fill=late_fill, alignment=wrap)
     money_style = template(sheet, number_format="#,##0.00", alignment=top)
     plain_style = template(sheet, alignment=top)
-    styles = [long_style if c.kind == "long" else time_style if c.kind == "time" else money_style if c.kind == "money"
-              else plain_style for c in REGISTER_COLUMNS]
+    styles = [
+        long_style if c.kind == "long" else time_style if c.kind == "time" else money_style if c.kind == "money" else plain_style
+        for c in REGISTER_COLUMNS
+    ]
     late_styles = [late_time_style if c.kind == "time" else late_text_style for c in REGISTER_COLUMNS]
     late_column = len(REGISTER_COLUMNS) - 1
     normal_ids = [style.style_id for style in styles]
@@ -290,8 +318,10 @@ def write_workbook(
         late_keys = record["_late"]
         values = [record[key] for key in keys]
         if late_keys or values[late_column]:
-            ids = [late_ids[i] if key in late_keys or (i == late_column and values[i]) else normal_ids[i]
-                   for i, key in enumerate(keys)]
+            ids = [
+                late_ids[i] if key in late_keys or (i == late_column and values[i]) else normal_ids[i]
+                for i, key in enumerate(keys)
+            ]
             spool.add(values, ids, keep_empty={i for i, key in enumerate(keys) if key in late_keys})
         else:
             spool.add(values, normal_ids)
@@ -310,8 +340,14 @@ def write_workbook(
     sheet.freeze_panes = "A2"
     sheet.append(header_row(sheet, ("投诉编号", "时间", "类型", "操作人", "事项", "内容")))
     spool = RowSpool(6)
-    handling_ids = [plain_style.style_id, time_style.style_id, plain_style.style_id, plain_style.style_id,
-                    plain_style.style_id, long_style.style_id]
+    handling_ids = [
+        plain_style.style_id,
+        time_style.style_id,
+        plain_style.style_id,
+        plain_style.style_id,
+        plain_style.style_id,
+        long_style.style_id,
+    ]
     for values in handling:
         spool.add(values, handling_ids)
     handled = spool.count
@@ -328,19 +364,34 @@ def write_workbook(
     for letter, width in zip("ABCDEFGHIJ", (14, 12, 15, 14, 17, 17, 10, 10, 10, 30)):
         sheet.column_dimensions[letter].width = width
     sheet.freeze_panes = "A2"
-    sheet.append(header_row(sheet, ("责任部门", "处理责任人", "投诉编号", "节点", "期限", "完成时间", "超期(工作日)",
-                                     "严重程度", "客户", "主题")))
+    sheet.append(
+        header_row(
+            sheet, ("责任部门", "处理责任人", "投诉编号", "节点", "期限", "完成时间", "超期(工作日)", "严重程度", "客户", "主题")
+        )
+    )
     asof = min(datetime.now(policy.tz), datetime.combine(period.end + timedelta(days=1), datetime.min.time(), tzinfo=policy.tz))
     spool = RowSpool(10)
     breach_ids = [time_style.style_id if index in (4, 5) else plain_style.style_id for index in range(10)]
     for breach in breaches:
         due, met = breach["due_at"], breach["met_at"]
-        late_days = policy.calendar.working_days_between(due.astimezone(policy.tz).date(),
-                                                         (met or asof).astimezone(policy.tz).date())
-        spool.add((breach["department"] or "(未分派)", breach["assignee"] or "(未指定)", breach["no"],
-                   Milestone(breach["milestone"]).label, _local(due, policy), _local(met, policy), late_days,
-                   Severity(breach["severity"]).label if breach["severity"] else None, breach["customer_name"],
-                   breach["subject"]), breach_ids)
+        late_days = policy.calendar.working_days_between(
+            due.astimezone(policy.tz).date(), (met or asof).astimezone(policy.tz).date()
+        )
+        spool.add(
+            (
+                breach["department"] or "(未分派)",
+                breach["assignee"] or "(未指定)",
+                breach["no"],
+                Milestone(breach["milestone"]).label,
+                _local(due, policy),
+                _local(met, policy),
+                late_days,
+                Severity(breach["severity"]).label if breach["severity"] else None,
+                breach["customer_name"],
+                breach["subject"],
+            ),
+            breach_ids,
+        )
     listed = spool.count
     spools["超期清单"] = spool
     sheet.auto_filter.ref = f"A1:J{listed + 1}"
@@ -353,13 +404,22 @@ def write_workbook(
     return counts
 
 
-def _summary_sheet(workbook: Any, report: dict[str, Any], tables: list[reports.Table], trend: list[dict[str, Any]],
-                   period: Period, bold: Any, header_fill: Any, tz: Any = None) -> int:
+def _summary_sheet(
+    workbook: Any,
+    report: dict[str, Any],
+    tables: list[reports.Table],
+    trend: list[dict[str, Any]],
+    period: Period,
+    bold: Any,
+    header_fill: Any,
+    tz: Any = None,
+) -> int:
     from openpyxl.cell import WriteOnlyCell
     from openpyxl.chart import BarChart, LineChart, PieChart, Reference
     from openpyxl.styles import Alignment
 
     from . import reports
+
     sheet = workbook.create_sheet("统计汇总")
     _landscape(sheet, fit_width=True)
     sheet.column_dimensions["A"].width = 30

@@ -24,8 +24,19 @@ from .ruleset import Rules
 # Each field of the register and the headings offices use for it (Chinese or English).
 SYNONYMS: dict[str, tuple[str, ...]] = {
     "no": ("投诉编号", "编号", "单号", "投诉单号", "登记编号", "no", "number", "complaintno"),
-    "received_at": ("投诉时间", "受理时间", "日期", "投诉日期", "受理日期", "来电时间", "登记时间", "时间", "received",
-                    "receivedat", "date"),
+    "received_at": (
+        "投诉时间",
+        "受理时间",
+        "日期",
+        "投诉日期",
+        "受理日期",
+        "来电时间",
+        "登记时间",
+        "时间",
+        "received",
+        "receivedat",
+        "date",
+    ),
     "channel": ("投诉方式", "渠道", "投诉渠道", "方式", "来源", "channel"),
     "customer_name": ("客户姓名", "姓名", "客户", "投诉人", "客户名称", "投诉人姓名", "customer", "name", "customername"),
     "contact": ("联系方式", "联系电话", "电话", "手机", "手机号", "手机号码", "邮箱", "contact", "phone", "email"),
@@ -140,7 +151,9 @@ def _read_xlsx(path: Path, sheet: str | None) -> Iterator[tuple[str, Iterator[tu
     try:
         book = load_workbook(path, read_only=True, data_only=True)
     except (zipfile.BadZipFile, KeyError, OSError, ValueError) as exc:
-        raise BadInput(f"{path.name}: not a readable Excel workbook ({exc.__class__.__name__}); save it as .xlsx or .csv") from None
+        raise BadInput(
+            f"{path.name}: not a readable Excel workbook ({exc.__class__.__name__}); save it as .xlsx or .csv"
+        ) from None
     names = book.sheetnames
     if sheet is not None:
         if sheet not in names:
@@ -182,15 +195,24 @@ def _blank(value: Any) -> bool:
 def _find_header(rows: list[tuple[int, list[Any]]], mapping: dict[str, str]) -> int | None:
     best, best_hits = None, 1  # a header row names at least two register columns
     for position, (_, cells) in enumerate(rows):
-        hits = sum(1 for cell in cells if not _blank(cell) and
-                   (normalize_header(cell) in mapping or normalize_header(cell) in _LOOKUP))
+        hits = sum(
+            1 for cell in cells if not _blank(cell) and (normalize_header(cell) in mapping or normalize_header(cell) in _LOOKUP)
+        )
         if hits > best_hits:
             best, best_hits = position, hits
     return best
 
 
-def load(path: Path, *, rules: Rules, tz: tzinfo, now: datetime, mapping: dict[str, str] | None = None,
-         sheet: str | None = None, on_row: Callable[[], None] | None = None) -> LoadedFile:
+def load(
+    path: Path,
+    *,
+    rules: Rules,
+    tz: tzinfo,
+    now: datetime,
+    mapping: dict[str, str] | None = None,
+    sheet: str | None = None,
+    on_row: Callable[[], None] | None = None,
+) -> LoadedFile:
     """Read and check every row of the file; a bad row is listed, never half-taken."""
     mapping = mapping or {}
     result = LoadedFile()
@@ -222,11 +244,15 @@ def load(path: Path, *, rules: Rules, tz: tzinfo, now: datetime, mapping: dict[s
             if target == "ignore" or key in (normalize_header(i) for i in IGNORED):
                 continue
             if target is None:
-                result.warnings.append(f"{sheet_name}: column {str(cell).strip()!r} is not imported; "
-                                       f"place it with --map '{str(cell).strip()}=FIELD' (fields: {', '.join(FIELDS)})")
+                result.warnings.append(
+                    f"{sheet_name}: column {str(cell).strip()!r} is not imported; "
+                    f"place it with --map '{str(cell).strip()}=FIELD' (fields: {', '.join(FIELDS)})"
+                )
                 continue
             if target in columns.values():
-                result.warnings.append(f"{sheet_name}: column {str(cell).strip()!r} is a second {target} column; only the first is imported")
+                result.warnings.append(
+                    f"{sheet_name}: column {str(cell).strip()!r} is a second {target} column; only the first is imported"
+                )
                 continue
             columns[index] = target
             result.columns[str(cell).strip()] = target
@@ -236,17 +262,25 @@ def load(path: Path, *, rules: Rules, tz: tzinfo, now: datetime, mapping: dict[s
             result.warnings.append(
                 f"{sheet_name}: no column for {' or '.join(unrecorded)}; cases resolved in the sheet count that contact "
                 "as never made (missed once closed), as the register would had it been typed. "
-                "If the sheet keeps those times under another heading, place it with --map")
+                "If the sheet keeps those times under another heading, place it with --map"
+            )
         for required in ("received_at", "customer_name"):
             if required not in columns.values():
-                result.errors.append(RowError(sheet_name, head[position][0], "header",
-                                              f"no column for {required}; name one with --map 'HEADER={required}'"))
+                result.errors.append(
+                    RowError(
+                        sheet_name,
+                        head[position][0],
+                        "header",
+                        f"no column for {required}; name one with --map 'HEADER={required}'",
+                    )
+                )
         if "content" not in columns.values() and "subject" not in columns.values():
-            result.errors.append(RowError(sheet_name, head[position][0], "header",
-                                          "no column for content; name one with --map 'HEADER=content'"))
+            result.errors.append(
+                RowError(sheet_name, head[position][0], "header", "no column for content; name one with --map 'HEADER=content'")
+            )
         if any(e.column == "header" for e in result.errors):
             continue
-        for number, cells in _chain(head[position + 1:], iterator):
+        for number, cells in _chain(head[position + 1 :], iterator):
             if on_row:
                 on_row()
             values = {columns[i]: cells[i] for i in columns if i < len(cells) and not _blank(cells[i])}
@@ -254,8 +288,10 @@ def load(path: Path, *, rules: Rules, tz: tzinfo, now: datetime, mapping: dict[s
                 continue  # a blank line
             _check_row(result, sheet_name, number, values, headers, rules=rules, tz=tz, now=now)
     if result.untimed and not result.errors:
-        result.warnings.append(f"{result.untimed} rows record a solution or rating without its time; "
-                               "each such step is taken as at the row's last earlier time (receipt at the earliest)")
+        result.warnings.append(
+            f"{result.untimed} rows record a solution or rating without its time; "
+            "each such step is taken as at the row's last earlier time (receipt at the earliest)"
+        )
     if not found_any_header and not result.errors:
         raise BadInput(f"{path.name}: no sheet has a header row naming register columns (投诉时间, 客户姓名, 投诉内容, ...)")
     return result
@@ -285,8 +321,11 @@ def _check_order(values: dict[str, Any], fail: Callable[[str, str], None]) -> No
         for earlier in earlier_fields:
             if earlier in values:
                 if values[later] < values[earlier]:
-                    fail(later, f"{values[later]:%Y-%m-%d %H:%M} is before the {earlier.removesuffix('_at')} time "
-                                f"{values[earlier]:%Y-%m-%d %H:%M}; steps of a case run forward")
+                    fail(
+                        later,
+                        f"{values[later]:%Y-%m-%d %H:%M} is before the {earlier.removesuffix('_at')} time "
+                        f"{values[earlier]:%Y-%m-%d %H:%M}; steps of a case run forward",
+                    )
                 break
 
 
@@ -294,8 +333,17 @@ def _excel_serial(value: float) -> datetime:
     return datetime(1899, 12, 30) + timedelta(days=float(value))
 
 
-def _check_row(result: LoadedFile, sheet: str, number: int, raw: dict[str, Any], headers: dict[str, str], *,
-               rules: Rules, tz: tzinfo, now: datetime) -> None:
+def _check_row(
+    result: LoadedFile,
+    sheet: str,
+    number: int,
+    raw: dict[str, Any],
+    headers: dict[str, str],
+    *,
+    rules: Rules,
+    tz: tzinfo,
+    now: datetime,
+) -> None:
     values: dict[str, Any] = {}
     errors: list[RowError] = []
 
@@ -330,7 +378,9 @@ def _check_row(result: LoadedFile, sheet: str, number: int, raw: dict[str, Any],
             elif name == "status":
                 values[name] = Status.parse(str(value)).value
             elif name == "satisfaction":
-                values[name] = Satisfaction.parse(str(value).strip().upper() if len(str(value).strip()) == 1 else str(value)).value
+                values[name] = Satisfaction.parse(
+                    str(value).strip().upper() if len(str(value).strip()) == 1 else str(value)
+                ).value
             elif name == "compensation_kind":
                 values[name] = CompensationKind.parse(str(value)).value
             elif name == "category":
@@ -366,7 +416,8 @@ def _check_row(result: LoadedFile, sheet: str, number: int, raw: dict[str, Any],
             fail("content", "is empty; give what happened (or at least a subject)")
     _check_order(values, fail)
     if (values.get("solution") or values.get("satisfaction") or values.get("status") in ("resolved", "closed")) and not (
-            values.get("resolved_at") or values.get("followup_at") or values.get("closed_at")):
+        values.get("resolved_at") or values.get("followup_at") or values.get("closed_at")
+    ):
         result.untimed += 1
     own = re.fullmatch(r"(?i)TS-(\d+)-(\d+)", values.get("no") or "")
     if own and "received_at" in values:
@@ -375,11 +426,17 @@ def _check_row(result: LoadedFile, sheet: str, number: int, raw: dict[str, Any],
         if len(own[1]) != 4 or year == 0:
             fail("no", f"{values['no']!r}: the year must have four digits, like TS-{received_year}-0042")
         elif year != received_year:
-            fail("no", f"{values['no']!r} is numbered in {year} but was received in {received_year} (office time); "
-                       f"correct the number or the time, or clear the number to get the next one of {received_year}")
+            fail(
+                "no",
+                f"{values['no']!r} is numbered in {year} but was received in {received_year} (office time); "
+                f"correct the number or the time, or clear the number to get the next one of {received_year}",
+            )
         elif not 1 <= seq <= inputs.MAX_SEQ:
-            fail("no", f"{values['no']!r}: a complaint number runs from 0001 to {inputs.MAX_SEQ}; "
-                       "clear it to get the next number of the year")
+            fail(
+                "no",
+                f"{values['no']!r}: a complaint number runs from 0001 to {inputs.MAX_SEQ}; "
+                "clear it to get the next number of the year",
+            )
     if errors:
         result.errors.extend(errors)
         return

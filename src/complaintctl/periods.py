@@ -37,6 +37,7 @@ class Period:
 
     def year_before(self) -> Period:
         """The same period one year earlier (同比); 29 February becomes the 28th."""
+
         def back(day: date) -> date:
             return day.replace(year=day.year - 1, day=min(day.day, 28 if day.month == 2 else day.day))
 

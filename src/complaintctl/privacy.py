@@ -11,9 +11,7 @@ _EMAIL = re.compile(r"([A-Za-z0-9._%+-])[A-Za-z0-9._%+-]*(@[A-Za-z0-9.-]+\.[A-Za
 _PHONE = re.compile(r"(?<!\d)(\+?\d[\d -]{5,}\d)(?!\d)")
 # Phone numbers inside free text: mobiles (138 0013 8000, +86 13800138000) and landlines
 # (010-65123456). Dates and complaint numbers (2026-11-04, TS-2026-0001) are left alone.
-_TEXT_PHONE = re.compile(
-    r"(?<![\dA-Za-z-])((?:\+?86[ -]?)?1[3-9]\d[ -]?\d{4}[ -]?\d{4}|0\d{2,3}[ -]?\d{7,8})(?![\d-])"
-)
+_TEXT_PHONE = re.compile(r"(?<![\dA-Za-z-])((?:\+?86[ -]?)?1[3-9]\d[ -]?\d{4}[ -]?\d{4}|0\d{2,3}[ -]?\d{7,8})(?![\d-])")
 
 
 def mask_contact(contact: str | None) -> str | None:

@@ -32,8 +32,14 @@ if TYPE_CHECKING:
     from .rules import Policy
 
 STATE_LABELS = {
-    "pending": "进行中", "due_soon": "即将到期", "overdue": "已超期", "met": "按时完成",
-    "met_late": "超期完成", "missed": "未完成(已结案)", "paused": "暂停(等待客户)", "void": "已取消",
+    "pending": "进行中",
+    "due_soon": "即将到期",
+    "overdue": "已超期",
+    "met": "按时完成",
+    "met_late": "超期完成",
+    "missed": "未完成(已结案)",
+    "paused": "暂停(等待客户)",
+    "void": "已取消",
 }
 
 _CHOICES: dict[str, type[Choice]] = {
@@ -117,7 +123,8 @@ def done(record: dict[str, Any], what: str, policy: Policy) -> None:
     status = label("status", record["status"])
     line = f"{record['no']} {what} ({status})"
     upcoming = [
-        (record["due"][m], m) for m, state in record.get("milestones", {}).items()
+        (record["due"][m], m)
+        for m, state in record.get("milestones", {}).items()
         if state in ("pending", "due_soon", "overdue") and record["due"].get(m)
     ]
     if upcoming:
@@ -213,16 +220,28 @@ def _deadlines(console: Any, record: dict[str, Any], policy: Policy) -> None:
     for heading in ("节点", "期限", "状态", "依据"):
         table.add_column(heading, overflow="fold")
     for deadline in rows:
-        state = record["milestones"].get(deadline["milestone"], deadline["state"]) if deadline["state"] == "open" else (
-            "missed" if deadline["state"] == "missed" else
-            "met_late" if deadline.get("missed_at") or (deadline["met_at"] and deadline["due_at"]
-                                                          and deadline["met_at"] > deadline["due_at"]) else "met")
+        state = (
+            record["milestones"].get(deadline["milestone"], deadline["state"])
+            if deadline["state"] == "open"
+            else (
+                "missed"
+                if deadline["state"] == "missed"
+                else "met_late"
+                if deadline.get("missed_at")
+                or (deadline["met_at"] and deadline["due_at"] and deadline["met_at"] > deadline["due_at"])
+                else "met"
+            )
+        )
         due = local_time(deadline["due_at"], policy.tz)
         if deadline["provisional"] and deadline["state"] == "open":
             due += " 暂定"
         done_at = f" ({local_time(deadline['met_at'], policy.tz)})" if deadline["met_at"] else ""
-        table.add_row(label("milestone", deadline["milestone"]), due, STATE_LABELS.get(state, state) + done_at,
-                      deadline.get("explanation") or "")
+        table.add_row(
+            label("milestone", deadline["milestone"]),
+            due,
+            STATE_LABELS.get(state, state) + done_at,
+            deadline.get("explanation") or "",
+        )
     console.print(table)
 
 
@@ -247,8 +266,10 @@ def overdue(report: dict[str, Any], policy: Policy) -> None:
         out.append("\n负荷预警 (load alerts)")
         for alert in alerts:
             who = "部门" if alert["kind"] == "department" else "处理人"
-            out.append(f"  {who} {alert['subject']}: {alert['window']} 内 {alert['count']} 件投诉 "
-                       f"({local_time(alert['at'], tz)}, {alert['no'] or '-'})")
+            out.append(
+                f"  {who} {alert['subject']}: {alert['window']} 内 {alert['count']} 件投诉 "
+                f"({local_time(alert['at'], tz)}, {alert['no'] or '-'})"
+            )
     group = None
     for item in items:
         here = (item["department"] or "未分派", item["assignee"] or "未指定责任人")
@@ -290,8 +311,11 @@ def change_summary(changes: dict[str, list[Any]], reason: str | None, policy: Po
         heading = CHANGE_LABELS.get(field, field)
         if field.startswith("due."):
             heading = "期限 " + label("milestone", field[4:])
-        parts.append(f"{heading}: {_change_value(field, old, policy)} → {_change_value(field, new, policy)}" if old is not None
-                     else f"{heading}: {_change_value(field, new, policy)}")
+        parts.append(
+            f"{heading}: {_change_value(field, old, policy)} → {_change_value(field, new, policy)}"
+            if old is not None
+            else f"{heading}: {_change_value(field, new, policy)}"
+        )
     if reason:
         parts.append(f"理由: {reason}")
     return "; ".join(parts)
@@ -339,8 +363,9 @@ def complaint_list(records: Iterable[dict[str, Any]], policy: Policy) -> None:
     import shutil
 
     tz = policy.tz
-    subject_width = max(8, shutil.get_terminal_size((80, 24)).columns - sum(w for _, w in _LIST_COLUMNS)
-                        - len(_LIST_GAP) * len(_LIST_COLUMNS) - 1)
+    subject_width = max(
+        8, shutil.get_terminal_size((80, 24)).columns - sum(w for _, w in _LIST_COLUMNS) - len(_LIST_GAP) * len(_LIST_COLUMNS) - 1
+    )
     widths = [w for _, w in _LIST_COLUMNS] + [subject_width]
     lines = []
     for record in records:
@@ -446,8 +471,13 @@ def _boxed(headers: list[str], rows: list[list[str]], bold: Callable[[str], str]
     def rule(left: str, fill: str, middle: str, right: str) -> str:
         return left + middle.join(fill * (width + 2) for width in widths) + right
 
-    return [rule("┏", "━", "┳", "┓"), line(headers, "┃", bold), rule("┡", "━", "╇", "┩"),
-            *(line(cells, "│") for cells in rows), rule("└", "─", "┴", "┘")]
+    return [
+        rule("┏", "━", "┳", "┓"),
+        line(headers, "┃", bold),
+        rule("┡", "━", "╇", "┩"),
+        *(line(cells, "│") for cells in rows),
+        rule("└", "─", "┴", "┘"),
+    ]
 
 
 def trend(rows: list[dict[str, Any]]) -> None:

@@ -107,18 +107,21 @@ def suggest_category(text: str, rules: Rules) -> Decision:
     ranked = sorted(scores, key=lambda code: (-scores[code][0], -scores[code][1], order[code]))
     best = ranked[0]
     terms = [f"keywords {', '.join(hits[best])} → {rules.category_label(best)}"]
-    terms.append("candidates: " + "; ".join(
-        f"{rules.category_label(code)} {scores[code][0]} keyword{'s' if scores[code][0] > 1 else ''}, "
-        f"{scores[code][1]} characters ({', '.join(hits[code])})" for code in ranked))
+    terms.append(
+        "candidates: "
+        + "; ".join(
+            f"{rules.category_label(code)} {scores[code][0]} keyword{'s' if scores[code][0] > 1 else ''}, "
+            f"{scores[code][1]} characters ({', '.join(hits[code])})"
+            for code in ranked
+        )
+    )
     if len(ranked) > 1 and scores[ranked[1]][0] == scores[best][0]:
         why = "longer keywords" if scores[ranked[1]][1] < scores[best][1] else "listed first in the rules"
         terms.append(f"tie on keyword count with {rules.category_label(ranked[1])}: {why}")
     return Decision(best, tuple(terms))
 
 
-def severity_for(
-    *, category: str | None, text: str, origin: str, repeats: RepeatCounts, rules: Rules
-) -> Decision:
+def severity_for(*, category: str | None, text: str, origin: str, repeats: RepeatCounts, rules: Rules) -> Decision:
     """Severity from the category, the text's signals, the origin and repeat complaints:
     the highest level any term raises it to."""
     level = Severity.GENERAL
@@ -185,8 +188,9 @@ def window_start(at: datetime, window: Duration, *, calendar: WorkCalendar, tz: 
     if window.unit == "wd":
         day, _ = calendar.nth_working_day_before(at.astimezone(tz).date(), window.amount)
         return datetime.combine(day, time(0), tzinfo=tz)
-    span = {"d": timedelta(days=window.amount), "h": timedelta(hours=window.amount),
-            "min": timedelta(minutes=window.amount)}[window.unit]
+    span = {"d": timedelta(days=window.amount), "h": timedelta(hours=window.amount), "min": timedelta(minutes=window.amount)}[
+        window.unit
+    ]
     return at - span
 
 
@@ -237,8 +241,12 @@ def _due_after_day(start_day: date, duration: Duration, calendar: WorkCalendar, 
     if duration.unit == "d":
         day = local.date() + timedelta(days=duration.amount)
         due = datetime.combine(day, day_end, tzinfo=tz)
-        return Due(due, False, str(duration),
-                   f"{duration.label} (non-working days included) after {local:%Y-%m-%d} → end of {day:%Y-%m-%d}")
+        return Due(
+            due,
+            False,
+            str(duration),
+            f"{duration.label} (non-working days included) after {local:%Y-%m-%d} → end of {day:%Y-%m-%d}",
+        )
     day, provisional = calendar.nth_working_day_after(local.date(), duration.amount)
     due = datetime.combine(day, day_end, tzinfo=tz)
     skipped = _skipped(calendar, local.date(), day)
@@ -250,8 +258,9 @@ def _due_after_day(start_day: date, duration: Duration, calendar: WorkCalendar, 
         explanation += "; counted make-up working days " + ", ".join(f"{d:%m-%d}" for d in made_up)
     if provisional:
         unknown = sorted({d.year for d in _days(local.date(), day) if not calendar.is_known(d)})
-        explanation += (f"; PROVISIONAL: the official calendar does not know {', '.join(map(str, unknown))} yet, "
-                        "counted on weekends only")
+        explanation += (
+            f"; PROVISIONAL: the official calendar does not know {', '.join(map(str, unknown))} yet, counted on weekends only"
+        )
     return Due(due, provisional, str(duration), explanation)
 
 
@@ -270,13 +279,23 @@ def _skipped(calendar: WorkCalendar, start, end) -> str:  # type: ignore[no-unty
     return ", ".join(f"{why} ×{n}" for why, n in reasons.items())
 
 
-def due_soon_until(now: datetime, *, calendar: WorkCalendar, tz: tzinfo, rules: Rules, within: Duration | None = None) -> datetime:
+def due_soon_until(
+    now: datetime, *, calendar: WorkCalendar, tz: tzinfo, rules: Rules, within: Duration | None = None
+) -> datetime:
     """Deadlines up to this instant count as due soon."""
     return deadline_for(now, within or rules.due_soon, calendar=calendar, tz=tz, rules=rules).due_at
 
 
-def milestone_state(*, due_at: datetime | None, met_at: datetime | None, state: str, paused: bool,
-                    now: datetime, soon_until: datetime, missed_at: datetime | None = None) -> str:
+def milestone_state(
+    *,
+    due_at: datetime | None,
+    met_at: datetime | None,
+    state: str,
+    paused: bool,
+    now: datetime,
+    soon_until: datetime,
+    missed_at: datetime | None = None,
+) -> str:
     """pending, due_soon, overdue, met, met_late, missed, paused or void. A milestone missed
     once (a late extension) stays late when met: met_late."""
     if state == "void":
@@ -307,9 +326,13 @@ def lateness(due_at: datetime, now: datetime, *, calendar: WorkCalendar, tz: tzi
     return 0, hours, f"{max(int(hours * 60), 1)} min late"
 
 
-def resume_shift(due_at: datetime, paused_from: datetime, resumed_at: datetime, *,
-                 calendar: WorkCalendar, tz: tzinfo) -> tuple[datetime, str]:
+def resume_shift(
+    due_at: datetime, paused_from: datetime, resumed_at: datetime, *, calendar: WorkCalendar, tz: tzinfo
+) -> tuple[datetime, str]:
     """The deadline moved by the working time spent waiting on the customer."""
     seconds = calendar.working_seconds_between(paused_from, resumed_at, tz)
     moved = calendar.add_working_seconds(due_at, seconds, tz)
-    return moved, f"waited {seconds / 86400:.2f} working days ({paused_from.astimezone(tz):%m-%d %H:%M} – {resumed_at.astimezone(tz):%m-%d %H:%M})"
+    return (
+        moved,
+        f"waited {seconds / 86400:.2f} working days ({paused_from.astimezone(tz):%m-%d %H:%M} – {resumed_at.astimezone(tz):%m-%d %H:%M})",
+    )

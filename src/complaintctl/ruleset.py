@@ -35,41 +35,97 @@ DEFAULTS: dict[str, Any] = {
     },
     "classification": {"default_category": "other"},
     "categories": {
-        "quality": {"label": "产品质量", "department": "质量管理部", "severity": "general",
-                    "keywords": ["质量", "坏了", "故障", "损坏", "破损", "不制冷", "漏水", "异味", "过期", "变质", "假货", "瑕疵"]},
-        "attitude": {"label": "服务态度", "department": "客服部", "severity": "general",
-                     "keywords": ["态度", "不耐烦", "辱骂", "骂人", "冷漠", "不理", "推诿", "服务差"]},
-        "after_sales": {"label": "售后服务", "department": "售后服务部", "severity": "general",
-                        "keywords": ["售后", "维修", "保修", "退货", "换货", "安装", "报修", "上门"]},
-        "pricing": {"label": "价格收费", "department": "财务部", "severity": "general",
-                    "keywords": ["价格", "收费", "多收", "乱收费", "扣费", "退款", "发票", "价钱"]},
-        "delivery": {"label": "物流交付", "department": "物流部", "severity": "general",
-                     "keywords": ["物流", "快递", "送货", "配送", "延误", "未送达", "没到", "发货"]},
-        "facilities": {"label": "环境设施", "department": "行政部", "severity": "general",
-                       "keywords": ["环境", "卫生", "停车", "设施", "电梯", "空调", "噪音", "厕所"]},
-        "system": {"label": "系统操作", "department": "技术部", "severity": "general",
-                   "keywords": ["系统", "网站", "app", "APP", "登录", "页面", "闪退", "支付失败", "小程序"]},
+        "quality": {
+            "label": "产品质量",
+            "department": "质量管理部",
+            "severity": "general",
+            "keywords": ["质量", "坏了", "故障", "损坏", "破损", "不制冷", "漏水", "异味", "过期", "变质", "假货", "瑕疵"],
+        },
+        "attitude": {
+            "label": "服务态度",
+            "department": "客服部",
+            "severity": "general",
+            "keywords": ["态度", "不耐烦", "辱骂", "骂人", "冷漠", "不理", "推诿", "服务差"],
+        },
+        "after_sales": {
+            "label": "售后服务",
+            "department": "售后服务部",
+            "severity": "general",
+            "keywords": ["售后", "维修", "保修", "退货", "换货", "安装", "报修", "上门"],
+        },
+        "pricing": {
+            "label": "价格收费",
+            "department": "财务部",
+            "severity": "general",
+            "keywords": ["价格", "收费", "多收", "乱收费", "扣费", "退款", "发票", "价钱"],
+        },
+        "delivery": {
+            "label": "物流交付",
+            "department": "物流部",
+            "severity": "general",
+            "keywords": ["物流", "快递", "送货", "配送", "延误", "未送达", "没到", "发货"],
+        },
+        "facilities": {
+            "label": "环境设施",
+            "department": "行政部",
+            "severity": "general",
+            "keywords": ["环境", "卫生", "停车", "设施", "电梯", "空调", "噪音", "厕所"],
+        },
+        "system": {
+            "label": "系统操作",
+            "department": "技术部",
+            "severity": "general",
+            "keywords": ["系统", "网站", "app", "APP", "登录", "页面", "闪退", "支付失败", "小程序"],
+        },
         "other": {"label": "其他", "department": "客服部", "severity": "general", "keywords": []},
     },
     "severity": {
         "mass_incident": "critical",
         "signals": {
-            "media": {"label": "媒体曝光", "raise_to": "major", "urgent": True,
-                      "keywords": ["媒体", "记者", "曝光", "爆光", "微博", "抖音", "电视台", "报社", "热搜"]},
-            "regulator": {"label": "监管/消协", "raise_to": "major", "urgent": True,
-                          "keywords": ["12315", "消协", "市场监管", "监管部门", "工商", "银保监", "12345", "税务"]},
+            "media": {
+                "label": "媒体曝光",
+                "raise_to": "major",
+                "urgent": True,
+                "keywords": ["媒体", "记者", "曝光", "爆光", "微博", "抖音", "电视台", "报社", "热搜"],
+            },
+            "regulator": {
+                "label": "监管/消协",
+                "raise_to": "major",
+                "urgent": True,
+                "keywords": ["12315", "消协", "市场监管", "监管部门", "工商", "银保监", "12345", "税务"],
+            },
             # seed 002 §3.1.2(b): promises made and broken again and again
-            "broken_promise": {"label": "屡次违约", "raise_to": "major", "urgent": False,
-                               "keywords": ["违约", "失约", "爽约", "说话不算"]},
-            "legal": {"label": "法律诉讼", "raise_to": "critical", "urgent": False,
-                      "keywords": ["律师", "起诉", "法院", "仲裁", "诉讼", "律师函"]},
-            "safety": {"label": "人身安全", "raise_to": "critical", "urgent": True,
-                       "keywords": ["受伤", "人身", "火灾", "触电", "食物中毒", "电梯困人", "爆炸", "住院"]},
-            "abuse": {"label": "辱骂威胁", "raise_to": "major", "urgent": False,
-                      "keywords": ["辱骂", "态度恶劣", "威胁", "殴打", "骂人"]},
+            "broken_promise": {
+                "label": "屡次违约",
+                "raise_to": "major",
+                "urgent": False,
+                "keywords": ["违约", "失约", "爽约", "说话不算"],
+            },
+            "legal": {
+                "label": "法律诉讼",
+                "raise_to": "critical",
+                "urgent": False,
+                "keywords": ["律师", "起诉", "法院", "仲裁", "诉讼", "律师函"],
+            },
+            "safety": {
+                "label": "人身安全",
+                "raise_to": "critical",
+                "urgent": True,
+                "keywords": ["受伤", "人身", "火灾", "触电", "食物中毒", "电梯困人", "爆炸", "住院"],
+            },
+            "abuse": {
+                "label": "辱骂威胁",
+                "raise_to": "major",
+                "urgent": False,
+                "keywords": ["辱骂", "态度恶劣", "威胁", "殴打", "骂人"],
+            },
             # seed 002 §3.1.2(e): pushing sales, overcharging, taking or asking for money or goods
-            "money": {"label": "乱收费/推销/索要财物", "raise_to": "major", "urgent": False,
-                      "keywords": ["乱收费", "索要", "回扣", "红包", "索取", "推销", "财物", "收受"]},
+            "money": {
+                "label": "乱收费/推销/索要财物",
+                "raise_to": "major",
+                "urgent": False,
+                "keywords": ["乱收费", "索要", "回扣", "红包", "索取", "推销", "财物", "收受"],
+            },
         },
     },
     # The same customer complaining again raises the severity (and is what 重复投诉率 counts).
@@ -233,8 +289,10 @@ def _check_keys(data: dict[str, Any], shape: dict[str, Any], path: tuple[str, ..
             _check_keys(value, template, here, source, problems)
             continue
         if path == ("repeat",) and key in ("department", "assignee"):
-            problems.append(f"{source}: [{dotted}] moved to [alerts.{key}] (count, window): a {key} drawing many "
-                            "complaints raises an alert, not the severity of each customer's complaint")
+            problems.append(
+                f"{source}: [{dotted}] moved to [alerts.{key}] (count, window): a {key} drawing many "
+                "complaints raises an alert, not the severity of each customer's complaint"
+            )
             continue
         if key not in shape:
             known = ", ".join(sorted(shape)) or "none"
@@ -261,8 +319,11 @@ def build(data: dict[str, Any], source: str) -> Rules:
         try:
             return Duration.parse(str(value))
         except ValueError:
-            fail(key, f"{value!r} is not a duration; write 1wd (working days), 3d, 12h or 30min"
-                 + (", or \"\" to not track it" if optional else ""))
+            fail(
+                key,
+                f"{value!r} is not a duration; write 1wd (working days), 3d, 12h or 30min"
+                + (', or "" to not track it' if optional else ""),
+            )
             return None
 
     def severity(key: str, value: Any) -> Severity:
@@ -274,7 +335,7 @@ def build(data: dict[str, Any], source: str) -> Rules:
 
     def words(key: str, value: Any) -> tuple[str, ...]:
         if not isinstance(value, list) or not all(isinstance(v, str) and v.strip() for v in value):
-            fail(key, "must be a list of non-empty strings, like [\"媒体\", \"记者\"]")
+            fail(key, 'must be a list of non-empty strings, like ["媒体", "记者"]')
             return ()
         return tuple(v.strip() for v in value)
 
@@ -333,18 +394,24 @@ def build(data: dict[str, Any], source: str) -> Rules:
         key = f"categories.{code}"
         department = str(entry.get("department", "")).strip()
         if not department:
-            fail(f"{key}.department", "is missing: every category must route to a department; add department = \"...\"")
+            fail(f"{key}.department", 'is missing: every category must route to a department; add department = "..."')
         label = str(entry.get("label", "")).strip()
         if not label:
             fail(f"{key}.label", "is missing; give the Chinese name shown to staff")
-        categories.append(CategoryRule(
-            code=code, label=label or code, department=department,
-            severity=severity(f"{key}.severity", entry.get("severity", "general")),
-            keywords=words(f"{key}.keywords", entry.get("keywords", [])),
-        ))
+        categories.append(
+            CategoryRule(
+                code=code,
+                label=label or code,
+                department=department,
+                severity=severity(f"{key}.severity", entry.get("severity", "general")),
+                keywords=words(f"{key}.keywords", entry.get("keywords", [])),
+            )
+        )
     default_category = str(data["classification"].get("default_category", ""))
     if raw_categories and default_category not in raw_categories:
-        fail("classification.default_category", f"{default_category!r} is not one of the categories ({', '.join(raw_categories)})")
+        fail(
+            "classification.default_category", f"{default_category!r} is not one of the categories ({', '.join(raw_categories)})"
+        )
 
     signals: list[SignalRule] = []
     for code, entry in data["severity"].get("signals", {}).items():
@@ -352,11 +419,15 @@ def build(data: dict[str, Any], source: str) -> Rules:
         urgent = entry.get("urgent", False)
         if not isinstance(urgent, bool):
             fail(f"{key}.urgent", "must be true or false")
-        signals.append(SignalRule(
-            code=code, label=str(entry.get("label", code)),
-            raise_to=severity(f"{key}.raise_to", entry.get("raise_to", "major")),
-            urgent=bool(urgent), keywords=words(f"{key}.keywords", entry.get("keywords", [])),
-        ))
+        signals.append(
+            SignalRule(
+                code=code,
+                label=str(entry.get("label", code)),
+                raise_to=severity(f"{key}.raise_to", entry.get("raise_to", "major")),
+                urgent=bool(urgent),
+                keywords=words(f"{key}.keywords", entry.get("keywords", [])),
+            )
+        )
 
     def count_within(key: str, entry: dict[str, Any], what: str) -> tuple[int, Duration] | None:
         """A `count` within a `window` ([repeat.*], [alerts.*]); None when turned off or wrong."""
@@ -366,8 +437,11 @@ def build(data: dict[str, Any], source: str) -> Rules:
             return None
         window = duration(f"{key}.window", entry.get("window", ""))
         if count == 1:
-            fail(f"{key}.count", f"1 would {'raise' if what == 'rule' else 'alert on'} every complaint; "
-                                 f"use 2 or more, or 0 to turn the {what} off")
+            fail(
+                f"{key}.count",
+                f"1 would {'raise' if what == 'rule' else 'alert on'} every complaint; "
+                f"use 2 or more, or 0 to turn the {what} off",
+            )
         return (count, window) if count >= 2 and window is not None else None
 
     repeat: dict[str, RepeatRule] = {}
@@ -388,7 +462,7 @@ def build(data: dict[str, Any], source: str) -> Rules:
     for level in Severity:
         row = raw_matrix.get(level.value)
         if not isinstance(row, dict):
-            fail(f"priority.matrix.{level.value}", "is missing; write { urgent = \"high\", normal = \"medium\" }")
+            fail(f"priority.matrix.{level.value}", 'is missing; write { urgent = "high", normal = "medium" }')
             continue
         for urgency in Urgency:
             value = row.get(urgency.value)

@@ -44,8 +44,7 @@ class Vocabulary:
 
         try:
             with open_session(self.db, write=False) as session:
-                self.numbers = list(session.execute(
-                    select(Complaint.no).order_by(Complaint.id.desc()).limit(500)).scalars())  # type: ignore[union-attr]
+                self.numbers = list(session.execute(select(Complaint.no).order_by(Complaint.id.desc()).limit(500)).scalars())  # type: ignore[union-attr]
                 self.departments = sorted(d for d in session.execute(select(Complaint.department).distinct()).scalars() if d)
                 self.assignees = sorted(a for a in session.execute(select(Complaint.assignee).distinct()).scalars() if a)
             rules = load_rules(os.environ.get("COMPLAINTCTL_RULES"))
@@ -135,8 +134,9 @@ def run(app: Any, *, db: str | None, rules: str | None, input: Any = None, outpu
     vocabulary = Vocabulary(db)
     vocabulary.refresh()
     history = InMemoryHistory() if input is not None else FileHistory(str(history_path()))
-    session: Any = PromptSession(history=history, completer=_completer(command, vocabulary), input=input,
-                                 output=output, complete_while_typing=False)
+    session: Any = PromptSession(
+        history=history, completer=_completer(command, vocabulary), input=input, output=output, complete_while_typing=False
+    )
     settle()
     if input is None:
         sys.stdout.write("complaintctl shell — every command as on the command line; Tab completes, Ctrl-D leaves.\n")

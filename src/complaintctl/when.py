@@ -11,10 +11,15 @@ import re
 from datetime import date, datetime, time, timedelta, tzinfo
 
 _RELATIVE_DAYS = {
-    "today": 0, "今天": 0, "今日": 0,
-    "yesterday": -1, "昨天": -1, "昨日": -1,
+    "today": 0,
+    "今天": 0,
+    "今日": 0,
+    "yesterday": -1,
+    "昨天": -1,
+    "昨日": -1,
     "前天": -2,
-    "tomorrow": 1, "明天": 1,
+    "tomorrow": 1,
+    "明天": 1,
 }
 
 _CN_DATE = re.compile(
@@ -54,7 +59,7 @@ def parse_when(text: str, *, now: datetime, tz: tzinfo) -> datetime:
 
     for word, offset in _RELATIVE_DAYS.items():
         if lowered.startswith(word):
-            rest = lowered[len(word):].strip()
+            rest = lowered[len(word) :].strip()
             day = local_now.date() + timedelta(days=offset)
             if not rest:
                 return _local(day, time(0, 0), tz)

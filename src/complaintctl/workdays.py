@@ -38,8 +38,13 @@ class WorkCalendar:
     def with_overrides(self, days_off: Iterable[date] = (), working_days: Iterable[date] = ()) -> WorkCalendar:
         """This calendar with the office's own days off and working days added."""
         return WorkCalendar(
-            self.holidays, self.makeup_days, self.first_year, self.last_year,
-            frozenset(days_off), frozenset(working_days), self.names,
+            self.holidays,
+            self.makeup_days,
+            self.first_year,
+            self.last_year,
+            frozenset(days_off),
+            frozenset(working_days),
+            self.names,
         )
 
     def is_known(self, day: date) -> bool:
@@ -162,8 +167,12 @@ def official_calendar() -> WorkCalendar:
     holidays = frozenset(constants.holidays)
     makeup = frozenset(constants.workdays)
     chinese = {
-        "New Year's Day": "元旦", "Spring Festival": "春节", "Tomb-sweeping Day": "清明节",
-        "Labour Day": "劳动节", "Dragon Boat Festival": "端午节", "National Day": "国庆节",
+        "New Year's Day": "元旦",
+        "Spring Festival": "春节",
+        "Tomb-sweeping Day": "清明节",
+        "Labour Day": "劳动节",
+        "Dragon Boat Festival": "端午节",
+        "National Day": "国庆节",
         "Mid-autumn Festival": "中秋节",
     }
     names = {day: chinese.get(str(name), str(name)) for day, name in constants.holidays.items()}

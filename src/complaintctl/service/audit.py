@@ -11,18 +11,26 @@ from sqlmodel import Session
 from ..models import RegisterEvent
 
 
-def record_export(session: Session, *, period: str, path: str, rows: dict[str, int], unmasked: bool,
-                  now: datetime, actor: str) -> None:
+def record_export(
+    session: Session, *, period: str, path: str, rows: dict[str, int], unmasked: bool, now: datetime, actor: str
+) -> None:
     """Who exported the register's personal data, when, and which period (保密)."""
     details: dict[str, Any] = {"period": period, "file": path, "rows": rows, "unmasked": unmasked}
-    session.add(RegisterEvent(at=now, actor=actor, action="export_unmasked" if unmasked else "export",
-                              details=json.dumps(details, ensure_ascii=False, sort_keys=True)))
+    session.add(
+        RegisterEvent(
+            at=now,
+            actor=actor,
+            action="export_unmasked" if unmasked else "export",
+            details=json.dumps(details, ensure_ascii=False, sort_keys=True),
+        )
+    )
 
 
 def record_list_unmasked(session: Session, *, count: int, now: datetime, actor: str) -> None:
     """Who listed customers' contacts unmasked, and when (保密)."""
-    session.add(RegisterEvent(at=now, actor=actor, action="list_unmasked",
-                              details=json.dumps({"complaints": count}, ensure_ascii=False)))
+    session.add(
+        RegisterEvent(at=now, actor=actor, action="list_unmasked", details=json.dumps({"complaints": count}, ensure_ascii=False))
+    )
 
 
 def register_events(session: Session) -> list[dict[str, Any]]:
@@ -37,8 +45,7 @@ def register_events(session: Session) -> list[dict[str, Any]]:
 ANONYMOUS = "（已匿名）"
 
 
-def forget_customer(session: Session, *, customer: str, contact: str | None, reason: str, now: datetime,
-                    actor: str) -> list[str]:
+def forget_customer(session: Session, *, customer: str, contact: str | None, reason: str, now: datetime, actor: str) -> list[str]:
     """Erase a customer's name and contact from their closed cases, current values and
     history alike; the history keeps digests (so the chain still verifies) and an entry
     saying it happened, not the data. Open cases are refused: finish them first."""

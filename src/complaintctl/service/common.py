@@ -77,8 +77,16 @@ def record(
     if mark:
         changes = {**changes, "clock": [None, mark]}
     head = chain_head(session)
-    digest = entry_hash(head.last_hash, complaint_id=complaint.id, at=at, recorded_at=now,  # type: ignore[arg-type]
-                        actor=actor, action=action, changes=changes, reason=reason)
+    digest = entry_hash(
+        head.last_hash,
+        complaint_id=complaint.id,
+        at=at,
+        recorded_at=now,  # type: ignore[arg-type]
+        actor=actor,
+        action=action,
+        changes=changes,
+        reason=reason,
+    )
     session.add(
         HistoryEntry(
             complaint_id=complaint.id,  # type: ignore[arg-type]
@@ -121,8 +129,16 @@ def chain_rows(session: Session, rows: list[dict[str, Any]]) -> None:
             changes["clock"] = [None, mark]
             row["changes"] = json.dumps(changes, ensure_ascii=False, sort_keys=True)
         row["prev_hash"] = last
-        last = row["hash"] = entry_hash(last, complaint_id=row["complaint_id"], at=row["at"], recorded_at=row["recorded_at"],
-                                        actor=row["actor"], action=row["action"], changes=row["changes"], reason=row["reason"])
+        last = row["hash"] = entry_hash(
+            last,
+            complaint_id=row["complaint_id"],
+            at=row["at"],
+            recorded_at=row["recorded_at"],
+            actor=row["actor"],
+            action=row["action"],
+            changes=row["changes"],
+            reason=row["reason"],
+        )
     head.last_hash = last
     head.entries += len(rows)
 
@@ -232,33 +248,56 @@ def record_breaches(session: Session, breaches: list[tuple[Any, Any]], *, now: d
     rows = []
     for deadline, complaint in breaches:
         assert deadline.due_at is not None
-        changes = {"milestone": [None, deadline.milestone], "due_at": [None, plain(deadline.due_at)],
-                   "department": [None, complaint.department], "assignee": [None, complaint.assignee]}
-        rows.append({"complaint_id": complaint.id, "at": deadline.due_at, "recorded_at": now, "actor": actor,
-                     "action": "breached", "changes": json.dumps(changes, ensure_ascii=False, sort_keys=True),
-                     "reason": None})
+        changes = {
+            "milestone": [None, deadline.milestone],
+            "due_at": [None, plain(deadline.due_at)],
+            "department": [None, complaint.department],
+            "assignee": [None, complaint.assignee],
+        }
+        rows.append(
+            {
+                "complaint_id": complaint.id,
+                "at": deadline.due_at,
+                "recorded_at": now,
+                "actor": actor,
+                "action": "breached",
+                "changes": json.dumps(changes, ensure_ascii=False, sort_keys=True),
+                "reason": None,
+            }
+        )
     ids = [deadline.id for deadline, _ in breaches]
     chain_rows(session, rows)
     session.execute(insert(HistoryEntry), rows)
     for chunk in range(0, len(ids), 500):
-        session.execute(update(Deadline).where(Deadline.id.in_(ids[chunk:chunk + 500])).values(breach_recorded=True))  # type: ignore[union-attr]
+        session.execute(update(Deadline).where(Deadline.id.in_(ids[chunk : chunk + 500])).values(breach_recorded=True))  # type: ignore[union-attr]
     for deadline, _ in breaches:
         if isinstance(deadline, Deadline):
             session.expire(deadline, ["breach_recorded"])
 
 
 def end_open_deadlines(
-    session: Session, complaint: Complaint, *, at: datetime, now: datetime, actor: str,
-    milestones: tuple[Milestone, ...] | None = None, cannot_be_met: tuple[Milestone, ...] = (),
+    session: Session,
+    complaint: Complaint,
+    *,
+    at: datetime,
+    now: datetime,
+    actor: str,
+    milestones: tuple[Milestone, ...] | None = None,
+    cannot_be_met: tuple[Milestone, ...] = (),
 ) -> None:
     """The case moves on at `at` (closed, or reopened) and its open deadlines stop running.
     One already past, or one the case can no longer meet (`cannot_be_met`: closed before
     the outcome was reported, say), is missed: it counts late and is written into the
     history with the department and assignee. The others are void: no longer asked for."""
-    open_deadlines = session.execute(
-        select(Deadline).where(Deadline.complaint_id == complaint.id, Deadline.state == OPEN)  # type: ignore[arg-type]
-        .order_by(Deadline.id)  # type: ignore[arg-type]
-    ).scalars().all()
+    open_deadlines = (
+        session.execute(
+            select(Deadline)
+            .where(Deadline.complaint_id == complaint.id, Deadline.state == OPEN)  # type: ignore[arg-type]
+            .order_by(Deadline.id)  # type: ignore[arg-type]
+        )
+        .scalars()
+        .all()
+    )
     wanted = {m.value for m in milestones} if milestones is not None else None
     for deadline in open_deadlines:
         if wanted is not None and deadline.milestone not in wanted:
@@ -271,10 +310,22 @@ def end_open_deadlines(
         deadline.missed_at = deadline.missed_at or (deadline.due_at if passed else at)
         if passed and deadline.breach_recorded:
             continue  # the morning check wrote it down already
-        changes = {"milestone": [None, deadline.milestone], "due_at": [None, plain(deadline.due_at)],
-                   "department": [None, complaint.department], "assignee": [None, complaint.assignee]}
-        record(session, complaint, "missed", changes, at=deadline.missed_at, now=now, actor=actor,
-               reason="passed before the case moved on" if passed else "the case moved on before it was met")
+        changes = {
+            "milestone": [None, deadline.milestone],
+            "due_at": [None, plain(deadline.due_at)],
+            "department": [None, complaint.department],
+            "assignee": [None, complaint.assignee],
+        }
+        record(
+            session,
+            complaint,
+            "missed",
+            changes,
+            at=deadline.missed_at,
+            now=now,
+            actor=actor,
+            reason="passed before the case moved on" if passed else "the case moved on before it was met",
+        )
         deadline.breach_recorded = True
 
 
@@ -288,8 +339,14 @@ def explanation(complaint: Complaint) -> dict[str, Any]:
 def set_manual(complaint: Complaint, field: str, value: str, *, actor: str, at: datetime, reason: str | None) -> None:
     """Remember that a person chose this field: automatic classification leaves it alone."""
     notes = explanation(complaint)
-    notes[field] = {"value": value, "source": "manual", "by": actor, "at": plain(at), "reason": reason,
-                    "terms": [f"set by hand by {actor}" + (f": {reason}" if reason else "")]}
+    notes[field] = {
+        "value": value,
+        "source": "manual",
+        "by": actor,
+        "at": plain(at),
+        "reason": reason,
+        "terms": [f"set by hand by {actor}" + (f": {reason}" if reason else "")],
+    }
     complaint.explanation = json.dumps(notes, ensure_ascii=False, sort_keys=True)
 
 
@@ -304,28 +361,35 @@ def repeat_counts(session: Session, complaint: Complaint, policy: Policy) -> pol
     rule = policy.rules.repeat.get("customer")
     if rule is None or not complaint.contact:
         return policy_rules.RepeatCounts()
-    return policy_rules.RepeatCounts(customer=_received_within(
-        session, Complaint.contact, complaint.contact, complaint.received_at, rule.window, policy))
+    return policy_rules.RepeatCounts(
+        customer=_received_within(session, Complaint.contact, complaint.contact, complaint.received_at, rule.window, policy)
+    )
 
 
 def _received_within(session: Session, column: Any, value: Any, until: datetime, window: Any, policy: Policy) -> int:
     since = policy_rules.window_start(until, window, calendar=policy.calendar, tz=policy.tz)
-    return int(session.execute(
-        select(func.count()).select_from(Complaint).where(
-            column == value,
-            Complaint.received_date >= since.astimezone(policy.tz).date(),  # type: ignore[operator]
-            Complaint.received_at >= since,  # type: ignore[operator]
-            Complaint.received_at <= until,  # type: ignore[operator]
-        )
-    ).scalar_one())
+    return int(
+        session.execute(
+            select(func.count())
+            .select_from(Complaint)
+            .where(
+                column == value,
+                Complaint.received_date >= since.astimezone(policy.tz).date(),  # type: ignore[operator]
+                Complaint.received_at >= since,  # type: ignore[operator]
+                Complaint.received_at <= until,  # type: ignore[operator]
+            )
+        ).scalar_one()
+    )
 
 
 def check_load(session: Session, complaint: Complaint, policy: Policy, *, at: datetime, now: datetime, actor: str) -> None:
     """Raise a load alert (负荷预警) when the case's department or assignee has now drawn the
     alert's number of complaints within its window, once per window: recorded as an alert
     of the register and in this case's history. The complaint's severity is left alone."""
-    for kind, column, value in (("department", Complaint.department, complaint.department),
-                                ("assignee", Complaint.assignee, complaint.assignee)):
+    for kind, column, value in (
+        ("department", Complaint.department, complaint.department),
+        ("assignee", Complaint.assignee, complaint.assignee),
+    ):
         rule = policy.rules.alerts.get(kind)
         if rule is None or not value:
             continue
@@ -334,16 +398,24 @@ def check_load(session: Session, complaint: Complaint, policy: Policy, *, at: da
         if alert is None:
             continue
         since = policy_rules.window_start(at, rule.window, calendar=policy.calendar, tz=policy.tz)
-        already = session.execute(select(Alert.id).where(
-            Alert.kind == kind, Alert.subject == value, Alert.at >= since).limit(1)).first()  # type: ignore[arg-type,operator]
+        already = session.execute(
+            select(Alert.id).where(Alert.kind == kind, Alert.subject == value, Alert.at >= since).limit(1)
+        ).first()  # type: ignore[arg-type,operator]
         if already is not None:
             continue
-        session.add(Alert(at=at, recorded_at=now, kind=kind, subject=value, count=count, window=alert.window,
-                          complaint_id=complaint.id))
-        record(session, complaint, "load_alert",
-               {"alert": [None, {"kind": kind, "subject": value, "count": count, "window": alert.window}]},
-               at=at, now=now, actor=actor,
-               reason=f"{'部门' if kind == 'department' else '处理人'} {value}: {count} complaints within {alert.window}")
+        session.add(
+            Alert(at=at, recorded_at=now, kind=kind, subject=value, count=count, window=alert.window, complaint_id=complaint.id)
+        )
+        record(
+            session,
+            complaint,
+            "load_alert",
+            {"alert": [None, {"kind": kind, "subject": value, "count": count, "window": alert.window}]},
+            at=at,
+            now=now,
+            actor=actor,
+            reason=f"{'部门' if kind == 'department' else '处理人'} {value}: {count} complaints within {alert.window}",
+        )
 
 
 def complaint_text(complaint: Complaint) -> str:
@@ -367,15 +439,27 @@ def reclassify(session: Session, complaint: Complaint, policy: Policy) -> dict[s
         decide("category", policy_rules.suggest_category(text, rules))
     if "severity" not in manual:
         repeats = repeat_counts(session, complaint, policy)
-        decide("severity", policy_rules.severity_for(
-            category=values.get("category", complaint.category), text=text, origin=complaint.origin,
-            repeats=repeats, rules=rules))
+        decide(
+            "severity",
+            policy_rules.severity_for(
+                category=values.get("category", complaint.category),
+                text=text,
+                origin=complaint.origin,
+                repeats=repeats,
+                rules=rules,
+            ),
+        )
     if "urgency" not in manual:
         decide("urgency", policy_rules.urgency_for(text, rules))
     if "priority" not in manual:
-        decide("priority", policy_rules.priority_for(
-            values.get("severity", complaint.severity) or "general",
-            values.get("urgency", complaint.urgency) or Urgency.NORMAL.value, rules))
+        decide(
+            "priority",
+            policy_rules.priority_for(
+                values.get("severity", complaint.severity) or "general",
+                values.get("urgency", complaint.urgency) or Urgency.NORMAL.value,
+                rules,
+            ),
+        )
     complaint.explanation = json.dumps(notes, ensure_ascii=False, sort_keys=True)
     old_severity = complaint.severity
     changes = apply(complaint, **values)

@@ -34,10 +34,35 @@ _OUR_NUMBER = re.compile(r"^TS-(\d{4})-(\d{1,6})$")
 CHUNK = 500
 
 IMPORTED_FIELDS = (
-    "received_at", "channel", "customer_name", "contact", "location", "subject", "content", "demand", "receiver",
-    "category", "origin", "severity", "priority", "department", "assignee", "cause", "solution", "corrective_action",
-    "compensation_cents", "compensation_kind", "first_response_at", "resolved_at", "feedback_at", "followup_at",
-    "followup_by", "satisfaction", "status", "reopen_count", "closed_at",
+    "received_at",
+    "channel",
+    "customer_name",
+    "contact",
+    "location",
+    "subject",
+    "content",
+    "demand",
+    "receiver",
+    "category",
+    "origin",
+    "severity",
+    "priority",
+    "department",
+    "assignee",
+    "cause",
+    "solution",
+    "corrective_action",
+    "compensation_cents",
+    "compensation_kind",
+    "first_response_at",
+    "resolved_at",
+    "feedback_at",
+    "followup_at",
+    "followup_by",
+    "satisfaction",
+    "status",
+    "reopen_count",
+    "closed_at",
 )
 
 
@@ -48,8 +73,12 @@ class ImportResult:
     skipped: list[str] = field(default_factory=list)
 
     def as_dict(self) -> dict[str, Any]:
-        return {"imported": len(self.imported), "updated": len(self.updated), "skipped": len(self.skipped),
-                "numbers": self.imported}
+        return {
+            "imported": len(self.imported),
+            "updated": len(self.updated),
+            "skipped": len(self.skipped),
+            "numbers": self.imported,
+        }
 
 
 def _received_of_customers(session: Session, contacts: set[str]) -> dict[str, list[datetime]]:
@@ -57,8 +86,11 @@ def _received_of_customers(session: Session, contacts: set[str]) -> dict[str, li
     found: dict[str, list[datetime]] = defaultdict(list)
     keys = sorted(contacts)
     for start in range(0, len(keys), CHUNK):
-        for contact, received in session.execute(select(Complaint.contact, Complaint.received_at)  # type: ignore[call-overload]
-                                                 .where(Complaint.contact.in_(keys[start:start + CHUNK]))):  # type: ignore[attr-defined]
+        for contact, received in session.execute(
+            select(Complaint.contact, Complaint.received_at).where(  # type: ignore[call-overload]
+                Complaint.contact.in_(keys[start : start + CHUNK])
+            )
+        ):  # type: ignore[attr-defined]
             found[contact].append(received)
     for times in found.values():
         times.sort()
@@ -68,15 +100,22 @@ def _received_of_customers(session: Session, contacts: set[str]) -> dict[str, li
 def _existing(session: Session, column: Any, keys: list[str]) -> dict[str, Complaint]:
     found: dict[str, Complaint] = {}
     for start in range(0, len(keys), CHUNK):
-        chunk = keys[start:start + CHUNK]
+        chunk = keys[start : start + CHUNK]
         for complaint in session.execute(select(Complaint).where(column.in_(chunk))).scalars():
             found[getattr(complaint, column.key)] = complaint
     return found
 
 
 def import_complaints(
-    session: Session, rows: list[ImportRow], *, source: str, update_existing: bool, now: datetime, actor: str,
-    policy: Policy, progress: Callable[[int], None] | None = None,
+    session: Session,
+    rows: list[ImportRow],
+    *,
+    source: str,
+    update_existing: bool,
+    now: datetime,
+    actor: str,
+    policy: Policy,
+    progress: Callable[[int], None] | None = None,
 ) -> ImportResult:
     """Register the rows; every new one gets the rules' category, severity, priority and
     deadlines where the sheet has none, and a history entry saying where it came from."""
@@ -129,8 +168,11 @@ def import_complaints(
         last = session.execute(select(YearCounter.last_seq).where(YearCounter.year == year).with_for_update()).scalar_one()  # type: ignore[arg-type]
         start = max(int(last), kept.get(year, 0))
         next_seq[year] = start + 1
-        session.execute(update(YearCounter).where(YearCounter.year == year)  # type: ignore[arg-type]
-                        .values(last_seq=start + needing.get(year, 0)))
+        session.execute(
+            update(YearCounter)
+            .where(YearCounter.year == year)  # type: ignore[arg-type]
+            .values(last_seq=start + needing.get(year, 0))
+        )
 
     # Decisions, then the rows, a chunk at a time: only one chunk's complaints, history and
     # deadlines are in memory beside the checked file. A customer's complaints already in the
@@ -138,23 +180,25 @@ def import_complaints(
     received_of_customer = _received_of_customers(session, {r.values.get("contact") for r, _, _ in numbered} - {None, ""})
     for start in range(0, len(numbered), CHUNK):
         plans: list[tuple[ImportRow, dict[str, Any]]] = []
-        for row, year, seq in numbered[start:start + CHUNK]:
+        for row, year, seq in numbered[start : start + CHUNK]:
             if not seq:
                 seq = next_seq[year]
                 next_seq[year] += 1
             earlier = received_of_customer[row.values.get("contact") or ""]
-            plans.append((row, _complaint_values(row, year, seq, earlier, source=source, now=now, actor=actor,
-                                                 policy=policy)))
+            plans.append((row, _complaint_values(row, year, seq, earlier, source=source, now=now, actor=actor, policy=policy)))
             insort(earlier, row.values["received_at"])
         history_rows: list[dict[str, Any]] = []
         deadline_rows: list[dict[str, Any]] = []
         later: list[dict[str, Any]] = []
         steps = [replay(record_values, row.values, policy) for row, record_values in plans]
         ids = dict(
-            (no, cid) for cid, no in session.execute(
-                insert(Complaint).execution_options(render_nulls=True)
+            (no, cid)
+            for cid, no in session.execute(
+                insert(Complaint)
+                .execution_options(render_nulls=True)
                 .returning(Complaint.id, Complaint.no, sort_by_parameter_order=True),  # type: ignore[arg-type]
-                [values for _, values in plans])
+                [values for _, values in plans],
+            )
         )
         for (row, record_values), (deadlines, entries) in zip(plans, steps):
             cid = ids[record_values["no"]]
@@ -162,15 +206,32 @@ def import_complaints(
             changes["source"] = [None, f"{source}:{row.sheet}:{row.row}"]
             if row.values.get("no") and row.values["no"] != record_values["no"]:
                 changes["source_no"] = [None, row.values["no"]]
-            history_rows.append({"complaint_id": cid, "at": record_values["received_at"], "recorded_at": now,
-                                 "actor": actor, "action": "imported",
-                                 "changes": json.dumps(changes, ensure_ascii=False, sort_keys=True), "reason": None})
+            history_rows.append(
+                {
+                    "complaint_id": cid,
+                    "at": record_values["received_at"],
+                    "recorded_at": now,
+                    "actor": actor,
+                    "action": "imported",
+                    "changes": json.dumps(changes, ensure_ascii=False, sort_keys=True),
+                    "reason": None,
+                }
+            )
             for deadline in deadlines:
                 deadline["complaint_id"] = cid
             deadline_rows.extend(deadlines)
-            later.extend({"complaint_id": cid, "at": at, "recorded_at": now, "actor": actor, "action": action,
-                          "changes": json.dumps(entry_changes, ensure_ascii=False, sort_keys=True), "reason": reason}
-                         for action, at, entry_changes, reason in entries)
+            later.extend(
+                {
+                    "complaint_id": cid,
+                    "at": at,
+                    "recorded_at": now,
+                    "actor": actor,
+                    "action": action,
+                    "changes": json.dumps(entry_changes, ensure_ascii=False, sort_keys=True),
+                    "reason": reason,
+                }
+                for action, at, entry_changes, reason in entries
+            )
         history_rows.extend(later)
         chain_rows(session, history_rows)
         # Core inserts of the tables: one executemany each, without the ORM's per-row bookkeeping.
@@ -183,8 +244,17 @@ def import_complaints(
     return result
 
 
-def _complaint_values(row: ImportRow, year: int, seq: int, earlier_of_customer: list[datetime],
-                      *, source: str, now: datetime, actor: str, policy: Policy) -> dict[str, Any]:
+def _complaint_values(
+    row: ImportRow,
+    year: int,
+    seq: int,
+    earlier_of_customer: list[datetime],
+    *,
+    source: str,
+    now: datetime,
+    actor: str,
+    policy: Policy,
+) -> dict[str, Any]:
     """The complaint row of one checked sheet row, with the rules' decisions where the sheet
     has none (and why, in `explanation`). `earlier_of_customer` holds the receipt times of
     this customer's complaints already in the register or earlier in the file."""
@@ -206,8 +276,7 @@ def _complaint_values(row: ImportRow, year: int, seq: int, earlier_of_customer: 
         # The window and the count `log` uses (common.repeat_counts): this one and the
         # customer's complaints received within the window before it.
         since = policy_rules.window_start(received, repeat.window, calendar=policy.calendar, tz=policy.tz)
-        repeats = RepeatCounts(customer=bisect_right(earlier_of_customer, received)
-                               - bisect_left(earlier_of_customer, since) + 1)
+        repeats = RepeatCounts(customer=bisect_right(earlier_of_customer, received) - bisect_left(earlier_of_customer, since) + 1)
     origin = values.get("origin") or Origin.ROUTINE.value
     severity = values.get("severity")
     if severity:
@@ -227,22 +296,52 @@ def _complaint_values(row: ImportRow, year: int, seq: int, earlier_of_customer: 
         notes["priority"] = {"value": priority, "source": "auto", "terms": list(decision.terms)}
     resolved_by = values.get("assignee") or values.get("followup_by") or actor
     return {
-        "no": format_no(year, seq), "year": year, "seq": seq, "received_at": received,
-        "received_date": received.astimezone(policy.tz).date(), "channel": values.get("channel") or "other",
-        "customer_name": values["customer_name"], "contact": contact, "location": values.get("location"),
-        "subject": values.get("subject"), "content": values["content"], "demand": values.get("demand"),
-        "receiver": values.get("receiver") or actor, "category": category, "origin": origin, "severity": severity,
-        "urgency": urgency_decision.value, "priority": priority,
+        "no": format_no(year, seq),
+        "year": year,
+        "seq": seq,
+        "received_at": received,
+        "received_date": received.astimezone(policy.tz).date(),
+        "channel": values.get("channel") or "other",
+        "customer_name": values["customer_name"],
+        "contact": contact,
+        "location": values.get("location"),
+        "subject": values.get("subject"),
+        "content": values["content"],
+        "demand": values.get("demand"),
+        "receiver": values.get("receiver") or actor,
+        "category": category,
+        "origin": origin,
+        "severity": severity,
+        "urgency": urgency_decision.value,
+        "priority": priority,
         "explanation": json.dumps(notes, ensure_ascii=False, sort_keys=True),
-        "department": values.get("department"), "assignee": values.get("assignee"), "cause": values.get("cause"),
-        "solution": values.get("solution"), "corrective_action": values.get("corrective_action"),
-        "compensation_cents": values.get("compensation_cents"), "compensation_kind": values.get("compensation_kind"),
-        "resolved_at": None, "resolved_by": None, "final_decision": False, "feedback_at": None,
-        "followup_at": values.get("followup_at"), "followup_by": values.get("followup_by"),
-        "satisfaction": values.get("satisfaction"), "status": Status.RECEIVED.value,
-        "reopen_count": 0, "escalation_level": 0, "closed_at": None, "close_reason": None,
-        "first_response_at": None, "incident_id": None, "waiting_since": None, "source_key": row.source_key,
-        "followup_note": None, "created_at": now, "updated_at": now, "_resolved_by": resolved_by,
+        "department": values.get("department"),
+        "assignee": values.get("assignee"),
+        "cause": values.get("cause"),
+        "solution": values.get("solution"),
+        "corrective_action": values.get("corrective_action"),
+        "compensation_cents": values.get("compensation_cents"),
+        "compensation_kind": values.get("compensation_kind"),
+        "resolved_at": None,
+        "resolved_by": None,
+        "final_decision": False,
+        "feedback_at": None,
+        "followup_at": values.get("followup_at"),
+        "followup_by": values.get("followup_by"),
+        "satisfaction": values.get("satisfaction"),
+        "status": Status.RECEIVED.value,
+        "reopen_count": 0,
+        "escalation_level": 0,
+        "closed_at": None,
+        "close_reason": None,
+        "first_response_at": None,
+        "incident_id": None,
+        "waiting_since": None,
+        "source_key": row.source_key,
+        "followup_note": None,
+        "created_at": now,
+        "updated_at": now,
+        "_resolved_by": resolved_by,
     }
 
 
@@ -259,10 +358,14 @@ def steps_of(values: dict[str, Any]) -> list[tuple[datetime, int]]:
     known = values.get("first_response_at") or values["received_at"]
     if values.get("first_response_at"):
         steps.append((values["first_response_at"], _CONTACT))
-    resolved = values.get("resolved_at") or values.get("followup_at") or (
-        values.get("closed_at") if values.get("solution") else None)
-    if resolved is None and (values.get("solution") or values.get("satisfaction")
-                             or values.get("status") in (Status.RESOLVED.value, Status.CLOSED.value)):
+    resolved = (
+        values.get("resolved_at") or values.get("followup_at") or (values.get("closed_at") if values.get("solution") else None)
+    )
+    if resolved is None and (
+        values.get("solution")
+        or values.get("satisfaction")
+        or values.get("status") in (Status.RESOLVED.value, Status.CLOSED.value)
+    ):
         resolved = known
     if resolved is not None:
         steps.append((resolved, _RESOLVE))
@@ -275,8 +378,9 @@ def steps_of(values: dict[str, Any]) -> list[tuple[datetime, int]]:
     return sorted(steps)
 
 
-def replay(record_values: dict[str, Any], sheet: dict[str, Any], policy: Policy
-           ) -> tuple[list[dict[str, Any]], list[tuple[str, datetime, dict[str, Any], str | None]]]:
+def replay(
+    record_values: dict[str, Any], sheet: dict[str, Any], policy: Policy
+) -> tuple[list[dict[str, Any]], list[tuple[str, datetime, dict[str, Any], str | None]]]:
     """Play the row's steps the way `log`, `assign`, `contact`, `resolve`, `followup` and
     `close` would have, had each been typed at its time (tests/test_import_parity.py holds
     the two equal). Sets the case's lifecycle fields in `record_values`; returns its
@@ -288,10 +392,22 @@ def replay(record_values: dict[str, Any], sheet: dict[str, Any], policy: Policy
     def start(milestone: Milestone, at: datetime) -> None:
         due = policy_rules.start_clock(milestone, at, case["severity"], policy)
         if due is not None:
-            deadlines.append({"milestone": milestone.value, "started_at": at, "due_at": due.due_at,
-                              "met_at": None, "missed_at": None, "state": "open", "provisional": due.provisional,
-                              "breach_recorded": False, "rule": due.rule, "explanation": due.explanation,
-                              "extended": False, "paused_seconds": 0.0})
+            deadlines.append(
+                {
+                    "milestone": milestone.value,
+                    "started_at": at,
+                    "due_at": due.due_at,
+                    "met_at": None,
+                    "missed_at": None,
+                    "state": "open",
+                    "provisional": due.provisional,
+                    "breach_recorded": False,
+                    "rule": due.rule,
+                    "explanation": due.explanation,
+                    "extended": False,
+                    "paused_seconds": 0.0,
+                }
+            )
 
     def who() -> dict[str, Any]:
         return {"department": [None, case["department"]], "assignee": [None, case["assignee"]]}
@@ -304,11 +420,18 @@ def replay(record_values: dict[str, Any], sheet: dict[str, Any], policy: Policy
         deadline.update(state="met", met_at=at)
         if at > deadline["due_at"] and not deadline["breach_recorded"]:
             deadline["breach_recorded"] = True
-            entries.append(("breached", deadline["due_at"], {"milestone": [None, milestone.value],
-                                                            "due_at": [None, plain(deadline["due_at"])], **who()}, None))
+            entries.append(
+                (
+                    "breached",
+                    deadline["due_at"],
+                    {"milestone": [None, milestone.value], "due_at": [None, plain(deadline["due_at"])], **who()},
+                    None,
+                )
+            )
 
-    def end_open(at: datetime, milestones: tuple[Milestone, ...] = tuple(Milestone),
-                 cannot_be_met: tuple[Milestone, ...] = ()) -> None:  # common.end_open_deadlines
+    def end_open(
+        at: datetime, milestones: tuple[Milestone, ...] = tuple(Milestone), cannot_be_met: tuple[Milestone, ...] = ()
+    ) -> None:  # common.end_open_deadlines
         for deadline in deadlines:
             if deadline["state"] != "open" or Milestone(deadline["milestone"]) not in milestones:
                 continue
@@ -317,9 +440,14 @@ def replay(record_values: dict[str, Any], sheet: dict[str, Any], policy: Policy
                 deadline["state"] = "void"
                 continue
             deadline.update(state="missed", missed_at=deadline["due_at"] if passed else at, breach_recorded=True)
-            entries.append(("missed", deadline["missed_at"], {"milestone": [None, deadline["milestone"]],
-                                                             "due_at": [None, plain(deadline["due_at"])], **who()},
-                            "passed before the case moved on" if passed else "the case moved on before it was met"))
+            entries.append(
+                (
+                    "missed",
+                    deadline["missed_at"],
+                    {"milestone": [None, deadline["milestone"]], "due_at": [None, plain(deadline["due_at"])], **who()},
+                    "passed before the case moved on" if passed else "the case moved on before it was met",
+                )
+            )
 
     received = case["received_at"]
     start(Milestone.FIRST_RESPONSE, received)  # log

@@ -83,8 +83,10 @@ def _next_seq(session: Session, year: int) -> int:
         .returning(YearCounter.last_seq)
     ).scalar_one()
     if int(seq) > MAX_SEQ:
-        raise InvalidTransition(f"{year} has used every complaint number up to TS-{year}-{MAX_SEQ}; "
-                                "no command could read a longer one, so nothing was written")
+        raise InvalidTransition(
+            f"{year} has used every complaint number up to TS-{year}-{MAX_SEQ}; "
+            "no command could read a longer one, so nothing was written"
+        )
     return int(seq)
 
 
@@ -135,14 +137,30 @@ def log_complaint(session: Session, new: NewComplaint, *, now: datetime, actor: 
     if new.category is not None:
         set_manual(complaint, "category", new.category, actor=actor, at=new.received_at, reason="given when logged")
     if new.urgent:
-        set_manual(complaint, "urgency", Urgency.URGENT.value, actor=actor, at=new.received_at, reason="marked urgent when logged")
+        set_manual(
+            complaint, "urgency", Urgency.URGENT.value, actor=actor, at=new.received_at, reason="marked urgent when logged"
+        )
         complaint.urgency = Urgency.URGENT.value
     reclassify(session, complaint, policy)
     changes: dict[str, Any] = {
         k: [None, plain(getattr(complaint, k))]
         for k in (
-            "no", "received_at", "channel", "customer_name", "contact", "location", "subject", "content",
-            "demand", "receiver", "category", "origin", "severity", "urgency", "priority", "status",
+            "no",
+            "received_at",
+            "channel",
+            "customer_name",
+            "contact",
+            "location",
+            "subject",
+            "content",
+            "demand",
+            "receiver",
+            "category",
+            "origin",
+            "severity",
+            "urgency",
+            "priority",
+            "status",
         )
         if getattr(complaint, k) is not None
     }
@@ -197,14 +215,29 @@ def classify(
         changes.update(rederive_resolution(session, complaint, policy))
     # Everything a person did not choose follows from what they did (category → severity…).
     changes.update({k: v for k, v in reclassify(session, complaint, policy).items() if k not in changes})
-    record(session, complaint, "classified", changes, at=at, now=now, actor=actor,
-           reason=reason or ("re-applied the rules" if not chosen else None))
+    record(
+        session,
+        complaint,
+        "classified",
+        changes,
+        at=at,
+        now=now,
+        actor=actor,
+        reason=reason or ("re-applied the rules" if not chosen else None),
+    )
     return complaint_record(session, complaint, policy=policy, now=now, detail=True)
 
 
 def assign(
-    session: Session, no: str, *, department: str | None, assignee: str | None, at: datetime, now: datetime,
-    actor: str, policy: Policy,
+    session: Session,
+    no: str,
+    *,
+    department: str | None,
+    assignee: str | None,
+    at: datetime,
+    now: datetime,
+    actor: str,
+    policy: Policy,
 ) -> dict[str, Any]:
     """Hand the case to a department (by default the one its category routes to) and a person."""
     complaint = get_complaint(session, no)
@@ -248,7 +281,11 @@ def record_contact(
     session.add(
         ContactEntry(
             complaint_id=complaint.id,  # type: ignore[arg-type]
-            at=at, via=via.value, actor=actor, summary=summary, meets=meets.value if meets else None,
+            at=at,
+            via=via.value,
+            actor=actor,
+            summary=summary,
+            meets=meets.value if meets else None,
         )
     )
     changes: dict[str, Any] = apply(complaint, **values)
@@ -297,10 +334,16 @@ def resolve(
     check_event_time(complaint, at, now)
     clock = current_deadline(session, complaint, Milestone.RESOLUTION)
     if complaint.reopen_count and clock is not None and at < clock.started_at:
-        raise BadInput(f"--at {_local(at, policy)} is before {no} was reopened ({_local(clock.started_at, policy)}); "
-                       "a resolution comes after the reopening it answers")
+        raise BadInput(
+            f"--at {_local(at, policy)} is before {no} was reopened ({_local(clock.started_at, policy)}); "
+            "a resolution comes after the reopening it answers"
+        )
     values: dict[str, Any] = {
-        "solution": solution, "resolved_at": at, "resolved_by": actor, "status": Status.RESOLVED, "final_decision": final,
+        "solution": solution,
+        "resolved_at": at,
+        "resolved_by": actor,
+        "status": Status.RESOLVED,
+        "final_decision": final,
     }
     if cause is not None:
         values["cause"] = cause
@@ -322,8 +365,15 @@ def resolve(
 
 
 def record_followup(
-    session: Session, no: str, *, satisfaction: Satisfaction, note: str | None, at: datetime, now: datetime,
-    actor: str, policy: Policy,
+    session: Session,
+    no: str,
+    *,
+    satisfaction: Satisfaction,
+    note: str | None,
+    at: datetime,
+    now: datetime,
+    actor: str,
+    policy: Policy,
 ) -> dict[str, Any]:
     """The follow-up visit (回访). A–C close the case; the first D reopens it (the resolution
     clock restarts), a D on a reopened case escalates it; a case with a leader's final
@@ -349,16 +399,27 @@ def record_followup(
         record(session, complaint, "closed", changes, at=at, now=now, actor=actor)
         outcome = "closed"
     else:
-        end_open_deadlines(session, complaint, at=at, now=now, actor=actor,
-                           milestones=(Milestone.FEEDBACK, Milestone.FOLLOWUP, Milestone.RESOLUTION),
-                           cannot_be_met=(Milestone.FEEDBACK,))
+        end_open_deadlines(
+            session,
+            complaint,
+            at=at,
+            now=now,
+            actor=actor,
+            milestones=(Milestone.FEEDBACK, Milestone.FOLLOWUP, Milestone.RESOLUTION),
+            cannot_be_met=(Milestone.FEEDBACK,),
+        )
         if complaint.reopen_count == 0:
             outcome, reason = "reopened", "客户不满意 (D)"
             changes = apply(complaint, status=Status.ASSIGNED, reopen_count=1, resolved_at=None, feedback_at=None)
         else:
             outcome, reason = "escalated", "重新处理后仍不满意 (D)"
-            changes = apply(complaint, status=Status.ASSIGNED, escalation_level=complaint.escalation_level + 1,
-                            resolved_at=None, feedback_at=None)
+            changes = apply(
+                complaint,
+                status=Status.ASSIGNED,
+                escalation_level=complaint.escalation_level + 1,
+                resolved_at=None,
+                feedback_at=None,
+            )
         start_deadline(session, complaint, Milestone.RESOLUTION, at, policy, changes)
         record(session, complaint, outcome, changes, at=at, now=now, actor=actor, reason=reason)
     return {**complaint_record(session, complaint, policy=policy, now=now), "outcome": outcome}
@@ -370,12 +431,22 @@ def _local(at: datetime, policy: Policy) -> str:
 
 def _after_resolution(complaint: Complaint, at: datetime, policy: Policy, step: str) -> None:
     if complaint.resolved_at is not None and at < complaint.resolved_at:
-        raise BadInput(f"--at {_local(at, policy)} is before {complaint.no} was resolved "
-                       f"({_local(complaint.resolved_at, policy)}); {step} comes after the resolution")
+        raise BadInput(
+            f"--at {_local(at, policy)} is before {complaint.no} was resolved "
+            f"({_local(complaint.resolved_at, policy)}); {step} comes after the resolution"
+        )
 
 
 def extend(
-    session: Session, no: str, *, to: datetime, reason: str, at: datetime, now: datetime, actor: str, policy: Policy,
+    session: Session,
+    no: str,
+    *,
+    to: datetime,
+    reason: str,
+    at: datetime,
+    now: datetime,
+    actor: str,
+    policy: Policy,
     late: bool = False,
 ) -> dict[str, Any]:
     """The customer was told in advance that the resolution will be late (超时处理): the new
@@ -395,16 +466,15 @@ def extend(
         raise InvalidTransition(
             f"{no}: the resolution target {_local(old, policy)} passed before {_local(at, policy)}; an extension is "
             "agreed with the customer in advance. To record one made after the fact, add --late: the miss stays "
-            "counted against the department")
+            "counted against the department"
+        )
     if late and not passed:
-        raise BadInput(f"--late: {no}'s target {_local(old, policy) if old else '-'} has not passed; "
-                       "extend without --late")
+        raise BadInput(f"--late: {no}'s target {_local(old, policy) if old else '-'} has not passed; extend without --late")
     if to <= at:
         raise BadInput(f"--to {to.isoformat(timespec='minutes')} is not later than now; give the new expected time")
     if old is not None and to <= old:
         raise BadInput(
-            f"--to {to.isoformat(timespec='minutes')} is not later than the current target "
-            f"{old.isoformat(timespec='minutes')}"
+            f"--to {to.isoformat(timespec='minutes')} is not later than the current target {old.isoformat(timespec='minutes')}"
         )
     if late:
         assert old is not None
@@ -415,8 +485,9 @@ def extend(
     deadline.due_at = to
     deadline.extended = True
     deadline.provisional = False
-    deadline.explanation = (f"extended {'after it passed ' if late else ''}by {actor} on "
-                            f"{at.astimezone(policy.tz):%Y-%m-%d %H:%M}: {reason}")
+    deadline.explanation = (
+        f"extended {'after it passed ' if late else ''}by {actor} on {at.astimezone(policy.tz):%Y-%m-%d %H:%M}: {reason}"
+    )
     changes: dict[str, Any] = {"due.resolution": [plain(old), plain(to)]}
     if late:
         changes["late_extension"] = [None, plain(old)]
@@ -431,8 +502,10 @@ def wait(session: Session, no: str, *, reason: str, at: datetime, now: datetime,
     if complaint.status == Status.RESOLVED.value:
         raise InvalidTransition(f"{no} is resolved; its resolution clock has stopped already")
     if complaint.waiting_since is not None:
-        raise InvalidTransition(f"{no} is already waiting since "
-                                f"{complaint.waiting_since.astimezone(policy.tz):%Y-%m-%d %H:%M}; `complaintctl resume {no}` ends it")
+        raise InvalidTransition(
+            f"{no} is already waiting since "
+            f"{complaint.waiting_since.astimezone(policy.tz):%Y-%m-%d %H:%M}; `complaintctl resume {no}` ends it"
+        )
     check_event_time(complaint, at, now)
     changes = apply(complaint, waiting_since=at)
     record(session, complaint, "waiting", changes, at=at, now=now, actor=actor, reason=reason)

@@ -26,11 +26,41 @@ from ..errors import NotFound
 from ..rules import Policy
 
 RECORD_FIELDS = (
-    "no", "status", "received_at", "channel", "customer_name", "contact", "location", "subject",
-    "content", "demand", "receiver", "category", "origin", "severity", "urgency", "priority", "department",
-    "assignee", "cause", "solution", "corrective_action", "compensation_kind", "first_response_at",
-    "resolved_at", "resolved_by", "final_decision", "feedback_at", "followup_at", "followup_by",
-    "satisfaction", "followup_note", "reopen_count", "escalation_level", "close_reason", "closed_at",
+    "no",
+    "status",
+    "received_at",
+    "channel",
+    "customer_name",
+    "contact",
+    "location",
+    "subject",
+    "content",
+    "demand",
+    "receiver",
+    "category",
+    "origin",
+    "severity",
+    "urgency",
+    "priority",
+    "department",
+    "assignee",
+    "cause",
+    "solution",
+    "corrective_action",
+    "compensation_kind",
+    "first_response_at",
+    "resolved_at",
+    "resolved_by",
+    "final_decision",
+    "feedback_at",
+    "followup_at",
+    "followup_by",
+    "satisfaction",
+    "followup_note",
+    "reopen_count",
+    "escalation_level",
+    "close_reason",
+    "closed_at",
     "waiting_since",
 )
 
@@ -58,24 +88,31 @@ _INSTANT = UTCDateTime()
 _COMPLAINT_COLUMNS = ("id", "incident_id", "compensation_cents", "explanation") + RECORD_FIELDS
 _COMPLAINT_TYPES = {
     name: _INSTANT
-    for name in ("received_at", "first_response_at", "resolved_at", "feedback_at", "followup_at", "closed_at",
-                 "waiting_since")
+    for name in ("received_at", "first_response_at", "resolved_at", "feedback_at", "followup_at", "closed_at", "waiting_since")
 } | {"final_decision": Boolean()}
 _COMPLAINT_SELECT = "SELECT " + ", ".join(f"c.{name}" for name in _COMPLAINT_COLUMNS) + " FROM complaint c"
 
 _BY_NO = text(_COMPLAINT_SELECT + " WHERE c.no = :no").columns(**_COMPLAINT_TYPES)
-_DEADLINES = text(
-    "SELECT complaint_id, milestone, started_at, due_at, met_at, state, provisional, rule, explanation, extended, "
-    "missed_at FROM deadline WHERE complaint_id IN :ids ORDER BY id"
-).bindparams(bindparam("ids", expanding=True)).columns(
-    started_at=_INSTANT, due_at=_INSTANT, met_at=_INSTANT, provisional=Boolean(), extended=Boolean(),
-    missed_at=_INSTANT,
+_DEADLINES = (
+    text(
+        "SELECT complaint_id, milestone, started_at, due_at, met_at, state, provisional, rule, explanation, extended, "
+        "missed_at FROM deadline WHERE complaint_id IN :ids ORDER BY id"
+    )
+    .bindparams(bindparam("ids", expanding=True))
+    .columns(
+        started_at=_INSTANT,
+        due_at=_INSTANT,
+        met_at=_INSTANT,
+        provisional=Boolean(),
+        extended=Boolean(),
+        missed_at=_INSTANT,
+    )
 )
 _NO_OF = text("SELECT no FROM complaint WHERE id = :id")
 _LINKED = text("SELECT no FROM complaint WHERE incident_id = :id ORDER BY id")
-_CONTACTS = text(
-    "SELECT at, via, actor, summary, meets FROM contact_entry WHERE complaint_id = :id ORDER BY at, id"
-).columns(at=_INSTANT)
+_CONTACTS = text("SELECT at, via, actor, summary, meets FROM contact_entry WHERE complaint_id = :id ORDER BY at, id").columns(
+    at=_INSTANT
+)
 _HISTORY = text(
     "SELECT at, recorded_at, actor, action, changes, reason FROM history_entry WHERE complaint_id = :id ORDER BY id"
 ).columns(at=_INSTANT, recorded_at=_INSTANT)
@@ -90,8 +127,9 @@ def _deadlines_of(session: Session, ids: Iterable[int]) -> dict[int, list[Any]]:
     return found
 
 
-def _milestones(complaint: Any, deadlines: list[Any], policy: Policy, now: datetime, soon_until: datetime
-                ) -> tuple[dict[str, Any], dict[str, str], list[str]]:
+def _milestones(
+    complaint: Any, deadlines: list[Any], policy: Policy, now: datetime, soon_until: datetime
+) -> tuple[dict[str, Any], dict[str, str], list[str]]:
     """Per milestone, the newest deadline that was not voided: its due time and state."""
     current: dict[str, Any] = {}
     for deadline in deadlines:
@@ -106,9 +144,13 @@ def _milestones(complaint: Any, deadlines: list[Any], policy: Policy, now: datet
             continue
         due[milestone.value] = deadline.due_at
         states[milestone.value] = policy_rules.milestone_state(
-            due_at=deadline.due_at, met_at=deadline.met_at, state=deadline.state, missed_at=deadline.missed_at,
+            due_at=deadline.due_at,
+            met_at=deadline.met_at,
+            state=deadline.state,
+            missed_at=deadline.missed_at,
             paused=milestone == Milestone.RESOLUTION and complaint.waiting_since is not None,
-            now=now, soon_until=soon_until,
+            now=now,
+            soon_until=soon_until,
         )
         if deadline.provisional and deadline.state == "open":
             provisional.append(milestone.value)
@@ -116,17 +158,21 @@ def _milestones(complaint: Any, deadlines: list[Any], policy: Policy, now: datet
 
 
 def complaint_record(
-    session: Session, complaint: Any, *, policy: Policy, now: datetime, detail: bool = False,
-    deadlines: list[Any] | None = None, soon_until: datetime | None = None,
+    session: Session,
+    complaint: Any,
+    *,
+    policy: Policy,
+    now: datetime,
+    detail: bool = False,
+    deadlines: list[Any] | None = None,
+    soon_until: datetime | None = None,
 ) -> dict[str, Any]:
     """The complaint (an ORM object or a row) as plain data: its fields, `due` and
     `milestones` (state at `now`); with `detail`, its decisions' reasons, deadlines,
     contacts, history and linked cases."""
     session.flush()  # plain SQL does not autoflush: a use case's pending rows must be visible
     record: dict[str, Any] = {field: getattr(complaint, field) for field in RECORD_FIELDS}
-    record["compensation_amount"] = (
-        complaint.compensation_cents / 100 if complaint.compensation_cents is not None else None
-    )
+    record["compensation_amount"] = complaint.compensation_cents / 100 if complaint.compensation_cents is not None else None
     if deadlines is None:
         deadlines = _deadlines_of(session, [complaint.id]).get(complaint.id, [])
     if soon_until is None:
@@ -138,9 +184,18 @@ def complaint_record(
     if detail:
         record["why"] = json.loads(complaint.explanation or "{}")
         record["deadlines"] = [
-            {"milestone": d.milestone, "started_at": d.started_at, "due_at": d.due_at, "met_at": d.met_at,
-             "state": d.state, "rule": d.rule, "provisional": d.provisional, "extended": d.extended,
-             "missed_at": d.missed_at, "explanation": d.explanation}
+            {
+                "milestone": d.milestone,
+                "started_at": d.started_at,
+                "due_at": d.due_at,
+                "met_at": d.met_at,
+                "state": d.state,
+                "rule": d.rule,
+                "provisional": d.provisional,
+                "extended": d.extended,
+                "missed_at": d.missed_at,
+                "explanation": d.explanation,
+            }
             for d in deadlines
         ]
         record["linked"] = list(session.execute(_LINKED, {"id": complaint.id}).scalars())
@@ -149,8 +204,14 @@ def complaint_record(
             for c in session.execute(_CONTACTS, {"id": complaint.id})
         ]
         record["history"] = [
-            {"at": h.at, "recorded_at": h.recorded_at, "actor": h.actor, "action": h.action,
-             "changes": json.loads(h.changes), "reason": h.reason}
+            {
+                "at": h.at,
+                "recorded_at": h.recorded_at,
+                "actor": h.actor,
+                "action": h.action,
+                "changes": json.loads(h.changes),
+                "reason": h.reason,
+            }
             for h in session.execute(_HISTORY, {"id": complaint.id})
         ]
     return record
@@ -196,11 +257,12 @@ def list_complaints(session: Session, filters: ListFilter, *, policy: Policy, no
             where.append(f"c.{column} = :{column}")
             params[column] = value
     if filters.search:
-        where.append("(c.subject LIKE :pattern ESCAPE '\\' OR c.content LIKE :pattern ESCAPE '\\' "
-                     "OR c.customer_name LIKE :pattern ESCAPE '\\')")
+        where.append(
+            "(c.subject LIKE :pattern ESCAPE '\\' OR c.content LIKE :pattern ESCAPE '\\' "
+            "OR c.customer_name LIKE :pattern ESCAPE '\\')"
+        )
         params["pattern"] = "%" + filters.search.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%"
-    for bound, day, operator in (("received_from", filters.received_from, ">="),
-                                 ("received_to", filters.received_to, "<=")):
+    for bound, day, operator in (("received_from", filters.received_from, ">="), ("received_to", filters.received_to, "<=")):
         if day is not None:
             where.append(f"c.received_date {operator} :{bound}")
             params[bound] = day

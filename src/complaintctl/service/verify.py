@@ -18,14 +18,57 @@ from ..chain import GENESIS, entry_hash, instant
 # Actions that record something about the case without changing its fields.
 NOT_CHANGES = ("breached", "missed", "load_alert")
 # Keys of `changes` that are not columns of the complaint.
-NOT_FIELDS = ("contact_entry", "meets", "linked", "source", "source_no", "incident_no", "milestone", "due_at", "clock", "alert", "late_extension")
+NOT_FIELDS = (
+    "contact_entry",
+    "meets",
+    "linked",
+    "source",
+    "source_no",
+    "incident_no",
+    "milestone",
+    "due_at",
+    "clock",
+    "alert",
+    "late_extension",
+)
 TIME_FIELDS = ("received_at", "first_response_at", "resolved_at", "feedback_at", "followup_at", "closed_at", "waiting_since")
 COLUMNS = (
-    "status", "received_at", "channel", "customer_name", "contact", "location", "subject", "content", "demand",
-    "receiver", "category", "origin", "severity", "urgency", "priority", "department", "assignee", "cause", "solution",
-    "corrective_action", "compensation_cents", "compensation_kind", "first_response_at", "resolved_at", "resolved_by",
-    "final_decision", "feedback_at", "followup_at", "followup_by", "satisfaction", "followup_note", "reopen_count",
-    "escalation_level", "close_reason", "closed_at", "waiting_since",
+    "status",
+    "received_at",
+    "channel",
+    "customer_name",
+    "contact",
+    "location",
+    "subject",
+    "content",
+    "demand",
+    "receiver",
+    "category",
+    "origin",
+    "severity",
+    "urgency",
+    "priority",
+    "department",
+    "assignee",
+    "cause",
+    "solution",
+    "corrective_action",
+    "compensation_cents",
+    "compensation_kind",
+    "first_response_at",
+    "resolved_at",
+    "resolved_by",
+    "final_decision",
+    "feedback_at",
+    "followup_at",
+    "followup_by",
+    "satisfaction",
+    "followup_note",
+    "reopen_count",
+    "escalation_level",
+    "close_reason",
+    "closed_at",
+    "waiting_since",
 )
 
 
@@ -48,13 +91,19 @@ def verify(session: Session) -> dict[str, Any]:
     problems: list[dict[str, Any]] = []
 
     def problem(complaint_id: int | None, entry: int | None, what: str) -> None:
-        problems.append({"no": numbers.get(complaint_id, f"(complaint id {complaint_id})") if complaint_id else None,
-                         "entry": entry, "problem": what})
+        problems.append(
+            {
+                "no": numbers.get(complaint_id, f"(complaint id {complaint_id})") if complaint_id else None,
+                "entry": entry,
+                "problem": what,
+            }
+        )
 
     # The driver's own cursor: SQLAlchemy's result layer costs a second per million rows here.
     cursor = conn.connection.dbapi_connection.cursor()  # type: ignore[union-attr]
-    cursor.execute("SELECT id, complaint_id, at, recorded_at, actor, action, changes, reason, prev_hash, hash"
-                   " FROM history_entry ORDER BY id")
+    cursor.execute(
+        "SELECT id, complaint_id, at, recorded_at, actor, action, changes, reason, prev_hash, hash FROM history_entry ORDER BY id"
+    )
     result = cursor
     previous_hash = GENESIS  # the hash of the entry before, in id order
     before_previous = GENESIS  # and of the one before that
@@ -76,9 +125,19 @@ def verify(session: Session) -> dict[str, Any]:
                 changes = None
             if prev_hash != previous_hash and prev_hash != before_previous:
                 pending = (entry_id, cid)
-            if changes is None or stored != entry_hash(prev_hash or "", complaint_id=cid, at=at, recorded_at=recorded_at,
-                                                       actor=actor, action=action, changes=changes_text_, reason=reason):
-                problem(cid, entry_id, f"history entry changed ({action} at {instant(at)[:16]}): its hash does not match its content")
+            if changes is None or stored != entry_hash(
+                prev_hash or "",
+                complaint_id=cid,
+                at=at,
+                recorded_at=recorded_at,
+                actor=actor,
+                action=action,
+                changes=changes_text_,
+                reason=reason,
+            ):
+                problem(
+                    cid, entry_id, f"history entry changed ({action} at {instant(at)[:16]}): its hash does not match its content"
+                )
             if prev_hash == before_previous and prev_hash != previous_hash:
                 before_previous = prev_hash  # the entry before this one was not part of the chain
             else:
@@ -88,7 +147,12 @@ def verify(session: Session) -> dict[str, Any]:
                 continue
             state = replayed.setdefault(cid, {})
             for field, pair in changes.items():
-                if field in NOT_FIELDS or field.startswith(("due.", "provisional.")) or not isinstance(pair, list) or len(pair) != 2:
+                if (
+                    field in NOT_FIELDS
+                    or field.startswith(("due.", "provisional."))
+                    or not isinstance(pair, list)
+                    or len(pair) != 2
+                ):
                     continue
                 state[field] = pair[1]
 
@@ -100,9 +164,14 @@ def verify(session: Session) -> dict[str, Any]:
             problem(pending[1], pending[0], "an entry before this one was removed (the chain is broken here)")
     elif head is not None and entries and (head[1] != entries or head[0] != previous_hash):
         missing = head[1] - entries
-        problems.append({"no": None, "entry": None, "problem":
-                         f"the chain ends at a different entry than the register recorded ({entries} entries, {head[1]} "
-                         "expected): " + (f"the newest {missing} removed" if missing > 0 else "entries added at the end")})
+        problems.append(
+            {
+                "no": None,
+                "entry": None,
+                "problem": f"the chain ends at a different entry than the register recorded ({entries} entries, {head[1]} "
+                "expected): " + (f"the newest {missing} removed" if missing > 0 else "entries added at the end"),
+            }
+        )
     elif head is None and entries:
         problems.append({"no": None, "entry": None, "problem": "the chain's head is missing"})
 
@@ -126,5 +195,4 @@ def verify(session: Session) -> dict[str, Any]:
     for cid in replayed:
         if cid not in known:
             problem(cid, None, "history of a complaint that is no longer in the register (row deleted)")
-    return {"intact": not problems, "entries": entries, "complaints": complaints, "head": previous_hash,
-            "problems": problems}
+    return {"intact": not problems, "entries": entries, "complaints": complaints, "head": previous_hash, "problems": problems}

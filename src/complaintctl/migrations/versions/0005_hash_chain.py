@@ -3,6 +3,7 @@
 Revision ID: 0005
 Revises: 0004
 """
+
 import json
 
 import sqlalchemy as sa
@@ -30,12 +31,21 @@ def upgrade() -> None:
     from complaintctl.chain import GENESIS, entry_hash
 
     bind = op.get_bind()
-    rows = bind.execute(sa.text(
-        "SELECT id, complaint_id, at, recorded_at, actor, action, changes, reason FROM history_entry ORDER BY id")).all()
+    rows = bind.execute(
+        sa.text("SELECT id, complaint_id, at, recorded_at, actor, action, changes, reason FROM history_entry ORDER BY id")
+    ).all()
     last, updates = GENESIS, []
     for row in rows:
-        digest = entry_hash(last, complaint_id=row.complaint_id, at=row.at, recorded_at=row.recorded_at, actor=row.actor,
-                            action=row.action, changes=json.loads(row.changes), reason=row.reason)
+        digest = entry_hash(
+            last,
+            complaint_id=row.complaint_id,
+            at=row.at,
+            recorded_at=row.recorded_at,
+            actor=row.actor,
+            action=row.action,
+            changes=json.loads(row.changes),
+            reason=row.reason,
+        )
         updates.append({"i": row.id, "p": last, "h": digest})
         last = digest
     if updates:

@@ -5,6 +5,7 @@ so SQLite answers from the index without visiting each deadline row (3,000 due i
 Revision ID: 0007
 Revises: 0006
 """
+
 import sqlalchemy as sa
 from alembic import op
 
@@ -19,9 +20,11 @@ OPEN = sa.text("state = 'open'")
 def upgrade() -> None:
     op.drop_index("ix_deadline_open_due", table_name="deadline")
     op.create_index(
-        "ix_deadline_open_due", "deadline",
+        "ix_deadline_open_due",
+        "deadline",
         ["due_at", "complaint_id", "milestone", "provisional", "breach_recorded", "state"],
-        sqlite_where=OPEN, postgresql_where=OPEN,
+        sqlite_where=OPEN,
+        postgresql_where=OPEN,
     )
 
 

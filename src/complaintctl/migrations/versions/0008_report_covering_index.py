@@ -5,6 +5,7 @@ the index alone (a month of 28,000 complaints: 127 -> 106 ms a query)
 Revision ID: 0008
 Revises: 0007
 """
+
 from alembic import op
 
 revision = "0008"
@@ -20,9 +21,7 @@ def upgrade() -> None:
     # indexes replaced here and in 0007; with the rest still in place, SQLite plans the
     # overdue check with a Bloom filter over every complaint (8 -> 28 ms at 100,000).
     bind = op.get_bind()
-    if bind.dialect.name == "sqlite" and bind.exec_driver_sql(
-        "SELECT 1 FROM sqlite_master WHERE name = 'sqlite_stat1'"
-    ).first():
+    if bind.dialect.name == "sqlite" and bind.exec_driver_sql("SELECT 1 FROM sqlite_master WHERE name = 'sqlite_stat1'").first():
         op.execute("ANALYZE deadline")
 
 

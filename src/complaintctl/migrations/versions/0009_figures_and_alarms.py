@@ -6,6 +6,7 @@ figures that count events dated in a period
 Revision ID: 0009
 Revises: 0008
 """
+
 import sqlalchemy as sa
 import sqlmodel
 from alembic import op
