@@ -22,8 +22,8 @@ from typing import Any
 from sqlalchemy import Text, cast, literal_column, null, select, union_all
 from sqlmodel import Session
 
-from . import reports
-from .domain import Channel, CompensationKind, Milestone, Origin, Priority, Satisfaction, Severity, Status
+from . import fields, reports
+from .domain import Channel, Milestone, Satisfaction, Severity
 from .models import Complaint, ContactEntry, HistoryEntry
 from .periods import Period
 from .privacy import mask_contact, mask_text
@@ -40,40 +40,15 @@ class Column:
     choice: Any = None
 
 
-# The paper form's columns in its order (docs/domain.md §1), then the case's milestones.
-REGISTER_COLUMNS: tuple[Column, ...] = (
-    Column("no", "投诉编号"),
-    Column("received_at", "投诉时间", "time"),
-    Column("channel", "投诉方式", "choice", Channel),
-    Column("customer_name", "客户姓名"),
-    Column("contact", "联系方式"),
-    Column("location", "地点"),
-    Column("subject", "投诉主题"),
-    Column("content", "投诉内容", "long"),
-    Column("demand", "客户诉求", "long"),
-    Column("receiver", "受理人"),
-    Column("category", "投诉类别", "choice", "category"),
-    Column("origin", "投诉性质", "choice", Origin),
-    Column("severity", "严重程度", "choice", Severity),
-    Column("priority", "优先级", "choice", Priority),
-    Column("department", "责任部门"),
-    Column("assignee", "处理责任人"),
-    Column("cause", "原因分析", "long"),
-    Column("solution", "处理结果", "long"),
-    Column("corrective_action", "纠正及预防措施", "long"),
-    Column("compensation_cents", "赔偿金额", "money"),
-    Column("compensation_kind", "赔偿方式", "choice", CompensationKind),
-    Column("feedback_at", "反馈时间", "time"),
-    Column("followup_at", "回访时间", "time"),
-    Column("followup_by", "回访人"),
-    Column("satisfaction", "满意度", "choice", Satisfaction),
-    Column("status", "状态", "choice", Status),
-    Column("first_response_at", "初次响应时间", "time"),
-    Column("resolved_at", "解决时间", "time"),
-    Column("closed_at", "结案时间", "time"),
-    Column("close_reason", "结案说明", "long"),
-    Column("late", "超期节点"),
-)
+def _column(entry: fields.Field) -> Column:
+    if entry.kind in ("choice", "category"):
+        return Column(entry.name, entry.label, "choice", entry.choice or "category")
+    return Column(entry.name, entry.label, entry.kind if entry.kind in ("long", "time", "money") else "text")
+
+
+# The registry's exported fields in the paper form's order (docs/domain.md §1), then the
+# milestones the case missed.
+REGISTER_COLUMNS: tuple[Column, ...] = (*(_column(f) for f in fields.EXPORTED), Column("late", "超期节点"))
 
 # Which cell turns red when a milestone was missed.
 LATE_CELL = {

@@ -16,60 +16,16 @@ from datetime import datetime, timedelta, tzinfo
 from pathlib import Path
 from typing import Any
 
-from . import inputs
-from .domain import Channel, CompensationKind, Origin, Priority, Satisfaction, Severity, Status
+from . import fields, inputs
 from .errors import BadInput
 from .ruleset import Rules
 
-# Each field of the register and the headings offices use for it (Chinese or English).
-SYNONYMS: dict[str, tuple[str, ...]] = {
-    "no": ("投诉编号", "编号", "单号", "投诉单号", "登记编号", "no", "number", "complaintno"),
-    "received_at": (
-        "投诉时间",
-        "受理时间",
-        "日期",
-        "投诉日期",
-        "受理日期",
-        "来电时间",
-        "登记时间",
-        "时间",
-        "received",
-        "receivedat",
-        "date",
-    ),
-    "channel": ("投诉方式", "渠道", "投诉渠道", "方式", "来源", "channel"),
-    "customer_name": ("客户姓名", "姓名", "客户", "投诉人", "客户名称", "投诉人姓名", "customer", "name", "customername"),
-    "contact": ("联系方式", "联系电话", "电话", "手机", "手机号", "手机号码", "邮箱", "contact", "phone", "email"),
-    "location": ("地点", "门店", "发生地点", "地址", "网点", "location", "store"),
-    "subject": ("投诉主题", "主题", "标题", "投诉事项", "subject", "title"),
-    "content": ("投诉内容", "事情经过", "问题描述", "内容", "投诉事由", "投诉详情", "content", "description"),
-    "demand": ("客户诉求", "诉求", "客户要求", "要求", "demand"),
-    "receiver": ("接待人员", "受理人", "接待人", "记录人", "登记人", "receiver"),
-    "category": ("投诉类别", "类别", "分类", "投诉类型", "类型", "category"),
-    "origin": ("投诉性质", "性质", "origin"),
-    "severity": ("严重程度", "等级", "投诉等级", "severity"),
-    "priority": ("优先级", "priority"),
-    "department": ("责任部门", "处理部门", "部门", "department"),
-    "assignee": ("处理责任人", "处理人", "责任人", "经办人", "跟进人", "assignee"),
-    "cause": ("原因分析", "原因", "cause"),
-    "solution": ("处理结果", "处理意见", "处理方案", "解决方案", "处理情况", "处理措施", "solution", "result"),
-    "corrective_action": ("纠正及预防措施", "纠正措施", "预防措施", "整改措施", "correctiveaction"),
-    "compensation": ("赔偿金额", "赔偿", "补偿金额", "赔付金额", "compensation"),
-    "compensation_kind": ("赔偿方式", "补偿方式", "compensationkind"),
-    "first_response_at": ("初次响应时间", "首次响应时间", "响应时间", "首次联系时间", "firstresponseat"),
-    "resolved_at": ("解决时间", "处理完成时间", "完成时间", "处理时间", "resolvedat"),
-    "feedback_at": ("反馈时间", "答复时间", "feedbackat"),
-    "followup_at": ("回访时间", "回访日期", "followupat"),
-    "followup_by": ("回访人", "回访人员", "followupby"),
-    "satisfaction": ("满意度", "客户满意度", "回访结果", "回访满意度", "satisfaction"),
-    "status": ("状态", "处理状态", "status"),
-    "closed_at": ("结案时间", "关闭时间", "closedat"),
-}
+# Each field a sheet may hold (the registry's imported fields, by record key) and the
+# headings offices use for it: its label, its key, and the registry's synonyms.
+SYNONYMS: dict[str, tuple[str, ...]] = {f.record_key: (f.label, f.record_key, *f.synonyms) for f in fields.IMPORTED}
 # Headings that are there but hold nothing to import (a row counter).
 IGNORED = ("序号", "行号", "#")
 FIELDS = tuple(SYNONYMS)
-TIME_FIELDS = ("received_at", "first_response_at", "resolved_at", "feedback_at", "followup_at", "closed_at")
-LONG_FIELDS = ("content", "demand", "cause", "solution", "corrective_action")
 
 _SERIAL = re.compile(r"^\d{5}(\.\d+)?$")
 _SPACE = re.compile(r"[\s　]+")
@@ -123,6 +79,7 @@ def parse_mapping(items: list[str]) -> dict[str, str]:
         target = target.strip()
         if not sep or not header.strip() or not target:
             raise BadInput(f"--map {item!r}: write it as 'HEADER=field', e.g. '来电号码=contact'")
+        target = target if target == "ignore" else _LOOKUP.get(normalize_header(target), target)
         if target != "ignore" and target not in FIELDS:
             raise BadInput(f"--map {item!r}: {target!r} is not a field; use one of {', '.join(FIELDS)} or ignore")
         mapping[normalize_header(header)] = target
@@ -352,7 +309,8 @@ def _check_row(
 
     for name, value in raw.items():
         try:
-            if name in TIME_FIELDS:
+            entry = fields.BY_KEY[name]
+            if entry.kind == "time":
                 if isinstance(value, datetime):
                     moment = value
                 elif isinstance(value, (int, float)) and not isinstance(value, bool) and 1 <= value < 2958466:
@@ -367,40 +325,26 @@ def _check_row(
                     fail(name, f"{moment.astimezone(tz):%Y-%m-%d %H:%M} is in the future")
                     continue
                 values[name] = moment
-            elif name == "channel":
-                values[name] = Channel.parse(str(value)).value
-            elif name == "origin":
-                values[name] = Origin.parse(str(value)).value
-            elif name == "severity":
-                values[name] = Severity.parse(str(value)).value
-            elif name == "priority":
-                values[name] = Priority.parse(str(value)).value
-            elif name == "status":
-                values[name] = Status.parse(str(value)).value
-            elif name == "satisfaction":
-                values[name] = Satisfaction.parse(
-                    str(value).strip().upper() if len(str(value).strip()) == 1 else str(value)
-                ).value
-            elif name == "compensation_kind":
-                values[name] = CompensationKind.parse(str(value)).value
-            elif name == "category":
+            elif entry.choice is not None:
+                values[name] = entry.choice.parse(str(value)).value
+            elif entry.kind == "category":
                 rule = rules.find_category(str(value))
                 if rule is None:
                     fail(name, f"{value!r} is not a category of the rules in force ({rules.category_choices()})")
                     continue
                 values[name] = rule.code
-            elif name == "compensation":
-                values["compensation_cents"] = inputs.amount_cents(str(value), headers.get(name, name))
+            elif entry.kind == "money":
+                values[entry.name] = inputs.amount_cents(str(value), headers.get(name, name))
             elif name == "contact":
                 text = str(value).strip()
                 if isinstance(value, float) and value.is_integer():
                     text = str(int(value))  # a phone number Excel kept as a number
                 values[name] = inputs.contact(text)
-            elif name == "no":
+            elif entry.kind == "code":
                 values[name] = str(value).strip()
             else:
                 text = str(int(value)) if isinstance(value, float) and value.is_integer() else str(value)
-                values[name] = inputs.text(text, headers.get(name, name), single_line=name not in LONG_FIELDS)
+                values[name] = inputs.text(text, headers.get(name, name), single_line=entry.kind != "long")
         except BadInput as exc:
             fail(name, exc.message.split(": ", 1)[-1])
         except ValueError as exc:

@@ -12,21 +12,8 @@ from collections.abc import Callable, Iterable
 from datetime import date, datetime, tzinfo
 from typing import TYPE_CHECKING, Any
 
-from .domain import (
-    ACTION_LABELS,
-    CHANGE_LABELS,
-    FIELD_LABELS,
-    Channel,
-    Choice,
-    CompensationKind,
-    Milestone,
-    Origin,
-    Priority,
-    Satisfaction,
-    Severity,
-    Status,
-    Urgency,
-)
+from .domain import ACTION_LABELS, Channel, Choice, Milestone
+from .fields import CHANGE_LABELS, CHOICES, SHOWN
 
 if TYPE_CHECKING:
     from .rules import Policy
@@ -42,19 +29,8 @@ STATE_LABELS = {
     "void": "已取消",
 }
 
-_CHOICES: dict[str, type[Choice]] = {
-    "channel": Channel,
-    "via": Channel,
-    "origin": Origin,
-    "severity": Severity,
-    "priority": Priority,
-    "status": Status,
-    "satisfaction": Satisfaction,
-    "compensation_kind": CompensationKind,
-    "urgency": Urgency,
-    "milestone": Milestone,
-    "meets": Milestone,
-}
+# Codes shown with their labels: the registry's choice fields, and the keys of contacts and deadlines.
+_CHOICES: dict[str, type[Choice]] = {**CHOICES, "via": Channel, "milestone": Milestone, "meets": Milestone}
 
 
 def _console(stderr: bool = False):  # type: ignore[no-untyped-def]
@@ -144,7 +120,8 @@ def complaint(record: dict[str, Any], policy: Policy) -> None:
     fields = Table(show_header=False, box=None, pad_edge=False, title=f"投诉 {record['no']}", title_justify="left")
     fields.add_column(style="bold", no_wrap=True)
     fields.add_column(overflow="fold")
-    for field, heading in FIELD_LABELS.items():
+    for entry in SHOWN:
+        field, heading = entry.record_key, entry.label
         value = record.get(field)
         if value in (None, "") or (field in ("reopen_count", "escalation_level") and value == 0):
             continue
@@ -306,7 +283,7 @@ def rules_toml(raw: dict[str, Any], source: str) -> None:
 def change_summary(changes: dict[str, list[Any]], reason: str | None, policy: Policy) -> str:
     parts = []
     for field, (old, new) in changes.items():
-        if field in ("content", "no", "received_at") and old is None:
+        if (field in ("content", "no", "received_at") and old is None) or (old is None and new is None):
             continue
         heading = CHANGE_LABELS.get(field, field)
         if field.startswith("due."):

@@ -24,8 +24,9 @@ from typing import Any
 from sqlalchemy import Date, case, cast, func, select
 from sqlmodel import Session
 
+from . import fields
 from . import rules as policy_rules
-from .domain import Channel, Duration, Milestone, Origin, Satisfaction, Severity, Status
+from .domain import Duration, Milestone, Satisfaction, Severity
 from .periods import Period
 from .rules import Policy
 from .tables import alert, chain_head, complaint, deadline, history_entry
@@ -623,15 +624,8 @@ def trend(session: Session, months: Period, scope: Scope, *, policy: Policy, now
 
 # ---------------------------------------------------------------- report as tables
 
-LABELS = {
-    "category": "投诉类别",
-    "channel": "投诉方式",
-    "severity": "严重程度",
-    "origin": "投诉性质",
-    "department": "责任部门",
-    "status": "状态",
-}
-_CHOICE_OF = {"channel": Channel, "severity": Severity, "origin": Origin, "status": Status}
+# The dimensions reports count by, labelled by the registry.
+LABELS = {name: fields.label(name) for name in ("category", "channel", "severity", "origin", "department", "status")}
 
 
 def _key_label(dimension: str, key: str, policy: Policy) -> str:
@@ -639,7 +633,7 @@ def _key_label(dimension: str, key: str, policy: Policy) -> str:
         return "(未填)"
     if dimension == "category":
         return policy.rules.category_label(key)
-    kind = _CHOICE_OF.get(dimension)
+    kind = fields.CHOICES.get(dimension)
     if kind is not None:
         try:
             return kind(key).label
@@ -853,7 +847,7 @@ def report_tables(data: dict[str, Any], policy: Policy) -> list[Table]:
         )
 
     spots = data["hot_spots"]
-    for name, heading in (("category", "投诉类别"), ("subject", "投诉主题"), ("location", "地点")):
+    for name, heading in ((n, fields.label(n)) for n in ("category", "subject", "location")):
         top = spots[name]["top"]
         if top:
             tables.append(

@@ -9,34 +9,14 @@ are bound and read as the ORM would. tests/test_storage.py holds them to models.
 from sqlalchemy import Boolean, Date, Integer, String, column, table
 from sqlmodel.sql.sqltypes import UTCDateTime
 
+from . import fields
+
 _instant = UTCDateTime()
 
-complaint = table(
-    "complaint",
-    column("id", Integer),
-    column("no", String),
-    column("received_date", Date),
-    column("channel", String),
-    column("customer_name", String),
-    column("contact", String),
-    column("location", String),
-    column("subject", String),
-    column("category", String),
-    column("origin", String),
-    column("severity", String),
-    column("department", String),
-    column("assignee", String),
-    column("compensation_cents", Integer),
-    column("compensation_kind", String),
-    column("resolved_at", _instant),
-    column("followup_at", _instant),
-    column("satisfaction", String),
-    column("status", String),
-    column("reopen_count", Integer),
-    column("closed_at", _instant),
-    column("received_at", _instant),
-    column("close_reason", String),
-)
+_TYPES = {"time": _instant, "date": Date(), "count": Integer(), "money": Integer(), "link": Integer(), "flag": Boolean()}
+
+# Every column of the complaint, from the field registry.
+complaint = table("complaint", *(column(f.name, _TYPES.get(f.kind, String())) for f in fields.FIELDS))
 
 deadline = table(
     "deadline",

@@ -22,6 +22,7 @@ from typing import Any
 from sqlalchemy import insert, select, update
 from sqlmodel import Session
 
+from .. import fields
 from .. import rules as policy_rules
 from ..domain import Milestone, Origin, Satisfaction, Status, Urgency
 from ..importing import ImportRow
@@ -33,37 +34,8 @@ from .common import apply, chain_rows, plain, record
 _OUR_NUMBER = re.compile(r"^TS-(\d{4})-(\d{1,6})$")
 CHUNK = 500
 
-IMPORTED_FIELDS = (
-    "received_at",
-    "channel",
-    "customer_name",
-    "contact",
-    "location",
-    "subject",
-    "content",
-    "demand",
-    "receiver",
-    "category",
-    "origin",
-    "severity",
-    "priority",
-    "department",
-    "assignee",
-    "cause",
-    "solution",
-    "corrective_action",
-    "compensation_cents",
-    "compensation_kind",
-    "first_response_at",
-    "resolved_at",
-    "feedback_at",
-    "followup_at",
-    "followup_by",
-    "satisfaction",
-    "status",
-    "reopen_count",
-    "closed_at",
-)
+# What the history entry of an imported complaint records: every chained field it has.
+IMPORTED_FIELDS = fields.CHAINED
 
 
 @dataclass
@@ -202,7 +174,7 @@ def import_complaints(
         )
         for (row, record_values), (deadlines, entries) in zip(plans, steps):
             cid = ids[record_values["no"]]
-            changes = {k: [None, plain(record_values[k])] for k in IMPORTED_FIELDS if record_values.get(k) is not None}
+            changes = {k: [None, plain(record_values[k])] for k in IMPORTED_FIELDS}
             changes["source"] = [None, f"{source}:{row.sheet}:{row.row}"]
             if row.values.get("no") and row.values["no"] != record_values["no"]:
                 changes["source_no"] = [None, row.values["no"]]
@@ -295,55 +267,38 @@ def _complaint_values(
         priority = decision.value
         notes["priority"] = {"value": priority, "source": "auto", "terms": list(decision.terms)}
     resolved_by = values.get("assignee") or values.get("followup_by") or actor
-    return {
-        "no": format_no(year, seq),
-        "year": year,
-        "seq": seq,
-        "received_at": received,
-        "received_date": received.astimezone(policy.tz).date(),
-        "channel": values.get("channel") or "other",
-        "customer_name": values["customer_name"],
-        "contact": contact,
-        "location": values.get("location"),
-        "subject": values.get("subject"),
-        "content": values["content"],
-        "demand": values.get("demand"),
-        "receiver": values.get("receiver") or actor,
-        "category": category,
-        "origin": origin,
-        "severity": severity,
-        "urgency": urgency_decision.value,
-        "priority": priority,
-        "explanation": json.dumps(notes, ensure_ascii=False, sort_keys=True),
-        "department": values.get("department"),
-        "assignee": values.get("assignee"),
-        "cause": values.get("cause"),
-        "solution": values.get("solution"),
-        "corrective_action": values.get("corrective_action"),
-        "compensation_cents": values.get("compensation_cents"),
-        "compensation_kind": values.get("compensation_kind"),
-        "resolved_at": None,
-        "resolved_by": None,
-        "final_decision": False,
-        "feedback_at": None,
-        "followup_at": values.get("followup_at"),
-        "followup_by": values.get("followup_by"),
-        "satisfaction": values.get("satisfaction"),
-        "status": Status.RECEIVED.value,
-        "reopen_count": 0,
-        "escalation_level": 0,
-        "closed_at": None,
-        "close_reason": None,
-        "first_response_at": None,
-        "incident_id": None,
-        "waiting_since": None,
-        "source_key": row.source_key,
-        "followup_note": None,
-        "created_at": now,
-        "updated_at": now,
-        "_resolved_by": resolved_by,
-    }
+    # Every column; the sheet's values; the rules' decisions. The lifecycle fields (status,
+    # the steps' times) are left for replay().
+    record = {f.name: None for f in fields.FIELDS if f.name != "id"}
+    record.update({k: v for k, v in values.items() if k in record and k not in _REPLAYED})
+    record.update(
+        no=format_no(year, seq),
+        year=year,
+        seq=seq,
+        received_date=received.astimezone(policy.tz).date(),
+        channel=values.get("channel") or "other",
+        contact=contact,
+        receiver=values.get("receiver") or actor,
+        category=category,
+        origin=origin,
+        severity=severity,
+        urgency=urgency_decision.value,
+        priority=priority,
+        explanation=json.dumps(notes, ensure_ascii=False, sort_keys=True),
+        status=Status.RECEIVED.value,
+        final_decision=False,
+        reopen_count=0,
+        escalation_level=0,
+        source_key=row.source_key,
+        created_at=now,
+        updated_at=now,
+        _resolved_by=resolved_by,
+    )
+    return record
 
+
+# What replay() sets from the row's steps rather than taking from its cells.
+_REPLAYED = ("status", "first_response_at", "resolved_at", "resolved_by", "feedback_at", "closed_at", "reopen_count")
 
 # The order of steps recorded at the same instant, as a clerk types them.
 _CONTACT, _RESOLVE, _OUTCOME, _FOLLOWUP, _CLOSE = range(5)

@@ -10,6 +10,7 @@ from typing import Any
 from sqlalchemy import update
 from sqlmodel import Session
 
+from .. import fields
 from .. import rules as policy_rules
 from ..domain import (
     Channel,
@@ -142,28 +143,8 @@ def log_complaint(session: Session, new: NewComplaint, *, now: datetime, actor: 
         )
         complaint.urgency = Urgency.URGENT.value
     reclassify(session, complaint, policy)
-    changes: dict[str, Any] = {
-        k: [None, plain(getattr(complaint, k))]
-        for k in (
-            "no",
-            "received_at",
-            "channel",
-            "customer_name",
-            "contact",
-            "location",
-            "subject",
-            "content",
-            "demand",
-            "receiver",
-            "category",
-            "origin",
-            "severity",
-            "urgency",
-            "priority",
-            "status",
-        )
-        if getattr(complaint, k) is not None
-    }
+    # Every chained field, empty ones too: verify then knows each column's first value.
+    changes: dict[str, Any] = {k: [None, plain(getattr(complaint, k))] for k in ("no", *fields.CHAINED)}
     if incident is not None:
         changes["incident_no"] = [None, incident.no]
     start_deadline(session, complaint, Milestone.FIRST_RESPONSE, new.received_at, policy, changes)

@@ -20,49 +20,13 @@ from sqlalchemy import Boolean, Date, bindparam, text
 from sqlmodel import Session
 from sqlmodel.sql.sqltypes import UTCDateTime
 
+from .. import fields
 from .. import rules as policy_rules
 from ..domain import Milestone
 from ..errors import NotFound
 from ..rules import Policy
 
-RECORD_FIELDS = (
-    "no",
-    "status",
-    "received_at",
-    "channel",
-    "customer_name",
-    "contact",
-    "location",
-    "subject",
-    "content",
-    "demand",
-    "receiver",
-    "category",
-    "origin",
-    "severity",
-    "urgency",
-    "priority",
-    "department",
-    "assignee",
-    "cause",
-    "solution",
-    "corrective_action",
-    "compensation_kind",
-    "first_response_at",
-    "resolved_at",
-    "resolved_by",
-    "final_decision",
-    "feedback_at",
-    "followup_at",
-    "followup_by",
-    "satisfaction",
-    "followup_note",
-    "reopen_count",
-    "escalation_level",
-    "close_reason",
-    "closed_at",
-    "waiting_since",
-)
+RECORD_FIELDS = fields.RECORD_FIELDS
 
 
 @dataclass(frozen=True)
@@ -86,10 +50,9 @@ class ListFilter:
 
 _INSTANT = UTCDateTime()
 _COMPLAINT_COLUMNS = ("id", "incident_id", "compensation_cents", "explanation") + RECORD_FIELDS
-_COMPLAINT_TYPES = {
-    name: _INSTANT
-    for name in ("received_at", "first_response_at", "resolved_at", "feedback_at", "followup_at", "closed_at", "waiting_since")
-} | {"final_decision": Boolean()}
+_COMPLAINT_TYPES = {name: _INSTANT for name in fields.TIME_FIELDS} | {
+    f.name: Boolean() for f in fields.FIELDS if f.kind == "flag"
+}
 _COMPLAINT_SELECT = "SELECT " + ", ".join(f"c.{name}" for name in _COMPLAINT_COLUMNS) + " FROM complaint c"
 
 _BY_NO = text(_COMPLAINT_SELECT + " WHERE c.no = :no").columns(**_COMPLAINT_TYPES)

@@ -13,6 +13,7 @@ from typing import Any
 from sqlalchemy import text
 from sqlmodel import Session
 
+from .. import fields
 from ..chain import GENESIS, entry_hash, instant
 
 # Actions that record something about the case without changing its fields.
@@ -31,45 +32,9 @@ NOT_FIELDS = (
     "alert",
     "late_extension",
 )
-TIME_FIELDS = ("received_at", "first_response_at", "resolved_at", "feedback_at", "followup_at", "closed_at", "waiting_since")
-COLUMNS = (
-    "status",
-    "received_at",
-    "channel",
-    "customer_name",
-    "contact",
-    "location",
-    "subject",
-    "content",
-    "demand",
-    "receiver",
-    "category",
-    "origin",
-    "severity",
-    "urgency",
-    "priority",
-    "department",
-    "assignee",
-    "cause",
-    "solution",
-    "corrective_action",
-    "compensation_cents",
-    "compensation_kind",
-    "first_response_at",
-    "resolved_at",
-    "resolved_by",
-    "final_decision",
-    "feedback_at",
-    "followup_at",
-    "followup_by",
-    "satisfaction",
-    "followup_note",
-    "reopen_count",
-    "escalation_level",
-    "close_reason",
-    "closed_at",
-    "waiting_since",
-)
+TIME_FIELDS = fields.TIME_FIELDS
+# The columns checked against the history: the registry's chained fields.
+COLUMNS = fields.CHAINED
 
 
 def _same(field: str, current: Any, recorded: Any) -> bool:
@@ -77,7 +42,7 @@ def _same(field: str, current: Any, recorded: Any) -> bool:
         return current is None and recorded is None
     if field in TIME_FIELDS:
         return instant(current) == instant(recorded)
-    if field == "final_decision":
+    if fields.BY_NAME[field].kind == "flag":
         return bool(current) == bool(recorded)
     if isinstance(recorded, (int, float)) and not isinstance(recorded, bool):
         return current == recorded

@@ -1,0 +1,222 @@
+"""The field registry: one entry per field of a complaint, the one place its name, label,
+kind, choices, import headings and flags are written.
+
+Everything that lists fields is derived from here: the labels `show` prints, the record
+`show --json` and `list --json` give, the register sheet's and the CSV's columns, the
+headings `import` recognises and how it reads each value, the columns `verify` checks
+against the history. tests/test_fields.py compares it with the schema (models.Complaint):
+a column without an entry, or an entry without a column, fails.
+
+Pure: the standard library and domain.py only.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from .domain import Channel, Choice, CompensationKind, Origin, Priority, Satisfaction, Severity, Status, Urgency
+
+# How a value is kept, read and shown:
+#   code      the complaint number          text   one line          long   free text
+#   time      an instant (UTC stored, office time shown)             date   a local date
+#   choice    one of a Choice's codes       category  one of the rules' categories
+#   money     fen stored, yuan shown        count  a whole number    flag   yes / no
+#   link      another complaint's number
+KINDS = ("code", "text", "long", "time", "date", "choice", "category", "money", "count", "flag", "link")
+
+
+@dataclass(frozen=True)
+class Field:
+    """One field of a complaint."""
+
+    name: str  # the column in the complaint table
+    label: str  # the paper form's heading
+    kind: str = "text"
+    choice: type[Choice] | None = None
+    synonyms: tuple[str, ...] = ()  # other headings a sheet may give it (besides label and name)
+    exported: bool = False  # a column of the register sheet and the CSV, in registry order
+    imported: bool = False  # read from a sheet by `import`
+    personal: bool = False  # the customer's personal data: masked in what leaves the office
+    chained: bool = True  # written into the history, so `verify` can check the column against it
+    shown: bool = True  # a row of `show`'s table
+    record: bool = True  # in the record `show --json` and `list --json` give (under record_key)
+    key: str = ""  # its name in records, JSON and --map, when not the column's ("compensation_amount")
+
+    @property
+    def record_key(self) -> str:
+        return self.key or self.name
+
+
+def _f(name: str, label: str, kind: str = "text", **flags: object) -> Field:
+    return Field(name, label, kind, **flags)  # type: ignore[arg-type]
+
+
+# In the paper form's order (docs/domain.md §1): the register sheet's columns follow it.
+FIELDS: tuple[Field, ...] = (
+    _f(
+        "no",
+        "投诉编号",
+        "code",
+        synonyms=("编号", "单号", "投诉单号", "登记编号", "number", "complaintno"),
+        exported=True,
+        imported=True,
+        chained=False,
+    ),
+    _f(
+        "received_at",
+        "投诉时间",
+        "time",
+        exported=True,
+        imported=True,
+        synonyms=("受理时间", "日期", "投诉日期", "受理日期", "来电时间", "登记时间", "时间", "received", "date"),
+    ),
+    _f(
+        "channel",
+        "投诉方式",
+        "choice",
+        choice=Channel,
+        exported=True,
+        imported=True,
+        synonyms=("渠道", "投诉渠道", "方式", "来源"),
+    ),
+    _f(
+        "customer_name",
+        "客户姓名",
+        exported=True,
+        imported=True,
+        personal=True,
+        synonyms=("姓名", "客户", "投诉人", "客户名称", "投诉人姓名", "customer", "name"),
+    ),
+    _f(
+        "contact",
+        "联系方式",
+        exported=True,
+        imported=True,
+        personal=True,
+        synonyms=("联系电话", "电话", "手机", "手机号", "手机号码", "邮箱", "phone", "email"),
+    ),
+    _f("location", "地点", exported=True, imported=True, synonyms=("门店", "发生地点", "地址", "网点", "store")),
+    _f("subject", "投诉主题", exported=True, imported=True, synonyms=("主题", "标题", "投诉事项", "title")),
+    _f(
+        "content",
+        "投诉内容",
+        "long",
+        exported=True,
+        imported=True,
+        synonyms=("事情经过", "问题描述", "内容", "投诉事由", "投诉详情", "description"),
+    ),
+    _f("demand", "客户诉求", "long", exported=True, imported=True, synonyms=("诉求", "客户要求", "要求")),
+    _f("receiver", "受理人", exported=True, imported=True, synonyms=("接待人员", "接待人", "记录人", "登记人")),
+    _f("category", "投诉类别", "category", exported=True, imported=True, synonyms=("类别", "分类", "投诉类型", "类型")),
+    _f("origin", "投诉性质", "choice", choice=Origin, exported=True, imported=True, synonyms=("性质",)),
+    _f("severity", "严重程度", "choice", choice=Severity, exported=True, imported=True, synonyms=("等级", "投诉等级")),
+    _f("priority", "优先级", "choice", choice=Priority, exported=True, imported=True),
+    _f("department", "责任部门", exported=True, imported=True, synonyms=("处理部门", "部门")),
+    _f("assignee", "处理责任人", exported=True, imported=True, synonyms=("处理人", "责任人", "经办人", "跟进人")),
+    _f("cause", "原因分析", "long", exported=True, imported=True, synonyms=("原因",)),
+    _f(
+        "solution",
+        "处理结果",
+        "long",
+        exported=True,
+        imported=True,
+        synonyms=("处理意见", "处理方案", "解决方案", "处理情况", "处理措施", "result"),
+    ),
+    _f(
+        "corrective_action", "纠正及预防措施", "long", exported=True, imported=True, synonyms=("纠正措施", "预防措施", "整改措施")
+    ),
+    _f(
+        "compensation_cents",
+        "赔偿金额",
+        "money",
+        exported=True,
+        imported=True,
+        key="compensation_amount",
+        record=False,  # the record gives compensation_amount in yuan
+        synonyms=("赔偿", "补偿金额", "赔付金额", "compensation"),
+    ),
+    _f("compensation_kind", "赔偿方式", "choice", choice=CompensationKind, exported=True, imported=True, synonyms=("补偿方式",)),
+    _f("feedback_at", "反馈时间", "time", exported=True, imported=True, synonyms=("答复时间",)),
+    _f("followup_at", "回访时间", "time", exported=True, imported=True, synonyms=("回访日期",)),
+    _f("followup_by", "回访人", exported=True, imported=True, synonyms=("回访人员",)),
+    _f(
+        "satisfaction",
+        "满意度",
+        "choice",
+        choice=Satisfaction,
+        exported=True,
+        imported=True,
+        synonyms=("客户满意度", "回访结果", "回访满意度"),
+    ),
+    _f("status", "状态", "choice", choice=Status, exported=True, imported=True, synonyms=("处理状态",)),
+    _f(
+        "first_response_at",
+        "初次响应时间",
+        "time",
+        exported=True,
+        imported=True,
+        synonyms=("首次响应时间", "响应时间", "首次联系时间"),
+    ),
+    _f("resolved_at", "解决时间", "time", exported=True, imported=True, synonyms=("处理完成时间", "完成时间", "处理时间")),
+    _f("closed_at", "结案时间", "time", exported=True, imported=True, synonyms=("关闭时间",)),
+    _f("close_reason", "结案说明", "long", exported=True),
+    # Kept and shown, not columns of the paper form.
+    _f("urgency", "紧急程度", "choice", choice=Urgency, shown=False),
+    _f("resolved_by", "解决人", shown=False),
+    _f("final_decision", "分管领导决定", "flag"),
+    _f("followup_note", "回访记录", "long"),
+    _f("reopen_count", "重新处理次数", "count"),
+    _f("escalation_level", "升级级别", "count"),
+    _f("waiting_since", "等待客户自", "time", shown=False),
+    _f("incident_id", "关联集中性投诉", "link", key="incident_no", chained=False, record=False),
+    # Bookkeeping: kept, never shown as fields.
+    *(
+        _f(name, label, kind, chained=False, shown=False, record=False)
+        for name, label, kind in (
+            ("id", "内部编号", "count"),
+            ("year", "年度", "count"),
+            ("seq", "序号", "count"),
+            ("received_date", "投诉日期", "date"),
+            ("explanation", "判定依据", "long"),
+            ("source_key", "导入来源", "text"),
+            ("created_at", "创建时间", "time"),
+            ("updated_at", "修改时间", "time"),
+        )
+    ),
+)
+
+BY_NAME: dict[str, Field] = {f.name: f for f in FIELDS}
+BY_KEY: dict[str, Field] = {f.record_key: f for f in FIELDS}
+
+
+def field(name: str) -> Field:
+    """The field of a column or record key."""
+    return BY_NAME.get(name) or BY_KEY[name]
+
+
+def label(name: str) -> str:
+    return field(name).label
+
+
+# Derived lists (each one place's view of the registry).
+RECORD_FIELDS = tuple(f.name for f in FIELDS if f.record)
+EXPORTED = tuple(f for f in FIELDS if f.exported)
+IMPORTED = tuple(f for f in FIELDS if f.imported)
+CHAINED = tuple(f.name for f in FIELDS if f.chained)
+SHOWN = tuple(f for f in FIELDS if f.shown)
+TIME_FIELDS = tuple(f.name for f in FIELDS if f.kind == "time")
+PERSONAL = tuple(f.name for f in FIELDS if f.personal)
+CHOICES: dict[str, type[Choice]] = {f.name: f.choice for f in FIELDS if f.choice is not None}
+
+
+# Labels of what the history's changes name: the fields, and keys that are not fields.
+CHANGE_LABELS: dict[str, str] = {
+    **{f.name: f.label for f in FIELDS},
+    **{f.record_key: f.label for f in FIELDS},
+    "compensation_cents": "赔偿金额(分)",
+    "meets": "达成节点",
+    "contact_entry": "沟通",
+    "linked": "关联投诉",
+    "milestone": "节点",
+    "due_at": "期限",
+}
