@@ -62,7 +62,7 @@ def changes_text(changes: dict[str, Any]) -> str:
 def entry_hash(
     prev_hash: str,
     *,
-    complaint_id: int,
+    complaint_id: int | None,
     at: Any,
     recorded_at: Any,
     actor: str,

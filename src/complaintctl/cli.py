@@ -209,7 +209,7 @@ class _Call:
         from .settings import load_policy
 
         self.actor = operator_name(operator)
-        self.policy = load_policy(rules)
+        self.policy = load_policy(rules, _installed_rules(db))
         self.tz = self.policy.tz
         self.now, _clock_mark = now(self.tz, lambda: _is_demo(db))
 
@@ -255,6 +255,13 @@ def operator_name(given: str | None) -> str:
 
 # How history entries written by this command are marked when the clock is set (clock.py).
 _clock_mark: str | None = None
+
+
+def _installed_rules(db: str | None) -> str | None:
+    """The text of the rules installed in the register, if any."""
+    from .db import setting
+
+    return setting(db, "rules")
 
 
 def _is_demo(db: str | None) -> bool:
@@ -774,17 +781,65 @@ app.add_typer(rules_app, name="rules")
 
 
 @rules_app.command("show")
-def rules_show_command(rules: RulesOption = None, as_json: JsonOption = False) -> None:
-    """Print the rules in force as a TOML file you can copy and edit."""
+def rules_show_command(rules: RulesOption = None, db: DbOption = None, as_json: JsonOption = False) -> None:
+    """Print the rules in force on the register as a TOML file you can copy and edit
+    (with --rules FILE: that file's rules, merged over the defaults)."""
     from . import render
-    from .settings import load_rules, rules_path
+    from .settings import installed_rules, load_rules, rules_path
 
-    loaded = load_rules(rules)
+    text = None if rules else _installed_rules(db)
+    if text is not None:
+        loaded, source = installed_rules(text), "installed in the register (complaintctl rules install)"
+    else:
+        loaded = load_rules(rules)
+        path = rules_path(rules)
+        source = str(path) if path else "built-in defaults"
     if as_json:
         render.emit_json(loaded.raw, UTC)
     else:
-        path = rules_path(rules)
-        render.rules_toml(loaded.raw, str(path) if path else "built-in defaults")
+        render.rules_toml(loaded.raw, source)
+
+
+@rules_app.command("install")
+def rules_install_command(
+    file: Annotated[str, typer.Argument(metavar="FILE", help="The rules file to install (checked first).")],
+    db: DbOption = None,
+    operator: AsOption = None,
+    as_json: JsonOption = False,
+) -> None:
+    """Check a rules file and store it in the register: from then on every command on this
+    register, whoever runs it, uses these rules. Recorded in the history (who, when, which
+    rules). Refused while a category it drops is still used by a complaint."""
+    from pathlib import Path
+
+    from . import render
+    from .ruleset import RulesError
+    from .settings import read_rules
+
+    path = Path(file).expanduser()
+    try:
+        rules = read_rules(path)
+    except RulesError as exc:
+        for problem in exc.problems:
+            render.error(problem)
+        raise typer.Exit(2) from None
+    global _clock_mark
+    from . import service
+    from .clock import now as clock_now
+    from .db import require_register
+    from .settings import office_tz
+
+    require_register(db)
+    text = path.read_text(encoding="utf-8")
+    actor = operator_name(operator)
+    now, _clock_mark = clock_now(office_tz(rules), lambda: _is_demo(db))
+    result = _write(db, lambda s: service.install_rules(s, text, rules, source=path.name, now=now, actor=actor))
+    if as_json:
+        render.emit_json(result, UTC)
+    elif result["installed"]:
+        sys.stdout.write(f"{path.name}: installed (rules {result['digest']}); every command on this register uses them now\n")
+    else:
+        sys.stdout.write(f"{path.name}: already installed (rules {result['digest']}); nothing changed\n")
 
 
 @rules_app.command("check")

@@ -98,7 +98,8 @@ class HistoryEntry(SQLModel, table=True):
     )
 
     id: int | None = Field(default=None, primary_key=True)
-    complaint_id: int = Field(sa_column=Column(Integer, ForeignKey("complaint.id"), nullable=False))
+    # None for an entry about the register as a whole (office rules installed).
+    complaint_id: int | None = Field(default=None, sa_column=Column(Integer, ForeignKey("complaint.id"), nullable=True))
     at: datetime
     recorded_at: datetime
     actor: str

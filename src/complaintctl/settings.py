@@ -1,7 +1,10 @@
-"""Where the office's settings come from: the rules file and the time zone.
+"""Where the office's settings come from: the rules and the time zone.
 
-`--rules FILE`, else `COMPLAINTCTL_RULES`, else `rules.toml` in the user config
-directory, else the built-in defaults. `COMPLAINTCTL_TZ` overrides the rules' time zone.
+The rules installed in the register (`complaintctl rules install FILE`) when there are
+some: every clerk and the cron job on that register then use the same rules, and neither
+`--rules` nor a per-user file can change them. A register without installed rules uses
+`--rules FILE`, else `COMPLAINTCTL_RULES`, else `rules.toml` in the user config directory,
+else the built-in defaults. `COMPLAINTCTL_TZ` overrides the rules' time zone.
 """
 
 from __future__ import annotations
@@ -73,22 +76,44 @@ def office_tz(rules: Rules | None = None) -> tzinfo:
 _policies: dict[tuple[str, float, str], Policy] = {}
 
 
-def load_policy(option: str | None) -> Policy:
+def load_policy(option: str | None, installed: str | None = None) -> Policy:
     """Rules, calendar (official plus the office's days) and time zone, ready for decisions.
-    Kept for the life of the process while the rules file is unchanged (the shell reuses it)."""
+    `installed` is the text of the rules installed in the register, which win. Kept for
+    the life of the process while the rules are unchanged (the shell reuses it)."""
     from .rules import Policy
     from .workdays import official_calendar
 
-    path = rules_path(option)
-    try:
-        key = (str(path), path.stat().st_mtime if path else 0.0, os.environ.get("COMPLAINTCTL_TZ", ""))
-    except OSError:
-        key = None
+    tz_env = os.environ.get("COMPLAINTCTL_TZ", "")
+    if installed is not None:
+        if option or os.environ.get("COMPLAINTCTL_RULES"):
+            given = option or os.environ.get("COMPLAINTCTL_RULES")
+            raise BadInput(
+                f"this register has its office rules installed, so {given} cannot change them; "
+                f"try a file with `complaintctl rules check {given}`, install it with `complaintctl rules install {given}`"
+            )
+        key: tuple[str, float, str] | None = (installed, -1.0, tz_env)
+    else:
+        path = rules_path(option)
+        try:
+            key = (str(path), path.stat().st_mtime if path else 0.0, tz_env)
+        except OSError:
+            key = None
     if key is not None and key in _policies:
         return _policies[key]
-    rules = load_rules(option)
+    rules = installed_rules(installed) if installed is not None else load_rules(option)
     calendar = official_calendar().with_overrides(rules.days_off, rules.working_days)
     policy = Policy(rules=rules, calendar=calendar, tz=office_tz(rules))
     if key is not None:
         _policies[key] = policy
     return policy
+
+
+def installed_rules(text: str) -> Rules:
+    """The rules installed in a register (checked when installed; a tool that cannot read
+    them any more says so in one line)."""
+    from .ruleset import RulesError, from_toml
+
+    try:
+        return from_toml(text, "the rules installed in the register")
+    except RulesError as exc:
+        raise BadInput(exc.problems[0] + "; install corrected rules with `complaintctl rules install FILE`") from None

@@ -12,6 +12,7 @@ CLI renders after the session is closed.
 - audit.py      events about the register as a whole (unmasked exports)
 - imports.py    checked spreadsheet rows written in bulk
 - verify.py     the hash chain and the current rows against their history
+- office.py     the office's rules installed in the register
 """
 
 from importlib import import_module
@@ -37,6 +38,8 @@ _HOME = {
     "resolve": ".lifecycle",
     "resume": ".lifecycle",
     "wait": ".lifecycle",
+    "install_rules": ".office",
+    "installed_rules": ".office",
     "ImportResult": ".imports",
     "import_complaints": ".imports",
     "check_overdue": ".overdue",
