@@ -51,7 +51,7 @@ def instant(value: Any) -> str:
         value = datetime.fromisoformat(value)
     if value.tzinfo is not None:
         value = value.astimezone(UTC).replace(tzinfo=None)
-    return value.isoformat(timespec="microseconds")
+    return str(value.isoformat(timespec="microseconds"))
 
 
 def changes_text(changes: dict[str, Any]) -> str:

@@ -8,6 +8,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 from enum import Enum
+from typing import Self
 
 
 class Choice(str, Enum):
@@ -24,7 +25,12 @@ class Choice(str, Enum):
         return member
 
     def __str__(self) -> str:
-        return self.value
+        return str(self._value_)
+
+    @classmethod
+    def of(cls, code: str) -> Self:
+        """The member whose code is `code` (ValueError otherwise): `Severity.of("major")`."""
+        return cls(code)  # type: ignore[call-arg]  # Enum's lookup by value, not __new__
 
     @classmethod
     def parse(cls, text: str) -> Choice:

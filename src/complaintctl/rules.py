@@ -10,6 +10,7 @@ from __future__ import annotations
 import re
 import unicodedata
 from collections import Counter
+from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta, tzinfo
 from functools import lru_cache
@@ -168,7 +169,7 @@ def urgency_for(text: str, rules: Rules) -> Decision:
 
 def priority_for(severity: str, urgency: str, rules: Rules) -> Decision:
     """Priority from the matrix of severity × urgency."""
-    level, pace = Severity(severity), Urgency(urgency)
+    level, pace = Severity.of(severity), Urgency.of(urgency)
     priority = rules.matrix[(level, pace)]
     return Decision(priority.value, (f"{level.label} × {pace.label} → {priority.label}",))
 
@@ -199,7 +200,7 @@ def window_start(at: datetime, window: Duration, *, calendar: WorkCalendar, tz: 
 
 def milestone_durations(severity: str | None, rules: Rules) -> dict[Milestone, Duration | None]:
     """The service level of each milestone for a case of this severity."""
-    level = Severity(severity) if severity else Severity.GENERAL
+    level = Severity.of(severity) if severity else Severity.GENERAL
     return {
         Milestone.FIRST_RESPONSE: rules.first_response,
         Milestone.RESOLUTION: rules.resolution[level],
@@ -264,7 +265,7 @@ def _due_after_day(start_day: date, duration: Duration, calendar: WorkCalendar, 
     return Due(due, provisional, str(duration), explanation)
 
 
-def _days(start, end):  # type: ignore[no-untyped-def]
+def _days(start: date, end: date) -> Iterator[date]:
     current = start
     while current < end:
         current += timedelta(days=1)

@@ -446,16 +446,16 @@ def build(data: dict[str, Any], source: str) -> Rules:
 
     repeat: dict[str, RepeatRule] = {}
     for who, entry in data["repeat"].items():
-        found = count_within(f"repeat.{who}", entry, "rule")
+        limit = count_within(f"repeat.{who}", entry, "rule")
         raise_to = severity(f"repeat.{who}.raise_to", entry.get("raise_to", "major"))
-        if found is not None:
-            repeat[who] = RepeatRule(*found, raise_to)
+        if limit is not None:
+            repeat[who] = RepeatRule(*limit, raise_to)
 
     alerts: dict[str, AlertRule] = {}
     for who, entry in data["alerts"].items():
-        found = count_within(f"alerts.{who}", entry, "alert")
-        if found is not None:
-            alerts[who] = AlertRule(*found)
+        limit = count_within(f"alerts.{who}", entry, "alert")
+        if limit is not None:
+            alerts[who] = AlertRule(*limit)
 
     matrix: dict[tuple[Severity, Urgency], Priority] = {}
     raw_matrix = data["priority"].get("matrix", {})

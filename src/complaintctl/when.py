@@ -96,7 +96,8 @@ def _dateutil(raw: str, local_now: datetime) -> datetime:
     from dateutil import parser
 
     try:
-        return parser.parse(raw, default=local_now.replace(hour=0, minute=0, second=0, microsecond=0, tzinfo=None))
+        parsed: datetime = parser.parse(raw, default=local_now.replace(hour=0, minute=0, second=0, microsecond=0, tzinfo=None))
+        return parsed
     except (ValueError, OverflowError, parser.ParserError):
         raise WhenError(
             f"cannot read {raw!r} as a time; write e.g. '2026-09-18 10:30', '2026/9/18', "
