@@ -26,9 +26,9 @@ def workbook(path: Path, rows: list[list], title: str = "登记表") -> Path:
 def test_the_example_register_imports_fully(cli: Cli) -> None:
     result = cli.ok("import", str(EXAMPLE))
     assert "300 rows read; imported 300 (TS-2026-0001 … TS-2026-0300)" in result.stdout
-    assert "'备注' is not imported" in result.stderr  # an unknown heading is named, never dropped silently
     listed = cli.json("list", "--limit", "1000")
     assert len(listed) == 300
+    assert sum(1 for r in listed if r["remarks"] == "第二次投诉") >= 1  # 备注 has a field of its own
     first = cli.json("show", "TS-2026-0001")
     assert first["received_at"].startswith("2026-01-0")
     assert first["history"][0]["action"] == "imported"
@@ -115,7 +115,7 @@ def test_map_places_an_odd_column(cli: Cli, tmp_path: Path) -> None:
     )
     refused = cli("import", str(path))
     assert refused.exit_code == 2 and "no column for received_at" in refused.stderr
-    assert "'来电日期' is not imported" in refused.stderr
+    assert "'来电日期' has no field of its own" in refused.stderr and "--map '来电日期=FIELD'" in refused.stderr
     summary = cli.json("import", str(path), "--map", "来电日期=received_at", "--map", "来电号码=contact")
     assert summary["imported"] == 1
     assert cli.json("list", "--unmasked")[0]["contact"] == "13800138000"
@@ -194,3 +194,51 @@ def test_a_customer_already_in_the_register_counts_as_a_repeat_on_import(
     assert rows["张三"]["severity"] == "major" and rows["李四"]["severity"] == "general"
     terms = cli.json("show", rows["张三"]["no"])["why"]["severity"]["terms"]
     assert any("2" in term and "30" in term for term in terms), terms
+
+
+def test_a_template_register_lands_every_column(cli: Cli, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """A sheet laid out like the small-office templates: its status words are read, and a
+    column with no field (回访情况), or a second one for a field (处理措施 beside 处理结果),
+    is kept in 备注 as '标题: 值' rather than dropped."""
+    monkeypatch.setenv("COMPLAINTCTL_NOW", "2026-11-23T10:00+08:00")
+    path = workbook(
+        tmp_path / "template.xlsx",
+        [
+            ["客户投诉记录表"],
+            [
+                "序号",
+                "投诉日期",
+                "客户名称",
+                "联系电话",
+                "投诉内容",
+                "处理部门",
+                "处理结果",
+                "处理措施",
+                "处理状态",
+                "回访情况",
+                "备注",
+            ],
+            [1, "2026-11-02", "张三", "13800138000", "冰箱不制冷", "售后服务部", None, None, "已受理", None, "老客户"],
+            [
+                2,
+                "2026-11-03",
+                "李四",
+                "13900139000",
+                "快递延误",
+                "物流部",
+                "已补发",
+                "联系快递公司加急",
+                "处理中",
+                "客户认可",
+                None,
+            ],
+        ],
+    )
+    result = cli.ok("import", str(path))
+    assert "处理措施" in result.stderr and "回访情况" in result.stderr and "备注" in result.stderr
+    rows = {r["customer_name"]: r for r in cli.json("list")}
+    assert rows["张三"]["status"] == "assigned" and rows["张三"]["remarks"] == "老客户"
+    assert rows["李四"]["solution"] == "已补发"
+    assert rows["李四"]["remarks"] == "处理措施: 联系快递公司加急\n回访情况: 客户认可"
+    shown = cli.ok("show", rows["李四"]["no"]).stdout
+    assert "备注" in shown and "联系快递公司加急" in shown

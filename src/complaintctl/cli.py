@@ -322,6 +322,7 @@ def log_command(
     subject: Annotated[str | None, typer.Option(help="One-line subject (投诉主题).")] = None,
     location: Annotated[str | None, typer.Option(help="Where it happened (地点).")] = None,
     demand: Annotated[str | None, typer.Option(help="What the customer asks for (客户诉求).")] = None,
+    remarks: Annotated[str | None, typer.Option(help="Anything else worth keeping (备注).")] = None,
     category: Annotated[
         str | None, typer.Option(help="Category code or label (投诉类别) [default: suggested from the text].")
     ] = None,
@@ -354,6 +355,7 @@ def log_command(
         subject=inputs.text(subject, "--subject", single_line=True),
         location=inputs.text(location, "--location", single_line=True),
         demand=inputs.text(demand, "--demand"),
+        remarks=inputs.text(remarks, "--remarks"),
         category=call.category(category),
         origin=inputs.choice(domain.Origin, origin, "--origin") if origin is not None else None,
         urgent=urgent,

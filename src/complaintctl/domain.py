@@ -83,10 +83,11 @@ class Priority(Choice):
 
 
 class Status(Choice):
-    RECEIVED = "received", "已登记"
-    ASSIGNED = "assigned", "处理中", "已分派"
-    RESOLVED = "resolved", "已解决", "待回访"
-    CLOSED = "closed", "已结案"
+    # The synonyms are the words register templates use (import reads them).
+    RECEIVED = "received", "已登记", "已受理", "待处理", "新建", "未处理"
+    ASSIGNED = "assigned", "处理中", "已分派", "跟进中", "办理中", "已派单", "已转办"
+    RESOLVED = "resolved", "已解决", "待回访", "已处理", "已完成", "处理完毕"
+    CLOSED = "closed", "已结案", "已办结", "办结", "已关闭", "结案", "已回访"
 
 
 class Satisfaction(Choice):

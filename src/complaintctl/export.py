@@ -9,6 +9,7 @@ workbook object per cell. Contacts are masked unless `unmasked`.
 from __future__ import annotations
 
 import csv
+import itertools
 import re
 import tempfile
 import unicodedata
@@ -265,7 +266,7 @@ def write_workbook(
 
     # 1. 投诉登记表
     sheet = workbook.create_sheet("投诉登记表")
-    first = _take(register, 300)
+    first = list(itertools.islice(register, 300))
     widths = [max([_display_width(c.header)] + [_display_width(r[c.key]) for r in first]) for c in REGISTER_COLUMNS]
     for index, (column, width) in enumerate(zip(REGISTER_COLUMNS, widths), start=1):
         cap = 40 if column.kind == "long" else 30
@@ -289,7 +290,7 @@ def write_workbook(
     late_ids = [style.style_id for style in late_styles]
     spool = RowSpool(len(REGISTER_COLUMNS))
     keys = [c.key for c in REGISTER_COLUMNS]
-    for record in _chain(first, register):
+    for record in itertools.chain(first, register):
         late_keys = record["_late"]
         values = [record[key] for key in keys]
         if late_keys or values[late_column]:
@@ -624,17 +625,3 @@ def _landscape(sheet: Any, fit_width: bool = False) -> None:
         sheet.sheet_properties.pageSetUpPr.fitToPage = True
         sheet.page_setup.fitToWidth = 1
         sheet.page_setup.fitToHeight = 0
-
-
-def _take(iterator: Iterator[Any], n: int) -> list[Any]:
-    out = []
-    for item in iterator:
-        out.append(item)
-        if len(out) >= n:
-            break
-    return out
-
-
-def _chain(first: list[Any], rest: Iterator[Any]) -> Iterator[Any]:
-    yield from first
-    yield from rest

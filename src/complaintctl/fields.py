@@ -160,6 +160,7 @@ FIELDS: tuple[Field, ...] = (
     _f("resolved_at", "解决时间", "time", exported=True, imported=True, synonyms=("处理完成时间", "完成时间", "处理时间")),
     _f("closed_at", "结案时间", "time", exported=True, imported=True, synonyms=("关闭时间",)),
     _f("close_reason", "结案说明", "long", exported=True),
+    _f("remarks", "备注", "long", exported=True, imported=True, synonyms=("说明", "附注", "remarks", "notes")),
     # Kept and shown, not columns of the paper form.
     _f("urgency", "紧急程度", "choice", choice=Urgency, shown=False),
     _f("resolved_by", "解决人", shown=False),

@@ -9,6 +9,7 @@ written unless every row is good.
 from __future__ import annotations
 
 import hashlib
+import itertools
 import re
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
@@ -193,26 +194,25 @@ def load(
         found_any_header = True
         header_row = head[position][1]
         columns: dict[int, str] = {}
+        kept_in_remarks: dict[int, str] = {}  # a column with no field of its own → its heading
         for index, cell in enumerate(header_row):
             if _blank(cell):
                 continue
             key = normalize_header(cell)
+            heading = str(cell).strip()
             target = mapping.get(key) or _LOOKUP.get(key)
             if target == "ignore" or key in (normalize_header(i) for i in IGNORED):
                 continue
-            if target is None:
+            if target is None or target in columns.values():
+                why = "has no field of its own" if target is None else f"is a second {target} column"
                 result.warnings.append(
-                    f"{sheet_name}: column {str(cell).strip()!r} is not imported; "
-                    f"place it with --map '{str(cell).strip()}=FIELD' (fields: {', '.join(FIELDS)})"
+                    f"{sheet_name}: column {heading!r} {why}; its values are kept in 备注 as '{heading}: …' "
+                    f"(place it with --map '{heading}=FIELD', or --map '{heading}=ignore')"
                 )
-                continue
-            if target in columns.values():
-                result.warnings.append(
-                    f"{sheet_name}: column {str(cell).strip()!r} is a second {target} column; only the first is imported"
-                )
+                kept_in_remarks[index] = heading
                 continue
             columns[index] = target
-            result.columns[str(cell).strip()] = target
+            result.columns[heading] = target
         headers = {target: str(header_row[index]).strip() for index, target in columns.items()}
         unrecorded = [SYNONYMS[f][0] for f in ("first_response_at", "feedback_at") if f not in columns.values()]
         if unrecorded and {"solution", "resolved_at", "satisfaction"} & set(columns.values()):
@@ -237,12 +237,18 @@ def load(
             )
         if any(e.column == "header" for e in result.errors):
             continue
-        for number, cells in _chain(head[position + 1 :], iterator):
+        for number, cells in itertools.chain(head[position + 1 :], iterator):
             if on_row:
                 on_row()
             values = {columns[i]: cells[i] for i in columns if i < len(cells) and not _blank(cells[i])}
+            extra = [
+                f"{h}: {_cell_text(cells[i])}" for i, h in kept_in_remarks.items() if i < len(cells) and not _blank(cells[i])
+            ]
             if not values:
-                continue  # a blank line
+                continue  # a blank line (or only remarks beside nothing: not a complaint)
+            if extra:
+                own = [str(values["remarks"])] if "remarks" in values else []
+                values["remarks"] = "\n".join(own + extra)
             _check_row(result, sheet_name, number, values, headers, rules=rules, tz=tz, now=now)
     if result.untimed and not result.errors:
         result.warnings.append(
@@ -254,9 +260,12 @@ def load(
     return result
 
 
-def _chain(first: list[Any], rest: Iterator[Any]) -> Iterator[Any]:
-    yield from first
-    yield from rest
+def _cell_text(value: Any) -> str:
+    if isinstance(value, float) and value.is_integer():
+        return str(int(value))
+    if isinstance(value, datetime):
+        return f"{value:%Y-%m-%d %H:%M}".removesuffix(" 00:00")
+    return str(value).strip()
 
 
 # Each step's time and the steps it cannot come before (time runs forward within a case).

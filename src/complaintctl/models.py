@@ -70,6 +70,7 @@ class Complaint(SQLModel, table=True):
     followup_by: str | None = None
     satisfaction: str | None = None
     followup_note: str | None = Field(default=None, sa_type=Text)
+    remarks: str | None = Field(default=None, sa_type=Text)  # 备注
     status: str = "received"
     reopen_count: int = 0
     escalation_level: int = 0

@@ -66,6 +66,7 @@ class NewComplaint:
     origin: Origin | None = None
     urgent: bool = False
     incident_no: str | None = None
+    remarks: str | None = None
 
 
 def _next_seq(session: Session, year: int) -> int:
@@ -125,6 +126,7 @@ def log_complaint(session: Session, new: NewComplaint, *, now: datetime, actor: 
         subject=new.subject,
         content=new.content,
         demand=new.demand,
+        remarks=new.remarks,
         receiver=new.receiver,
         category=new.category,
         origin=origin.value,
