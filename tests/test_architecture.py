@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 
 PACKAGE = Path(__file__).resolve().parent.parent / "src" / "complaintctl"
-PURE = ("domain", "when", "inputs", "errors", "workdays", "ruleset", "rules", "chain", "privacy", "periods")
+PURE = ("domain", "fields", "when", "inputs", "errors", "workdays", "ruleset", "rules", "chain", "privacy", "periods")
 STDLIB_ALLOWED = {
     "__future__",
     "re",

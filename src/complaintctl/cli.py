@@ -227,6 +227,21 @@ class _Call:
             raise BadInput(f"--category: {value!r} is not one of {self.policy.rules.category_choices()}")
         return rule.code
 
+    def declared(self, items: list[str] | None, option: str) -> tuple[tuple[str, str], ...]:
+        """`KEY=VALUE` pairs for the fields the office's rules declare (key or label)."""
+        out: dict[str, str] = {}
+        for item in items or []:
+            name, sep, value = item.partition("=")
+            entry = self.policy.rules.declared_field(name) if sep else None
+            if entry is None:
+                known = ", ".join(f"{f.key} ({f.label})" for f in self.policy.rules.fields) or "none declared"
+                raise BadInput(f"{option} {item!r}: write it as FIELD=VALUE with a field of the office rules: {known}")
+            try:
+                out[entry.key] = entry.parse(value)
+            except ValueError as exc:
+                raise BadInput(f"{option} {entry.label}: {exc}") from None
+        return tuple(out.items())
+
     def duration(self, value: str, option: str) -> "Duration":
         from .domain import Duration
 
@@ -255,6 +270,29 @@ def operator_name(given: str | None) -> str:
 
 # How history entries written by this command are marked when the clock is set (clock.py).
 _clock_mark: str | None = None
+
+
+def _required_fields(call: "_Call", given: tuple[tuple[str, str], ...]) -> tuple[tuple[str, str], ...]:
+    """The declared fields given at `log`; one the rules mark required is asked for at a
+    terminal, and refused when missing otherwise."""
+    have = dict(given)
+    for entry in call.policy.rules.fields:
+        if entry.required and entry.key not in have:
+            if not sys.stdin.isatty():
+                raise BadInput(f"--field {entry.label}=… is required by the office rules; give it")
+            answer = typer.prompt(f"{entry.label} ({entry.key})")
+            try:
+                have[entry.key] = entry.parse(answer)
+            except ValueError as exc:
+                raise BadInput(f"{entry.label}: {exc}") from None
+    return tuple(have.items())
+
+
+def _mask_value(value: str, mask_text: Callable[[str], str | None]) -> str:
+    """A personal value of a declared field (住址) masked: numbers as any text, and all but
+    its first characters hidden."""
+    value = mask_text(value) or ""
+    return value[:3] + "***" if len(value) > 3 else "***"
 
 
 def _installed_rules(db: str | None) -> str | None:
@@ -323,6 +361,14 @@ def log_command(
     location: Annotated[str | None, typer.Option(help="Where it happened (地点).")] = None,
     demand: Annotated[str | None, typer.Option(help="What the customer asks for (客户诉求).")] = None,
     remarks: Annotated[str | None, typer.Option(help="Anything else worth keeping (备注).")] = None,
+    field: Annotated[
+        list[str] | None,
+        typer.Option(
+            "--field",
+            metavar="FIELD=VALUE",
+            help="A field of the office rules, by key or label, e.g. --field 订单号=A123 (repeatable; `rules show` lists them).",
+        ),
+    ] = None,
     category: Annotated[
         str | None, typer.Option(help="Category code or label (投诉类别) [default: suggested from the text].")
     ] = None,
@@ -356,6 +402,7 @@ def log_command(
         location=inputs.text(location, "--location", single_line=True),
         demand=inputs.text(demand, "--demand"),
         remarks=inputs.text(remarks, "--remarks"),
+        fields=_required_fields(call, call.declared(field, "--field")),
         category=call.category(category),
         origin=inputs.choice(domain.Origin, origin, "--origin") if origin is not None else None,
         urgent=urgent,
@@ -385,6 +432,12 @@ def list_command(
     overdue: Annotated[bool, typer.Option("--overdue", help="Only cases with a milestone past its deadline.")] = False,
     due_within: Annotated[
         str | None, typer.Option(metavar="DURATION", help="Only cases with a milestone due within e.g. 2wd, 3d, 12h.")
+    ] = None,
+    where: Annotated[
+        list[str] | None,
+        typer.Option(
+            "--where", metavar="FIELD=VALUE", help="Only cases whose office-rules field has this value, e.g. --where 订单号=A123."
+        ),
     ] = None,
     limit: Annotated[int, typer.Option(min=1, max=100_000, help="At most this many, newest first.")] = 50,
     unmasked: Annotated[
@@ -426,15 +479,20 @@ def list_command(
         overdue=overdue,
         due_until=due_until,
         limit=limit,
+        where_fields=call.declared(where, "--where"),
     )
     records = _read(db, lambda s: service.list_complaints(s, filters, policy=call.policy, now=call.now))
     if unmasked:
         _write(db, lambda s: service.record_list_unmasked(s, count=len(records), now=call.now, actor=call.actor) or {})
     else:
-        from .privacy import mask_contact
+        from .privacy import mask_contact, mask_text
 
+        personal = [f.key for f in call.policy.rules.fields if f.personal]
         for record in records:
             record["contact"] = mask_contact(record["contact"])
+            for key in personal:
+                if key in record["fields"]:
+                    record["fields"][key] = _mask_value(record["fields"][key], mask_text)
     if as_json:
         render.emit_json(records, call.tz)
     else:
@@ -1105,7 +1163,7 @@ def export_command(
                 session, period, policy=call.policy, unmasked=unmasked, late=export.late_milestones(breaches)
             )
             if fmt == "csv":
-                counts = {"投诉登记表": export.write_csv(partial, register)}
+                counts = {"投诉登记表": export.write_csv(partial, register, export.register_columns(call.policy))}
             else:
                 data = reports.report(
                     session,
@@ -1202,7 +1260,7 @@ def import_command(
     path = Path(file).expanduser()
     if not path.is_file():
         raise BadInput(f"{file}: no such file")
-    columns = importing.parse_mapping(mapping or [])
+    columns = importing.parse_mapping(mapping or [], call.policy.rules)
     with _progress("检查 checking", None) as tick:
         loaded = importing.load(
             path, rules=call.policy.rules, tz=call.tz, now=call.now, mapping=columns, sheet=sheet, on_row=lambda: tick(1)

@@ -51,6 +51,14 @@ def _column(entry: fields.Field) -> Column:
 # milestones the case missed.
 REGISTER_COLUMNS: tuple[Column, ...] = (*(_column(f) for f in fields.EXPORTED), Column("late", "超期节点"))
 
+
+def register_columns(policy: Policy) -> tuple[Column, ...]:
+    """The register sheet's columns under these rules: the built-in fields, the fields the
+    office's rules declare (by label), then the missed milestones."""
+    declared = tuple(Column(f"field.{f.key}", f.label, "declared", f) for f in policy.rules.fields)
+    return (*REGISTER_COLUMNS[:-1], *declared, REGISTER_COLUMNS[-1])
+
+
 # Which cell turns red when a milestone was missed.
 LATE_CELL = {
     Milestone.FIRST_RESPONSE.value: "first_response_at",
@@ -98,21 +106,29 @@ def register_rows(
 ) -> Iterator[dict[str, Any]]:
     """The period's complaints in the order received, as values ready for a sheet;
     `late` (from late_milestones) marks the missed milestones."""
+    columns = register_columns(policy)
     keys = [c.key for c in REGISTER_COLUMNS if c.key != "late"]
+    declared = _declared_values(session, period) if policy.rules.fields else {}
     stmt = (
-        select(*[getattr(Complaint, k) for k in keys])
+        select(*[getattr(Complaint, k) for k in keys], Complaint.id)
         .where(Complaint.received_date >= period.start, Complaint.received_date <= period.end)  # type: ignore[operator]
         .order_by(Complaint.received_at, Complaint.id)
         .execution_options(yield_per=BATCH)
     )
     for row in session.execute(stmt):
         values = dict(zip(keys, row))
+        values.update(declared.get(row[-1], {}))
         out: dict[str, Any] = {}
-        for column in REGISTER_COLUMNS:
+        for column in columns:
             if column.key == "late":
                 continue
-            value = values[column.key]
-            if column.kind == "time":
+            value = values.get(column.key)
+            if column.kind == "declared":
+                if value is not None and column.choice.kind == "number":
+                    value = float(value) if "." in value else int(value)
+                elif value is not None and column.choice.personal and not unmasked:
+                    value = (mask_text(value) or "")[:3] + "***"
+            elif column.kind == "time":
                 value = _local(value, policy)
             elif column.kind == "choice":
                 value = _label(column, value, policy)
@@ -127,6 +143,21 @@ def register_rows(
         out["late"] = "、".join(Milestone(m).label for m in missed) or None
         out["_late"] = {LATE_CELL[m] for m in missed}
         yield out
+
+
+def _declared_values(session: Session, period: Period) -> dict[int, dict[str, str]]:
+    """The period's complaints' declared fields: complaint id → {"field.KEY": value}."""
+    from .models import ComplaintField
+
+    found: dict[int, dict[str, str]] = {}
+    rows = session.execute(
+        select(ComplaintField.complaint_id, ComplaintField.key, ComplaintField.value)
+        .join(Complaint, Complaint.id == ComplaintField.complaint_id)  # type: ignore[arg-type]
+        .where(Complaint.received_date >= period.start, Complaint.received_date <= period.end)  # type: ignore[operator]
+    )
+    for cid, key, value in rows:
+        found.setdefault(cid, {})[f"field.{key}"] = value
+    return found
 
 
 def handling_rows(session: Session, period: Period, *, policy: Policy, unmasked: bool) -> Iterator[tuple[Any, ...]]:
@@ -203,18 +234,15 @@ def _display_width(value: Any) -> int:
     return sum(2 if unicodedata.east_asian_width(ch) in ("W", "F") else 1 for ch in text)
 
 
-def write_csv(path: Path, rows: Iterable[dict[str, Any]]) -> int:
+def write_csv(path: Path, rows: Iterable[dict[str, Any]], columns: tuple[Column, ...] = REGISTER_COLUMNS) -> int:
     """The register sheet as UTF-8 CSV with a BOM (Chinese Excel opens it correctly)."""
     count = 0
     with path.open("w", encoding="utf-8-sig", newline="") as handle:
         writer = csv.writer(handle)
-        writer.writerow([c.header for c in REGISTER_COLUMNS])
+        writer.writerow([c.header for c in columns])
         for row in rows:
             writer.writerow(
-                [
-                    row[c.key].strftime("%Y-%m-%d %H:%M") if isinstance(row[c.key], datetime) else row[c.key]
-                    for c in REGISTER_COLUMNS
-                ]
+                [row[c.key].strftime("%Y-%m-%d %H:%M") if isinstance(row[c.key], datetime) else row[c.key] for c in columns]
             )
             count += 1
     return count
@@ -265,15 +293,16 @@ def write_workbook(
         return cell
 
     # 1. 投诉登记表
+    columns = register_columns(policy)
     sheet = workbook.create_sheet("投诉登记表")
     first = list(itertools.islice(register, 300))
-    widths = [max([_display_width(c.header)] + [_display_width(r[c.key]) for r in first]) for c in REGISTER_COLUMNS]
-    for index, (column, width) in enumerate(zip(REGISTER_COLUMNS, widths), start=1):
+    widths = [max([_display_width(c.header)] + [_display_width(r[c.key]) for r in first]) for c in columns]
+    for index, (column, width) in enumerate(zip(columns, widths), start=1):
         cap = 40 if column.kind == "long" else 30
         sheet.column_dimensions[get_column_letter(index)].width = min(max(width + 2, 8), cap)
     sheet.freeze_panes = "B2"
     _landscape(sheet)
-    sheet.append(header_row(sheet, [c.header for c in REGISTER_COLUMNS]))
+    sheet.append(header_row(sheet, [c.header for c in columns]))
     long_style = template(sheet, alignment=wrap)
     time_style = template(sheet, number_format="yyyy-mm-dd hh:mm", alignment=top)
     late_time_style = template(sheet, number_format="yyyy-mm-dd hh:mm", fill=late_fill, alignment=top)
@@ -282,14 +311,14 @@ def write_workbook(
     plain_style = template(sheet, alignment=top)
     styles = [
         long_style if c.kind == "long" else time_style if c.kind == "time" else money_style if c.kind == "money" else plain_style
-        for c in REGISTER_COLUMNS
+        for c in columns
     ]
-    late_styles = [late_time_style if c.kind == "time" else late_text_style for c in REGISTER_COLUMNS]
-    late_column = len(REGISTER_COLUMNS) - 1
+    late_styles = [late_time_style if c.kind == "time" else late_text_style for c in columns]
+    late_column = len(columns) - 1
     normal_ids = [style.style_id for style in styles]
     late_ids = [style.style_id for style in late_styles]
-    spool = RowSpool(len(REGISTER_COLUMNS))
-    keys = [c.key for c in REGISTER_COLUMNS]
+    spool = RowSpool(len(columns))
+    keys = [c.key for c in columns]
     for record in itertools.chain(first, register):
         late_keys = record["_late"]
         values = [record[key] for key in keys]
@@ -305,7 +334,7 @@ def write_workbook(
             progress(1000)
     rows = spool.count
     spools["投诉登记表"] = spool
-    sheet.auto_filter.ref = f"A1:{get_column_letter(len(REGISTER_COLUMNS))}{rows + 1}"
+    sheet.auto_filter.ref = f"A1:{get_column_letter(len(columns))}{rows + 1}"
     counts["投诉登记表"] = rows
 
     # 2. 处理记录

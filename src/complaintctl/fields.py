@@ -77,7 +77,7 @@ FIELDS: tuple[Field, ...] = (
         choice=Channel,
         exported=True,
         imported=True,
-        synonyms=("渠道", "投诉渠道", "方式", "来源"),
+        synonyms=("渠道", "投诉渠道", "方式"),
     ),
     _f(
         "customer_name",

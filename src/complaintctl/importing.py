@@ -72,14 +72,19 @@ class LoadedFile:
     untimed: int = 0  # rows recording a resolution or visit without its time
 
 
-def parse_mapping(items: list[str]) -> dict[str, str]:
-    """`--map 'HEADER=field'` options; a field may be `ignore`."""
+def parse_mapping(items: list[str], rules: Rules | None = None) -> dict[str, str]:
+    """`--map 'HEADER=field'` options; a field may be `ignore`, a built-in field or one the
+    office's rules declare (by key or label)."""
     mapping: dict[str, str] = {}
     for item in items:
         header, sep, target = item.partition("=")
         target = target.strip()
         if not sep or not header.strip() or not target:
             raise BadInput(f"--map {item!r}: write it as 'HEADER=field', e.g. '来电号码=contact'")
+        declared = rules.declared_field(target) if rules is not None else None
+        if declared is not None:
+            mapping[normalize_header(header)] = f"field.{declared.key}"
+            continue
         target = target if target == "ignore" else _LOOKUP.get(normalize_header(target), target)
         if target != "ignore" and target not in FIELDS:
             raise BadInput(f"--map {item!r}: {target!r} is not a field; use one of {', '.join(FIELDS)} or ignore")
@@ -172,7 +177,10 @@ def load(
     on_row: Callable[[], None] | None = None,
 ) -> LoadedFile:
     """Read and check every row of the file; a bad row is listed, never half-taken."""
-    mapping = mapping or {}
+    mapping = dict(mapping or {})
+    for declared in rules.fields:  # the office's own fields, by their headings (a --map wins)
+        for name in (declared.label, declared.key, *declared.synonyms):
+            mapping.setdefault(normalize_header(name), f"field.{declared.key}")
     result = LoadedFile()
     try:
         sheets = list(read_table(path, sheet))
@@ -318,6 +326,12 @@ def _check_row(
 
     for name, value in raw.items():
         try:
+            if name.startswith("field."):
+                declared = rules.declared_field(name[6:])
+                assert declared is not None
+                text = str(int(value)) if isinstance(value, float) and value.is_integer() else str(value)
+                values[name] = declared.parse(text)
+                continue
             entry = fields.BY_KEY[name]
             if entry.kind == "time":
                 if isinstance(value, datetime):

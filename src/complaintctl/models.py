@@ -213,6 +213,19 @@ class Alert(SQLModel, table=True):
     complaint_id: int | None = Field(default=None, foreign_key="complaint.id")
 
 
+class ComplaintField(SQLModel, table=True):
+    """The value of a field the office's rules declare (订单号 ...), by the field's key: a
+    label can be renamed without touching the data. Values are text in a canonical form
+    (numbers normalised, dates ISO, choices as written in the rules)."""
+
+    __tablename__ = "complaint_field"
+    __table_args__ = (Index("ix_complaint_field_key_value", "key", "value"),)
+
+    complaint_id: int = Field(sa_column=Column(Integer, ForeignKey("complaint.id"), primary_key=True))
+    key: str = Field(primary_key=True)
+    value: str = Field(sa_type=Text)
+
+
 class RegisterSetting(SQLModel, table=True):
     """A setting of the register itself, shared by everyone who uses it (e.g. `demo`: the
     register was made with `init --demo` and may run on a set clock)."""

@@ -131,6 +131,10 @@ def complaint(record: dict[str, Any], policy: Policy) -> None:
             fields.add_row(heading, policy.rules.category_label(value))
             continue
         fields.add_row(heading, _display(field, value, tz))
+    for declared in policy.rules.fields:
+        value = record.get("fields", {}).get(declared.key)
+        if value:
+            fields.add_row(declared.label, value)
     if record.get("waiting_since"):
         fields.add_row("等待客户", f"自 {local_time(record['waiting_since'], tz)} (解决时限暂停)")
     if record.get("linked"):

@@ -12,11 +12,13 @@ caller's `load_file`).
 from __future__ import annotations
 
 import copy
+import re
 from dataclasses import dataclass
 from datetime import date, time
 from typing import Any
 
 from .domain import Duration, Priority, Severity, Urgency
+from .fields import IMPORTED as BUILTIN_FIELDS
 
 DEFAULTS: dict[str, Any] = {
     "calendar": {
@@ -149,6 +151,29 @@ DEFAULTS: dict[str, Any] = {
     },
 }
 
+# Fields the office declares beside the built-in ones (fields.py): stored by key, so a
+# label may be renamed safely. These four are built in; an office adds its own
+# ([fields.order_no] label = "订单号" ...) or changes one of these by its key.
+DEFAULTS["fields"] = {
+    "address": {"label": "住址", "kind": "text", "personal": True, "synonyms": ["家庭住址", "联系地址", "客户地址"]},
+    "referral": {
+        "label": "来源",
+        "kind": "choice",
+        "choices": ["96296", "消协", "政府部门", "媒体", "部门转发", "意见调查表", "其他"],
+        "synonyms": ["投诉来源", "转办来源"],
+    },
+    "people_involved": {"label": "涉及人员", "kind": "text", "synonyms": ["被投诉人", "涉及员工", "当事人", "人员"]},
+    "cause_code": {
+        "label": "原因类别",
+        "kind": "choice",
+        "choices": ["产品缺陷", "服务失误", "流程问题", "沟通不足", "外部原因", "客户误解", "其他"],
+        "synonyms": ["原因分类"],
+    },
+}
+# The keys a [fields.KEY] table may have.
+FIELD_SHAPE: dict[str, Any] = {"label": "", "kind": "text", "required": False, "synonyms": [], "personal": False, "choices": []}
+FIELD_KINDS = ("text", "number", "date", "choice")
+
 REPLACED_WHOLE = (("categories",), ("severity", "signals"))
 
 
@@ -168,6 +193,51 @@ class SignalRule:
     raise_to: Severity
     urgent: bool
     keywords: tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class DeclaredField:
+    """A field the office's rules declare (订单号, 保单号, 住址 ...), kept by its key."""
+
+    key: str
+    label: str
+    kind: str  # text | number | date | choice
+    required: bool
+    synonyms: tuple[str, ...]
+    personal: bool
+    choices: tuple[str, ...]
+
+    def parse(self, text: str) -> str:
+        """The value as stored; ValueError says what is accepted."""
+        value = " ".join(str(text).split())
+        if not value:
+            raise ValueError("is empty")
+        if self.kind == "number":
+            from decimal import Decimal, InvalidOperation
+
+            try:
+                number = Decimal(value.replace(",", "").replace("，", ""))
+            except InvalidOperation:
+                raise ValueError(f"{value!r} is not a number") from None
+            if not number.is_finite():
+                raise ValueError(f"{value!r} is not a number")
+            return format(number.normalize(), "f")
+        if self.kind == "date":
+            import re
+
+            match = re.fullmatch(r"(\d{4})\s*[-/.年]\s*(\d{1,2})\s*[-/.月]\s*(\d{1,2})\s*日?", value)
+            try:
+                if match is None:
+                    raise ValueError
+                return date(int(match[1]), int(match[2]), int(match[3])).isoformat()
+            except ValueError:
+                raise ValueError(f"{value!r} is not a date; write it like 2026-11-02") from None
+        if self.kind == "choice":
+            for choice in self.choices:
+                if value.casefold() == choice.casefold():
+                    return choice
+            raise ValueError(f"{value!r} is not one of: {', '.join(self.choices)}")
+        return value
 
 
 @dataclass(frozen=True)
@@ -207,6 +277,15 @@ class Rules:
     urgent_keywords: tuple[str, ...]
     matrix: dict[tuple[Severity, Urgency], Priority]
     raw: dict[str, Any]
+    fields: tuple[DeclaredField, ...] = ()
+
+    def declared_field(self, name: str) -> DeclaredField | None:
+        """A declared field by its key, label or a heading synonym, any case."""
+        wanted = name.strip().casefold()
+        for entry in self.fields:
+            if wanted in (entry.key.casefold(), entry.label.casefold(), *(s.casefold() for s in entry.synonyms)):
+                return entry
+        return None
 
     @property
     def day_end(self) -> time:
@@ -274,7 +353,7 @@ def _merge(base: dict[str, Any], over: dict[str, Any], path: tuple[str, ...]) ->
 
 
 # Tables whose keys are names the office chooses; the value is the shape of each entry.
-_OPEN_TABLES = {("categories",): "quality", ("severity", "signals"): "media"}
+_OPEN_TABLES = {("categories",): "quality", ("severity", "signals"): "media", ("fields",): ""}
 
 
 def _check_keys(data: dict[str, Any], shape: dict[str, Any], path: tuple[str, ...], source: str, problems: list[str]) -> None:
@@ -282,7 +361,7 @@ def _check_keys(data: dict[str, Any], shape: dict[str, Any], path: tuple[str, ..
         here = (*path, key)
         dotted = ".".join(here)
         if path in _OPEN_TABLES:
-            template = shape[_OPEN_TABLES[path]]
+            template = FIELD_SHAPE if path == ("fields",) else shape[_OPEN_TABLES[path]]
             if not isinstance(value, dict):
                 problems.append(f"{source}: {dotted} must be a table like [{dotted}] with label, keywords, ...")
                 continue
@@ -477,6 +556,45 @@ def build(data: dict[str, Any], source: str) -> Rules:
         if key not in {s.value for s in Severity}:
             fail(f"priority.matrix.{key}", "unknown severity; use general, major or critical")
 
+    declared: list[DeclaredField] = []
+    taken = {n.casefold(): f"the built-in field {f.label}" for f in BUILTIN_FIELDS for n in (f.label, f.record_key, *f.synonyms)}
+    for key, entry in data.get("fields", {}).items():
+        where = f"fields.{key}"
+        if not re.fullmatch(r"[a-z][a-z0-9_]{0,39}", key):
+            fail(where, "a field's key is lower-case letters, digits and _ (like order_no); the label is its Chinese name")
+            continue
+        label = str(entry.get("label", "")).strip()
+        kind = entry.get("kind", "text")
+        choices = entry.get("choices", [])
+        if not label:
+            fail(f"{where}.label", 'is required, like label = "订单号"')
+        if kind not in FIELD_KINDS:
+            fail(f"{where}.kind", f"{kind!r} is not a kind; use {', '.join(FIELD_KINDS)}")
+        if kind == "choice" and (
+            not isinstance(choices, list) or not choices or not all(isinstance(c, str) and c.strip() for c in choices)
+        ):
+            fail(f"{where}.choices", 'a choice field needs its choices, like choices = ["消协", "媒体"]')
+        for flag in ("required", "personal"):
+            if not isinstance(entry.get(flag, False), bool):
+                fail(f"{where}.{flag}", "must be true or false")
+        synonyms = words(f"{where}.synonyms", entry.get("synonyms", []))
+        for name in (label, *synonyms):
+            clash = taken.get(name.casefold())
+            if name and clash:
+                fail(where, f"{name!r} is already {clash}; give the field another label or heading")
+            taken[name.casefold()] = f"the field {label or key}"
+        declared.append(
+            DeclaredField(
+                key=key,
+                label=label or key,
+                kind=kind,
+                required=bool(entry.get("required", False)),
+                synonyms=synonyms,
+                personal=bool(entry.get("personal", False)),
+                choices=tuple(str(c).strip() for c in choices) if kind == "choice" else (),
+            )
+        )
+
     rules = Rules(
         source=source,
         timezone=timezone,
@@ -498,6 +616,7 @@ def build(data: dict[str, Any], source: str) -> Rules:
         urgent_keywords=words("priority.urgent_keywords", data["priority"].get("urgent_keywords", [])),
         matrix=matrix,
         raw=data,
+        fields=tuple(declared),
     )
     if problems:
         raise RulesError(problems)

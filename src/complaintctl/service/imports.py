@@ -27,7 +27,7 @@ from .. import rules as policy_rules
 from ..domain import Milestone, Origin, Satisfaction, Status, Urgency
 from ..importing import ImportRow
 from ..inputs import format_no
-from ..models import Complaint, Deadline, HistoryEntry, YearCounter
+from ..models import Complaint, ComplaintField, Deadline, HistoryEntry, YearCounter
 from ..rules import Policy, RepeatCounts
 from .common import apply, chain_rows, plain, record
 
@@ -162,6 +162,7 @@ def import_complaints(
         history_rows: list[dict[str, Any]] = []
         deadline_rows: list[dict[str, Any]] = []
         later: list[dict[str, Any]] = []
+        field_rows: list[dict[str, Any]] = []
         steps = [replay(record_values, row.values, policy) for row, record_values in plans]
         ids = dict(
             (no, cid)
@@ -175,6 +176,10 @@ def import_complaints(
         for (row, record_values), (deadlines, entries) in zip(plans, steps):
             cid = ids[record_values["no"]]
             changes = {k: [None, plain(record_values[k])] for k in IMPORTED_FIELDS}
+            for key, value in row.values.items():
+                if key.startswith("field."):  # a field the office's rules declare
+                    changes[key] = [None, value]
+                    field_rows.append({"complaint_id": cid, "key": key[6:], "value": value})
             changes["source"] = [None, f"{source}:{row.sheet}:{row.row}"]
             if row.values.get("no") and row.values["no"] != record_values["no"]:
                 changes["source_no"] = [None, row.values["no"]]
@@ -210,6 +215,8 @@ def import_complaints(
         session.execute(insert(HistoryEntry.__table__), history_rows)  # type: ignore[attr-defined]
         if deadline_rows:
             session.execute(insert(Deadline.__table__), deadline_rows)  # type: ignore[attr-defined]
+        if field_rows:
+            session.execute(insert(ComplaintField.__table__), field_rows)  # type: ignore[attr-defined]
         result.imported.extend(values["no"] for _, values in plans)
         if progress:
             progress(len(plans))

@@ -25,7 +25,7 @@ from ..domain import (
 )
 from ..errors import BadInput, InvalidTransition
 from ..inputs import MAX_SEQ, format_no
-from ..models import Complaint, ContactEntry, YearCounter
+from ..models import Complaint, ComplaintField, ContactEntry, YearCounter
 from ..rules import Policy
 from .common import (
     FUTURE_TOLERANCE,
@@ -67,6 +67,7 @@ class NewComplaint:
     urgent: bool = False
     incident_no: str | None = None
     remarks: str | None = None
+    fields: tuple[tuple[str, str], ...] = ()  # declared fields: (key, value as stored)
 
 
 def _next_seq(session: Session, year: int) -> int:
@@ -149,6 +150,9 @@ def log_complaint(session: Session, new: NewComplaint, *, now: datetime, actor: 
     changes: dict[str, Any] = {k: [None, plain(getattr(complaint, k))] for k in ("no", *fields.CHAINED)}
     if incident is not None:
         changes["incident_no"] = [None, incident.no]
+    for key, value in new.fields:
+        session.add(ComplaintField(complaint_id=complaint.id, key=key, value=value))  # type: ignore[arg-type]
+        changes[f"field.{key}"] = [None, value]
     start_deadline(session, complaint, Milestone.FIRST_RESPONSE, new.received_at, policy, changes)
     start_deadline(session, complaint, Milestone.RESOLUTION, new.received_at, policy, changes)
     record(session, complaint, "logged", changes, at=new.received_at, now=now, actor=actor)

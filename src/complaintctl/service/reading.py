@@ -46,6 +46,7 @@ class ListFilter:
     overdue: bool = False
     due_until: datetime | None = None
     limit: int = 50
+    where_fields: tuple[tuple[str, str], ...] = ()  # (declared field key, value) pairs, all must hold
 
 
 _INSTANT = UTCDateTime()
@@ -79,6 +80,22 @@ _CONTACTS = text("SELECT at, via, actor, summary, meets FROM contact_entry WHERE
 _HISTORY = text(
     "SELECT at, recorded_at, actor, action, changes, reason FROM history_entry WHERE complaint_id = :id ORDER BY id"
 ).columns(at=_INSTANT, recorded_at=_INSTANT)
+
+
+_FIELDS_OF = text("SELECT complaint_id, key, value FROM complaint_field WHERE complaint_id IN :ids").bindparams(
+    bindparam("ids", expanding=True)
+)
+
+
+def _declared_of(session: Session, ids: Iterable[int], policy: Policy) -> dict[int, dict[str, str]]:
+    """Complaint id → its declared fields' values, in the rules' order."""
+    id_list = list(ids)
+    found: dict[int, dict[str, str]] = {}
+    if id_list and policy.rules.fields:
+        for cid, key, value in session.execute(_FIELDS_OF, {"ids": id_list}):
+            found.setdefault(cid, {})[key] = value
+    order = {f.key: i for i, f in enumerate(policy.rules.fields)}
+    return {cid: dict(sorted(v.items(), key=lambda kv: order.get(kv[0], len(order)))) for cid, v in found.items()}
 
 
 def _deadlines_of(session: Session, ids: Iterable[int]) -> dict[int, list[Any]]:
@@ -129,6 +146,7 @@ def complaint_record(
     detail: bool = False,
     deadlines: list[Any] | None = None,
     soon_until: datetime | None = None,
+    declared: dict[str, str] | None = None,
 ) -> dict[str, Any]:
     """The complaint (an ORM object or a row) as plain data: its fields, `due` and
     `milestones` (state at `now`); with `detail`, its decisions' reasons, deadlines,
@@ -136,6 +154,9 @@ def complaint_record(
     session.flush()  # plain SQL does not autoflush: a use case's pending rows must be visible
     record: dict[str, Any] = {field: getattr(complaint, field) for field in RECORD_FIELDS}
     record["compensation_amount"] = complaint.compensation_cents / 100 if complaint.compensation_cents is not None else None
+    if declared is None:
+        declared = _declared_of(session, [complaint.id], policy).get(complaint.id, {})
+    record["fields"] = declared
     if deadlines is None:
         deadlines = _deadlines_of(session, [complaint.id]).get(complaint.id, [])
     if soon_until is None:
@@ -242,12 +263,27 @@ def list_complaints(session: Session, filters: ListFilter, *, policy: Policy, no
     if running:
         where.append("(" + " OR ".join(running) + ")")
         params["resolution"] = Milestone.RESOLUTION.value
+    for index, (key, value) in enumerate(filters.where_fields):
+        where.append(
+            f"EXISTS (SELECT 1 FROM complaint_field f WHERE f.complaint_id = c.id AND f.key = :fk{index} "
+            f"AND f.value = :fv{index})"
+        )
+        params[f"fk{index}"], params[f"fv{index}"] = key, value
     sql = _COMPLAINT_SELECT + (" WHERE " + " AND ".join(where) if where else "")
     sql += " ORDER BY c.received_at DESC, c.id DESC LIMIT :limit"
     complaints = list(session.execute(text(sql).bindparams(*binds).columns(**_COMPLAINT_TYPES), params))
     deadlines = _deadlines_of(session, (c.id for c in complaints))
+    declared = _declared_of(session, (c.id for c in complaints), policy)
     soon_until = policy_rules.due_soon_until(now, calendar=policy.calendar, tz=policy.tz, rules=policy.rules)
     return [
-        complaint_record(session, c, policy=policy, now=now, deadlines=deadlines.get(c.id, []), soon_until=soon_until)
+        complaint_record(
+            session,
+            c,
+            policy=policy,
+            now=now,
+            deadlines=deadlines.get(c.id, []),
+            soon_until=soon_until,
+            declared=declared.get(c.id, {}),
+        )
         for c in complaints
     ]

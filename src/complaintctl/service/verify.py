@@ -156,6 +156,22 @@ def verify(session: Session) -> dict[str, Any]:
                     if isinstance(state[field], dict):  # a forgotten personal value
                         continue
                     problem(cid, None, f"{field} is {current!r} but its history says {state[field]!r}")
+    # Declared fields (complaint_field) against the history's `field.KEY` changes.
+    stored_fields: dict[tuple[int, str], str] = {}
+    cursor.execute("SELECT complaint_id, key, value FROM complaint_field")
+    while rows := result.fetchmany(20_000):
+        for cid, key, value in rows:
+            stored_fields[(cid, key)] = value
+    for cid, state in replayed.items():
+        for name, recorded in state.items():
+            if name.startswith("field.") and recorded is not None and not isinstance(recorded, dict):
+                current = stored_fields.pop((cid, name[6:]), None)
+                if current != recorded:
+                    problem(cid, None, f"{name} is {current!r} but its history says {recorded!r}")
+    for (cid, key), value in stored_fields.items():
+        recorded = replayed.get(cid, {}).get(f"field.{key}")
+        if recorded is None:
+            problem(cid, None, f"field.{key} is {value!r} but its history never set it (added behind the tool's back)")
     known = set(numbers)
     for cid in replayed:
         if cid not in known:
