@@ -26,8 +26,8 @@ required = true
 @pytest.fixture
 def office(cli: Cli, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Cli:
     (tmp_path / "office.toml").write_text(RULES, encoding="utf-8")
-    cli.ok("rules", "install", str(tmp_path / "office.toml"))
     monkeypatch.setenv("COMPLAINTCTL_NOW", "2026-11-23T10:00+08:00")
+    cli.ok("rules", "install", str(tmp_path / "office.toml"))
     return cli
 
 
@@ -108,3 +108,34 @@ def test_personal_declared_fields_are_masked_in_lists(cli: Cli) -> None:
     listed = cli.json("list")
     assert listed[0]["fields"]["address"] == "北京市***"
     assert json.dumps(cli.json("list", "--unmasked")[0]["fields"], ensure_ascii=False).count("幸福路") == 1
+
+
+def test_edit_corrects_built_in_and_declared_fields_with_a_reason(office: Cli, db_url: str) -> None:
+    no = log(office, "13800000001", "订单号=A123", "amount=99")
+    record = office.json("edit", no, "--field", "客户姓名=张珊", "--field", "订单号=A124", "--field", "地点=", "--reason", "记错了")
+    assert record["customer_name"] == "张珊" and record["fields"]["order_no"] == "A124"
+    entry = office.json("show", no)["history"][-1]
+    assert entry["action"] == "edited" and entry["reason"] == "记错了"
+    assert entry["changes"]["customer_name"] == ["张三", "张珊"]
+    assert entry["changes"]["field.order_no"] == ["A123", "A124"]
+    assert office("verify").exit_code == 0
+    before = snapshot(db_url)
+    for args, words in (
+        (["--field", "状态=closed", "--reason", "x"], "its own command changes it"),
+        (["--field", "客户姓名=", "--reason", "x"], "客户姓名"),
+        (["--field", "订单号=A124", "--reason", "x"], "nothing to correct"),
+        (["--field", "colour=red", "--reason", "x"], "FIELD=VALUE"),
+    ):
+        result = office("edit", no, *args)
+        assert result.exit_code in (1, 2) and words in result.stderr, (args, result.stderr)
+        assert len(result.stderr.strip().splitlines()) <= 2  # the set-clock note, then one error line
+    assert snapshot(db_url) == before
+
+
+def test_audit_lists_rules_installed_and_unmasked_lists(office: Cli, monkeypatch: pytest.MonkeyPatch) -> None:
+    log(office, "13800000001", "amount=1")
+    monkeypatch.setenv("COMPLAINTCTL_NOW", "2026-11-23T11:00+08:00")
+    office.ok("list", "--unmasked")
+    events = office.json("audit")
+    assert [e["action"] for e in events] == ["rules_installed", "list_unmasked"]
+    assert "rules_installed" in office.ok("audit").stdout

@@ -782,6 +782,80 @@ def close_command(
     _finish(record, "已结案", as_json, call)
 
 
+@app.command("edit")
+def edit_command(
+    no: NoArgument,
+    field: Annotated[
+        list[str],
+        typer.Option(
+            "--field",
+            metavar="FIELD=VALUE",
+            help="A field and its corrected value, by key or label, e.g. --field 客户姓名=张珊 --field 订单号=A124 "
+            "(repeatable; an empty value clears an optional field).",
+        ),
+    ],
+    reason: Annotated[str | None, typer.Option(help="Why it is corrected (kept in the history).")] = None,
+    at: AtOption = None,
+    db: DbOption = None,
+    rules: RulesOption = None,
+    operator: AsOption = None,
+    as_json: JsonOption = False,
+) -> None:
+    """Correct a field typed wrong (更正): the old and new values and the reason go into the
+    history. Fields with their own commands (status, times, classification, department)
+    are changed by those. Example: complaintctl edit TS-2026-0042 --field 联系方式=13900139000 --reason 记错号码"""
+    from . import service
+    from .fields import FIELDS
+
+    call = _Call(operator, rules, db)
+    number = inputs.complaint_no(no)
+    why = inputs.text(_ask(reason, "更正原因 reason", "--reason"), "--reason", required=True)
+    values: dict[str, Any] = {}
+    declared: dict[str, str | None] = {}
+    by_name = {n.casefold(): f for f in FIELDS for n in (f.name, f.label)}
+    for item in field:
+        name, sep, value = item.partition("=")
+        builtin = by_name.get(name.strip().casefold()) if sep else None
+        office = call.policy.rules.declared_field(name) if sep and builtin is None else None
+        if builtin is not None:
+            if not builtin.editable:
+                raise BadInput(f"--field {builtin.label}: not corrected with edit; its own command changes it")
+            values[builtin.name] = _edited_value(builtin, value)
+        elif office is not None:
+            try:
+                declared[office.key] = office.parse(value) if value.strip() else None
+            except ValueError as exc:
+                raise BadInput(f"--field {office.label}: {exc}") from None
+        else:
+            raise BadInput(f"--field {item!r}: write it as FIELD=VALUE with a field's key or label (客户姓名, 地点, 订单号 ...)")
+    when = call.when(at)
+    record = _write(
+        db,
+        lambda s: service.edit(
+            s,
+            number,
+            values=values,
+            declared=declared,
+            reason=why,
+            at=when,
+            now=call.now,
+            actor=call.actor,
+            policy=call.policy,
+        ),  # type: ignore[arg-type]
+    )
+    _finish(record, "已更正", as_json, call)
+
+
+def _edited_value(entry: Any, value: str) -> Any:
+    option = f"--field {entry.label}"
+    if entry.name == "contact":
+        return inputs.contact(value)
+    if entry.choice is not None:
+        return inputs.choice(entry.choice, value, option).value
+    required = entry.name in ("customer_name", "content", "receiver")
+    return inputs.text(value, option, required=required, single_line=entry.kind != "long")
+
+
 @app.command("overdue")
 def overdue_command(
     at: Annotated[str | None, typer.Option("--at", metavar="WHEN", help="Check as of this time [default: now].")] = None,
@@ -1362,6 +1436,24 @@ def verify_command(db: DbOption = None, as_json: JsonOption = False) -> None:
         )
     if not report["intact"]:
         raise typer.Exit(4)
+
+
+@app.command("audit")
+def audit_command(db: DbOption = None, as_json: JsonOption = False) -> None:
+    """What was done to the register as a whole, oldest first: who exported or listed
+    customers' data (unmasked or not) and when, and who installed the office rules."""
+    from . import render, service
+
+    events = _read(db, service.register_events)
+    if as_json:
+        render.emit_json(events, UTC)
+        return
+    tz = _Call("-", None, db).tz
+    for event in events:
+        details = ", ".join(f"{k}={v}" for k, v in event["details"].items())
+        sys.stdout.write(f"{render.local_time(event['at'], tz)}  {event['actor']}  {event['action']}  {details}\n")
+    if not events:
+        sys.stdout.write("no exports, unmasked lists or rules installed yet\n")
 
 
 @app.command("backup")

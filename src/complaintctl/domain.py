@@ -114,23 +114,6 @@ class Milestone(Choice):
     CORRECTIVE_ACTION = "corrective_action", "纠正预防措施"
 
 
-class Category(Choice):
-    """The default categories of a retail/service company (docs/domain.md §2).
-
-    Offices with their own list (industry presets) configure it in the rules file;
-    the register stores the code as text.
-    """
-
-    QUALITY = "quality", "产品质量", "商品质量"
-    ATTITUDE = "attitude", "服务态度"
-    AFTER_SALES = "after_sales", "售后服务"
-    PRICING = "pricing", "价格收费", "收费"
-    DELIVERY = "delivery", "物流交付", "物流"
-    FACILITIES = "facilities", "环境设施", "购物环境"
-    SYSTEM = "system", "系统操作"
-    OTHER = "other", "其他"
-
-
 _DURATION = re.compile(r"^\s*(\d{1,6})\s*(wd|d|h|min)\s*$")
 _DURATION_LABELS = {"wd": "个工作日", "d": "天", "h": "小时", "min": "分钟"}
 

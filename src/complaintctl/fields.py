@@ -40,6 +40,7 @@ class Field:
     chained: bool = True  # written into the history, so `verify` can check the column against it
     shown: bool = True  # a row of `show`'s table
     record: bool = True  # in the record `show --json` and `list --json` give (under record_key)
+    editable: bool = False  # `edit` may correct it (lifecycle fields have their own commands)
     key: str = ""  # its name in records, JSON and --map, when not the column's ("compensation_amount")
 
     @property
@@ -78,6 +79,7 @@ FIELDS: tuple[Field, ...] = (
         exported=True,
         imported=True,
         synonyms=("渠道", "投诉渠道", "方式"),
+        editable=True,
     ),
     _f(
         "customer_name",
@@ -86,6 +88,7 @@ FIELDS: tuple[Field, ...] = (
         imported=True,
         personal=True,
         synonyms=("姓名", "客户", "投诉人", "客户名称", "投诉人姓名", "customer", "name"),
+        editable=True,
     ),
     _f(
         "contact",
@@ -94,9 +97,10 @@ FIELDS: tuple[Field, ...] = (
         imported=True,
         personal=True,
         synonyms=("联系电话", "电话", "手机", "手机号", "手机号码", "邮箱", "phone", "email"),
+        editable=True,
     ),
-    _f("location", "地点", exported=True, imported=True, synonyms=("门店", "发生地点", "地址", "网点", "store")),
-    _f("subject", "投诉主题", exported=True, imported=True, synonyms=("主题", "标题", "投诉事项", "title")),
+    _f("location", "地点", exported=True, imported=True, synonyms=("门店", "发生地点", "地址", "网点", "store"), editable=True),
+    _f("subject", "投诉主题", exported=True, imported=True, synonyms=("主题", "标题", "投诉事项", "title"), editable=True),
     _f(
         "content",
         "投诉内容",
@@ -104,16 +108,17 @@ FIELDS: tuple[Field, ...] = (
         exported=True,
         imported=True,
         synonyms=("事情经过", "问题描述", "内容", "投诉事由", "投诉详情", "description"),
+        editable=True,
     ),
-    _f("demand", "客户诉求", "long", exported=True, imported=True, synonyms=("诉求", "客户要求", "要求")),
-    _f("receiver", "受理人", exported=True, imported=True, synonyms=("接待人员", "接待人", "记录人", "登记人")),
+    _f("demand", "客户诉求", "long", exported=True, imported=True, synonyms=("诉求", "客户要求", "要求"), editable=True),
+    _f("receiver", "受理人", exported=True, imported=True, synonyms=("接待人员", "接待人", "记录人", "登记人"), editable=True),
     _f("category", "投诉类别", "category", exported=True, imported=True, synonyms=("类别", "分类", "投诉类型", "类型")),
     _f("origin", "投诉性质", "choice", choice=Origin, exported=True, imported=True, synonyms=("性质",)),
     _f("severity", "严重程度", "choice", choice=Severity, exported=True, imported=True, synonyms=("等级", "投诉等级")),
     _f("priority", "优先级", "choice", choice=Priority, exported=True, imported=True),
     _f("department", "责任部门", exported=True, imported=True, synonyms=("处理部门", "部门")),
     _f("assignee", "处理责任人", exported=True, imported=True, synonyms=("处理人", "责任人", "经办人", "跟进人")),
-    _f("cause", "原因分析", "long", exported=True, imported=True, synonyms=("原因",)),
+    _f("cause", "原因分析", "long", exported=True, imported=True, synonyms=("原因",), editable=True),
     _f(
         "solution",
         "处理结果",
@@ -121,9 +126,16 @@ FIELDS: tuple[Field, ...] = (
         exported=True,
         imported=True,
         synonyms=("处理意见", "处理方案", "解决方案", "处理情况", "处理措施", "result"),
+        editable=True,
     ),
     _f(
-        "corrective_action", "纠正及预防措施", "long", exported=True, imported=True, synonyms=("纠正措施", "预防措施", "整改措施")
+        "corrective_action",
+        "纠正及预防措施",
+        "long",
+        exported=True,
+        imported=True,
+        synonyms=("纠正措施", "预防措施", "整改措施"),
+        editable=True,
     ),
     _f(
         "compensation_cents",
@@ -160,12 +172,12 @@ FIELDS: tuple[Field, ...] = (
     _f("resolved_at", "解决时间", "time", exported=True, imported=True, synonyms=("处理完成时间", "完成时间", "处理时间")),
     _f("closed_at", "结案时间", "time", exported=True, imported=True, synonyms=("关闭时间",)),
     _f("close_reason", "结案说明", "long", exported=True),
-    _f("remarks", "备注", "long", exported=True, imported=True, synonyms=("说明", "附注", "remarks", "notes")),
+    _f("remarks", "备注", "long", exported=True, imported=True, synonyms=("说明", "附注", "remarks", "notes"), editable=True),
     # Kept and shown, not columns of the paper form.
     _f("urgency", "紧急程度", "choice", choice=Urgency, shown=False),
     _f("resolved_by", "解决人", shown=False),
     _f("final_decision", "分管领导决定", "flag"),
-    _f("followup_note", "回访记录", "long"),
+    _f("followup_note", "回访记录", "long", editable=True),
     _f("reopen_count", "重新处理次数", "count"),
     _f("escalation_level", "升级级别", "count"),
     _f("waiting_since", "等待客户自", "time", shown=False),

@@ -31,6 +31,7 @@ _HOME = {
     "assign": ".lifecycle",
     "classify": ".lifecycle",
     "close": ".lifecycle",
+    "edit": ".lifecycle",
     "extend": ".lifecycle",
     "log_complaint": ".lifecycle",
     "record_contact": ".lifecycle",

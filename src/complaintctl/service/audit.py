@@ -34,12 +34,24 @@ def record_list_unmasked(session: Session, *, count: int, now: datetime, actor: 
 
 
 def register_events(session: Session) -> list[dict[str, Any]]:
+    """What was done to the register as a whole, oldest first: exports and lists of
+    customers' data (who, when, unmasked or not), and the register's own entries of the
+    chained history (office rules installed)."""
     from sqlalchemy import select
 
-    return [
+    from ..models import HistoryEntry
+
+    events = [
         {"at": e.at, "actor": e.actor, "action": e.action, "details": json.loads(e.details)}
         for e in session.execute(select(RegisterEvent).order_by(RegisterEvent.id)).scalars()  # type: ignore[arg-type]
     ]
+    events += [
+        {"at": h.at, "actor": h.actor, "action": h.action, "details": json.loads(h.changes)}
+        for h in session.execute(
+            select(HistoryEntry).where(HistoryEntry.complaint_id.is_(None)).order_by(HistoryEntry.id)  # type: ignore[union-attr]
+        ).scalars()
+    ]
+    return sorted(events, key=lambda e: e["at"])
 
 
 ANONYMOUS = "（已匿名）"

@@ -535,3 +535,42 @@ def close(session: Session, no: str, *, reason: str, at: datetime, now: datetime
     changes = apply(complaint, status=Status.CLOSED, closed_at=at, close_reason=reason, waiting_since=None)
     record(session, complaint, "closed", changes, at=at, now=now, actor=actor, reason=reason)
     return complaint_record(session, complaint, policy=policy, now=now)
+
+
+def edit(
+    session: Session,
+    no: str,
+    *,
+    values: dict[str, Any],
+    declared: dict[str, str | None],
+    reason: str,
+    at: datetime,
+    now: datetime,
+    actor: str,
+    policy: Policy,
+) -> dict[str, Any]:
+    """Correct what was typed wrong: built-in fields the registry marks editable, and the
+    fields the office's rules declare (None clears one). Old and new values and the reason
+    go into the history; classification is not re-run (`classify NO` does that)."""
+    complaint = get_complaint(session, no)
+    check_event_time(complaint, at, now)
+    for name in values:
+        if not fields.BY_NAME[name].editable:
+            raise BadInput(f"{fields.label(name)} is not corrected with edit; its own command changes it")
+    changes: dict[str, Any] = apply(complaint, **values)
+    for key, value in declared.items():
+        row = session.get(ComplaintField, (complaint.id, key))
+        old = row.value if row is not None else None
+        if old == value:
+            continue
+        if row is not None and value is None:
+            session.delete(row)
+        elif row is not None and value is not None:
+            row.value = value
+        elif value is not None:
+            session.add(ComplaintField(complaint_id=complaint.id, key=key, value=value))  # type: ignore[arg-type]
+        changes[f"field.{key}"] = [old, value]
+    if not changes:
+        raise BadInput(f"{no} already has these values; nothing to correct")
+    record(session, complaint, "edited", changes, at=at, now=now, actor=actor, reason=reason)
+    return complaint_record(session, complaint, policy=policy, now=now)
