@@ -112,7 +112,9 @@ def test_personal_declared_fields_are_masked_in_lists(cli: Cli) -> None:
 
 def test_edit_corrects_built_in_and_declared_fields_with_a_reason(office: Cli, db_url: str) -> None:
     no = log(office, "13800000001", "订单号=A123", "amount=99")
-    record = office.json("edit", no, "--field", "客户姓名=张珊", "--field", "订单号=A124", "--field", "地点=", "--reason", "记错了")
+    record = office.json(
+        "edit", no, "--field", "客户姓名=张珊", "--field", "订单号=A124", "--field", "地点=", "--reason", "记错了"
+    )
     assert record["customer_name"] == "张珊" and record["fields"]["order_no"] == "A124"
     entry = office.json("show", no)["history"][-1]
     assert entry["action"] == "edited" and entry["reason"] == "记错了"
