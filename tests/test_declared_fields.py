@@ -141,3 +141,15 @@ def test_audit_lists_rules_installed_and_unmasked_lists(office: Cli, monkeypatch
     events = office.json("audit")
     assert [e["action"] for e in events] == ["rules_installed", "list_unmasked"]
     assert "rules_installed" in office.ok("audit").stdout
+
+
+def test_the_third_complaint_about_the_same_person_is_serious(cli: Cli) -> None:
+    """Seed 002 §3.1.2(d): a person complained about again and again (涉及人员)."""
+    first = cli.log("--field", "涉及人员=王五", received="2026-09-01 09:00", contact="13800000001")
+    second = cli.log("--field", "涉及人员=李四、王五", received="2026-10-01 09:00", contact="13800000002")
+    third = cli.log("--field", "涉及人员=王五", received="2026-11-02 09:00", contact="13800000003")
+    other = cli.log("--field", "涉及人员=李四", received="2026-11-02 10:00", contact="13800000004")
+    severities = {no: cli.json("show", no)["severity"] for no in (first, second, third, other)}
+    assert severities == {first: "general", second: "general", third: "major", other: "general"}
+    terms = cli.json("show", third)["why"]["severity"]["terms"]
+    assert any("3 complaints about 王五 within 90d" in t for t in terms), terms

@@ -24,6 +24,7 @@ HEADER = [
     "投诉方式",
     "投诉主题",
     "投诉内容",
+    "涉及人员",
     "责任部门",
     "处理责任人",
     "初次响应时间",
@@ -57,6 +58,7 @@ CASES: list[dict[str, Any]] = [
         content="订单一周了快递还没到",
         department="物流部",
         assignee="钱七",
+        people="钱七、周八",
         first="2026-10-12 09:40",
     ),
     # resolved late, outcome reported, waiting for its visit; corrective action on time
@@ -68,6 +70,7 @@ CASES: list[dict[str, Any]] = [
         content="店员服务态度很差",
         department="门店运营部",
         assignee="周八",
+        people="周八",
         first="2026-10-13 11:00",
         solution="当面致歉",
         action="全员培训",
@@ -124,6 +127,7 @@ CASES: list[dict[str, Any]] = [
         content="买到过期的牛奶",
         department="门店运营部",
         assignee="周八",
+        people="周八",
         solution="退款并赠券",
         resolved="2026-10-21 10:00",
         followup="2026-10-27 10:00",
@@ -152,6 +156,7 @@ def _sheet(path: Path) -> Path:
                 "电话",
                 c["subject"],
                 c["content"],
+                c.get("people"),
                 c.get("department"),
                 c.get("assignee"),
                 c.get("first"),
@@ -185,6 +190,7 @@ def _type(cli: Cli) -> None:
             c["content"],
             "--received",
             c["received"],
+            *(["--field", f"涉及人员={c['people']}"] if c.get("people") else []),
         ).stdout.strip()
         if c.get("department"):
             cli.ok("assign", no, "--department", c["department"], "--to", c["assignee"], "--at", c["received"])
@@ -275,6 +281,7 @@ def test_imported_and_typed_cases_end_the_same(
     ]
     assert by_no["TS-2026-0005"]["reopen_count"] == 1 and by_no["TS-2026-0005"]["satisfaction"] == "D"
     assert by_no["TS-2026-0006"]["severity"] == "major"  # the same customer's second complaint within 30 days
+    assert by_no["TS-2026-0007"]["severity"] == "major"  # the third complaint about 周八 (涉及人员) within 90 days
     states = {(no, d["milestone"]): d["state"] for no, case in typed.items() for d in case["deadlines"]}
     assert states[("TS-2026-0007", "first_response")] == "missed"
     assert states[("TS-2026-0007", "feedback")] == "missed"

@@ -42,6 +42,18 @@ class RepeatCounts:
     """How many complaints (this one included) fall in each repeat rule's window."""
 
     customer: int = 0
+    person: int = 0  # about the person involved named most often (涉及人员)
+    person_name: str = ""
+
+
+# The declared field naming the people complained about (seed 002 §3.1.2(d)).
+PEOPLE_FIELD = "people_involved"
+_PEOPLE_SPLIT = re.compile(r"[、,，;；/\s]+")
+
+
+def people(text: str | None) -> tuple[str, ...]:
+    """The names in a 涉及人员 value: "王五、李四" → ("王五", "李四")."""
+    return tuple(dict.fromkeys(name for name in _PEOPLE_SPLIT.split(text or "") if name))
 
 
 @dataclass(frozen=True)
@@ -146,6 +158,9 @@ def severity_for(*, category: str | None, text: str, origin: str, repeats: Repea
     repeat = rules.repeat.get("customer")
     if repeat is not None and repeats.customer >= repeat.count:
         raise_to(repeat.raise_to, f"repeat: {repeats.customer} complaints from this customer within {repeat.window}")
+    person = rules.repeat.get("person")
+    if person is not None and repeats.person >= person.count:
+        raise_to(person.raise_to, f"repeat: {repeats.person} complaints about {repeats.person_name} within {person.window}")
     if not terms:
         terms.append(f"no signal, routine, no repeat → {Severity.GENERAL.label}")
     return Decision(level.value, tuple(terms))

@@ -133,6 +133,8 @@ DEFAULTS: dict[str, Any] = {
     # The same customer complaining again raises the severity (and is what 重复投诉率 counts).
     "repeat": {
         "customer": {"count": 2, "window": "30d", "raise_to": "major"},
+        # seed 002 §3.1.2(d): a person complained about again and again (涉及人员)
+        "person": {"count": 3, "window": "90d", "raise_to": "major"},
     },
     # A department or person drawing many complaints in a short window is an alarm about the
     # handling side (负荷预警), recorded once per window: it says nothing of how serious each

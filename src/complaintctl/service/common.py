@@ -14,7 +14,7 @@ from .. import rules as policy_rules
 from ..chain import GENESIS, entry_hash
 from ..domain import Milestone, Status, Urgency
 from ..errors import BadInput, InvalidTransition, NotFound
-from ..models import Alert, ChainHead, Complaint, Deadline, HistoryEntry
+from ..models import Alert, ChainHead, Complaint, ComplaintField, Deadline, HistoryEntry
 from ..rules import Policy
 
 # A time typed for an event may run this far ahead of the clock (clocks drift).
@@ -356,14 +356,35 @@ def clear_manual(complaint: Complaint) -> None:
 
 
 def repeat_counts(session: Session, complaint: Complaint, policy: Policy) -> policy_rules.RepeatCounts:
-    """Complaints (this one included) from the same customer within the repeat rule's
-    window before this one was received."""
-    rule = policy.rules.repeat.get("customer")
-    if rule is None or not complaint.contact:
-        return policy_rules.RepeatCounts()
-    return policy_rules.RepeatCounts(
-        customer=_received_within(session, Complaint.contact, complaint.contact, complaint.received_at, rule.window, policy)
-    )
+    """Complaints (this one included) from the same customer, and about the same person
+    involved, within the repeat rules' windows before this one was received."""
+    customer = policy.rules.repeat.get("customer")
+    counts = policy_rules.RepeatCounts()
+    if customer is not None and complaint.contact:
+        counts = policy_rules.RepeatCounts(
+            customer=_received_within(
+                session, Complaint.contact, complaint.contact, complaint.received_at, customer.window, policy
+            )
+        )
+    person = policy.rules.repeat.get("person")
+    if person is not None:
+        named = session.get(ComplaintField, (complaint.id, policy_rules.PEOPLE_FIELD))
+        names = policy_rules.people(named.value if named else None)
+        if names:
+            since = policy_rules.window_start(complaint.received_at, person.window, calendar=policy.calendar, tz=policy.tz)
+            values = session.execute(
+                select(ComplaintField.value)
+                .join(Complaint, Complaint.id == ComplaintField.complaint_id)  # type: ignore[arg-type]
+                .where(
+                    ComplaintField.key == policy_rules.PEOPLE_FIELD,  # type: ignore[arg-type]
+                    Complaint.received_at >= since,  # type: ignore[operator]
+                    Complaint.received_at <= complaint.received_at,  # type: ignore[operator]
+                )
+            ).scalars()
+            seen = [policy_rules.people(v) for v in values]
+            best = max(names, key=lambda n: sum(n in s for s in seen))
+            counts = policy_rules.RepeatCounts(customer=counts.customer, person=sum(best in s for s in seen), person_name=best)
+    return counts
 
 
 def _received_within(session: Session, column: Any, value: Any, until: datetime, window: Any, policy: Policy) -> int:

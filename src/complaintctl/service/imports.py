@@ -69,6 +69,22 @@ def _received_of_customers(session: Session, contacts: set[str]) -> dict[str, li
     return found
 
 
+def _received_about_people(session: Session) -> dict[str, list[datetime]]:
+    """Name → receipt times (sorted) of the register's complaints naming that person in 涉及人员."""
+    found: dict[str, list[datetime]] = defaultdict(list)
+    rows = session.execute(
+        select(ComplaintField.value, Complaint.received_at)  # type: ignore[call-overload]
+        .join(Complaint, Complaint.id == ComplaintField.complaint_id)
+        .where(ComplaintField.key == policy_rules.PEOPLE_FIELD)
+    )
+    for value, received in rows:
+        for name in policy_rules.people(value):
+            found[name].append(received)
+    for times in found.values():
+        times.sort()
+    return found
+
+
 def _existing(session: Session, column: Any, keys: list[str]) -> dict[str, Complaint]:
     found: dict[str, Complaint] = {}
     for start in range(0, len(keys), CHUNK):
@@ -150,6 +166,7 @@ def import_complaints(
     # deadlines are in memory beside the checked file. A customer's complaints already in the
     # register and earlier in the file count as repeats, as they would for `log`.
     received_of_customer = _received_of_customers(session, {r.values.get("contact") for r, _, _ in numbered} - {None, ""})
+    about_person = _received_about_people(session) if policy.rules.repeat.get("person") else defaultdict(list)
     for start in range(0, len(numbered), CHUNK):
         plans: list[tuple[ImportRow, dict[str, Any]]] = []
         for row, year, seq in numbered[start : start + CHUNK]:
@@ -157,7 +174,25 @@ def import_complaints(
                 seq = next_seq[year]
                 next_seq[year] += 1
             earlier = received_of_customer[row.values.get("contact") or ""]
-            plans.append((row, _complaint_values(row, year, seq, earlier, source=source, now=now, actor=actor, policy=policy)))
+            names = policy_rules.people(row.values.get(f"field.{policy_rules.PEOPLE_FIELD}"))
+            for name in names:
+                insort(about_person[name], row.values["received_at"])
+            plans.append(
+                (
+                    row,
+                    _complaint_values(
+                        row,
+                        year,
+                        seq,
+                        earlier,
+                        {n: about_person[n] for n in names},
+                        source=source,
+                        now=now,
+                        actor=actor,
+                        policy=policy,
+                    ),
+                )
+            )
             insort(earlier, row.values["received_at"])
         history_rows: list[dict[str, Any]] = []
         deadline_rows: list[dict[str, Any]] = []
@@ -228,6 +263,7 @@ def _complaint_values(
     year: int,
     seq: int,
     earlier_of_customer: list[datetime],
+    about_people: dict[str, list[datetime]],
     *,
     source: str,
     now: datetime,
@@ -256,6 +292,13 @@ def _complaint_values(
         # customer's complaints received within the window before it.
         since = policy_rules.window_start(received, repeat.window, calendar=policy.calendar, tz=policy.tz)
         repeats = RepeatCounts(customer=bisect_right(earlier_of_customer, received) - bisect_left(earlier_of_customer, since) + 1)
+    person = policy.rules.repeat.get("person")
+    if person is not None and about_people:
+        # common.repeat_counts: complaints about the person named most often, this one included.
+        since = policy_rules.window_start(received, person.window, calendar=policy.calendar, tz=policy.tz)
+        counted = {n: bisect_right(t, received) - bisect_left(t, since) for n, t in about_people.items()}
+        best = max(about_people, key=lambda n: counted[n])
+        repeats = RepeatCounts(customer=repeats.customer, person=counted[best], person_name=best)
     origin = values.get("origin") or Origin.ROUTINE.value
     severity = values.get("severity")
     if severity:

@@ -138,6 +138,9 @@ def log_complaint(session: Session, new: NewComplaint, *, now: datetime, actor: 
     )
     session.add(complaint)
     session.flush()
+    for key, value in new.fields:  # before classifying: 涉及人员 counts for repeats
+        session.add(ComplaintField(complaint_id=complaint.id, key=key, value=value))  # type: ignore[arg-type]
+    session.flush()
     if new.category is not None:
         set_manual(complaint, "category", new.category, actor=actor, at=new.received_at, reason="given when logged")
     if new.urgent:
@@ -151,7 +154,6 @@ def log_complaint(session: Session, new: NewComplaint, *, now: datetime, actor: 
     if incident is not None:
         changes["incident_no"] = [None, incident.no]
     for key, value in new.fields:
-        session.add(ComplaintField(complaint_id=complaint.id, key=key, value=value))  # type: ignore[arg-type]
         changes[f"field.{key}"] = [None, value]
     start_deadline(session, complaint, Milestone.FIRST_RESPONSE, new.received_at, policy, changes)
     start_deadline(session, complaint, Milestone.RESOLUTION, new.received_at, policy, changes)
