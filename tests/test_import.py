@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from datetime import datetime
 from pathlib import Path
 
@@ -242,3 +243,41 @@ def test_a_template_register_lands_every_column(cli: Cli, tmp_path: Path, monkey
     assert rows["李四"]["remarks"] == "处理措施: 联系快递公司加急\n回访情况: 客户认可"
     shown = cli.ok("show", rows["李四"]["no"]).stdout
     assert "备注" in shown and "联系快递公司加急" in shown
+
+
+TEMPLATES = Path(__file__).resolve().parent / "fixtures" / "templates"
+
+
+@pytest.mark.parametrize(
+    "name, in_remarks",
+    [
+        ("ugtv8_投诉处理记录表.csv", {"处理措施"}),
+        ("sqedu_投诉情况登记表.csv", {"投诉人身份"}),
+        ("360docs_顾客投诉记录及处理表.csv", {"合同编号或发货单号", "联系人"}),
+    ],
+)
+def test_published_templates_import_without_map(
+    cli: Cli, monkeypatch: pytest.MonkeyPatch, name: str, in_remarks: set[str]
+) -> None:
+    """Sheets laid out like published small-office templates (tests/fixtures/templates/
+    SOURCES.md): no --map, and every cell lands in a field or in 备注 as '标题: 值'."""
+    import csv
+
+    monkeypatch.setenv("COMPLAINTCTL_NOW", "2026-11-23T10:00+08:00")
+    path = TEMPLATES / name
+    result = cli.ok("import", str(path))
+    placed = {line.split("'")[1] for line in result.stderr.splitlines() if "kept in 备注" in line}
+    assert placed == in_remarks
+    with path.open(encoding="utf-8") as handle:
+        rows = list(csv.DictReader(handle))
+    records = sorted(cli.json("list", "--unmasked"), key=lambda r: r["received_at"])
+    assert len(records) == len(rows)
+    for row, record in zip(sorted(rows, key=lambda r: next(iter(r.values()))), records):
+        text = json.dumps(record, ensure_ascii=False)
+        for heading, cell in row.items():
+            if not cell or heading in ("序号",):
+                continue
+            if heading in in_remarks:
+                assert f"{heading}: {cell}" in (record["remarks"] or ""), (heading, record["remarks"])
+            elif heading not in ("投诉日期", "投诉时间", "顾客投诉日期", "完成时间", "处理状态", "投诉渠道", "投诉编号"):
+                assert cell in text, (heading, cell)

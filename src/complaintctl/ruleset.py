@@ -157,14 +157,23 @@ DEFAULTS: dict[str, Any] = {
 # label may be renamed safely. These four are built in; an office adds its own
 # ([fields.order_no] label = "订单号" ...) or changes one of these by its key.
 DEFAULTS["fields"] = {
-    "address": {"label": "住址", "kind": "text", "personal": True, "synonyms": ["家庭住址", "联系地址", "客户地址"]},
+    "address": {
+        "label": "住址",
+        "kind": "text",
+        "personal": True,
+        "synonyms": ["家庭住址", "联系地址", "客户地址", "顾客的地址"],
+    },
     "referral": {
         "label": "来源",
         "kind": "choice",
         "choices": ["96296", "消协", "政府部门", "媒体", "部门转发", "意见调查表", "其他"],
-        "synonyms": ["投诉来源", "转办来源"],
+        "synonyms": ["转办来源", "转办单位"],
     },
-    "people_involved": {"label": "涉及人员", "kind": "text", "synonyms": ["被投诉人", "涉及员工", "当事人", "人员"]},
+    "people_involved": {
+        "label": "涉及人员",
+        "kind": "text",
+        "synonyms": ["被投诉人", "投诉对象", "被投诉方", "涉及员工", "当事人", "人员"],
+    },
     "cause_code": {
         "label": "原因类别",
         "kind": "choice",
