@@ -12,6 +12,7 @@ import tempfile
 from collections.abc import Callable
 from datetime import UTC, datetime
 from pathlib import Path
+from typing import Any
 
 from .db import _engines, _sqlite_path, database_url
 from .errors import ComplaintError, StorageError
@@ -63,7 +64,7 @@ def backup(db: str | None, target: Path) -> Path:
     return target
 
 
-def restore(db: str | None, source: Path, verify: Callable[[str], dict], now: datetime) -> Path:
+def restore(db: str | None, source: Path, verify: Callable[[str], dict[str, Any]], now: datetime) -> Path:
     """Put a backup in place of the register after `verify` finds it intact; the current
     register is kept aside. Returns where the current register was kept."""
     current = _sqlite_register(db, "restore")

@@ -61,7 +61,7 @@ def upgrade(engine: Engine, current: str | None) -> None:
             # A batch migration rebuilds tables that others refer to; SQLite checks
             # foreign keys again once it is done (foreign_key_check below).
             # (on the driver's connection: inside a transaction the pragma does nothing)
-            connection.connection.driver_connection.execute("PRAGMA foreign_keys = OFF")
+            connection.connection.driver_connection.execute("PRAGMA foreign_keys = OFF")  # type: ignore[union-attr]
         try:
             with connection.begin():
                 config.attributes["connection"] = connection
@@ -72,7 +72,7 @@ def upgrade(engine: Engine, current: str | None) -> None:
                         raise StorageError(f"the upgrade would break {len(broken)} references; the register was left as it was")
         finally:
             if sqlite:
-                connection.connection.driver_connection.execute("PRAGMA foreign_keys = ON")
+                connection.connection.driver_connection.execute("PRAGMA foreign_keys = ON")  # type: ignore[union-attr]
 
 
 def _backup_sqlite(engine: Engine, current: str) -> None:

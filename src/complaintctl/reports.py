@@ -65,20 +65,20 @@ def _month(column: Any, session: Session) -> Any:
 
 
 def _cohort(period: Period, scope: Scope) -> list[Any]:
-    where = [Complaint.received_date >= period.start, Complaint.received_date <= period.end]  # type: ignore[operator]
+    where = [Complaint.received_date >= period.start, Complaint.received_date <= period.end]
     if scope.department:
-        where.append(Complaint.department == scope.department)  # type: ignore[arg-type]
+        where.append(Complaint.department == scope.department)
     if scope.category:
-        where.append(Complaint.category == scope.category)  # type: ignore[arg-type]
+        where.append(Complaint.category == scope.category)
     return where
 
 
 def _scoped(scope: Scope) -> list[Any]:
     where = []
     if scope.department:
-        where.append(Complaint.department == scope.department)  # type: ignore[arg-type]
+        where.append(Complaint.department == scope.department)
     if scope.category:
-        where.append(Complaint.category == scope.category)  # type: ignore[arg-type]
+        where.append(Complaint.category == scope.category)
     return where
 
 
@@ -161,7 +161,7 @@ def period_figures(session: Session, period: Period, scope: Scope, *, policy: Po
     scoped = _scoped(scope)
     closed = conn.execute(
         select(func.count()).select_from(complaint).where(Complaint.closed_at >= start_i, Complaint.closed_at < end_i, *scoped)
-    ).scalar_one()  # type: ignore[operator]
+    ).scalar_one()
     # Open at the end: received by then and not closed by then. Counted as the cases never
     # closed plus those closed since, both small whatever the register's age; counting
     # everything received and closed up to then read the whole of both indexes (1,000,000
@@ -170,8 +170,8 @@ def period_figures(session: Session, period: Period, scope: Scope, *, policy: Po
     open_at_end = sum(
         conn.execute(
             select(func.count()).select_from(complaint).where(not_closed, Complaint.received_date <= period.end, *scoped)
-        ).scalar_one()  # type: ignore[operator]
-        for not_closed in (Complaint.closed_at.is_(None), Complaint.closed_at >= end_i)  # type: ignore[union-attr,operator]
+        ).scalar_one()
+        for not_closed in (Complaint.closed_at.is_(None), Complaint.closed_at >= end_i)
     )
     events = period_events(conn, start_i, asof, scope, policy)
     by_department: dict[str, dict[str, int]] = defaultdict(lambda: defaultdict(int))
@@ -234,21 +234,21 @@ def _revised(conn: Any, start_i: datetime, end_i: datetime) -> dict[str, Any] | 
         select(func.count(), func.max(History.recorded_at)).where(
             History.at >= start_i,
             History.at < end_i,
-            History.recorded_at >= end_i,  # type: ignore[operator]
+            History.recorded_at >= end_i,
             History.action.not_in(_DERIVED),
-        )  # type: ignore[union-attr]
+        )
     ).one()
     return {"late_entries": int(count), "last_recorded_at": last} if count else None
 
 
 def _alerts(conn: Any, start_i: datetime, asof: datetime, scope: Scope) -> list[dict[str, Any]]:
     """Load alerts raised in the period (a department or person drawing many complaints)."""
-    where = [Alert.at >= start_i, Alert.at < asof]  # type: ignore[operator]
+    where = [Alert.at >= start_i, Alert.at < asof]
     if scope.department:
-        where.append(Alert.subject == scope.department)  # type: ignore[arg-type]
+        where.append(Alert.subject == scope.department)
     rows = conn.execute(
         select(Alert.kind, Alert.subject, Alert.count, Alert.window, Alert.at, Complaint.no)
-        .select_from(alert.outerjoin(complaint, Complaint.id == Alert.complaint_id))  # type: ignore[arg-type]
+        .select_from(alert.outerjoin(complaint, Complaint.id == Alert.complaint_id))
         .where(*where)
         .order_by(Alert.at)
     ).all()
@@ -292,10 +292,10 @@ def period_events(conn: Any, start_i: datetime, asof: datetime, scope: Scope, po
     decided_at, is_late = _decided()
     rows = conn.execute(
         select(Deadline.milestone, Complaint.severity, Complaint.department, Complaint.assignee, is_late, func.count())
-        .join(complaint, Complaint.id == Deadline.complaint_id)  # type: ignore[arg-type]
+        .join(complaint, Complaint.id == Deadline.complaint_id)
         .where(
             Deadline.state != "void",
-            Deadline.due_at.is_not(None),  # type: ignore[union-attr,arg-type]
+            Deadline.due_at.is_not(None),
             decided_at >= start_i,
             decided_at < asof,
             *scoped,
@@ -315,9 +315,9 @@ def period_events(conn: Any, start_i: datetime, asof: datetime, scope: Scope, po
     # resolution gives its handling time; its first visit, its satisfaction.
     history_rows = conn.execute(
         select(History.complaint_id, History.action, History.at, History.changes, Complaint.received_date)
-        .join(complaint, Complaint.id == History.complaint_id)  # type: ignore[arg-type]
+        .join(complaint, Complaint.id == History.complaint_id)
         .where(
-            History.action.in_(_RESOLVED + ("followed_up", "reopened", "escalated")),  # type: ignore[union-attr]
+            History.action.in_(_RESOLVED + ("followed_up", "reopened", "escalated")),
             History.at >= start_i,
             History.at < asof,
             *scoped,
@@ -377,7 +377,7 @@ def _first_at(conn: Any, actions: tuple[str, ...], ids: list[int]) -> dict[int, 
     for chunk in range(0, len(ids), 500):
         for cid, first in conn.execute(
             select(History.complaint_id, func.min(History.at))
-            .where(History.complaint_id.in_(ids[chunk : chunk + 500]), History.action.in_(actions))  # type: ignore[union-attr]
+            .where(History.complaint_id.in_(ids[chunk : chunk + 500]), History.action.in_(actions))
             .group_by(History.complaint_id)
         ):
             found[cid] = first
@@ -420,9 +420,9 @@ def repeat_complaints(conn: Any, period: Period, scope: Scope, policy: Policy) -
             Complaint.department,
         )
         .where(
-            Complaint.received_date >= since.astimezone(policy.tz).date(),  # type: ignore[operator]
+            Complaint.received_date >= since.astimezone(policy.tz).date(),
             Complaint.received_date <= period.end,
-        )  # type: ignore[operator]
+        )
         .order_by(Complaint.received_at)
     ).all()
     seen: dict[tuple[str, str | None], list[datetime]] = defaultdict(list)
@@ -451,9 +451,9 @@ def _decided() -> tuple[Any, Any]:
     moment it was missed (its due time, or the missed_at that a late extension or an early
     close keeps): it counts once, in the period it was decided in, and later events never
     move it (docs/kpi.md)."""
-    on_time_met = Deadline.met_at.is_not(None) & (Deadline.met_at <= Deadline.due_at)  # type: ignore[union-attr,operator]
+    on_time_met = Deadline.met_at.is_not(None) & (Deadline.met_at <= Deadline.due_at)
     decided_at = func.coalesce(Deadline.missed_at, case((on_time_met, Deadline.met_at), else_=Deadline.due_at))
-    is_late = case((Deadline.missed_at.is_not(None), 1), (on_time_met, 0), else_=1)  # type: ignore[union-attr]
+    is_late = case((Deadline.missed_at.is_not(None), 1), (on_time_met, 0), else_=1)
     return decided_at, is_late
 
 
@@ -515,11 +515,11 @@ def breach_list(session: Session, period: Period, scope: Scope, *, policy: Polic
             Deadline.met_at,
             Deadline.missed_at,
         )
-        .join(complaint, Complaint.id == Deadline.complaint_id)  # type: ignore[arg-type]
+        .join(complaint, Complaint.id == Deadline.complaint_id)
         .where(
             Deadline.state != "void",
             Deadline.due_at.is_not(None),
-            is_late == 1,  # type: ignore[union-attr,arg-type]
+            is_late == 1,
             decided_at >= _instant(period.start, policy),
             decided_at < asof,
             *_scoped(scope),
@@ -636,7 +636,7 @@ def _key_label(dimension: str, key: str, policy: Policy) -> str:
     kind = fields.CHOICES.get(dimension)
     if kind is not None:
         try:
-            return kind(key).label
+            return kind.of(key).label
         except ValueError:
             return key
     return key
@@ -812,7 +812,7 @@ def report_tables(data: dict[str, Any], policy: Policy) -> list[Table]:
                 "赔偿方式",
                 ("方式", "金额 (元)"),
                 [
-                    (CompensationKind(k).label if k in CompensationKind._value2member_map_ else k, f"{v:.2f}")
+                    (CompensationKind.of(k).label if k in CompensationKind._value2member_map_ else k, f"{v:.2f}")
                     for k, v in kinds.items()
                 ],
             )

@@ -6,6 +6,8 @@ these lightweight tables name them instead, with the same types so that times an
 are bound and read as the ORM would. tests/test_storage.py holds them to models.py.
 """
 
+from typing import Any
+
 from sqlalchemy import Boolean, Date, Integer, String, column, table
 from sqlmodel.sql.sqltypes import UTCDateTime
 
@@ -13,10 +15,17 @@ from . import fields
 
 _instant = UTCDateTime()
 
-_TYPES = {"time": _instant, "date": Date(), "count": Integer(), "money": Integer(), "link": Integer(), "flag": Boolean()}
+_TYPES: dict[str, Any] = {
+    "time": _instant,
+    "date": Date(),
+    "count": Integer(),
+    "money": Integer(),
+    "link": Integer(),
+    "flag": Boolean(),
+}
 
 # Every column of the complaint, from the field registry.
-complaint = table("complaint", *(column(f.name, _TYPES.get(f.kind, String())) for f in fields.FIELDS))
+complaint = table("complaint", *(column(f.name, _TYPES.get(f.kind) or String()) for f in fields.FIELDS))
 
 deadline = table(
     "deadline",

@@ -6,7 +6,7 @@ import json
 from datetime import datetime
 from typing import Any
 
-from sqlmodel import Session
+from sqlmodel import Session, col
 
 from ..models import RegisterEvent
 
@@ -43,12 +43,12 @@ def register_events(session: Session) -> list[dict[str, Any]]:
 
     events = [
         {"at": e.at, "actor": e.actor, "action": e.action, "details": json.loads(e.details)}
-        for e in session.execute(select(RegisterEvent).order_by(RegisterEvent.id)).scalars()  # type: ignore[arg-type]
+        for e in session.execute(select(RegisterEvent).order_by(col(RegisterEvent.id))).scalars()
     ]
     events += [
         {"at": h.at, "actor": h.actor, "action": h.action, "details": json.loads(h.changes)}
         for h in session.execute(
-            select(HistoryEntry).where(HistoryEntry.complaint_id.is_(None)).order_by(HistoryEntry.id)  # type: ignore[union-attr]
+            select(HistoryEntry).where(col(HistoryEntry.complaint_id).is_(None)).order_by(col(HistoryEntry.id))
         ).scalars()
     ]
     return sorted(events, key=lambda e: e["at"])
@@ -68,10 +68,10 @@ def forget_customer(session: Session, *, customer: str, contact: str | None, rea
     from ..models import Complaint, ContactEntry, HistoryEntry
     from .common import record
 
-    query = select(Complaint).where(Complaint.customer_name == customer)  # type: ignore[arg-type]
+    query = select(Complaint).where(col(Complaint.customer_name) == customer)
     if contact:
-        query = query.where(Complaint.contact == contact)  # type: ignore[arg-type]
-    cases = list(session.execute(query.order_by(Complaint.id)).scalars())  # type: ignore[arg-type]
+        query = query.where(col(Complaint.contact) == contact)
+    cases = list(session.execute(query.order_by(col(Complaint.id))).scalars())
     if not cases:
         raise NotFound(f"no complaint from {customer!r}" + (f" with contact {contact!r}" if contact else ""))
     still_open = [c.no for c in cases if c.status != "closed"]
@@ -80,13 +80,15 @@ def forget_customer(session: Session, *, customer: str, contact: str | None, rea
     from ..chain import personal_digest
 
     for complaint in cases:
-        for entry in session.execute(select(HistoryEntry).where(HistoryEntry.complaint_id == complaint.id)).scalars():  # type: ignore[arg-type]
+        for entry in session.execute(select(HistoryEntry).where(col(HistoryEntry.complaint_id) == complaint.id)).scalars():
             changes = json.loads(entry.changes)
             forgotten = forget_values(changes)
             if forgotten != changes:
                 # The one change a history entry may take: personal values become digests (chain.py).
                 entry.changes = json.dumps(forgotten, ensure_ascii=False, sort_keys=True)
-        for contact_entry in session.execute(select(ContactEntry).where(ContactEntry.complaint_id == complaint.id)).scalars():  # type: ignore[arg-type]
+        for contact_entry in session.execute(
+            select(ContactEntry).where(col(ContactEntry.complaint_id) == complaint.id)
+        ).scalars():
             from ..privacy import mask_text
 
             contact_entry.summary = mask_text(contact_entry.summary) or ""

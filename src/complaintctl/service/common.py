@@ -8,7 +8,7 @@ from datetime import UTC, date, datetime, timedelta
 from typing import Any
 
 from sqlalchemy import func, insert, literal_column, select, update
-from sqlmodel import Session
+from sqlmodel import Session, col
 
 from .. import rules as policy_rules
 from ..chain import GENESIS, entry_hash
@@ -23,13 +23,13 @@ FUTURE_TOLERANCE = timedelta(minutes=5)
 OPEN_STATUSES = (Status.RECEIVED.value, Status.ASSIGNED.value, Status.RESOLVED.value)
 
 # The literal lets SQLite use the partial index on open deadlines (a bound parameter would not).
-OPEN = literal_column("'open'")
+OPEN: Any = literal_column("'open'")
 
 CLASSIFIED_FIELDS = ("category", "severity", "urgency", "priority")
 
 
 def get_complaint(session: Session, no: str) -> Complaint:
-    complaint = session.execute(select(Complaint).where(Complaint.no == no)).scalar_one_or_none()  # type: ignore[arg-type]
+    complaint: Complaint | None = session.execute(select(Complaint).where(col(Complaint.no) == no)).scalar_one_or_none()
     if complaint is None:
         raise NotFound(f"no complaint {no} in this register; `complaintctl list` shows the numbers")
     return complaint
@@ -81,7 +81,7 @@ def record(
         head.last_hash,
         complaint_id=complaint.id,
         at=at,
-        recorded_at=now,  # type: ignore[arg-type]
+        recorded_at=now,
         actor=actor,
         action=action,
         changes=changes,
@@ -89,7 +89,7 @@ def record(
     )
     session.add(
         HistoryEntry(
-            complaint_id=complaint.id,  # type: ignore[arg-type]
+            complaint_id=complaint.id,
             at=at,
             recorded_at=now,
             actor=actor,
@@ -108,7 +108,7 @@ def chain_head(session: Session) -> ChainHead:
     """The chain's newest link, locked for this transaction (writers append one at a time)."""
     head = session.info.get("chain_head")
     if head is None:
-        head = session.execute(select(ChainHead).where(ChainHead.id == 1).with_for_update()).scalar_one_or_none()  # type: ignore[arg-type]
+        head = session.execute(select(ChainHead).where(col(ChainHead.id) == 1).with_for_update()).scalar_one_or_none()
         if head is None:
             head = ChainHead(id=1, last_hash=GENESIS, entries=0)
             session.add(head)
@@ -168,9 +168,9 @@ def current_deadline(session: Session, complaint: Complaint, milestone: Mileston
     """The newest deadline of a milestone that was not voided."""
     return session.execute(
         select(Deadline)
-        .where(Deadline.complaint_id == complaint.id, Deadline.milestone == milestone.value)  # type: ignore[arg-type]
-        .where(Deadline.state != "void")  # type: ignore[arg-type]
-        .order_by(Deadline.id.desc())  # type: ignore[union-attr]
+        .where(col(Deadline.complaint_id) == complaint.id, col(Deadline.milestone) == milestone.value)
+        .where(col(Deadline.state) != "void")
+        .order_by(col(Deadline.id).desc())
         .limit(1)
     ).scalar_one_or_none()
 
@@ -199,7 +199,7 @@ def start_deadline(
 def rederive(deadline: Deadline, complaint: Complaint, policy: Policy) -> dict[str, Any]:
     """Recompute an open, not extended deadline from its start under the rules in force;
     return its changes."""
-    milestone = Milestone(deadline.milestone)
+    milestone = Milestone.of(deadline.milestone)
     if deadline.extended or deadline.state != "open":
         return {}
     due = policy_rules.start_clock(milestone, deadline.started_at, complaint.severity, policy)
@@ -269,7 +269,7 @@ def record_breaches(session: Session, breaches: list[tuple[Any, Any]], *, now: d
     chain_rows(session, rows)
     session.execute(insert(HistoryEntry), rows)
     for chunk in range(0, len(ids), 500):
-        session.execute(update(Deadline).where(Deadline.id.in_(ids[chunk : chunk + 500])).values(breach_recorded=True))  # type: ignore[union-attr]
+        session.execute(update(Deadline).where(col(Deadline.id).in_(ids[chunk : chunk + 500])).values(breach_recorded=True))
     for deadline, _ in breaches:
         if isinstance(deadline, Deadline):
             session.expire(deadline, ["breach_recorded"])
@@ -292,8 +292,8 @@ def end_open_deadlines(
     open_deadlines = (
         session.execute(
             select(Deadline)
-            .where(Deadline.complaint_id == complaint.id, Deadline.state == OPEN)  # type: ignore[arg-type]
-            .order_by(Deadline.id)  # type: ignore[arg-type]
+            .where(col(Deadline.complaint_id) == complaint.id, col(Deadline.state) == OPEN)
+            .order_by(col(Deadline.id))
         )
         .scalars()
         .all()
@@ -303,7 +303,7 @@ def end_open_deadlines(
         if wanted is not None and deadline.milestone not in wanted:
             continue
         passed = deadline.due_at is not None and deadline.due_at < at
-        if not passed and Milestone(deadline.milestone) not in cannot_be_met:
+        if not passed and Milestone.of(deadline.milestone) not in cannot_be_met:
             deadline.state = "void"
             continue
         deadline.state = "missed"
@@ -333,7 +333,8 @@ def end_open_deadlines(
 
 
 def explanation(complaint: Complaint) -> dict[str, Any]:
-    return json.loads(complaint.explanation or "{}")
+    notes: dict[str, Any] = json.loads(complaint.explanation or "{}")
+    return notes
 
 
 def set_manual(complaint: Complaint, field: str, value: str, *, actor: str, at: datetime, reason: str | None) -> None:
@@ -363,7 +364,7 @@ def repeat_counts(session: Session, complaint: Complaint, policy: Policy) -> pol
     if customer is not None and complaint.contact:
         counts = policy_rules.RepeatCounts(
             customer=_received_within(
-                session, Complaint.contact, complaint.contact, complaint.received_at, customer.window, policy
+                session, col(Complaint.contact), complaint.contact, complaint.received_at, customer.window, policy
             )
         )
     person = policy.rules.repeat.get("person")
@@ -373,12 +374,12 @@ def repeat_counts(session: Session, complaint: Complaint, policy: Policy) -> pol
         if names:
             since = policy_rules.window_start(complaint.received_at, person.window, calendar=policy.calendar, tz=policy.tz)
             values = session.execute(
-                select(ComplaintField.value)
-                .join(Complaint, Complaint.id == ComplaintField.complaint_id)  # type: ignore[arg-type]
+                select(col(ComplaintField.value))
+                .join(Complaint, col(Complaint.id) == col(ComplaintField.complaint_id))
                 .where(
-                    ComplaintField.key == policy_rules.PEOPLE_FIELD,  # type: ignore[arg-type]
-                    Complaint.received_at >= since,  # type: ignore[operator]
-                    Complaint.received_at <= complaint.received_at,  # type: ignore[operator]
+                    col(ComplaintField.key) == policy_rules.PEOPLE_FIELD,
+                    col(Complaint.received_at) >= since,
+                    col(Complaint.received_at) <= complaint.received_at,
                 )
             ).scalars()
             seen = [policy_rules.people(v) for v in values]
@@ -395,9 +396,9 @@ def _received_within(session: Session, column: Any, value: Any, until: datetime,
             .select_from(Complaint)
             .where(
                 column == value,
-                Complaint.received_date >= since.astimezone(policy.tz).date(),  # type: ignore[operator]
-                Complaint.received_at >= since,  # type: ignore[operator]
-                Complaint.received_at <= until,  # type: ignore[operator]
+                col(Complaint.received_date) >= since.astimezone(policy.tz).date(),
+                col(Complaint.received_at) >= since,
+                col(Complaint.received_at) <= until,
             )
         ).scalar_one()
     )
@@ -408,8 +409,8 @@ def check_load(session: Session, complaint: Complaint, policy: Policy, *, at: da
     alert's number of complaints within its window, once per window: recorded as an alert
     of the register and in this case's history. The complaint's severity is left alone."""
     for kind, column, value in (
-        ("department", Complaint.department, complaint.department),
-        ("assignee", Complaint.assignee, complaint.assignee),
+        ("department", col(Complaint.department), complaint.department),
+        ("assignee", col(Complaint.assignee), complaint.assignee),
     ):
         rule = policy.rules.alerts.get(kind)
         if rule is None or not value:
@@ -420,8 +421,8 @@ def check_load(session: Session, complaint: Complaint, policy: Policy, *, at: da
             continue
         since = policy_rules.window_start(at, rule.window, calendar=policy.calendar, tz=policy.tz)
         already = session.execute(
-            select(Alert.id).where(Alert.kind == kind, Alert.subject == value, Alert.at >= since).limit(1)
-        ).first()  # type: ignore[arg-type,operator]
+            select(col(Alert.id)).where(col(Alert.kind) == kind, col(Alert.subject) == value, col(Alert.at) >= since).limit(1)
+        ).first()
         if already is not None:
             continue
         session.add(

@@ -20,7 +20,7 @@ from datetime import datetime
 from typing import Any
 
 from sqlalchemy import insert, select, update
-from sqlmodel import Session
+from sqlmodel import Session, col
 
 from .. import fields
 from .. import rules as policy_rules
@@ -59,10 +59,10 @@ def _received_of_customers(session: Session, contacts: set[str]) -> dict[str, li
     keys = sorted(contacts)
     for start in range(0, len(keys), CHUNK):
         for contact, received in session.execute(
-            select(Complaint.contact, Complaint.received_at).where(  # type: ignore[call-overload]
-                Complaint.contact.in_(keys[start : start + CHUNK])
+            select(col(Complaint.contact), col(Complaint.received_at)).where(
+                col(Complaint.contact).in_(keys[start : start + CHUNK])
             )
-        ):  # type: ignore[attr-defined]
+        ):
             found[contact].append(received)
     for times in found.values():
         times.sort()
@@ -73,9 +73,9 @@ def _received_about_people(session: Session) -> dict[str, list[datetime]]:
     """Name → receipt times (sorted) of the register's complaints naming that person in 涉及人员."""
     found: dict[str, list[datetime]] = defaultdict(list)
     rows = session.execute(
-        select(ComplaintField.value, Complaint.received_at)  # type: ignore[call-overload]
-        .join(Complaint, Complaint.id == ComplaintField.complaint_id)
-        .where(ComplaintField.key == policy_rules.PEOPLE_FIELD)
+        select(col(ComplaintField.value), col(Complaint.received_at))
+        .join(Complaint, col(Complaint.id) == col(ComplaintField.complaint_id))
+        .where(col(ComplaintField.key) == policy_rules.PEOPLE_FIELD)
     )
     for value, received in rows:
         for name in policy_rules.people(value):
@@ -108,8 +108,8 @@ def import_complaints(
     """Register the rows; every new one gets the rules' category, severity, priority and
     deadlines where the sheet has none, and a history entry saying where it came from."""
     result = ImportResult()
-    by_no = _existing(session, Complaint.no, [r.values["no"] for r in rows if r.values.get("no")])  # type: ignore[arg-type]
-    by_key = _existing(session, Complaint.source_key, [r.source_key for r in rows])  # type: ignore[arg-type]
+    by_no = _existing(session, col(Complaint.no), [r.values["no"] for r in rows if r.values.get("no")])
+    by_key = _existing(session, col(Complaint.source_key), [r.source_key for r in rows])
 
     fresh: list[ImportRow] = []
     seen: set[str] = set()
@@ -150,22 +150,21 @@ def import_complaints(
     if dialect == "postgresql":
         from sqlalchemy.dialects.postgresql import insert as upsert
     else:
-        from sqlalchemy.dialects.sqlite import insert as upsert
+        from sqlalchemy.dialects.sqlite import insert as upsert  # type: ignore[assignment]
     for year in sorted(set(kept) | set(needing)):
         session.execute(upsert(YearCounter).values(year=year, last_seq=0).on_conflict_do_nothing(index_elements=["year"]))
-        last = session.execute(select(YearCounter.last_seq).where(YearCounter.year == year).with_for_update()).scalar_one()  # type: ignore[arg-type]
+        last = session.execute(
+            select(col(YearCounter.last_seq)).where(col(YearCounter.year) == year).with_for_update()
+        ).scalar_one()
         start = max(int(last), kept.get(year, 0))
         next_seq[year] = start + 1
-        session.execute(
-            update(YearCounter)
-            .where(YearCounter.year == year)  # type: ignore[arg-type]
-            .values(last_seq=start + needing.get(year, 0))
-        )
+        session.execute(update(YearCounter).where(col(YearCounter.year) == year).values(last_seq=start + needing.get(year, 0)))
 
     # Decisions, then the rows, a chunk at a time: only one chunk's complaints, history and
     # deadlines are in memory beside the checked file. A customer's complaints already in the
     # register and earlier in the file count as repeats, as they would for `log`.
-    received_of_customer = _received_of_customers(session, {r.values.get("contact") for r, _, _ in numbered} - {None, ""})
+    contacts = {str(r.values["contact"]) for r, _, _ in numbered if r.values.get("contact")}
+    received_of_customer = _received_of_customers(session, contacts)
     about_person = _received_about_people(session) if policy.rules.repeat.get("person") else defaultdict(list)
     for start in range(0, len(numbered), CHUNK):
         plans: list[tuple[ImportRow, dict[str, Any]]] = []
@@ -204,7 +203,7 @@ def import_complaints(
             for cid, no in session.execute(
                 insert(Complaint)
                 .execution_options(render_nulls=True)
-                .returning(Complaint.id, Complaint.no, sort_by_parameter_order=True),  # type: ignore[arg-type]
+                .returning(col(Complaint.id), col(Complaint.no), sort_by_parameter_order=True),
                 [values for _, values in plans],
             )
         )
@@ -319,7 +318,7 @@ def _complaint_values(
     resolved_by = values.get("assignee") or values.get("followup_by") or actor
     # Every column; the sheet's values; the rules' decisions. The lifecycle fields (status,
     # the steps' times) are left for replay().
-    record = {f.name: None for f in fields.FIELDS if f.name != "id"}
+    record: dict[str, Any] = {f.name: None for f in fields.FIELDS if f.name != "id"}
     record.update({k: v for k, v in values.items() if k in record and k not in _REPLAYED})
     record.update(
         no=format_no(year, seq),
@@ -377,7 +376,7 @@ def steps_of(values: dict[str, Any]) -> list[tuple[datetime, int]]:
     if values.get("feedback_at"):
         steps.append((values["feedback_at"], _OUTCOME))
     if values.get("satisfaction"):
-        steps.append((values.get("followup_at") or values.get("closed_at") or resolved, _FOLLOWUP))
+        steps.append((values.get("followup_at") or values.get("closed_at") or resolved or values["received_at"], _FOLLOWUP))
     if values.get("status") == Status.CLOSED.value or values.get("closed_at"):
         steps.append((values.get("closed_at") or resolved or values["received_at"], _CLOSE))
     return sorted(steps)
@@ -438,10 +437,10 @@ def replay(
         at: datetime, milestones: tuple[Milestone, ...] = tuple(Milestone), cannot_be_met: tuple[Milestone, ...] = ()
     ) -> None:  # common.end_open_deadlines
         for deadline in deadlines:
-            if deadline["state"] != "open" or Milestone(deadline["milestone"]) not in milestones:
+            if deadline["state"] != "open" or Milestone.of(deadline["milestone"]) not in milestones:
                 continue
             passed = deadline["due_at"] < at
-            if not passed and Milestone(deadline["milestone"]) not in cannot_be_met:
+            if not passed and Milestone.of(deadline["milestone"]) not in cannot_be_met:
                 deadline["state"] = "void"
                 continue
             deadline.update(state="missed", missed_at=deadline["due_at"] if passed else at, breach_recorded=True)

@@ -8,7 +8,7 @@ from datetime import datetime
 from typing import Any
 
 from sqlalchemy import update
-from sqlmodel import Session
+from sqlmodel import Session, col
 
 from .. import fields
 from .. import rules as policy_rules
@@ -77,13 +77,13 @@ def _next_seq(session: Session, year: int) -> int:
     if dialect == "postgresql":
         from sqlalchemy.dialects.postgresql import insert
     else:
-        from sqlalchemy.dialects.sqlite import insert
+        from sqlalchemy.dialects.sqlite import insert  # type: ignore[assignment]
     session.execute(insert(YearCounter).values(year=year, last_seq=0).on_conflict_do_nothing(index_elements=["year"]))
     seq = session.execute(
         update(YearCounter)
-        .where(YearCounter.year == year)  # type: ignore[arg-type]
-        .values(last_seq=YearCounter.last_seq + 1)
-        .returning(YearCounter.last_seq)
+        .where(col(YearCounter.year) == year)
+        .values(last_seq=col(YearCounter.last_seq) + 1)
+        .returning(col(YearCounter.last_seq))
     ).scalar_one()
     if int(seq) > MAX_SEQ:
         raise InvalidTransition(
@@ -371,7 +371,7 @@ def record_followup(
     refuse_closed(complaint, "follow it up")
     if complaint.status != Status.RESOLVED.value:
         raise InvalidTransition(
-            f"{no} is {complaint.status} ({Status(complaint.status).label}), not resolved; "
+            f"{no} is {complaint.status} ({Status.of(complaint.status).label}), not resolved; "
             f"record the solution first with `complaintctl resolve {no} --solution ...`"
         )
     check_event_time(complaint, at, now)
@@ -453,7 +453,7 @@ def extend(
     passed = old is not None and old < at
     if passed and not late:
         raise InvalidTransition(
-            f"{no}: the resolution target {_local(old, policy)} passed before {_local(at, policy)}; an extension is "
+            f"{no}: the resolution target {_local(old, policy) if old else '-'} passed before {_local(at, policy)}; an extension is "
             "agreed with the customer in advance. To record one made after the fact, add --late: the miss stays "
             "counted against the department"
         )

@@ -9,7 +9,7 @@ from datetime import datetime
 from typing import Any
 
 from sqlalchemy import func, select, text
-from sqlmodel import Session
+from sqlmodel import Session, col
 
 from ..errors import InvalidTransition
 from ..models import Complaint, HistoryEntry
@@ -29,9 +29,9 @@ def installed_rules(session: Session) -> dict[str, Any] | None:
     if rules_text is None:
         return None
     entry = session.execute(
-        select(HistoryEntry.at, HistoryEntry.actor, HistoryEntry.changes)
-        .where(HistoryEntry.action == "rules_installed")  # type: ignore[arg-type]
-        .order_by(HistoryEntry.id.desc())  # type: ignore[union-attr]
+        select(col(HistoryEntry.at), col(HistoryEntry.actor), col(HistoryEntry.changes))
+        .where(col(HistoryEntry.action) == "rules_installed")
+        .order_by(col(HistoryEntry.id).desc())
         .limit(1)
     ).first()
     source = json.loads(entry.changes).get("source", [None, None])[1] if entry else None
@@ -49,7 +49,9 @@ def install_rules(session: Session, rules_text: str, rules: Rules, *, source: st
     complaint would disappear (its complaints would lose their meaning)."""
     in_use = dict(
         session.execute(
-            select(Complaint.category, func.count()).where(Complaint.category.is_not(None)).group_by(Complaint.category)  # type: ignore[union-attr]
+            select(col(Complaint.category), func.count())
+            .where(col(Complaint.category).is_not(None))
+            .group_by(col(Complaint.category))
         ).all()
     )
     kept = {c.code for c in rules.categories}

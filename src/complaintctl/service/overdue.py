@@ -8,7 +8,7 @@ from datetime import datetime
 from typing import Any
 
 from sqlalchemy import case, or_, select
-from sqlmodel import Session
+from sqlmodel import Session, col
 
 from .. import rules as policy_rules
 from ..domain import Duration, Milestone
@@ -40,33 +40,33 @@ def check_overdue(
     soon_until = policy_rules.due_soon_until(at, calendar=policy.calendar, tz=policy.tz, rules=policy.rules, within=within)
     # Plain columns through the connection, not ORM objects: the answer can run to
     # thousands of rows, and each column fetched costs (3,000 rows: ~1 ms a column).
-    rows = (
+    rows: list[Any] = list(
         session.connection()
         .execute(
             select(
-                Deadline.id,
-                Deadline.milestone,
-                Deadline.due_at,
-                Deadline.provisional,
-                Deadline.breach_recorded,
-                Complaint.id,
-                Complaint.no,
-                Complaint.status,
-                Complaint.department,
-                Complaint.assignee,
-                Complaint.severity,
-                Complaint.priority,
-                Complaint.customer_name,
-                Complaint.subject,
-                case((or_(Complaint.subject.is_(None), Complaint.subject == ""), Complaint.content)),
-            )  # type: ignore[union-attr]
-            .join(Complaint, Complaint.id == Deadline.complaint_id)  # type: ignore[arg-type]
+                col(Deadline.id),
+                col(Deadline.milestone),
+                col(Deadline.due_at),
+                col(Deadline.provisional),
+                col(Deadline.breach_recorded),
+                col(Complaint.id),
+                col(Complaint.no),
+                col(Complaint.status),
+                col(Complaint.department),
+                col(Complaint.assignee),
+                col(Complaint.severity),
+                col(Complaint.priority),
+                col(Complaint.customer_name),
+                col(Complaint.subject),
+                case((or_(col(Complaint.subject).is_(None), col(Complaint.subject) == ""), col(Complaint.content))),
+            )
+            .join(Complaint, col(Complaint.id) == col(Deadline.complaint_id))
             .where(
-                Deadline.state == OPEN,
-                Deadline.due_at <= soon_until,  # type: ignore[arg-type,operator]
+                col(Deadline.state) == OPEN,
+                col(Deadline.due_at) <= soon_until,
                 # the resolution clock is stopped while the customer is awaited
-                or_(Deadline.milestone != Milestone.RESOLUTION.value, Complaint.waiting_since.is_(None)),
-            )  # type: ignore[arg-type,union-attr]
+                or_(col(Deadline.milestone) != Milestone.RESOLUTION.value, col(Complaint.waiting_since).is_(None)),
+            )
         )
         .all()
     )
@@ -140,9 +140,9 @@ def active_alerts(session: Session, *, at: datetime, policy: Policy) -> list[dic
     for kind, rule in policy.rules.alerts.items():
         since = policy_rules.window_start(at, rule.window, calendar=policy.calendar, tz=policy.tz)
         for alert_at, subject, count, window, no in session.connection().execute(
-            select(Alert.at, Alert.subject, Alert.count, Alert.window, Complaint.no)
-            .outerjoin(Complaint, Complaint.id == Alert.complaint_id)  # type: ignore[arg-type]
-            .where(Alert.kind == kind, Alert.at >= since, Alert.at <= at)  # type: ignore[arg-type,operator]
+            select(col(Alert.at), col(Alert.subject), col(Alert.count), col(Alert.window), col(Complaint.no))
+            .outerjoin(Complaint, col(Complaint.id) == col(Alert.complaint_id))
+            .where(col(Alert.kind) == kind, col(Alert.at) >= since, col(Alert.at) <= at)
         ):
             out.append({"kind": kind, "subject": subject, "count": count, "window": window, "at": alert_at, "no": no})
     out.sort(key=lambda a: a["at"], reverse=True)
@@ -154,15 +154,15 @@ def recompute(session: Session, *, now: datetime, actor: str, policy: Policy) ->
     (extended ones keep the time promised to the customer); record each change."""
     rows = session.execute(
         select(Deadline, Complaint)
-        .join(Complaint, Complaint.id == Deadline.complaint_id)  # type: ignore[arg-type]
-        .where(Deadline.state == OPEN, Complaint.status.in_(OPEN_STATUSES))  # type: ignore[arg-type,attr-defined]
-        .order_by(Complaint.id, Deadline.id)
+        .join(Complaint, col(Complaint.id) == col(Deadline.complaint_id))
+        .where(col(Deadline.state) == OPEN, col(Complaint.status).in_(OPEN_STATUSES))
+        .order_by(col(Complaint.id), col(Deadline.id))
     ).all()
     by_complaint: dict[int, tuple[Complaint, dict[str, Any]]] = {}
     for deadline, complaint in rows:
         changes = rederive(deadline, complaint, policy)
         if changes:
-            by_complaint.setdefault(complaint.id, (complaint, {}))[1].update(changes)  # type: ignore[arg-type]
+            by_complaint.setdefault(complaint.id, (complaint, {}))[1].update(changes)
     report = []
     for complaint, changes in by_complaint.values():
         record(session, complaint, "recomputed", changes, at=now, now=now, actor=actor, reason=f"rules: {policy.rules.source}")

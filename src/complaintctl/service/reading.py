@@ -224,7 +224,7 @@ def list_complaints(session: Session, filters: ListFilter, *, policy: Policy, no
     """Complaints matching `filters`, newest received first."""
     where: list[str] = []
     params: dict[str, Any] = {"limit": filters.limit}
-    binds = [bindparam("limit")]
+    binds: list[Any] = [bindparam("limit")]
     if filters.statuses:
         where.append("c.status IN :statuses")
         params["statuses"] = list(filters.statuses)

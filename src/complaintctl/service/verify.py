@@ -45,14 +45,14 @@ def _same(field: str, current: Any, recorded: Any) -> bool:
     if fields.BY_NAME[field].kind == "flag":
         return bool(current) == bool(recorded)
     if isinstance(recorded, (int, float)) and not isinstance(recorded, bool):
-        return current == recorded
+        return bool(current == recorded)
     return str(current) == str(recorded)
 
 
 def verify(session: Session) -> dict[str, Any]:
     """Every problem found, by complaint number; `intact` when there is none."""
     conn = session.connection()
-    numbers = dict(conn.execute(text("SELECT id, no FROM complaint")).all())
+    numbers: dict[int, str] = {cid: no for cid, no in conn.execute(text("SELECT id, no FROM complaint"))}
     problems: list[dict[str, Any]] = []
 
     def problem(complaint_id: int | None, entry: int | None, what: str) -> None:
@@ -147,15 +147,15 @@ def verify(session: Session) -> dict[str, Any]:
         for row in rows:
             complaints += 1
             cid = row[0]
-            state = replayed.get(cid)
-            if state is None:
+            found = replayed.get(cid)
+            if found is None:
                 problem(cid, None, "complaint has no history (added behind the tool's back)")
                 continue
             for field, current in zip(COLUMNS, row[1:]):
-                if field in state and not _same(field, current, state[field]):
-                    if isinstance(state[field], dict):  # a forgotten personal value
+                if field in found and not _same(field, current, found[field]):
+                    if isinstance(found[field], dict):  # a forgotten personal value
                         continue
-                    problem(cid, None, f"{field} is {current!r} but its history says {state[field]!r}")
+                    problem(cid, None, f"{field} is {current!r} but its history says {found[field]!r}")
     # Declared fields (complaint_field) against the history's `field.KEY` changes.
     stored_fields: dict[tuple[int, str], str] = {}
     cursor.execute("SELECT complaint_id, key, value FROM complaint_field")
