@@ -287,6 +287,16 @@ def test_imported_and_typed_cases_end_the_same(
     assert states[("TS-2026-0007", "feedback")] == "missed"
     assert states[("TS-2026-0003", "corrective_action")] == "met"
 
+    # The month's figures count the imported steps as the typed ones: resolutions, visits
+    # and their ratings, reopenings, on-time rates.
+    figures = {}
+    for url in (db_url, second_register):
+        monkeypatch.setenv("COMPLAINTCTL_DB", url)
+        report = cli.json("report", "--month", "2026-10")
+        figures[url] = (report["totals"], report["indicators"])
+    assert figures[db_url] == figures[second_register]
+    assert figures[db_url][0]["resolved"] == 4
+
     # Re-applying the rules changes nothing on either register.
     for url in (db_url, second_register):
         monkeypatch.setenv("COMPLAINTCTL_DB", url)

@@ -265,6 +265,7 @@ CHANGE_LABELS: dict[str, str] = {
     **{f.record_key: f.label for f in FIELDS},
     "compensation_cents": "赔偿金额(分)",
     "meets": "达成节点",
+    "imported_step": "按导入表格记录",
     "contact_entry": "沟通",
     "linked": "关联投诉",
     "milestone": "节点",

@@ -413,6 +413,12 @@ def replay(
                 }
             )
 
+    def step_entry(action: str, at: datetime, changes: dict[str, Any] | None = None, reason: str | None = None) -> None:
+        # The step's own history entry, dated when it happened, so that the figures that
+        # count events in a period (resolutions, visits, reopenings) count imported ones.
+        # Field values stay with the `imported` entry (verify replays them from there).
+        entries.append((action, at, {**(changes or {}), "imported_step": [None, True]}, reason))
+
     def who() -> dict[str, Any]:
         return {"department": [None, case["department"]], "assignee": [None, case["assignee"]]}
 
@@ -471,6 +477,7 @@ def replay(
                 meet(Milestone.FEEDBACK, at)
         elif step == _RESOLVE and case["status"] != Status.RESOLVED.value:
             case.update(status=Status.RESOLVED.value, resolved_at=at, resolved_by=case["_resolved_by"])
+            step_entry("resolved", at)
             meet(Milestone.RESOLUTION, at)
             if case["corrective_action"]:
                 meet(Milestone.CORRECTIVE_ACTION, at)
@@ -479,17 +486,21 @@ def replay(
             start(Milestone.FOLLOWUP, at)
         elif step == _FOLLOWUP and case["status"] == Status.RESOLVED.value:
             case["followup_at"] = at
+            step_entry("followed_up", at, {"satisfaction": [None, case["satisfaction"]]})
             meet(Milestone.FOLLOWUP, at)
             if case["satisfaction"] != Satisfaction.D.value:
                 end_open(at, cannot_be_met=tuple(Milestone))
                 case.update(status=Status.CLOSED.value, closed_at=at)
+                step_entry("closed", at)
             else:  # the first D reopens the case: the resolution clock starts again
                 end_open(at, (Milestone.FEEDBACK, Milestone.FOLLOWUP, Milestone.RESOLUTION), (Milestone.FEEDBACK,))
                 case.update(status=Status.ASSIGNED.value, reopen_count=1, resolved_at=None, feedback_at=None)
+                step_entry("reopened", at, reason="客户不满意 (D)")
                 start(Milestone.RESOLUTION, at)
         elif step == _CLOSE:
             end_open(at)
             case.update(status=Status.CLOSED.value, closed_at=at)
+            step_entry("closed", at)
     del case["_resolved_by"]
     return deadlines, entries
 

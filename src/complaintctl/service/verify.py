@@ -21,6 +21,7 @@ NOT_CHANGES = ("breached", "missed", "load_alert")
 # Keys of `changes` that are not columns of the complaint.
 NOT_FIELDS = (
     "contact_entry",
+    "imported_step",
     "meets",
     "linked",
     "source",
