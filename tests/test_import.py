@@ -254,6 +254,8 @@ TEMPLATES = Path(__file__).resolve().parent / "fixtures" / "templates"
         ("ugtv8_投诉处理记录表.csv", {"处理措施"}),
         ("sqedu_投诉情况登记表.csv", {"投诉人身份"}),
         ("360docs_顾客投诉记录及处理表.csv", {"合同编号或发货单号", "联系人"}),
+        ("hanyi_投诉登记表.csv", {"投诉人身份", "投诉人签名"}),
+        ("sthtlaw_投诉反馈模板.csv", {"相关证据", "处理措施"}),
     ],
 )
 def test_published_templates_import_without_map(

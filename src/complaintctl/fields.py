@@ -112,7 +112,14 @@ FIELDS: tuple[Field, ...] = (
         editable=True,
     ),
     _f("location", "地点", exported=True, imported=True, synonyms=("门店", "发生地点", "地址", "网点", "store"), editable=True),
-    _f("subject", "投诉主题", exported=True, imported=True, synonyms=("主题", "标题", "投诉事项", "title"), editable=True),
+    _f(
+        "subject",
+        "投诉主题",
+        exported=True,
+        imported=True,
+        synonyms=("主题", "标题", "投诉事项", "投诉事由", "title"),
+        editable=True,
+    ),
     _f(
         "content",
         "投诉内容",
@@ -121,11 +128,11 @@ FIELDS: tuple[Field, ...] = (
         imported=True,
         synonyms=(
             "事情经过",
+            "事件经过",
             "问题描述",
             "具体问题描述",
             "投诉描述",
             "内容",
-            "投诉事由",
             "投诉详情",
             "顾客投诉的问题及具体表现",
             "description",
@@ -138,7 +145,7 @@ FIELDS: tuple[Field, ...] = (
         "long",
         exported=True,
         imported=True,
-        synonyms=("诉求", "客户要求", "要求", "顾客的要求", "顾客要求"),
+        synonyms=("诉求", "诉求要求", "客户要求", "要求", "顾客的要求", "顾客要求"),
         editable=True,
     ),
     _f(
@@ -162,7 +169,7 @@ FIELDS: tuple[Field, ...] = (
         "long",
         exported=True,
         imported=True,
-        synonyms=("处理意见", "处理方案", "解决方案", "处理情况", "处理方法", "result"),
+        synonyms=("处理意见", "处理方案", "解决方案", "处理情况", "处理方法", "反馈结果", "result"),
         editable=True,
     ),
     _f(
