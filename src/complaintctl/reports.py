@@ -32,7 +32,14 @@ from .rules import Policy
 from .tables import alert, chain_head, complaint, deadline, history_entry
 
 # The column collections, named after the ORM classes they stand in for.
-Complaint, Deadline, ChainHead, History, Alert = complaint.c, deadline.c, chain_head.c, history_entry.c, alert.c
+# Column sets of the lightweight tables (tables.py), not the ORM classes of models.py.
+ComplaintCols, DeadlineCols, ChainHeadCols, HistoryCols, AlertCols = (
+    complaint.c,
+    deadline.c,
+    chain_head.c,
+    history_entry.c,
+    alert.c,
+)
 
 SATISFIED = ("A", "B", "C")
 
@@ -65,20 +72,20 @@ def _month(column: Any, session: Session) -> Any:
 
 
 def _cohort(period: Period, scope: Scope) -> list[Any]:
-    where = [Complaint.received_date >= period.start, Complaint.received_date <= period.end]
+    where = [ComplaintCols.received_date >= period.start, ComplaintCols.received_date <= period.end]
     if scope.department:
-        where.append(Complaint.department == scope.department)
+        where.append(ComplaintCols.department == scope.department)
     if scope.category:
-        where.append(Complaint.category == scope.category)
+        where.append(ComplaintCols.category == scope.category)
     return where
 
 
 def _scoped(scope: Scope) -> list[Any]:
     where = []
     if scope.department:
-        where.append(Complaint.department == scope.department)
+        where.append(ComplaintCols.department == scope.department)
     if scope.category:
-        where.append(Complaint.category == scope.category)
+        where.append(ComplaintCols.category == scope.category)
     return where
 
 
@@ -134,9 +141,9 @@ def period_figures(session: Session, period: Period, scope: Scope, *, policy: Po
     by: dict[str, dict[str, int]] = {name: defaultdict(int) for name in names}
     received = 0
     for category, channel, severity, origin, count in conn.execute(
-        select(Complaint.category, Complaint.channel, Complaint.severity, Complaint.origin, func.count())
+        select(ComplaintCols.category, ComplaintCols.channel, ComplaintCols.severity, ComplaintCols.origin, func.count())
         .where(*cohort)
-        .group_by(Complaint.category, Complaint.channel, Complaint.severity, Complaint.origin)
+        .group_by(ComplaintCols.category, ComplaintCols.channel, ComplaintCols.severity, ComplaintCols.origin)
     ):
         received += count
         for name, value in (("category", category), ("channel", channel), ("severity", severity), ("origin", origin)):
@@ -144,14 +151,14 @@ def period_figures(session: Session, period: Period, scope: Scope, *, policy: Po
     compensation: dict[str, int] = defaultdict(int)
     for department, status, kind, count, cents in conn.execute(
         select(
-            Complaint.department,
-            Complaint.status,
-            Complaint.compensation_kind,
+            ComplaintCols.department,
+            ComplaintCols.status,
+            ComplaintCols.compensation_kind,
             func.count(),
-            func.coalesce(func.sum(Complaint.compensation_cents), 0),
+            func.coalesce(func.sum(ComplaintCols.compensation_cents), 0),
         )
         .where(*cohort)
-        .group_by(Complaint.department, Complaint.status, Complaint.compensation_kind)
+        .group_by(ComplaintCols.department, ComplaintCols.status, ComplaintCols.compensation_kind)
     ):
         by["department"][department or ""] += count
         by["status"][status or ""] += count
@@ -160,7 +167,9 @@ def period_figures(session: Session, period: Period, scope: Scope, *, policy: Po
 
     scoped = _scoped(scope)
     closed = conn.execute(
-        select(func.count()).select_from(complaint).where(Complaint.closed_at >= start_i, Complaint.closed_at < end_i, *scoped)
+        select(func.count())
+        .select_from(complaint)
+        .where(ComplaintCols.closed_at >= start_i, ComplaintCols.closed_at < end_i, *scoped)
     ).scalar_one()
     # Open at the end: received by then and not closed by then. Counted as the cases never
     # closed plus those closed since, both small whatever the register's age; counting
@@ -169,9 +178,9 @@ def period_figures(session: Session, period: Period, scope: Scope, *, policy: Po
     # (Two queries, not one with OR: SQLite would answer the OR from the received_date index.)
     open_at_end = sum(
         conn.execute(
-            select(func.count()).select_from(complaint).where(not_closed, Complaint.received_date <= period.end, *scoped)
+            select(func.count()).select_from(complaint).where(not_closed, ComplaintCols.received_date <= period.end, *scoped)
         ).scalar_one()
-        for not_closed in (Complaint.closed_at.is_(None), Complaint.closed_at >= end_i)
+        for not_closed in (ComplaintCols.closed_at.is_(None), ComplaintCols.closed_at >= end_i)
     )
     events = period_events(conn, start_i, asof, scope, policy)
     by_department: dict[str, dict[str, int]] = defaultdict(lambda: defaultdict(int))
@@ -231,11 +240,11 @@ def _revised(conn: Any, start_i: datetime, end_i: datetime) -> dict[str, Any] | 
     """Entries dated inside an ended period but recorded after it ended (typed in late,
     imported): how many, and when the last one was recorded."""
     count, last = conn.execute(
-        select(func.count(), func.max(History.recorded_at)).where(
-            History.at >= start_i,
-            History.at < end_i,
-            History.recorded_at >= end_i,
-            History.action.not_in(_DERIVED),
+        select(func.count(), func.max(HistoryCols.recorded_at)).where(
+            HistoryCols.at >= start_i,
+            HistoryCols.at < end_i,
+            HistoryCols.recorded_at >= end_i,
+            HistoryCols.action.not_in(_DERIVED),
         )
     ).one()
     return {"late_entries": int(count), "last_recorded_at": last} if count else None
@@ -243,14 +252,14 @@ def _revised(conn: Any, start_i: datetime, end_i: datetime) -> dict[str, Any] | 
 
 def _alerts(conn: Any, start_i: datetime, asof: datetime, scope: Scope) -> list[dict[str, Any]]:
     """Load alerts raised in the period (a department or person drawing many complaints)."""
-    where = [Alert.at >= start_i, Alert.at < asof]
+    where = [AlertCols.at >= start_i, AlertCols.at < asof]
     if scope.department:
-        where.append(Alert.subject == scope.department)
+        where.append(AlertCols.subject == scope.department)
     rows = conn.execute(
-        select(Alert.kind, Alert.subject, Alert.count, Alert.window, Alert.at, Complaint.no)
-        .select_from(alert.outerjoin(complaint, Complaint.id == Alert.complaint_id))
+        select(AlertCols.kind, AlertCols.subject, AlertCols.count, AlertCols.window, AlertCols.at, ComplaintCols.no)
+        .select_from(alert.outerjoin(complaint, ComplaintCols.id == AlertCols.complaint_id))
         .where(*where)
-        .order_by(Alert.at)
+        .order_by(AlertCols.at)
     ).all()
     return [{"kind": k, "subject": s, "count": n, "window": w, "at": at, "no": no} for k, s, n, w, at, no in rows]
 
@@ -291,16 +300,23 @@ def period_events(conn: Any, start_i: datetime, asof: datetime, scope: Scope, po
     scoped = _scoped(scope)
     decided_at, is_late = _decided()
     rows = conn.execute(
-        select(Deadline.milestone, Complaint.severity, Complaint.department, Complaint.assignee, is_late, func.count())
-        .join(complaint, Complaint.id == Deadline.complaint_id)
+        select(
+            DeadlineCols.milestone,
+            ComplaintCols.severity,
+            ComplaintCols.department,
+            ComplaintCols.assignee,
+            is_late,
+            func.count(),
+        )
+        .join(complaint, ComplaintCols.id == DeadlineCols.complaint_id)
         .where(
-            Deadline.state != "void",
-            Deadline.due_at.is_not(None),
+            DeadlineCols.state != "void",
+            DeadlineCols.due_at.is_not(None),
             decided_at >= start_i,
             decided_at < asof,
             *scoped,
         )
-        .group_by(Deadline.milestone, Complaint.severity, Complaint.department, Complaint.assignee, is_late)
+        .group_by(DeadlineCols.milestone, ComplaintCols.severity, ComplaintCols.department, ComplaintCols.assignee, is_late)
     ).all()
     on_time: dict[tuple[str, str], dict[str, int]] = defaultdict(lambda: {"on_time": 0, "late": 0})
     late_by_owner: dict[tuple[str, str, str], int] = defaultdict(int)
@@ -314,15 +330,15 @@ def period_events(conn: Any, start_i: datetime, asof: datetime, scope: Scope, po
     # Resolutions and visits: history entries dated in the period. A case's first
     # resolution gives its handling time; its first visit, its satisfaction.
     history_rows = conn.execute(
-        select(History.complaint_id, History.action, History.at, History.changes, Complaint.received_date)
-        .join(complaint, Complaint.id == History.complaint_id)
+        select(HistoryCols.complaint_id, HistoryCols.action, HistoryCols.at, HistoryCols.changes, ComplaintCols.received_date)
+        .join(complaint, ComplaintCols.id == HistoryCols.complaint_id)
         .where(
-            History.action.in_(_RESOLVED + ("followed_up", "reopened", "escalated")),
-            History.at >= start_i,
-            History.at < asof,
+            HistoryCols.action.in_(_RESOLVED + ("followed_up", "reopened", "escalated")),
+            HistoryCols.at >= start_i,
+            HistoryCols.at < asof,
             *scoped,
         )
-        .order_by(History.at, History.id)
+        .order_by(HistoryCols.at, HistoryCols.id)
     ).all()
     resolved = reopened = 0
     resolutions: dict[int, tuple[datetime, Any]] = {}
@@ -376,9 +392,9 @@ def _first_at(conn: Any, actions: tuple[str, ...], ids: list[int]) -> dict[int, 
     found: dict[int, datetime] = {}
     for chunk in range(0, len(ids), 500):
         for cid, first in conn.execute(
-            select(History.complaint_id, func.min(History.at))
-            .where(History.complaint_id.in_(ids[chunk : chunk + 500]), History.action.in_(actions))
-            .group_by(History.complaint_id)
+            select(HistoryCols.complaint_id, func.min(HistoryCols.at))
+            .where(HistoryCols.complaint_id.in_(ids[chunk : chunk + 500]), HistoryCols.action.in_(actions))
+            .group_by(HistoryCols.complaint_id)
         ):
             found[cid] = first
     return found
@@ -411,19 +427,19 @@ def repeat_complaints(conn: Any, period: Period, scope: Scope, policy: Policy) -
     since = policy_rules.window_start(first_instant, window, calendar=policy.calendar, tz=policy.tz)
     rows = conn.execute(
         select(
-            Complaint.contact,
-            Complaint.customer_name,
-            Complaint.category,
-            Complaint.received_at,
-            Complaint.close_reason,
-            Complaint.received_date,
-            Complaint.department,
+            ComplaintCols.contact,
+            ComplaintCols.customer_name,
+            ComplaintCols.category,
+            ComplaintCols.received_at,
+            ComplaintCols.close_reason,
+            ComplaintCols.received_date,
+            ComplaintCols.department,
         )
         .where(
-            Complaint.received_date >= since.astimezone(policy.tz).date(),
-            Complaint.received_date <= period.end,
+            ComplaintCols.received_date >= since.astimezone(policy.tz).date(),
+            ComplaintCols.received_date <= period.end,
         )
-        .order_by(Complaint.received_at)
+        .order_by(ComplaintCols.received_at)
     ).all()
     seen: dict[tuple[str, str | None], list[datetime]] = defaultdict(list)
     received = repeats = 0
@@ -451,9 +467,9 @@ def _decided() -> tuple[Any, Any]:
     moment it was missed (its due time, or the missed_at that a late extension or an early
     close keeps): it counts once, in the period it was decided in, and later events never
     move it (docs/kpi.md)."""
-    on_time_met = Deadline.met_at.is_not(None) & (Deadline.met_at <= Deadline.due_at)
-    decided_at = func.coalesce(Deadline.missed_at, case((on_time_met, Deadline.met_at), else_=Deadline.due_at))
-    is_late = case((Deadline.missed_at.is_not(None), 1), (on_time_met, 0), else_=1)
+    on_time_met = DeadlineCols.met_at.is_not(None) & (DeadlineCols.met_at <= DeadlineCols.due_at)
+    decided_at = func.coalesce(DeadlineCols.missed_at, case((on_time_met, DeadlineCols.met_at), else_=DeadlineCols.due_at))
+    is_late = case((DeadlineCols.missed_at.is_not(None), 1), (on_time_met, 0), else_=1)
     return decided_at, is_late
 
 
@@ -467,9 +483,9 @@ def _subjects_and_locations(session: Session, period: Period, scope: Scope) -> t
     subjects: dict[str, int] = defaultdict(int)
     locations: dict[str, int] = defaultdict(int)
     for subject, location, count in session.connection().execute(
-        select(Complaint.subject, Complaint.location, func.count())
+        select(ComplaintCols.subject, ComplaintCols.location, func.count())
         .where(*_cohort(period, scope))
-        .group_by(Complaint.subject, Complaint.location)
+        .group_by(ComplaintCols.subject, ComplaintCols.location)
     ):
         subjects[subject] += count
         locations[location] += count
@@ -504,27 +520,27 @@ def breach_list(session: Session, period: Period, scope: Scope, *, policy: Polic
     decided_at, is_late = _decided()
     stmt = (
         select(
-            Complaint.no,
-            Complaint.department,
-            Complaint.assignee,
-            Complaint.severity,
-            Complaint.customer_name,
-            Complaint.subject,
-            Deadline.milestone,
-            Deadline.due_at,
-            Deadline.met_at,
-            Deadline.missed_at,
+            ComplaintCols.no,
+            ComplaintCols.department,
+            ComplaintCols.assignee,
+            ComplaintCols.severity,
+            ComplaintCols.customer_name,
+            ComplaintCols.subject,
+            DeadlineCols.milestone,
+            DeadlineCols.due_at,
+            DeadlineCols.met_at,
+            DeadlineCols.missed_at,
         )
-        .join(complaint, Complaint.id == Deadline.complaint_id)
+        .join(complaint, ComplaintCols.id == DeadlineCols.complaint_id)
         .where(
-            Deadline.state != "void",
-            Deadline.due_at.is_not(None),
+            DeadlineCols.state != "void",
+            DeadlineCols.due_at.is_not(None),
             is_late == 1,
             decided_at >= _instant(period.start, policy),
             decided_at < asof,
             *_scoped(scope),
         )
-        .order_by(Complaint.department, Complaint.assignee, Deadline.due_at)
+        .order_by(ComplaintCols.department, ComplaintCols.assignee, DeadlineCols.due_at)
     )
     for row in session.connection().execute(stmt):
         yield dict(row._mapping)
@@ -579,7 +595,7 @@ def report(
 
 
 def _chain_head(session: Session) -> Any:
-    return session.connection().execute(select(ChainHead.entries, ChainHead.last_hash)).one_or_none()
+    return session.connection().execute(select(ChainHeadCols.entries, ChainHeadCols.last_hash)).one_or_none()
 
 
 def trend(session: Session, months: Period, scope: Scope, *, policy: Policy, now: datetime) -> list[dict[str, Any]]:
@@ -590,10 +606,10 @@ def trend(session: Session, months: Period, scope: Scope, *, policy: Policy, now
     from .periods import month_period, parse_month
 
     conn = session.connection()
-    month = _month(Complaint.received_date, session)
+    month = _month(ComplaintCols.received_date, session)
     received: dict[str, dict[str, int]] = defaultdict(dict)
     for key, category, count in conn.execute(
-        select(month, Complaint.category, func.count()).where(*_cohort(months, scope)).group_by(month, Complaint.category)
+        select(month, ComplaintCols.category, func.count()).where(*_cohort(months, scope)).group_by(month, ComplaintCols.category)
     ):
         received[key][category or ""] = count
     out = []
