@@ -193,7 +193,8 @@ RulesOption = Annotated[
     typer.Option(
         "--rules",
         metavar="FILE",
-        help="Rules file [env: COMPLAINTCTL_RULES; default: rules.toml in the user config directory, else built-in].",
+        help="Rules file, for a register with no rules installed [env: COMPLAINTCTL_RULES; default: the rules installed "
+        "in the register, else rules.toml in the user config directory, else built-in].",
     ),
 ]
 NoArgument = Annotated[str, typer.Argument(metavar="NO", help="Complaint number, e.g. TS-2026-0042.")]
