@@ -153,3 +153,15 @@ def test_the_third_complaint_about_the_same_person_is_serious(cli: Cli) -> None:
     assert severities == {first: "general", second: "general", third: "major", other: "general"}
     terms = cli.json("show", third)["why"]["severity"]["terms"]
     assert any("3 complaints about 王五 within 90d" in t for t in terms), terms
+
+
+def test_forget_erases_personal_declared_fields_and_verify_stays_intact(cli: Cli, db_url: str) -> None:
+    no = cli.log("--field", "住址=北京市朝阳区幸福路12号", "--field", "涉及人员=王五")
+    cli.ok("close", no, "--reason", "客户撤诉")
+    cli.ok("forget", "--customer", "张三", "--reason", "客户书面要求")
+    shown = cli.json("show", no)
+    assert "address" not in shown["fields"] and shown["fields"]["people_involved"] == "王五"
+    assert "幸福路" not in json.dumps(shown, ensure_ascii=False)
+    rows = query(db_url, "SELECT changes FROM history_entry")
+    assert not any("幸福路" in r[0] for r in rows)
+    assert cli("verify").exit_code == 0

@@ -1,7 +1,8 @@
 """Tamper evidence: every history entry carries a hash over its content and the previous
 entry's hash, so an entry edited, removed or inserted behind the tool's back shows.
 
-Customers' personal values (name, contact) enter the hash as their own digests, so that
+Customers' personal values (name, contact, and the fields an office declares, `field.KEY`,
+any of which its rules may mark personal) enter the hash as their own digests, so that
 `forget` can erase them from the history and the chain still verifies: the entry keeps
 the digest, not the data.
 
@@ -16,6 +17,13 @@ from datetime import UTC, datetime
 from typing import Any
 
 PERSONAL = ("customer_name", "contact")
+DECLARED = "field."  # a declared field's key in an entry's changes
+
+
+def _personal(field: str) -> bool:
+    return field in PERSONAL or field.startswith(DECLARED)
+
+
 GENESIS = "0" * 64
 FORGOTTEN = "forgotten"
 
@@ -36,7 +44,7 @@ def canonical_changes(changes: dict[str, Any]) -> dict[str, Any]:
     """The changes as hashed: personal values replaced by their digests."""
     out = {}
     for field, pair in changes.items():
-        if field in PERSONAL and isinstance(pair, list):
+        if _personal(field) and isinstance(pair, list):
             out[field] = [_canonical_value(v) for v in pair]
         else:
             out[field] = pair
@@ -77,18 +85,19 @@ def entry_hash(
     """
     if isinstance(changes, str):
         text = changes
-        if any(f'"{field}"' in text for field in PERSONAL):
+        if any(f'"{field}' in text for field in (*PERSONAL, DECLARED)):
             text = changes_text(canonical_changes(json.loads(text)))
     else:
-        text = changes_text(canonical_changes(changes) if any(f in changes for f in PERSONAL) else changes)
+        text = changes_text(canonical_changes(changes) if any(_personal(f) for f in changes) else changes)
     body = "\x1f".join((str(complaint_id), instant(at), instant(recorded_at), actor, action, text, reason or ""))
     return hashlib.sha256(f"{prev_hash}\n{body}".encode()).hexdigest()
 
 
-def forget_values(changes: dict[str, Any]) -> dict[str, Any]:
-    """The changes with every personal value replaced by a marker holding only its digest."""
+def forget_values(changes: dict[str, Any], declared: tuple[str, ...] = ()) -> dict[str, Any]:
+    """The changes with every personal value (and those of the declared fields `declared`,
+    by key) replaced by a marker holding only its digest."""
     out = dict(changes)
-    for field in PERSONAL:
+    for field in (*PERSONAL, *(DECLARED + key for key in declared)):
         pair = out.get(field)
         if isinstance(pair, list):
             out[field] = [

@@ -1513,8 +1513,9 @@ def forget_command(
     operator: AsOption = None,
     as_json: JsonOption = False,
 ) -> None:
-    """Erase a customer's personal data (name, contact) from their closed cases on request;
-    the history keeps that it happened, not the data, and `verify` still passes."""
+    """Erase a customer's personal data (name, contact, and the fields the rules mark
+    personal, such as 住址) from their closed cases on request; the history keeps that it
+    happened, not the data, and `verify` still passes."""
     from . import render, service
 
     call = _Call(operator, None, db)
@@ -1529,6 +1530,7 @@ def forget_command(
             reason=why,  # type: ignore[arg-type]
             now=call.now,
             actor=call.actor,
+            personal_fields=tuple(f.key for f in call.policy.rules.fields if f.personal),
         ),
     )  # type: ignore[arg-type,return-value]
     if as_json:

@@ -57,15 +57,25 @@ def register_events(session: Session) -> list[dict[str, Any]]:
 ANONYMOUS = "（已匿名）"
 
 
-def forget_customer(session: Session, *, customer: str, contact: str | None, reason: str, now: datetime, actor: str) -> list[str]:
-    """Erase a customer's name and contact from their closed cases, current values and
-    history alike; the history keeps digests (so the chain still verifies) and an entry
-    saying it happened, not the data. Open cases are refused: finish them first."""
+def forget_customer(
+    session: Session,
+    *,
+    customer: str,
+    contact: str | None,
+    reason: str,
+    now: datetime,
+    actor: str,
+    personal_fields: tuple[str, ...] = (),
+) -> list[str]:
+    """Erase a customer's name and contact, and the declared fields the rules mark personal
+    (住址 ...), from their closed cases, current values and history alike; the history keeps
+    digests (so the chain still verifies) and an entry saying it happened, not the data.
+    Open cases are refused: finish them first."""
     from sqlalchemy import select
 
     from ..chain import forget_values
     from ..errors import InvalidTransition, NotFound
-    from ..models import Complaint, ContactEntry, HistoryEntry
+    from ..models import Complaint, ComplaintField, ContactEntry, HistoryEntry
     from .common import record
 
     query = select(Complaint).where(col(Complaint.customer_name) == customer)
@@ -82,7 +92,7 @@ def forget_customer(session: Session, *, customer: str, contact: str | None, rea
     for complaint in cases:
         for entry in session.execute(select(HistoryEntry).where(col(HistoryEntry.complaint_id) == complaint.id)).scalars():
             changes = json.loads(entry.changes)
-            forgotten = forget_values(changes)
+            forgotten = forget_values(changes, personal_fields)
             if forgotten != changes:
                 # The one change a history entry may take: personal values become digests (chain.py).
                 entry.changes = json.dumps(forgotten, ensure_ascii=False, sort_keys=True)
@@ -98,5 +108,10 @@ def forget_customer(session: Session, *, customer: str, contact: str | None, rea
         }
         complaint.customer_name = ANONYMOUS
         complaint.contact = ""
+        for key in personal_fields:
+            row = session.get(ComplaintField, (complaint.id, key))
+            if row is not None:
+                changes[f"field.{key}"] = [{"forgotten": personal_digest(row.value)}, None]
+                session.delete(row)
         record(session, complaint, "forgotten", changes, at=now, now=now, actor=actor, reason=reason)
     return [c.no for c in cases]
