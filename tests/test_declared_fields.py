@@ -165,3 +165,15 @@ def test_forget_erases_personal_declared_fields_and_verify_stays_intact(cli: Cli
     rows = query(db_url, "SELECT changes FROM history_entry")
     assert not any("幸福路" in r[0] for r in rows)
     assert cli("verify").exit_code == 0
+
+
+def test_a_masked_workbook_keeps_personal_declared_fields_in_the_office(cli: Cli, tmp_path: Path) -> None:
+    from openpyxl import load_workbook
+
+    cli.log("--field", "住址=北京市朝阳区幸福路12号", received="2026-11-02 09:15")
+    out = tmp_path / "nov.xlsx"
+    cli.ok("export", "--month", "2026-11", "-o", str(out))
+    book = load_workbook(out, read_only=True)
+    cells = [str(c) for sheet in book.worksheets for row in sheet.iter_rows(values_only=True) for c in row if c]
+    assert not any("幸福路" in c for c in cells)
+    assert any(c.startswith("北京市***") for c in cells)  # the register sheet's 住址 column, masked

@@ -164,6 +164,8 @@ def handling_rows(session: Session, period: Period, *, policy: Policy, unmasked:
     """Every contact and history entry of the period's complaints, case by case, oldest first."""
     from .render import change_summary
 
+    personal = [f"field.{f.key}" for f in policy.rules.fields if f.personal]
+
     cohort = (Complaint.received_date >= period.start, Complaint.received_date <= period.end)  # type: ignore[operator]
     contacts = (
         select(
@@ -214,6 +216,9 @@ def handling_rows(session: Session, period: Period, *, policy: Policy, unmasked:
             changes = json.loads(row.body)
             if not unmasked and "contact" in changes:
                 changes["contact"] = [mask_contact(v) if isinstance(v, str) else v for v in changes["contact"]]
+            for key in personal if not unmasked else ():
+                if key in changes:  # a declared personal field (住址): its value stays in the office
+                    changes[key] = ["***" if isinstance(v, str) else v for v in changes[key]]
             text = change_summary(changes, row.reason, policy)
             yield (
                 row.no,
