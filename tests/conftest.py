@@ -13,6 +13,7 @@ import os
 import sqlite3
 import uuid
 from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
@@ -66,14 +67,9 @@ def hermetic(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
     db.close_all()
 
 
-@pytest.fixture(params=ENGINES)
-def db_url(request: pytest.FixtureRequest, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[str]:
-    """The test's register on each engine: a SQLite file, or a PostgreSQL schema of its own."""
-    if request.param == "sqlite":
-        url = str(tmp_path / "register.db")
-        monkeypatch.setenv("COMPLAINTCTL_DB", url)
-        yield url
-        return
+@contextmanager
+def postgres_schema() -> Iterator[str]:
+    """A register URL on the test server, in a PostgreSQL schema of its own, dropped after."""
     import psycopg
     from sqlalchemy.engine import make_url
 
@@ -89,12 +85,25 @@ def db_url(request: pytest.FixtureRequest, tmp_path: Path, monkeypatch: pytest.M
     )
     with psycopg.connect(**connect) as conn:
         conn.execute(f"CREATE SCHEMA {schema}")
-    url = f"{PG_URL}?options=-csearch_path%3D{schema}"
-    monkeypatch.setenv("COMPLAINTCTL_DB", url)
-    yield url
-    db.close_all()
-    with psycopg.connect(**connect) as conn:
-        conn.execute(f"DROP SCHEMA {schema} CASCADE")
+    try:
+        yield f"{PG_URL}?options=-csearch_path%3D{schema}"
+    finally:
+        db.close_all()
+        with psycopg.connect(**connect) as conn:
+            conn.execute(f"DROP SCHEMA {schema} CASCADE")
+
+
+@pytest.fixture(params=ENGINES)
+def db_url(request: pytest.FixtureRequest, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[str]:
+    """The test's register on each engine: a SQLite file, or a PostgreSQL schema of its own."""
+    if request.param == "sqlite":
+        url = str(tmp_path / "register.db")
+        monkeypatch.setenv("COMPLAINTCTL_DB", url)
+        yield url
+        return
+    with postgres_schema() as url:
+        monkeypatch.setenv("COMPLAINTCTL_DB", url)
+        yield url
 
 
 @pytest.fixture

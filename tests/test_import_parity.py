@@ -6,7 +6,6 @@ Afterwards `recompute` and a bare `classify` change nothing on either register.
 
 from __future__ import annotations
 
-import uuid
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -14,8 +13,7 @@ from typing import Any
 import pytest
 from openpyxl import Workbook
 
-from complaintctl import db
-from conftest import PG_URL, Cli, query
+from conftest import Cli, postgres_schema, query
 
 HEADER = [
     "投诉时间",
@@ -228,25 +226,8 @@ def second_register(db_url: str, tmp_path: Path) -> Iterator[str]:
     if "://" not in db_url:
         yield str(tmp_path / "imported.db")
         return
-    import psycopg
-    from sqlalchemy.engine import make_url
-
-    schema = f"t_{uuid.uuid4().hex[:12]}"
-    target = make_url(PG_URL)
-    connect = dict(
-        host=target.host,
-        port=target.port or 5432,
-        user=target.username,
-        password=target.password,
-        dbname=target.database,
-        autocommit=True,
-    )
-    with psycopg.connect(**connect) as conn:
-        conn.execute(f"CREATE SCHEMA {schema}")
-    yield f"{PG_URL}?options=-csearch_path%3D{schema}"
-    db.close_all()
-    with psycopg.connect(**connect) as conn:
-        conn.execute(f"DROP SCHEMA {schema} CASCADE")
+    with postgres_schema() as url:
+        yield url
 
 
 def test_imported_and_typed_cases_end_the_same(

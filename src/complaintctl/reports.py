@@ -753,36 +753,22 @@ def report_tables(data: dict[str, Any], policy: Policy) -> list[Table]:
     tables.append(Table("考核指标", head, rows))
 
     sat_head = ("", period, before, "环比")
-    tables.append(
-        Table(
-            "满意度 · 首次回访",
-            sat_head,
-            [
-                (
-                    f"{level.value} {level.label}",
-                    ind["satisfaction"][level.value],
-                    pind["satisfaction"][level.value],
-                    _change(ind["satisfaction"][level.value], pind["satisfaction"][level.value]),
-                )
-                for level in Satisfaction
-            ],
+    for title, key in (("满意度 · 首次回访", "satisfaction"), ("满意度 · 最终回访", "satisfaction_final")):
+        tables.append(
+            Table(
+                title,
+                sat_head,
+                [
+                    (
+                        f"{level.value} {level.label}",
+                        ind[key][level.value],
+                        pind[key][level.value],
+                        _change(ind[key][level.value], pind[key][level.value]),
+                    )
+                    for level in Satisfaction
+                ],
+            )
         )
-    )
-    tables.append(
-        Table(
-            "满意度 · 最终回访",
-            sat_head,
-            [
-                (
-                    f"{level.value} {level.label}",
-                    ind["satisfaction_final"][level.value],
-                    pind["satisfaction_final"][level.value],
-                    _change(ind["satisfaction_final"][level.value], pind["satisfaction_final"][level.value]),
-                )
-                for level in Satisfaction
-            ],
-        )
-    )
     if data.get("alerts"):
         tables.append(
             Table(
