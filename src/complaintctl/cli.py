@@ -21,6 +21,7 @@ from .errors import BadInput, ComplaintError
 if TYPE_CHECKING:
     from sqlmodel import Session
 
+    from .dbapi import Register
     from .domain import Duration
     from .periods import Period
 
@@ -317,6 +318,14 @@ def _write(db: str | None, use_case: Callable[["Session"], dict[str, Any]], crea
         return use_case(session)
 
 
+def _lean_read(db: str | None, use_case: Callable[["Register"], Any]) -> Any:
+    """Run a read on the DB-API path (dbapi.py): no SQLAlchemy to import."""
+    from .dbapi import open_register
+
+    with open_register(db, write=False) as register:
+        return use_case(register)
+
+
 def _read(db: str | None, use_case: Callable[["Session"], Any]) -> Any:
     from .db import open_session
 
@@ -482,7 +491,7 @@ def list_command(
         limit=limit,
         where_fields=call.declared(where, "--where"),
     )
-    records = _read(db, lambda s: service.list_complaints(s, filters, policy=call.policy, now=call.now))
+    records = _lean_read(db, lambda r: service.list_complaints(r, filters, policy=call.policy, now=call.now))
     if unmasked:
         _write(db, lambda s: service.record_list_unmasked(s, count=len(records), now=call.now, actor=call.actor) or {})
     else:
@@ -507,7 +516,7 @@ def show_command(no: NoArgument, db: DbOption = None, rules: RulesOption = None,
 
     call = _Call("-", rules, db)
     number = inputs.complaint_no(no)
-    record = _read(db, lambda s: service.show(s, number, policy=call.policy, now=call.now))
+    record = _lean_read(db, lambda r: service.show(r, number, policy=call.policy, now=call.now))
     if as_json:
         render.emit_json(record, call.tz)
     else:

@@ -271,11 +271,12 @@ def open_session(db: str | None = None, *, write: bool, create: str = "never") -
 
 def setting(db: str | None, key: str) -> str | None:
     """A setting of the register itself (None when unset or there is no register)."""
-    from sqlalchemy import text
+    from .dbapi import open_register
 
     try:
-        with open_session(db, write=False) as session:
-            return session.execute(text("SELECT value FROM register_setting WHERE key = :k"), {"k": key}).scalar()
+        with open_register(db, write=False) as register:
+            found: str | None = register.scalar("register_setting", key=key)
+            return found
     except MissingRegister:
         return None
 

@@ -12,6 +12,7 @@ from sqlmodel import Session, col
 
 from .. import fields
 from .. import rules as policy_rules
+from ..dbapi import over_session
 from ..domain import (
     Channel,
     CompensationKind,
@@ -164,7 +165,7 @@ def log_complaint(session: Session, new: NewComplaint, *, now: datetime, actor: 
             linked.update(reclassify(session, incident, policy))
         linked["linked"] = [None, complaint.no]
         record(session, incident, "incident_linked", linked, at=new.received_at, now=now, actor=actor)
-    return complaint_record(session, complaint, policy=policy, now=now, detail=True)
+    return complaint_record(over_session(session), complaint, policy=policy, now=now, detail=True)
 
 
 def classify(
@@ -214,7 +215,7 @@ def classify(
         actor=actor,
         reason=reason or ("re-applied the rules" if not chosen else None),
     )
-    return complaint_record(session, complaint, policy=policy, now=now, detail=True)
+    return complaint_record(over_session(session), complaint, policy=policy, now=now, detail=True)
 
 
 def assign(
@@ -247,7 +248,7 @@ def assign(
         start_deadline(session, complaint, Milestone.CORRECTIVE_ACTION, at, policy, changes)
     record(session, complaint, "assigned", changes, at=at, now=now, actor=actor, reason=routed)
     check_load(session, complaint, policy, at=at, now=now, actor=actor)
-    return complaint_record(session, complaint, policy=policy, now=now)
+    return complaint_record(over_session(session), complaint, policy=policy, now=now)
 
 
 def record_contact(
@@ -285,7 +286,7 @@ def record_contact(
         changes["meets"] = [None, meets.value]
     record(session, complaint, "contacted", changes, at=at, now=now, actor=actor)
     _late(session, complaint, [late], now=now, actor=actor)
-    return complaint_record(session, complaint, policy=policy, now=now)
+    return complaint_record(over_session(session), complaint, policy=policy, now=now)
 
 
 def resolve(
@@ -350,7 +351,7 @@ def resolve(
     start_deadline(session, complaint, Milestone.FOLLOWUP, at, policy, changes)
     record(session, complaint, "final_decision" if final else "resolved", changes, at=at, now=now, actor=actor)
     _late(session, complaint, late, now=now, actor=actor)
-    return complaint_record(session, complaint, policy=policy, now=now)
+    return complaint_record(over_session(session), complaint, policy=policy, now=now)
 
 
 def record_followup(
@@ -411,7 +412,7 @@ def record_followup(
             )
         start_deadline(session, complaint, Milestone.RESOLUTION, at, policy, changes)
         record(session, complaint, outcome, changes, at=at, now=now, actor=actor, reason=reason)
-    return {**complaint_record(session, complaint, policy=policy, now=now), "outcome": outcome}
+    return {**complaint_record(over_session(session), complaint, policy=policy, now=now), "outcome": outcome}
 
 
 def _local(at: datetime, policy: Policy) -> str:
@@ -481,7 +482,7 @@ def extend(
     if late:
         changes["late_extension"] = [None, plain(old)]
     record(session, complaint, "extended", changes, at=at, now=now, actor=actor, reason=reason)
-    return complaint_record(session, complaint, policy=policy, now=now)
+    return complaint_record(over_session(session), complaint, policy=policy, now=now)
 
 
 def wait(session: Session, no: str, *, reason: str, at: datetime, now: datetime, actor: str, policy: Policy) -> dict[str, Any]:
@@ -498,7 +499,7 @@ def wait(session: Session, no: str, *, reason: str, at: datetime, now: datetime,
     check_event_time(complaint, at, now)
     changes = apply(complaint, waiting_since=at)
     record(session, complaint, "waiting", changes, at=at, now=now, actor=actor, reason=reason)
-    return complaint_record(session, complaint, policy=policy, now=now)
+    return complaint_record(over_session(session), complaint, policy=policy, now=now)
 
 
 def resume(session: Session, no: str, *, at: datetime, now: datetime, actor: str, policy: Policy) -> dict[str, Any]:
@@ -523,7 +524,7 @@ def resume(session: Session, no: str, *, at: datetime, now: datetime, actor: str
             deadline.due_at = moved
         deadline.explanation = (deadline.explanation or "") + f"; {why}"
     record(session, complaint, "resumed", changes, at=at, now=now, actor=actor, reason=why)
-    return complaint_record(session, complaint, policy=policy, now=now)
+    return complaint_record(over_session(session), complaint, policy=policy, now=now)
 
 
 def close(session: Session, no: str, *, reason: str, at: datetime, now: datetime, actor: str, policy: Policy) -> dict[str, Any]:
@@ -536,7 +537,7 @@ def close(session: Session, no: str, *, reason: str, at: datetime, now: datetime
     end_open_deadlines(session, complaint, at=at, now=now, actor=actor)
     changes = apply(complaint, status=Status.CLOSED, closed_at=at, close_reason=reason, waiting_since=None)
     record(session, complaint, "closed", changes, at=at, now=now, actor=actor, reason=reason)
-    return complaint_record(session, complaint, policy=policy, now=now)
+    return complaint_record(over_session(session), complaint, policy=policy, now=now)
 
 
 def edit(
@@ -575,4 +576,4 @@ def edit(
     if not changes:
         raise BadInput(f"{no} already has these values; nothing to correct")
     record(session, complaint, "edited", changes, at=at, now=now, actor=actor, reason=reason)
-    return complaint_record(session, complaint, policy=policy, now=now)
+    return complaint_record(over_session(session), complaint, policy=policy, now=now)

@@ -1,0 +1,280 @@
+"""The register through the DB-API driver: the lean path of the commands staff type.
+
+Runs the SQL compiled from statements.py (statements_sql.py) on a sqlite3 or psycopg
+connection, converting parameters and results by their kinds exactly as SQLAlchemy's
+types would, so rows written on either path read the same on the other. Imports neither
+SQLAlchemy nor pydantic: a one-shot command pays for its few milliseconds of SQL, not
+for half a second of imports.
+
+`Register` wraps a connection in one transaction (BEGIN IMMEDIATE on SQLite for
+writers, as db.py does); `over_session` wraps the connection of a SQLAlchemy Session, so
+a use case run inside a Session (import, export) uses the same statements.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Iterator, Sequence
+from contextlib import contextmanager
+from datetime import UTC, date, datetime
+from typing import TYPE_CHECKING, Any
+
+from .errors import StorageError
+
+if TYPE_CHECKING:
+    from sqlmodel import Session
+
+_SQLITE_INSTANT = "%Y-%m-%d %H:%M:%S.%f"  # SQLAlchemy's storage format for DateTime on SQLite
+
+
+def _sqlite_in(value: Any, kind: str) -> Any:
+    if value is None:
+        return None
+    if kind == "time":
+        return value.astimezone(UTC).strftime(_SQLITE_INSTANT)
+    if kind == "date":
+        return value.isoformat()
+    if kind == "flag":
+        return 1 if value else 0
+    return value
+
+
+def _sqlite_out(value: Any, kind: str) -> Any:
+    if value is None:
+        return None
+    if kind == "time":
+        return datetime.fromisoformat(value).replace(tzinfo=UTC)
+    if kind == "date":
+        return date.fromisoformat(value)
+    if kind == "flag":
+        return bool(value)
+    return value
+
+
+def _server_in(value: Any, kind: str) -> Any:
+    if kind == "time" and value is not None:
+        return value.astimezone(UTC)
+    return value
+
+
+def _server_out(value: Any, kind: str) -> Any:
+    if kind == "time" and value is not None:
+        return value.astimezone(UTC)
+    return value
+
+
+class Row:
+    """A result row whose columns read as attributes (`row.no`), like SQLAlchemy's."""
+
+    __slots__ = ("_names", "_values")
+
+    def __init__(self, names: dict[str, int], values: Sequence[Any]) -> None:
+        self._names = names
+        self._values = values
+
+    def __getattr__(self, name: str) -> Any:
+        try:
+            return self._values[self._names[name]]
+        except KeyError:
+            raise AttributeError(name) from None
+
+    def __getitem__(self, index: int) -> Any:
+        return self._values[index]
+
+    def __iter__(self) -> Iterator[Any]:
+        return iter(self._values)
+
+    def __len__(self) -> int:
+        return len(self._values)
+
+    def as_dict(self) -> dict[str, Any]:
+        return dict(zip(self._names, self._values))
+
+    def __repr__(self) -> str:
+        return f"Row({self.as_dict()!r})"
+
+
+class Register:
+    """One open transaction on the register, running named statements."""
+
+    def __init__(self, connection: Any, dialect: str) -> None:
+        from .statements_sql import FRAGMENTS, STATEMENTS
+
+        self.connection = connection
+        self.dialect = dialect
+        self._statements: dict[str, Any] = STATEMENTS[dialect]
+        self._fragments: dict[str, Any] = FRAGMENTS[dialect]
+        self._in, self._out = (_sqlite_in, _sqlite_out) if dialect == "sqlite" else (_server_in, _server_out)
+        self._placeholder = ":{}" if dialect == "sqlite" else "%({})s"
+
+    # -- running
+
+    def rows(self, name: str, /, where: Iterable[tuple[str, dict[str, Any]]] = (), **params: Any) -> list[Row]:
+        """The statement's rows, converted; `where` fills a template's __WHERE__ with
+        (fragment, its parameters) pairs, joined by AND."""
+        statement = self._statements[name]
+        sql, bound = self._bind(statement, params)
+        if "__WHERE__" in sql:
+            conditions = []
+            for fragment_name, fragment_params in where:
+                # "name#3": a fragment used more than once, its {n} replaced by 3
+                base, _, n = fragment_name.partition("#")
+                fragment = self._fragments[base]
+                if n:
+                    fragment = {
+                        **fragment,
+                        "sql": fragment["sql"].replace("{n}", n),
+                        "params": tuple((p.replace("{n}", n), k) for p, k in fragment.get("params", ())),
+                    }
+                fragment_sql, fragment_bound = self._bind(fragment, fragment_params)
+                conditions.append(f"({fragment_sql})")
+                bound.update(fragment_bound)
+            sql = sql.replace("__WHERE__", " AND ".join(conditions) or "1 = 1")
+        cursor = self.connection.cursor()
+        try:
+            cursor.execute(sql, bound)
+            fetched = cursor.fetchall()
+        finally:
+            cursor.close()
+        columns = statement["columns"]
+        names = {column: index for index, (column, _) in enumerate(columns)}
+        converted = [(index, kind) for index, (_, kind) in enumerate(columns) if kind]
+        out = self._out
+        rows = []
+        for values in fetched:
+            if converted:
+                values = list(values)
+                for index, kind in converted:
+                    values[index] = out(values[index], kind)
+            rows.append(Row(names, values))
+        return rows
+
+    def one_or_none(self, name: str, /, **params: Any) -> Row | None:
+        found = self.rows(name, **params)
+        return found[0] if found else None
+
+    def scalar(self, name: str, /, **params: Any) -> Any:
+        row = self.one_or_none(name, **params)
+        return row[0] if row is not None else None
+
+    def scalars(self, name: str, /, **params: Any) -> list[Any]:
+        return [row[0] for row in self.rows(name, **params)]
+
+    def _bind(self, statement: dict[str, Any], params: dict[str, Any]) -> tuple[str, dict[str, Any]]:
+        sql: str = statement["sql"]
+        bound: dict[str, Any] = dict(statement.get("constants", {}))
+        lists = statement.get("lists", ())
+        for name, kind in statement.get("params", ()):
+            if name not in params:
+                raise KeyError(f"statement needs the parameter {name!r}")
+            value = params[name]
+            if name in lists:
+                items = list(value)
+                names = [f"{name}_{i}" for i in range(len(items))]
+                for item_name, item in zip(names, items):
+                    bound[item_name] = self._in(item, kind)
+                marker = f"__[POSTCOMPILE_{name}]"
+                sql = sql.replace(marker, ", ".join(self._placeholder.format(n) for n in names) if names else "NULL")
+            else:
+                bound[name] = self._in(value, kind)
+        return sql, bound
+
+
+def _sqlite_connect(path: str, *, write: bool) -> Any:
+    import sqlite3
+
+    from .db import BUSY_TIMEOUT_MS
+
+    connection = sqlite3.connect(path, timeout=BUSY_TIMEOUT_MS / 1000, isolation_level=None)
+    connection.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
+    connection.execute("PRAGMA foreign_keys = ON")
+    connection.execute("BEGIN IMMEDIATE" if write else "BEGIN")
+    return connection
+
+
+def _server_connect(url: str) -> Any:
+    import psycopg
+
+    scheme, sep, rest = url.partition("://")
+    return psycopg.connect(f"postgresql://{rest}", autocommit=False)
+
+
+@contextmanager
+def open_register(db: str | None = None, *, write: bool) -> Iterator[Register]:
+    """The register in one transaction: committed at the end of the block, rolled back
+    if it raises (Ctrl-C included). Refuses a missing register (db.require_register); a
+    register whose schema is older than the tool is brought up to date first, by db.py.
+    A database error becomes one line (StorageError)."""
+    from . import db as storage
+
+    url = storage.database_url(db)
+    path = storage._sqlite_path(url)
+    if path is not None:
+        storage.require_register(db)  # a file that is not there is not created here
+    dialect = "sqlite" if path is not None else "postgresql"
+    errors = _driver_errors(dialect)
+    try:
+        register = _connect(url, path, dialect, write)
+        if url not in storage._checked:
+            if not _schema_current(register):
+                # The rare path, through SQLAlchemy: a database holding no register is
+                # refused; an older schema is upgraded (or refused on a server; see db.py).
+                register.connection.close()
+                with storage.open_session(db, write=False):
+                    pass
+                register = _connect(url, path, dialect, write)
+            storage._checked.add(url)
+    except errors as exc:
+        raise StorageError(f"the register at {storage._describe(url)} cannot be used: {exc}") from None
+    connection = register.connection
+    try:
+        yield register
+    except errors as exc:
+        connection.rollback()
+        connection.close()
+        raise StorageError(f"the register at {storage._describe(url)} cannot be used: {exc}") from None
+    except BaseException:
+        connection.rollback()
+        connection.close()
+        raise
+    try:
+        connection.commit()
+    except errors as exc:
+        raise StorageError(f"the register at {storage._describe(url)} cannot be used: {exc}") from None
+    finally:
+        connection.close()
+
+
+def _driver_errors(dialect: str) -> tuple[type[Exception], ...]:
+    if dialect == "sqlite":
+        import sqlite3
+
+        return (sqlite3.Error,)
+    import psycopg
+
+    return (psycopg.Error,)
+
+
+def _connect(url: str, path: Any, dialect: str, write: bool) -> Register:
+    connection = _sqlite_connect(str(path), write=write) if path is not None else _server_connect(url)
+    return Register(connection, dialect)
+
+
+def _schema_current(register: Register) -> bool:
+    from .db import SCHEMA_VERSION
+
+    if register.dialect != "sqlite":
+        register.connection.execute("SAVEPOINT schema_check")
+    try:
+        current = register.scalar("schema_version")
+    except Exception:  # no version table: a new register, or a database that is not one
+        if register.dialect != "sqlite":
+            register.connection.execute("ROLLBACK TO SAVEPOINT schema_check")
+        return False
+    return bool(current == SCHEMA_VERSION)
+
+
+def over_session(session: Session) -> Register:
+    """The statements on a Session's connection, inside its transaction."""
+    session.flush()
+    connection = session.connection()
+    return Register(connection.connection.driver_connection, connection.dialect.name)

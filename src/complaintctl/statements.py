@@ -1,0 +1,219 @@
+"""The statements the commands staff type run, each defined once in SQLAlchemy Core over
+the schema's tables (models.py), and the generator of statements_sql.py from them.
+
+Importing SQLAlchemy costs more than the work of a one-shot command, so those commands
+do not run these objects: they run the SQL compiled from them, per dialect, with the
+parameters' and columns' kinds, through the DB-API driver (dbapi.py). Regenerate after
+changing a statement or the schema; tests/test_statements.py fails while the committed
+module differs from what this one compiles:
+
+    .venv/bin/python -m complaintctl.statements          # rewrite statements_sql.py
+    .venv/bin/python -m complaintctl.statements --check  # exit 1 if it is stale
+
+A statement whose WHERE clause a command assembles (list's filters) is compiled as a
+template whose `__WHERE__` the runtime replaces with compiled FRAGMENTS joined by AND.
+"""
+
+from __future__ import annotations
+
+import sys
+from collections.abc import Callable
+from functools import partial
+from pathlib import Path
+from typing import Any
+
+from sqlalchemy import Boolean, Date, Integer, String, bindparam, column, exists, literal_column, or_, select, table
+from sqlalchemy.dialects import postgresql, sqlite
+from sqlalchemy.sql import ColumnElement
+from sqlmodel.sql.sqltypes import UTCDateTime
+
+from . import models
+
+complaint = models.Complaint.__table__  # type: ignore[attr-defined]
+deadline = models.Deadline.__table__  # type: ignore[attr-defined]
+contact_entry = models.ContactEntry.__table__  # type: ignore[attr-defined]
+history_entry = models.HistoryEntry.__table__  # type: ignore[attr-defined]
+complaint_field = models.ComplaintField.__table__  # type: ignore[attr-defined]
+register_setting = models.RegisterSetting.__table__  # type: ignore[attr-defined]
+# alembic's own table: the schema version of the register.
+alembic_version = table("alembic_version", column("version_num", String))
+
+_INSTANT = UTCDateTime()
+_OPEN: ColumnElement[Any] = literal_column(
+    "'open'"
+)  # a literal, not a parameter: SQLite then uses the partial index on open deadlines
+
+
+def _ids() -> Any:
+    return bindparam("ids", type_=Integer(), expanding=True)
+
+
+def _running_deadline(bound: str, strict: bool) -> ColumnElement[bool]:
+    """An open deadline of the complaint due before the instant bound as `bound`, not
+    paused by a wait for the customer."""
+    due = (
+        deadline.c.due_at < bindparam(bound, type_=_INSTANT) if strict else deadline.c.due_at <= bindparam(bound, type_=_INSTANT)
+    )
+    return exists().where(
+        deadline.c.complaint_id == complaint.c.id,
+        deadline.c.state == _OPEN,
+        due,
+        or_(deadline.c.milestone != bindparam("resolution"), complaint.c.waiting_since.is_(None)),
+    )
+
+
+def _column_is(name: str) -> ColumnElement[bool]:
+    return complaint.c[name] == bindparam(name)  # type: ignore[no-any-return]
+
+
+_WHERE: ColumnElement[Any] = literal_column("__WHERE__")
+
+# name → the statement. Parameters are named; `ids` and `statuses` take lists.
+STATEMENTS: dict[str, Callable[[], Any]] = {
+    "schema_version": lambda: select(alembic_version.c.version_num),
+    "register_setting": lambda: select(register_setting.c.value).where(register_setting.c.key == bindparam("key")),
+    "complaint_by_no": lambda: select(complaint).where(complaint.c.no == bindparam("no")),
+    "complaint_no_of": lambda: select(complaint.c.no).where(complaint.c.id == bindparam("id")),
+    "linked_nos": lambda: select(complaint.c.no).where(complaint.c.incident_id == bindparam("id")).order_by(complaint.c.id),
+    "deadlines_of": lambda: select(deadline).where(deadline.c.complaint_id.in_(_ids())).order_by(deadline.c.id),
+    "contacts_of": lambda: (
+        select(contact_entry)
+        .where(contact_entry.c.complaint_id == bindparam("id"))
+        .order_by(contact_entry.c.at, contact_entry.c.id)
+    ),
+    "history_of": lambda: (
+        select(history_entry).where(history_entry.c.complaint_id == bindparam("id")).order_by(history_entry.c.id)
+    ),
+    "declared_fields_of": lambda: select(complaint_field).where(complaint_field.c.complaint_id.in_(_ids())),
+    "complaint_list": lambda: (
+        select(complaint)
+        .where(_WHERE)
+        .order_by(complaint.c.received_at.desc(), complaint.c.id.desc())
+        .limit(bindparam("limit", type_=Integer()))
+    ),
+}
+
+# name → a condition on the complaint for `complaint_list`'s __WHERE__.
+FRAGMENTS: dict[str, Callable[[], Any]] = {
+    "status_in": lambda: complaint.c.status.in_(bindparam("statuses", expanding=True)),
+    **{
+        f"{name}_is": partial(_column_is, name)
+        for name in ("category", "severity", "priority", "department", "assignee", "customer_name")
+    },
+    "text_like": lambda: or_(
+        *(complaint.c[name].like(bindparam("pattern"), escape="\\") for name in ("subject", "content", "customer_name"))
+    ),
+    "received_from": lambda: complaint.c.received_date >= bindparam("received_from", type_=Date()),
+    "received_to": lambda: complaint.c.received_date <= bindparam("received_to", type_=Date()),
+    "overdue_at": lambda: _running_deadline("now", strict=True),
+    "due_until": lambda: _running_deadline("due_until", strict=False),
+    "overdue_or_due_until": lambda: or_(_running_deadline("now", strict=True), _running_deadline("due_until", strict=False)),
+    # {n} is replaced by the filter's position: `list --where` may name several fields.
+    "declared_field_is": lambda: exists().where(
+        complaint_field.c.complaint_id == complaint.c.id,
+        complaint_field.c.key == bindparam("fk{n}"),
+        complaint_field.c.value == bindparam("fv{n}"),
+    ),
+}
+
+DIALECTS: dict[str, Any] = {
+    # Named parameters on both drivers: sqlite3 takes :name, psycopg %(name)s.
+    "sqlite": sqlite.dialect(paramstyle="named"),
+    "postgresql": postgresql.psycopg.dialect(),  # type: ignore[no-untyped-call]
+}
+
+
+def kind_of(sql_type: Any) -> str:
+    """How the runtime converts a value of this type: '' (as the driver gives it), 'time'
+    (an aware UTC instant), 'date' or 'flag'."""
+    if isinstance(sql_type, UTCDateTime):
+        return "time"
+    if isinstance(sql_type, Date):
+        return "date"
+    if isinstance(sql_type, Boolean):
+        return "flag"
+    return ""
+
+
+def compile_statement(statement: Any, dialect: Any) -> dict[str, Any]:
+    """The statement for one dialect: its SQL; its parameters as (name, kind); which of
+    them take a list; constants SQLAlchemy bound itself (SQLite's OFFSET -1); its result
+    columns as (name, kind)."""
+    compiled = statement.compile(dialect=dialect)
+    binds = {name: bind for name, bind in compiled.binds.items() if not name.startswith("%(")}
+    return {
+        "sql": str(compiled).replace(" \n", "\n"),
+        "params": tuple((name, kind_of(bind.type)) for name, bind in binds.items() if bind.value is None),
+        "lists": tuple(name for name, bind in binds.items() if bind.expanding),
+        "constants": {name: bind.value for name, bind in binds.items() if bind.value is not None},
+        "columns": tuple((c.name, kind_of(c.type)) for c in getattr(statement, "selected_columns", ())),
+    }
+
+
+def compile_fragment(condition: Any, dialect: Any) -> dict[str, Any]:
+    """A condition on the complaint, compiled as the WHERE clause of a statement over it."""
+    compiled = compile_statement(select(complaint.c.id).where(condition), dialect)
+    _, sep, compiled["sql"] = compiled["sql"].partition("\nWHERE ")
+    assert sep
+    del compiled["columns"]
+    return compiled
+
+
+def _literal(entry: dict[str, Any], indent: str) -> list[str]:
+    lines = [f"{indent}{{"]
+    for key, value in entry.items():
+        if key == "sql":
+            parts = value.splitlines(keepends=True)
+            lines.append(f"{indent}    'sql': (")
+            lines += [f"{indent}        {part!r}" for part in parts]
+            lines.append(f"{indent}    ),")
+        elif value:
+            lines.append(f"{indent}    {key!r}: {value!r},")
+    lines.append(f"{indent}}},")
+    return lines
+
+
+def generate() -> str:
+    """The text of statements_sql.py."""
+    out = [
+        '"""Generated by `python -m complaintctl.statements` from statements.py: do not edit.',
+        "",
+        "Per dialect, per statement: its SQL, parameters as (name, kind), the parameters that",
+        "take a list, constants, result columns as (name, kind). Kinds: '' as the driver gives",
+        "it, 'time' (an aware UTC instant), 'date', 'flag' (dbapi.py converts them).",
+        '"""',
+        "",
+        "from typing import Any",
+        "",
+        "# fmt: off",
+    ]
+    for title, table_of in (("STATEMENTS", STATEMENTS), ("FRAGMENTS", FRAGMENTS)):
+        out.append(f"{title}: dict[str, dict[str, dict[str, Any]]] = {{")
+        for dialect_name, dialect in DIALECTS.items():
+            out.append(f"    {dialect_name!r}: {{")
+            for name, build in table_of.items():
+                entry = compile_statement(build(), dialect) if title == "STATEMENTS" else compile_fragment(build(), dialect)
+                out.append(f"        {name!r}:")
+                out += _literal(entry, " " * 12)
+            out.append("    },")
+        out.append("}")
+    return "\n".join(out) + "\n"
+
+
+GENERATED = Path(__file__).with_name("statements_sql.py")
+
+
+def main(argv: list[str]) -> int:
+    text = generate()
+    if "--check" in argv:
+        if GENERATED.read_text(encoding="utf-8") != text:
+            sys.stderr.write(f"{GENERATED} is stale: run `python -m complaintctl.statements`\n")
+            return 1
+        return 0
+    GENERATED.write_text(text, encoding="utf-8")
+    sys.stdout.write(f"wrote {GENERATED}\n")
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main(sys.argv[1:]))
