@@ -18,11 +18,17 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from hypothesis import settings as hypothesis_settings
-from typer.testing import CliRunner
 
-from complaintctl import db
-from complaintctl.cli import app
+# The messages the tests expect are the message ids: the language is pinned before the
+# CLI is imported (Typer's help texts are translated as the commands are declared).
+os.environ["COMPLAINTCTL_LANG"] = "C"
+os.environ.pop("COMPLAINTCTL_LOCALEDIR", None)
+
+from hypothesis import settings as hypothesis_settings  # noqa: E402
+from typer.testing import CliRunner  # noqa: E402
+
+from complaintctl import db  # noqa: E402
+from complaintctl.cli import app  # noqa: E402
 
 # Hypothesis in CI: the same examples every run and no example database carried between
 # runs (a clean clone, a deterministic log); locally it explores and remembers as usual.

@@ -16,6 +16,7 @@ from typing import Any
 
 from .db import _engines, _sqlite_path, database_url
 from .errors import ComplaintError, StorageError
+from .i18n import _
 
 
 class NotIntact(ComplaintError):
@@ -27,8 +28,9 @@ def _sqlite_register(db: str | None, doing: str) -> Path:
     path = _sqlite_path(url)
     if path is None:
         raise StorageError(
-            f"cannot {doing} a PostgreSQL register from here; use pg_dump --format=custom --file=complaints.dump "
-            '"$URL" (and pg_restore --clean --dbname="$URL" complaints.dump to restore)'
+            _(
+                'cannot {doing} a PostgreSQL register from here; use pg_dump --format=custom --file=complaints.dump "$URL" (and pg_restore --clean --dbname="$URL" complaints.dump to restore)'
+            ).format(doing=doing)
         )
     return path
 
@@ -52,15 +54,17 @@ def backup(db: str | None, target: Path) -> Path:
     source = _sqlite_register(db, "back up")
     if not source.exists():
         raise StorageError(
-            f"no register at {source} to back up; check --db and COMPLAINTCTL_DB for a typo (`complaintctl init` creates one)"
+            _(
+                "no register at {source} to back up; check --db and COMPLAINTCTL_DB for a typo (`complaintctl init` creates one)"
+            ).format(source=source)
         )
     if target.exists():
-        raise StorageError(f"{target} exists; give a new file name")
+        raise StorageError(_("{target} exists; give a new file name").format(target=target))
     try:
         private_copy(source, target)
     except (OSError, sqlite3.Error) as exc:
         target.unlink(missing_ok=True)
-        raise StorageError(f"cannot write the backup {target}: {exc}") from None
+        raise StorageError(_("cannot write the backup {target}: {exc}").format(target=target, exc=exc)) from None
     return target
 
 
@@ -69,21 +73,24 @@ def restore(db: str | None, source: Path, verify: Callable[[str], dict[str, Any]
     register is kept aside. Returns where the current register was kept."""
     current = _sqlite_register(db, "restore")
     if not source.is_file():
-        raise StorageError(f"{source}: no such backup file")
+        raise StorageError(_("{source}: no such backup file").format(source=source))
     with tempfile.TemporaryDirectory() as tmp:
         candidate = Path(tmp) / "candidate.db"
         try:
             private_copy(source, candidate)
             report = verify(str(candidate))
         except (sqlite3.Error, StorageError) as exc:
-            raise StorageError(f"{source} is not a complaint register backup ({exc}); nothing was restored") from None
+            raise StorageError(
+                _("{source} is not a complaint register backup ({exc}); nothing was restored").format(source=source, exc=exc)
+            ) from None
         finally:
             for engine in [e for url, e in _engines.items() if str(candidate) in url]:
                 engine.dispose()
         if not report["intact"]:
             raise NotIntact(
-                f"{source} fails verify ({len(report['problems'])} problem(s), e.g. "
-                f"{report['problems'][0]['problem']}); nothing was restored"
+                _("{source} fails verify ({count} problem(s), e.g. {problem}); nothing was restored").format(
+                    source=source, count=len(report["problems"]), problem=report["problems"][0]["problem"]
+                )
             )
         aside = current.with_name(f"{current.name}.before-restore-{now.astimezone(UTC):%Y%m%dT%H%M%SZ}")
         for engine in _engines.values():

@@ -17,6 +17,7 @@ import typer
 from typer.core import TyperGroup
 
 from .errors import BadInput, ComplaintError
+from .i18n import _
 
 if TYPE_CHECKING:
     from sqlmodel import Session
@@ -64,7 +65,7 @@ class _Group(TyperGroup):
             sys.exit(2)
         except click_exceptions.UsageError as exc:
             where = exc.ctx.command_path if exc.ctx is not None else "complaintctl"
-            error(f"{exc.format_message()} (see '{where} --help')")
+            error(_("{format_message} (see '{where} --help')").format(format_message=exc.format_message(), where=where))
             sys.exit(2)
         except ComplaintError as exc:
             error(exc.message)
@@ -77,7 +78,7 @@ class _Group(TyperGroup):
         if result == 130:  # Typer turns Ctrl-C into exit code 130
             if sys.stderr.isatty():
                 sys.stderr.write("\n")  # end the line the ^C was echoed on
-            error("cancelled; nothing was written")
+            error(_("cancelled; nothing was written"))
         if not standalone_mode:
             return result
         sys.exit(result if isinstance(result, int) else 0)
@@ -85,7 +86,7 @@ class _Group(TyperGroup):
 
 app = typer.Typer(
     cls=_Group,
-    help="客户投诉记录登记表 — a customer-complaint register kept from the terminal.",
+    help=_("客户投诉记录登记表 — a customer-complaint register kept from the terminal."),
     no_args_is_help=True,
     add_completion=False,
     pretty_exceptions_enable=False,
@@ -177,28 +178,29 @@ DbOption = Annotated[
     typer.Option(
         "--db",
         metavar="PATH_OR_URL",
-        help="Register file or SQLAlchemy URL [env: COMPLAINTCTL_DB; default: the user data directory].",
+        help=_("Register file or SQLAlchemy URL [env: COMPLAINTCTL_DB; default: the user data directory]."),
     ),
 ]
 AsOption = Annotated[
     str | None,
-    typer.Option("--as", metavar="NAME", help="Who is doing this [env: COMPLAINTCTL_USER; default: the login name]."),
+    typer.Option("--as", metavar="NAME", help=_("Who is doing this [env: COMPLAINTCTL_USER; default: the login name].")),
 ]
 AtOption = Annotated[
     str | None,
-    typer.Option("--at", metavar="WHEN", help="When it happened, e.g. '2026-09-18 10:30', 'yesterday 15:00' [default: now]."),
+    typer.Option("--at", metavar="WHEN", help=_("When it happened, e.g. '2026-09-18 10:30', 'yesterday 15:00' [default: now].")),
 ]
-JsonOption = Annotated[bool, typer.Option("--json", help="Print JSON for scripts.")]
+JsonOption = Annotated[bool, typer.Option("--json", help=_("Print JSON for scripts."))]
 RulesOption = Annotated[
     str | None,
     typer.Option(
         "--rules",
         metavar="FILE",
-        help="Rules file, for a register with no rules installed [env: COMPLAINTCTL_RULES; default: the rules installed "
-        "in the register, else rules.toml in the user config directory, else built-in].",
+        help=_(
+            "Rules file, for a register with no rules installed [env: COMPLAINTCTL_RULES; default: the rules installed in the register, else rules.toml in the user config directory, else built-in]."
+        ),
     ),
 ]
-NoArgument = Annotated[str, typer.Argument(metavar="NO", help="Complaint number, e.g. TS-2026-0042.")]
+NoArgument = Annotated[str, typer.Argument(metavar="NO", help=_("Complaint number, e.g. TS-2026-0042."))]
 
 
 class _Call:
@@ -226,7 +228,11 @@ class _Call:
             return None
         rule = self.policy.rules.find_category(value)
         if rule is None:
-            raise BadInput(f"--category: {value!r} is not one of {self.policy.rules.category_choices()}")
+            raise BadInput(
+                _("--category: {value!r} is not one of {category_choices}").format(
+                    value=value, category_choices=self.policy.rules.category_choices()
+                )
+            )
         return rule.code
 
     def declared(self, items: list[str] | None, option: str) -> tuple[tuple[str, str], ...]:
@@ -236,8 +242,12 @@ class _Call:
             name, sep, value = item.partition("=")
             entry = self.policy.rules.declared_field(name) if sep else None
             if entry is None:
-                known = ", ".join(f"{f.key} ({f.label})" for f in self.policy.rules.fields) or "none declared"
-                raise BadInput(f"{option} {item!r}: write it as FIELD=VALUE with a field of the office rules: {known}")
+                known = ", ".join(f"{f.key} ({f.label})" for f in self.policy.rules.fields) or _("none declared")
+                raise BadInput(
+                    _("{option} {item!r}: write it as FIELD=VALUE with a field of the office rules: {known}").format(
+                        option=option, item=item, known=known
+                    )
+                )
             try:
                 out[entry.key] = entry.parse(value)
             except ValueError as exc:
@@ -281,7 +291,7 @@ def _required_fields(call: "_Call", given: tuple[tuple[str, str], ...]) -> tuple
     for entry in call.policy.rules.fields:
         if entry.required and entry.key not in have:
             if not sys.stdin.isatty():
-                raise BadInput(f"--field {entry.label}=… is required by the office rules; give it")
+                raise BadInput(_("--field {label}=… is required by the office rules; give it").format(label=entry.label))
             answer = typer.prompt(f"{entry.label} ({entry.key})")
             try:
                 have[entry.key] = entry.parse(answer)
@@ -353,7 +363,7 @@ def _ask(value: str | None, prompt: str, option: str) -> str:
         return value
     if _interactive():
         return str(typer.prompt(prompt))
-    raise BadInput(f"{option} is required")
+    raise BadInput(_("{option} is required").format(option=option))
 
 
 # ---------------------------------------------------------------- commands
@@ -361,33 +371,35 @@ def _ask(value: str | None, prompt: str, option: str) -> str:
 
 @app.command("log")
 def log_command(
-    customer: Annotated[str | None, typer.Option(help="Customer name (客户姓名).")] = None,
-    contact: Annotated[str | None, typer.Option(help="Phone or e-mail (联系方式).")] = None,
+    customer: Annotated[str | None, typer.Option(help=_("Customer name (客户姓名)."))] = None,
+    contact: Annotated[str | None, typer.Option(help=_("Phone or e-mail (联系方式)."))] = None,
     channel: Annotated[
-        str | None, typer.Option(help="How it came in: phone|email|web|social|onsite|letter|other (投诉方式).")
+        str | None, typer.Option(help=_("How it came in: phone|email|web|social|onsite|letter|other (投诉方式)."))
     ] = None,
-    content: Annotated[str | None, typer.Option(help="What happened (投诉内容).")] = None,
-    subject: Annotated[str | None, typer.Option(help="One-line subject (投诉主题).")] = None,
-    location: Annotated[str | None, typer.Option(help="Where it happened (地点).")] = None,
-    demand: Annotated[str | None, typer.Option(help="What the customer asks for (客户诉求).")] = None,
-    remarks: Annotated[str | None, typer.Option(help="Anything else worth keeping (备注).")] = None,
+    content: Annotated[str | None, typer.Option(help=_("What happened (投诉内容)."))] = None,
+    subject: Annotated[str | None, typer.Option(help=_("One-line subject (投诉主题)."))] = None,
+    location: Annotated[str | None, typer.Option(help=_("Where it happened (地点)."))] = None,
+    demand: Annotated[str | None, typer.Option(help=_("What the customer asks for (客户诉求)."))] = None,
+    remarks: Annotated[str | None, typer.Option(help=_("Anything else worth keeping (备注)."))] = None,
     field: Annotated[
         list[str] | None,
         typer.Option(
             "--field",
             metavar="FIELD=VALUE",
-            help="A field of the office rules, by key or label, e.g. --field 订单号=A123 (repeatable; `rules show` lists them).",
+            help=_(
+                "A field of the office rules, by key or label, e.g. --field 订单号=A123 (repeatable; `rules show` lists them)."
+            ),
         ),
     ] = None,
     category: Annotated[
-        str | None, typer.Option(help="Category code or label (投诉类别) [default: suggested from the text].")
+        str | None, typer.Option(help=_("Category code or label (投诉类别) [default: suggested from the text]."))
     ] = None,
-    origin: Annotated[str | None, typer.Option(help="routine|discovered|mass (投诉性质).")] = None,
-    urgent: Annotated[bool, typer.Option("--urgent", help="Mark it urgent (紧急) whatever the text says.")] = False,
-    receiver: Annotated[str | None, typer.Option(help="Who took it (受理人) [default: the operator].")] = None,
-    received: Annotated[str | None, typer.Option(metavar="WHEN", help="When it was received [default: now].")] = None,
+    origin: Annotated[str | None, typer.Option(help=_("routine|discovered|mass (投诉性质)."))] = None,
+    urgent: Annotated[bool, typer.Option("--urgent", help=_("Mark it urgent (紧急) whatever the text says."))] = False,
+    receiver: Annotated[str | None, typer.Option(help=_("Who took it (受理人) [default: the operator]."))] = None,
+    received: Annotated[str | None, typer.Option(metavar="WHEN", help=_("When it was received [default: now]."))] = None,
     incident: Annotated[
-        str | None, typer.Option(metavar="NO", help="Link to the mass incident opened by complaint NO (集中性投诉).")
+        str | None, typer.Option(metavar="NO", help=_("Link to the mass incident opened by complaint NO (集中性投诉)."))
     ] = None,
     db: DbOption = None,
     rules: RulesOption = None,
@@ -401,11 +413,11 @@ def log_command(
     call = _Call(operator, rules, db)
     new = service.NewComplaint(
         customer_name=inputs.text(
-            _ask(customer, "客户姓名 customer", "--customer"), "--customer", required=True, single_line=True
+            _ask(customer, _("客户姓名 customer"), "--customer"), "--customer", required=True, single_line=True
         ),  # type: ignore[arg-type]
-        contact=inputs.contact(_ask(contact, "联系方式 contact", "--contact")),
-        channel=inputs.choice(domain.Channel, _ask(channel, "投诉方式 channel", "--channel"), "--channel"),
-        content=inputs.text(_ask(content, "投诉内容 content", "--content"), "--content", required=True),  # type: ignore[arg-type]
+        contact=inputs.contact(_ask(contact, _("联系方式 contact"), "--contact")),
+        channel=inputs.choice(domain.Channel, _ask(channel, _("投诉方式 channel"), "--channel"), "--channel"),
+        content=inputs.text(_ask(content, _("投诉内容 content"), "--content"), "--content", required=True),  # type: ignore[arg-type]
         received_at=call.when(received, "--received"),
         receiver=inputs.text(receiver, "--receiver", single_line=True) or call.actor,
         subject=inputs.text(subject, "--subject", single_line=True),
@@ -429,29 +441,33 @@ def log_command(
 
 @app.command("list")
 def list_command(
-    status: Annotated[str | None, typer.Option(help="received|assigned|resolved|closed, or 'open' for all but closed.")] = None,
-    category: Annotated[str | None, typer.Option(help="Category code or label.")] = None,
-    severity: Annotated[str | None, typer.Option(help="general|major|critical.")] = None,
-    priority: Annotated[str | None, typer.Option(help="high|medium|low.")] = None,
-    department: Annotated[str | None, typer.Option(help="Responsible department.")] = None,
-    assignee: Annotated[str | None, typer.Option(help="Person handling it.")] = None,
-    customer: Annotated[str | None, typer.Option(help="Customer name (exact).")] = None,
-    search: Annotated[str | None, typer.Option(metavar="TEXT", help="Text in the subject, content or customer name.")] = None,
-    date_from: Annotated[str | None, typer.Option("--from", metavar="DATE", help="Received on or after this day.")] = None,
-    date_to: Annotated[str | None, typer.Option("--to", metavar="DATE", help="Received on or before this day.")] = None,
-    overdue: Annotated[bool, typer.Option("--overdue", help="Only cases with a milestone past its deadline.")] = False,
+    status: Annotated[
+        str | None, typer.Option(help=_("received|assigned|resolved|closed, or 'open' for all but closed."))
+    ] = None,
+    category: Annotated[str | None, typer.Option(help=_("Category code or label."))] = None,
+    severity: Annotated[str | None, typer.Option(help=_("general|major|critical."))] = None,
+    priority: Annotated[str | None, typer.Option(help=_("high|medium|low."))] = None,
+    department: Annotated[str | None, typer.Option(help=_("Responsible department."))] = None,
+    assignee: Annotated[str | None, typer.Option(help=_("Person handling it."))] = None,
+    customer: Annotated[str | None, typer.Option(help=_("Customer name (exact)."))] = None,
+    search: Annotated[str | None, typer.Option(metavar="TEXT", help=_("Text in the subject, content or customer name."))] = None,
+    date_from: Annotated[str | None, typer.Option("--from", metavar="DATE", help=_("Received on or after this day."))] = None,
+    date_to: Annotated[str | None, typer.Option("--to", metavar="DATE", help=_("Received on or before this day."))] = None,
+    overdue: Annotated[bool, typer.Option("--overdue", help=_("Only cases with a milestone past its deadline."))] = False,
     due_within: Annotated[
-        str | None, typer.Option(metavar="DURATION", help="Only cases with a milestone due within e.g. 2wd, 3d, 12h.")
+        str | None, typer.Option(metavar="DURATION", help=_("Only cases with a milestone due within e.g. 2wd, 3d, 12h."))
     ] = None,
     where: Annotated[
         list[str] | None,
         typer.Option(
-            "--where", metavar="FIELD=VALUE", help="Only cases whose office-rules field has this value, e.g. --where 订单号=A123."
+            "--where",
+            metavar="FIELD=VALUE",
+            help=_("Only cases whose office-rules field has this value, e.g. --where 订单号=A123."),
         ),
     ] = None,
-    limit: Annotated[int, typer.Option(min=1, max=100_000, help="At most this many, newest first.")] = 50,
+    limit: Annotated[int, typer.Option(min=1, max=100_000, help=_("At most this many, newest first."))] = 50,
     unmasked: Annotated[
-        bool, typer.Option("--unmasked", help="Show contacts in full in --json (recorded in the register).")
+        bool, typer.Option("--unmasked", help=_("Show contacts in full in --json (recorded in the register)."))
     ] = False,
     db: DbOption = None,
     rules: RulesOption = None,
@@ -526,13 +542,15 @@ def show_command(no: NoArgument, db: DbOption = None, rules: RulesOption = None,
 @app.command("classify")
 def classify_command(
     no: NoArgument,
-    category: Annotated[str | None, typer.Option(help="Category code or label.")] = None,
-    severity: Annotated[str | None, typer.Option(help="general|major|critical (一般/重大/特殊复杂).")] = None,
-    urgency: Annotated[str | None, typer.Option(help="urgent|normal (紧急/一般).")] = None,
-    priority: Annotated[str | None, typer.Option(help="high|medium|low (高/中/低).")] = None,
-    origin: Annotated[str | None, typer.Option(help="routine|discovered|mass (常规/发掘性/集中性).")] = None,
-    reset: Annotated[bool, typer.Option("--reset", help="Forget earlier hand-made choices; let the rules decide again.")] = False,
-    reason: Annotated[str | None, typer.Option(help="Why (recorded with the decision).")] = None,
+    category: Annotated[str | None, typer.Option(help=_("Category code or label."))] = None,
+    severity: Annotated[str | None, typer.Option(help=_("general|major|critical (一般/重大/特殊复杂)."))] = None,
+    urgency: Annotated[str | None, typer.Option(help=_("urgent|normal (紧急/一般)."))] = None,
+    priority: Annotated[str | None, typer.Option(help=_("high|medium|low (高/中/低)."))] = None,
+    origin: Annotated[str | None, typer.Option(help=_("routine|discovered|mass (常规/发掘性/集中性)."))] = None,
+    reset: Annotated[
+        bool, typer.Option("--reset", help=_("Forget earlier hand-made choices; let the rules decide again."))
+    ] = False,
+    reason: Annotated[str | None, typer.Option(help=_("Why (recorded with the decision)."))] = None,
     at: AtOption = None,
     db: DbOption = None,
     rules: RulesOption = None,
@@ -566,9 +584,9 @@ def classify_command(
 def assign_command(
     no: NoArgument,
     department: Annotated[
-        str | None, typer.Option(help="Responsible department (责任部门) [default: the category's routing].")
+        str | None, typer.Option(help=_("Responsible department (责任部门) [default: the category's routing]."))
     ] = None,
-    to: Annotated[str | None, typer.Option("--to", metavar="PERSON", help="Person who handles it (处理责任人).")] = None,
+    to: Annotated[str | None, typer.Option("--to", metavar="PERSON", help=_("Person who handles it (处理责任人)."))] = None,
     at: AtOption = None,
     db: DbOption = None,
     rules: RulesOption = None,
@@ -582,7 +600,7 @@ def assign_command(
     number = inputs.complaint_no(no)
     dept = inputs.text(department, "--department", single_line=True) if department is not None else None
     if department is not None and dept is None:
-        raise BadInput("--department must not be empty")
+        raise BadInput(_("--department must not be empty"))
     person = inputs.text(to, "--to", single_line=True)
     when = call.when(at)
     record = _write(
@@ -591,14 +609,19 @@ def assign_command(
             s, number, department=dept, assignee=person, at=when, now=call.now, actor=call.actor, policy=call.policy
         ),
     )
-    _finish(record, f"已分派给 {record['department']}" + (f"/{person}" if person else ""), as_json, call)
+    _finish(
+        record,
+        _("已分派给 {department}").format(department=record["department"]) + (f"/{person}" if person else ""),
+        as_json,
+        call,
+    )
 
 
 @app.command("contact")
 def contact_command(
     no: NoArgument,
-    via: Annotated[str | None, typer.Option(help="phone|email|web|social|onsite|letter|other.")] = None,
-    summary: Annotated[str | None, typer.Option(help="What was said.")] = None,
+    via: Annotated[str | None, typer.Option(help=_("phone|email|web|social|onsite|letter|other."))] = None,
+    summary: Annotated[str | None, typer.Option(help=_("What was said."))] = None,
     at: AtOption = None,
     db: DbOption = None,
     rules: RulesOption = None,
@@ -611,8 +634,8 @@ def contact_command(
 
     call = _Call(operator, rules, db)
     number = inputs.complaint_no(no)
-    channel = inputs.choice(domain.Channel, _ask(via, "方式 via", "--via"), "--via")
-    text = inputs.text(_ask(summary, "内容 summary", "--summary"), "--summary", required=True)
+    channel = inputs.choice(domain.Channel, _ask(via, _("方式 via"), "--via"), "--via")
+    text = inputs.text(_ask(summary, _("内容 summary"), "--summary"), "--summary", required=True)
     when = call.when(at)
     record = _write(
         db,
@@ -620,18 +643,20 @@ def contact_command(
             s, number, via=channel, summary=text, at=when, now=call.now, actor=call.actor, policy=call.policy
         ),
     )  # type: ignore[arg-type]
-    _finish(record, "沟通已记录", as_json, call)
+    _finish(record, _("沟通已记录"), as_json, call)
 
 
 @app.command("resolve")
 def resolve_command(
     no: NoArgument,
-    solution: Annotated[str | None, typer.Option(help="What was done (处理结果).")] = None,
-    cause: Annotated[str | None, typer.Option(help="Root cause (原因分析).")] = None,
-    action: Annotated[str | None, typer.Option(help="Corrective and preventive action (纠正及预防措施).")] = None,
-    compensation: Annotated[str | None, typer.Option(metavar="AMOUNT", help="Compensation in yuan (赔偿金额).")] = None,
-    compensation_kind: Annotated[str | None, typer.Option(help="refund|replacement|repair|discount|gift|other.")] = None,
-    final: Annotated[bool, typer.Option("--final", help="The supervising leader's final decision on an escalated case.")] = False,
+    solution: Annotated[str | None, typer.Option(help=_("What was done (处理结果)."))] = None,
+    cause: Annotated[str | None, typer.Option(help=_("Root cause (原因分析)."))] = None,
+    action: Annotated[str | None, typer.Option(help=_("Corrective and preventive action (纠正及预防措施)."))] = None,
+    compensation: Annotated[str | None, typer.Option(metavar="AMOUNT", help=_("Compensation in yuan (赔偿金额)."))] = None,
+    compensation_kind: Annotated[str | None, typer.Option(help=_("refund|replacement|repair|discount|gift|other."))] = None,
+    final: Annotated[
+        bool, typer.Option("--final", help=_("The supervising leader's final decision on an escalated case."))
+    ] = False,
     at: AtOption = None,
     db: DbOption = None,
     rules: RulesOption = None,
@@ -645,7 +670,7 @@ def resolve_command(
     call = _Call(operator, rules, db)
     number = inputs.complaint_no(no)
     values = dict(
-        solution=inputs.text(_ask(solution, "处理结果 solution", "--solution"), "--solution", required=True),
+        solution=inputs.text(_ask(solution, _("处理结果 solution"), "--solution"), "--solution", required=True),
         cause=inputs.text(cause, "--cause"),
         action=inputs.text(action, "--action"),
         compensation_cents=inputs.amount_cents(compensation, "--compensation") if compensation is not None else None,
@@ -656,14 +681,14 @@ def resolve_command(
         at=call.when(at),
     )
     record = _write(db, lambda s: service.resolve(s, number, now=call.now, actor=call.actor, policy=call.policy, **values))  # type: ignore[arg-type]
-    _finish(record, "分管领导决定已记录" if final else "处理结果已记录", as_json, call)
+    _finish(record, _("分管领导决定已记录") if final else _("处理结果已记录"), as_json, call)
 
 
 @app.command("followup")
 def followup_command(
     no: NoArgument,
-    satisfaction: Annotated[str | None, typer.Option(help="A 很满意 | B 满意 | C 基本满意 | D 不满意.")] = None,
-    note: Annotated[str | None, typer.Option(help="What the customer said.")] = None,
+    satisfaction: Annotated[str | None, typer.Option(help=_("A 很满意 | B 满意 | C 基本满意 | D 不满意."))] = None,
+    note: Annotated[str | None, typer.Option(help=_("What the customer said."))] = None,
     at: AtOption = None,
     db: DbOption = None,
     rules: RulesOption = None,
@@ -676,7 +701,7 @@ def followup_command(
 
     call = _Call(operator, rules, db)
     number = inputs.complaint_no(no)
-    rating = inputs.choice(domain.Satisfaction, _ask(satisfaction, "满意度 A/B/C/D", "--satisfaction"), "--satisfaction")
+    rating = inputs.choice(domain.Satisfaction, _ask(satisfaction, _("满意度 A/B/C/D"), "--satisfaction"), "--satisfaction")
     text = inputs.text(note, "--note")
     when = call.when(at)
     record = _write(
@@ -685,19 +710,21 @@ def followup_command(
             s, number, satisfaction=rating, note=text, at=when, now=call.now, actor=call.actor, policy=call.policy
         ),
     )  # type: ignore[arg-type]
-    outcome = {"closed": "回访已记录, 已结案", "reopened": "客户不满意, 重新处理", "escalated": "仍不满意, 已升级至分管领导"}[
-        record["outcome"]
-    ]
+    outcome = {
+        "closed": _("回访已记录, 已结案"),
+        "reopened": _("客户不满意, 重新处理"),
+        "escalated": _("仍不满意, 已升级至分管领导"),
+    }[record["outcome"]]
     _finish(record, outcome, as_json, call)
 
 
 @app.command("extend")
 def extend_command(
     no: NoArgument,
-    to: Annotated[str | None, typer.Option("--to", metavar="WHEN", help="The new expected resolution time.")] = None,
-    reason: Annotated[str | None, typer.Option(help="Why it is late, as told to the customer.")] = None,
+    to: Annotated[str | None, typer.Option("--to", metavar="WHEN", help=_("The new expected resolution time."))] = None,
+    reason: Annotated[str | None, typer.Option(help=_("Why it is late, as told to the customer."))] = None,
     late: Annotated[
-        bool, typer.Option("--late", help="Record an extension agreed after the target passed: the miss stays counted.")
+        bool, typer.Option("--late", help=_("Record an extension agreed after the target passed: the miss stays counted."))
     ] = False,
     at: AtOption = None,
     db: DbOption = None,
@@ -712,8 +739,8 @@ def extend_command(
 
     call = _Call(operator, rules, db)
     number = inputs.complaint_no(no)
-    target = call.when(_ask(to, "新的期限 to", "--to"), "--to")
-    why = inputs.text(_ask(reason, "理由 reason", "--reason"), "--reason", required=True)
+    target = call.when(_ask(to, _("新的期限 to"), "--to"), "--to")
+    why = inputs.text(_ask(reason, _("理由 reason"), "--reason"), "--reason", required=True)
     when = call.when(at)
     record = _write(
         db,
@@ -721,13 +748,13 @@ def extend_command(
             s, number, to=target, reason=why, at=when, now=call.now, actor=call.actor, policy=call.policy, late=late
         ),
     )  # type: ignore[arg-type]
-    _finish(record, "已延期", as_json, call)
+    _finish(record, _("已延期"), as_json, call)
 
 
 @app.command("wait")
 def wait_command(
     no: NoArgument,
-    reason: Annotated[str | None, typer.Option(help="What the customer is to provide (evidence, a decision).")] = None,
+    reason: Annotated[str | None, typer.Option(help=_("What the customer is to provide (evidence, a decision)."))] = None,
     at: AtOption = None,
     db: DbOption = None,
     rules: RulesOption = None,
@@ -739,12 +766,12 @@ def wait_command(
 
     call = _Call(operator, rules, db)
     number = inputs.complaint_no(no)
-    why = inputs.text(_ask(reason, "等待什么 reason", "--reason"), "--reason", required=True)
+    why = inputs.text(_ask(reason, _("等待什么 reason"), "--reason"), "--reason", required=True)
     when = call.when(at)
     record = _write(
         db, lambda s: service.wait(s, number, reason=why, at=when, now=call.now, actor=call.actor, policy=call.policy)
     )  # type: ignore[arg-type]
-    _finish(record, "等待客户, 解决时限暂停", as_json, call)
+    _finish(record, _("等待客户, 解决时限暂停"), as_json, call)
 
 
 @app.command("resume")
@@ -764,14 +791,14 @@ def resume_command(
     number = inputs.complaint_no(no)
     when = call.when(at)
     record = _write(db, lambda s: service.resume(s, number, at=when, now=call.now, actor=call.actor, policy=call.policy))
-    _finish(record, "恢复处理, 期限已顺延", as_json, call)
+    _finish(record, _("恢复处理, 期限已顺延"), as_json, call)
 
 
 @app.command("close")
 def close_command(
     no: NoArgument,
     reason: Annotated[
-        str | None, typer.Option(help="Why it closes without resolution (duplicate, withdrawn, 非合理投诉).")
+        str | None, typer.Option(help=_("Why it closes without resolution (duplicate, withdrawn, 非合理投诉)."))
     ] = None,
     at: AtOption = None,
     db: DbOption = None,
@@ -784,12 +811,12 @@ def close_command(
 
     call = _Call(operator, rules, db)
     number = inputs.complaint_no(no)
-    why = inputs.text(_ask(reason, "结案说明 reason", "--reason"), "--reason", required=True)
+    why = inputs.text(_ask(reason, _("结案说明 reason"), "--reason"), "--reason", required=True)
     when = call.when(at)
     record = _write(
         db, lambda s: service.close(s, number, reason=why, at=when, now=call.now, actor=call.actor, policy=call.policy)
     )  # type: ignore[arg-type]
-    _finish(record, "已结案", as_json, call)
+    _finish(record, _("已结案"), as_json, call)
 
 
 @app.command("edit")
@@ -800,11 +827,12 @@ def edit_command(
         typer.Option(
             "--field",
             metavar="FIELD=VALUE",
-            help="A field and its corrected value, by key or label, e.g. --field 客户姓名=张珊 --field 订单号=A124 "
-            "(repeatable; an empty value clears an optional field).",
+            help=_(
+                "A field and its corrected value, by key or label, e.g. --field 客户姓名=张珊 --field 订单号=A124 (repeatable; an empty value clears an optional field)."
+            ),
         ),
     ],
-    reason: Annotated[str | None, typer.Option(help="Why it is corrected (kept in the history).")] = None,
+    reason: Annotated[str | None, typer.Option(help=_("Why it is corrected (kept in the history)."))] = None,
     at: AtOption = None,
     db: DbOption = None,
     rules: RulesOption = None,
@@ -819,7 +847,7 @@ def edit_command(
 
     call = _Call(operator, rules, db)
     number = inputs.complaint_no(no)
-    why = inputs.text(_ask(reason, "更正原因 reason", "--reason"), "--reason", required=True)
+    why = inputs.text(_ask(reason, _("更正原因 reason"), "--reason"), "--reason", required=True)
     values: dict[str, Any] = {}
     declared: dict[str, str | None] = {}
     by_name = {n.casefold(): f for f in FIELDS for n in (f.name, f.label)}
@@ -829,15 +857,21 @@ def edit_command(
         office = call.policy.rules.declared_field(name) if sep and builtin is None else None
         if builtin is not None:
             if not builtin.editable:
-                raise BadInput(f"--field {builtin.label}: not corrected with edit; its own command changes it")
+                raise BadInput(
+                    _("--field {label}: not corrected with edit; its own command changes it").format(label=builtin.label)
+                )
             values[builtin.name] = _edited_value(builtin, value)
         elif office is not None:
             try:
                 declared[office.key] = office.parse(value) if value.strip() else None
             except ValueError as exc:
-                raise BadInput(f"--field {office.label}: {exc}") from None
+                raise BadInput(_("--field {label}: {exc}").format(label=office.label, exc=exc)) from None
         else:
-            raise BadInput(f"--field {item!r}: write it as FIELD=VALUE with a field's key or label (客户姓名, 地点, 订单号 ...)")
+            raise BadInput(
+                _("--field {item!r}: write it as FIELD=VALUE with a field's key or label (客户姓名, 地点, 订单号 ...)").format(
+                    item=item
+                )
+            )
     when = call.when(at)
     record = _write(
         db,
@@ -853,11 +887,11 @@ def edit_command(
             policy=call.policy,
         ),  # type: ignore[arg-type]
     )
-    _finish(record, "已更正", as_json, call)
+    _finish(record, _("已更正"), as_json, call)
 
 
 def _edited_value(entry: Any, value: str) -> Any:
-    option = f"--field {entry.label}"
+    option = _("--field {label}").format(label=entry.label)
     if entry.name == "contact":
         return inputs.contact(value)
     if entry.choice is not None:
@@ -868,14 +902,16 @@ def _edited_value(entry: Any, value: str) -> Any:
 
 @app.command("overdue")
 def overdue_command(
-    at: Annotated[str | None, typer.Option("--at", metavar="WHEN", help="Check as of this time [default: now].")] = None,
+    at: Annotated[str | None, typer.Option("--at", metavar="WHEN", help=_("Check as of this time [default: now]."))] = None,
     within: Annotated[
         str | None,
-        typer.Option(metavar="DURATION", help="'Due soon' means due within this, e.g. 1wd, 4h [default: the rules' due_soon]."),
+        typer.Option(
+            metavar="DURATION", help=_("'Due soon' means due within this, e.g. 1wd, 4h [default: the rules' due_soon].")
+        ),
     ] = None,
-    fail: Annotated[bool, typer.Option("--fail", help="Exit 3 when anything is overdue (for monitors).")] = False,
+    fail: Annotated[bool, typer.Option("--fail", help=_("Exit 3 when anything is overdue (for monitors)."))] = False,
     skip_holidays: Annotated[
-        bool, typer.Option("--skip-holidays", help="Print nothing on a day that is not a working day.")
+        bool, typer.Option("--skip-holidays", help=_("Print nothing on a day that is not a working day."))
     ] = False,
     db: DbOption = None,
     rules: RulesOption = None,
@@ -920,7 +956,7 @@ def recompute_command(
         render.recomputed(changed, call.policy)  # type: ignore[arg-type]
 
 
-rules_app = typer.Typer(help="The office's rules: categories, severity signals, deadlines, calendar.", no_args_is_help=True)
+rules_app = typer.Typer(help=_("The office's rules: categories, severity signals, deadlines, calendar."), no_args_is_help=True)
 app.add_typer(rules_app, name="rules")
 
 
@@ -933,7 +969,7 @@ def rules_show_command(rules: RulesOption = None, db: DbOption = None, as_json: 
 
     text = None if rules else _installed_rules(db)
     if text is not None:
-        loaded, source = installed_rules(text), "installed in the register (complaintctl rules install)"
+        loaded, source = installed_rules(text), _("installed in the register (complaintctl rules install)")
     else:
         loaded = load_rules(rules)
         path = rules_path(rules)
@@ -946,7 +982,7 @@ def rules_show_command(rules: RulesOption = None, db: DbOption = None, as_json: 
 
 @rules_app.command("install")
 def rules_install_command(
-    file: Annotated[str, typer.Argument(metavar="FILE", help="The rules file to install (checked first).")],
+    file: Annotated[str, typer.Argument(metavar="FILE", help=_("The rules file to install (checked first)."))],
     db: DbOption = None,
     operator: AsOption = None,
     as_json: JsonOption = False,
@@ -981,14 +1017,20 @@ def rules_install_command(
     if as_json:
         render.emit_json(result, UTC)
     elif result["installed"]:
-        sys.stdout.write(f"{path.name}: installed (rules {result['digest']}); every command on this register uses them now\n")
+        sys.stdout.write(
+            _("{name}: installed (rules {digest}); every command on this register uses them now\n").format(
+                name=path.name, digest=result["digest"]
+            )
+        )
     else:
-        sys.stdout.write(f"{path.name}: already installed (rules {result['digest']}); nothing changed\n")
+        sys.stdout.write(
+            _("{name}: already installed (rules {digest}); nothing changed\n").format(name=path.name, digest=result["digest"])
+        )
 
 
 @rules_app.command("check")
 def rules_check_command(
-    file: Annotated[str, typer.Argument(metavar="FILE", help="The rules file to check.")],
+    file: Annotated[str, typer.Argument(metavar="FILE", help=_("The rules file to check."))],
     as_json: JsonOption = False,
 ) -> None:
     """Check a rules file: every problem on its own line naming the key and the fix; exit 2 if any."""
@@ -1009,14 +1051,14 @@ def rules_check_command(
         for problem in problems:
             render.error(problem)
     else:
-        sys.stdout.write(f"{file}: ok\n")
+        sys.stdout.write(_("{file}: ok\n").format(file=file))
     if problems:
         raise typer.Exit(2)
 
 
 # ---------------------------------------------------------------- the register itself
 
-db_app = typer.Typer(help="The register's schema: its version and upgrades.", no_args_is_help=True)
+db_app = typer.Typer(help=_("The register's schema: its version and upgrades."), no_args_is_help=True)
 app.add_typer(db_app, name="db")
 
 
@@ -1026,7 +1068,7 @@ def init_command(
         bool,
         typer.Option(
             "--demo",
-            help="A demonstration register: COMPLAINTCTL_NOW may set its clock (every run says so, every entry is marked).",
+            help=_("A demonstration register: COMPLAINTCTL_NOW may set its clock (every run says so, every entry is marked)."),
         ),
     ] = False,
     db: DbOption = None,
@@ -1041,9 +1083,13 @@ def init_command(
     if as_json:
         render.emit_json({"register": where, "created": created, "demo": demo}, UTC)
     elif created:
-        sys.stdout.write(f"{where}: register created" + (" (demonstration: its clock may be set)" if demo else "") + "\n")
+        sys.stdout.write(
+            _("{where}: register created").format(where=where)
+            + (_(" (demonstration: its clock may be set)") if demo else "")
+            + "\n"
+        )
     else:
-        sys.stdout.write(f"{where}: a register is already there; nothing changed\n")
+        sys.stdout.write(_("{where}: a register is already there; nothing changed\n").format(where=where))
 
 
 @db_app.command("current")
@@ -1055,7 +1101,9 @@ def db_current_command(db: DbOption = None, as_json: JsonOption = False) -> None
     where, version = current_version(db)
     if version is None:
         raise MissingRegister(
-            f"no register at {where}; create one with `complaintctl init`, or check --db and COMPLAINTCTL_DB for a typo"
+            _("no register at {where}; create one with `complaintctl init`, or check --db and COMPLAINTCTL_DB for a typo").format(
+                where=where
+            )
         )
     if as_json:
         render.emit_json({"register": where, "schema": version, "tool_schema": SCHEMA_VERSION}, UTC)
@@ -1063,11 +1111,15 @@ def db_current_command(db: DbOption = None, as_json: JsonOption = False) -> None
         state = (
             "up to date"
             if version == SCHEMA_VERSION
-            else "not created yet"
+            else _("not created yet")
             if version is None
-            else "needs `complaintctl db upgrade`"
+            else _("needs `complaintctl db upgrade`")
         )
-        sys.stdout.write(f"{where}: schema {version or '-'} (this complaintctl: {SCHEMA_VERSION}), {state}\n")
+        sys.stdout.write(
+            _("{where}: schema {version} (this complaintctl: {tool_version}), {state}\n").format(
+                where=where, version=version or "-", tool_version=SCHEMA_VERSION, state=state
+            )
+        )
 
 
 @db_app.command("upgrade")
@@ -1082,25 +1134,27 @@ def db_upgrade_command(db: DbOption = None, as_json: JsonOption = False) -> None
         render.emit_json({"from": before, "to": after}, UTC)
     else:
         sys.stdout.write(
-            f"schema {before or '(new)'} → {after}\n" if before != after else f"schema {after}: already up to date\n"
+            _("schema {before} → {after}\n").format(before=before or "(new)", after=after)
+            if before != after
+            else _("schema {after}: already up to date\n").format(after=after)
         )
 
 
 # ---------------------------------------------------------------- reports
 
 report_app = typer.Typer(
-    help="Statistics for a period (客户投诉案件统计表): counts, indicators, breaches, hot spots.",
+    help=_("Statistics for a period (客户投诉案件统计表): counts, indicators, breaches, hot spots."),
     invoke_without_command=True,
 )
 app.add_typer(report_app, name="report")
 
-MonthOption = Annotated[str | None, typer.Option("--month", metavar="YYYY-MM", help="A month [default: last month].")]
-QuarterOption = Annotated[str | None, typer.Option("--quarter", metavar="YYYYQn", help="A quarter, e.g. 2026Q4.")]
-YearOption = Annotated[str | None, typer.Option("--year", metavar="YYYY", help="A year.")]
-FromOption = Annotated[str | None, typer.Option("--from", metavar="DATE", help="First day of a custom period.")]
-ToOption = Annotated[str | None, typer.Option("--to", metavar="DATE", help="Last day of a custom period.")]
-DepartmentScope = Annotated[str | None, typer.Option("--department", help="Only this department's complaints.")]
-CategoryScope = Annotated[str | None, typer.Option("--category", help="Only this category (code or label).")]
+MonthOption = Annotated[str | None, typer.Option("--month", metavar="YYYY-MM", help=_("A month [default: last month]."))]
+QuarterOption = Annotated[str | None, typer.Option("--quarter", metavar="YYYYQn", help=_("A quarter, e.g. 2026Q4."))]
+YearOption = Annotated[str | None, typer.Option("--year", metavar="YYYY", help=_("A year."))]
+FromOption = Annotated[str | None, typer.Option("--from", metavar="DATE", help=_("First day of a custom period."))]
+ToOption = Annotated[str | None, typer.Option("--to", metavar="DATE", help=_("Last day of a custom period."))]
+DepartmentScope = Annotated[str | None, typer.Option("--department", help=_("Only this department's complaints."))]
+CategoryScope = Annotated[str | None, typer.Option("--category", help=_("Only this category (code or label)."))]
 
 
 def _period(
@@ -1114,7 +1168,7 @@ def _period(
         if value
     ]
     if len(chosen) > 1:
-        raise BadInput(f"give one period, not {' and '.join(chosen)}")
+        raise BadInput(_("give one period, not {periods}").format(periods=_(" and ").join(chosen)))
     try:
         if month:
             return periods.parse_month(month)
@@ -1124,7 +1178,7 @@ def _period(
             return periods.parse_year(year)
         if date_from or date_to:
             if not (date_from and date_to):
-                raise BadInput("--from and --to go together: give both days of the period")
+                raise BadInput(_("--from and --to go together: give both days of the period"))
             return periods.range_period(
                 inputs.day(date_from, "--from", now=call.now, tz=call.tz), inputs.day(date_to, "--to", now=call.now, tz=call.tz)
             )
@@ -1143,7 +1197,7 @@ def report_command(
     date_to: ToOption = None,
     department: DepartmentScope = None,
     category: CategoryScope = None,
-    output_format: Annotated[str, typer.Option("--format", help="table | json | csv | md.")] = "table",
+    output_format: Annotated[str, typer.Option("--format", help=_("table | json | csv | md."))] = "table",
     db: DbOption = None,
     rules: RulesOption = None,
     as_json: JsonOption = False,
@@ -1159,7 +1213,7 @@ def report_command(
     call = _Call("-", rules, db)
     fmt = "json" if as_json else output_format.strip().lower()
     if fmt not in ("table", "json", "csv", "md"):
-        raise BadInput(f"--format {output_format!r}: use table, json, csv or md")
+        raise BadInput(_("--format {output_format!r}: use table, json, csv or md").format(output_format=output_format))
     period = _period(call, month, quarter, year, date_from, date_to)
     scope = reports.Scope(inputs.text(department, "--department", single_line=True), call.category(category))
     from .db import open_session
@@ -1178,7 +1232,7 @@ def report_command(
 
 @report_app.command("trend")
 def report_trend_command(
-    months: Annotated[int, typer.Option(min=2, max=60, help="How many months, ending with this one.")] = 12,
+    months: Annotated[int, typer.Option(min=2, max=60, help=_("How many months, ending with this one."))] = 12,
     department: DepartmentScope = None,
     category: CategoryScope = None,
     db: DbOption = None,
@@ -1207,13 +1261,13 @@ def export_command(
     date_to: ToOption = None,
     output: Annotated[
         str | None,
-        typer.Option("-o", "--output", metavar="FILE", help="Where to write [default: 客户投诉汇总_<period>.xlsx here]."),
+        typer.Option("-o", "--output", metavar="FILE", help=_("Where to write [default: 客户投诉汇总_<period>.xlsx here].")),
     ] = None,
     output_format: Annotated[
-        str, typer.Option("--format", help="xlsx (the workbook) or csv (the register sheet, UTF-8 with BOM).")
+        str, typer.Option("--format", help=_("xlsx (the workbook) or csv (the register sheet, UTF-8 with BOM)."))
     ] = "xlsx",
     unmasked: Annotated[
-        bool, typer.Option("--unmasked", help="Show customers' contacts in full; the export is recorded in the register.")
+        bool, typer.Option("--unmasked", help=_("Show customers' contacts in full; the export is recorded in the register."))
     ] = False,
     db: DbOption = None,
     rules: RulesOption = None,
@@ -1231,13 +1285,13 @@ def export_command(
     call = _Call(operator, rules, db)
     fmt = output_format.strip().lower()
     if fmt not in ("xlsx", "csv"):
-        raise BadInput(f"--format {output_format!r}: use xlsx or csv")
+        raise BadInput(_("--format {output_format!r}: use xlsx or csv").format(output_format=output_format))
     period = _period(call, month, quarter, year, date_from, date_to)
     path = Path(output or export.default_filename(period, fmt)).expanduser()
     if path.is_dir():
         path = path / export.default_filename(period, fmt)
     if not path.parent.exists():
-        raise BadInput(f"-o {path}: the folder {path.parent} does not exist")
+        raise BadInput(_("-o {path}: the folder {parent} does not exist").format(path=path, parent=path.parent))
     partial = path.with_name(f".{path.name}.partial")
     try:
         with open_session(db, write=False) as session:
@@ -1274,7 +1328,7 @@ def export_command(
         partial.replace(path)  # a reader never sees half a workbook
     except OSError as exc:
         partial.unlink(missing_ok=True)
-        raise BadInput(f"-o {path}: cannot write it ({exc.strerror})") from None
+        raise BadInput(_("-o {path}: cannot write it ({strerror})").format(path=path, strerror=exc.strerror)) from None
     except BaseException:
         partial.unlink(missing_ok=True)
         raise
@@ -1295,7 +1349,7 @@ def export_command(
         sys.stdout.write(
             f"{path}: "
             + ", ".join(f"{k} {v} 行" for k, v in counts.items())
-            + (" (联系方式未遮蔽, 已记录)" if unmasked else "")
+            + (_(" (联系方式未遮蔽, 已记录)") if unmasked else "")
             + "\n"
         )
 
@@ -1312,19 +1366,21 @@ class _DryRun(Exception):
 
 @app.command("import")
 def import_command(
-    file: Annotated[str, typer.Argument(metavar="FILE", help="An .xlsx workbook or a .csv file (UTF-8 or GBK/GB18030).")],
+    file: Annotated[str, typer.Argument(metavar="FILE", help=_("An .xlsx workbook or a .csv file (UTF-8 or GBK/GB18030)."))],
     mapping: Annotated[
         list[str] | None,
         typer.Option(
-            "--map", metavar="'HEADER=field'", help="Place a column the tool does not know (repeatable); field 'ignore' skips it."
+            "--map",
+            metavar="'HEADER=field'",
+            help=_("Place a column the tool does not know (repeatable); field 'ignore' skips it."),
         ),
     ] = None,
-    sheet: Annotated[str | None, typer.Option(help="Only this sheet of the workbook.")] = None,
+    sheet: Annotated[str | None, typer.Option(help=_("Only this sheet of the workbook."))] = None,
     dry_run: Annotated[
-        bool, typer.Option("--dry-run", help="Check everything and say what would be imported; write nothing.")
+        bool, typer.Option("--dry-run", help=_("Check everything and say what would be imported; write nothing."))
     ] = False,
     update_existing: Annotated[
-        bool, typer.Option("--update", help="Update complaints already in the register instead of skipping them.")
+        bool, typer.Option("--update", help=_("Update complaints already in the register instead of skipping them."))
     ] = False,
     db: DbOption = None,
     rules: RulesOption = None,
@@ -1343,9 +1399,9 @@ def import_command(
     require_register(db, create="default")  # before reading the file: a typo'd --db says so at once
     path = Path(file).expanduser()
     if not path.is_file():
-        raise BadInput(f"{file}: no such file")
+        raise BadInput(_("{file}: no such file").format(file=file))
     columns = importing.parse_mapping(mapping or [], call.policy.rules)
-    with _progress("检查 checking", None) as tick:
+    with _progress(_("检查 checking"), None) as tick:
         loaded = importing.load(
             path, rules=call.policy.rules, tz=call.tz, now=call.now, mapping=columns, sheet=sheet, on_row=lambda: tick(1)
         )
@@ -1355,13 +1411,17 @@ def import_command(
         for problem in loaded.errors:
             render.error(str(problem))
     for warning in loaded.warnings:  # after the errors: what must be fixed comes first
-        sys.stderr.write(f"warning: {warning}\n")
+        sys.stderr.write(_("warning: {warning}\n").format(warning=warning))
     if loaded.errors:
-        render.error(f"{len(loaded.errors)} problem(s) in {path.name}; nothing was imported. Fix them and import again.")
+        render.error(
+            _("{count} problem(s) in {name}; nothing was imported. Fix them and import again.").format(
+                count=len(loaded.errors), name=path.name
+            )
+        )
         raise typer.Exit(2)
 
     def run(session: "Session") -> Any:
-        with _progress("导入 importing", len(loaded.rows)) as tick:
+        with _progress(_("导入 importing"), len(loaded.rows)) as tick:
             result = service.import_complaints(
                 session,
                 loaded.rows,
@@ -1392,14 +1452,27 @@ def import_command(
     if as_json:
         render.emit_json(summary, call.tz)
         return
-    verb = "would import" if dry_run else "imported"
+    verb = _("would import") if dry_run else "imported"
     numbers = result.imported
     span = f" ({numbers[0]} … {numbers[-1]})" if len(numbers) > 1 else f" ({numbers[0]})" if numbers else ""
     sys.stdout.write(
-        f"{path.name}: {len(loaded.rows)} rows read; {verb} {len(numbers)}{span}; "
-        f"{'would skip' if dry_run else 'skipped'} {len(result.skipped)} already in the register"
-        + (f"; {'would update' if dry_run else 'updated'} {len(result.updated)}" if update_existing else "")
-        + ("" if not dry_run else "; nothing was written")
+        _("{name}: {rows} rows read; {verb} {count}{span}; {skip_verb} {skipped} already in the register").format(
+            name=path.name,
+            rows=len(loaded.rows),
+            verb=verb,
+            count=len(numbers),
+            span=span,
+            skip_verb=_("would skip") if dry_run else _("skipped"),
+            skipped=len(result.skipped),
+        )
+        + (
+            _("; {update_verb} {updated}").format(
+                update_verb=_("would update") if dry_run else _("updated"), updated=len(result.updated)
+            )
+            if update_existing
+            else ""
+        )
+        + ("" if not dry_run else _("; nothing was written"))
         + "\n"
     )
 
@@ -1433,16 +1506,19 @@ def verify_command(db: DbOption = None, as_json: JsonOption = False) -> None:
         render.emit_json(report, UTC)
     elif report["intact"]:
         sys.stdout.write(
-            f"intact: {report['entries']} history entries, {report['complaints']} complaints; chain head {report['head'][:16]}\n"
+            _("intact: {entries} history entries, {complaints} complaints; chain head {head}\n").format(
+                entries=report["entries"], complaints=report["complaints"], head=report["head"][:16]
+            )
         )
     else:
         for item in report["problems"]:
             where = item["no"] or "register"
-            entry = f" (history entry {item['entry']})" if item["entry"] else ""
+            entry = _(" (history entry {entry})").format(entry=item["entry"]) if item["entry"] else ""
             sys.stdout.write(f"{where}{entry}: {item['problem']}\n")
         sys.stdout.write(
-            f"NOT INTACT: {len(report['problems'])} problem(s) in {report['entries']} history entries, "
-            f"{report['complaints']} complaints\n"
+            _("NOT INTACT: {count} problem(s) in {entries} history entries, {complaints} complaints\n").format(
+                count=len(report["problems"]), entries=report["entries"], complaints=report["complaints"]
+            )
         )
     if not report["intact"]:
         raise typer.Exit(4)
@@ -1463,13 +1539,13 @@ def audit_command(db: DbOption = None, as_json: JsonOption = False) -> None:
         details = ", ".join(f"{k}={v}" for k, v in event["details"].items())
         sys.stdout.write(f"{render.local_time(event['at'], tz)}  {event['actor']}  {event['action']}  {details}\n")
     if not events:
-        sys.stdout.write("no exports, unmasked lists or rules installed yet\n")
+        sys.stdout.write(_("no exports, unmasked lists or rules installed yet\n"))
 
 
 @app.command("backup")
 def backup_command(
     file: Annotated[
-        str | None, typer.Argument(metavar="[FILE]", help="Where to write it [default: complaintctl-backup-<time>.db here].")
+        str | None, typer.Argument(metavar="[FILE]", help=_("Where to write it [default: complaintctl-backup-<time>.db here]."))
     ] = None,
     db: DbOption = None,
     as_json: JsonOption = False,
@@ -1491,7 +1567,7 @@ def backup_command(
 
 @app.command("restore")
 def restore_command(
-    file: Annotated[str, typer.Argument(metavar="FILE", help="A backup made by `complaintctl backup`.")],
+    file: Annotated[str, typer.Argument(metavar="FILE", help=_("A backup made by `complaintctl backup`."))],
     db: DbOption = None,
     as_json: JsonOption = False,
 ) -> None:
@@ -1510,14 +1586,16 @@ def restore_command(
     if as_json:
         render.emit_json({"restored": file, "kept_aside": str(aside)}, UTC)
     else:
-        sys.stdout.write(f"restored {file}; the register as it was is kept at {aside}\n")
+        sys.stdout.write(_("restored {file}; the register as it was is kept at {aside}\n").format(file=file, aside=aside))
 
 
 @app.command("forget")
 def forget_command(
-    customer: Annotated[str, typer.Option(help="The customer's name as registered.")],
-    contact: Annotated[str | None, typer.Option(help="Their phone or e-mail, to tell apart customers of the same name.")] = None,
-    reason: Annotated[str | None, typer.Option(help="Why (e.g. the customer's request and its date).")] = None,
+    customer: Annotated[str, typer.Option(help=_("The customer's name as registered."))],
+    contact: Annotated[
+        str | None, typer.Option(help=_("Their phone or e-mail, to tell apart customers of the same name."))
+    ] = None,
+    reason: Annotated[str | None, typer.Option(help=_("Why (e.g. the customer's request and its date)."))] = None,
     db: DbOption = None,
     operator: AsOption = None,
     as_json: JsonOption = False,
@@ -1529,7 +1607,7 @@ def forget_command(
 
     call = _Call(operator, None, db)
     name = inputs.text(customer, "--customer", required=True, single_line=True)
-    why = inputs.text(_ask(reason, "理由 reason", "--reason"), "--reason", required=True)
+    why = inputs.text(_ask(reason, _("理由 reason"), "--reason"), "--reason", required=True)
     numbers = _write(
         db,
         lambda s: service.forget_customer(
@@ -1545,7 +1623,11 @@ def forget_command(
     if as_json:
         render.emit_json({"forgotten": numbers}, call.tz)
     else:
-        sys.stdout.write(f"personal data erased from {len(numbers)} complaint(s): {', '.join(numbers)}\n")
+        sys.stdout.write(
+            _("personal data erased from {count} complaint(s): {numbers}\n").format(
+                count=len(numbers), numbers=", ".join(numbers)
+            )
+        )
 
 
 @app.command("shell")

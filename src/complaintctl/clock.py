@@ -16,6 +16,7 @@ from collections.abc import Callable
 from datetime import UTC, datetime, tzinfo
 
 from .errors import BadInput
+from .i18n import _
 
 ENV = "COMPLAINTCTL_NOW"
 
@@ -32,16 +33,23 @@ def now(tz: tzinfo, is_demo_register: Callable[[], bool]) -> tuple[datetime, str
     try:
         instant = datetime.fromisoformat(value)
     except ValueError:
-        raise BadInput(f"{ENV}={value!r} is not a time; write it as 2026-11-23T08:30+08:00") from None
+        raise BadInput(
+            _("{ENV}={value!r} is not a time; write it as 2026-11-23T08:30+08:00").format(ENV=ENV, value=value)
+        ) from None
     if instant.tzinfo is None:
         instant = instant.replace(tzinfo=tz)
     why = "test suite" if under_test_suite() else "demo register" if is_demo_register() else None
     if why is None:
         sys.stderr.write(
-            f"warning: {ENV} is ignored: a set clock works only under the test suite or on a register "
-            "made with `complaintctl init --demo`; using the real clock\n"
+            _(
+                "warning: {ENV} is ignored: a set clock works only under the test suite or on a register made with `complaintctl init --demo`; using the real clock\n"
+            ).format(ENV=ENV)
         )
         return datetime.now(UTC), None
     shown = instant.astimezone(tz).isoformat(timespec="minutes")
-    sys.stderr.write(f"note: the clock is set to {shown} by {ENV} ({why}); history entries written now are marked\n")
+    sys.stderr.write(
+        _("note: the clock is set to {shown} by {ENV} ({why}); history entries written now are marked\n").format(
+            shown=shown, ENV=ENV, why=why
+        )
+    )
     return instant.astimezone(UTC), f"set by {ENV} to {shown}"

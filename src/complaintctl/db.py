@@ -20,6 +20,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from .errors import StorageError
+from .i18n import _
 
 if TYPE_CHECKING:
     from sqlalchemy.engine import Engine
@@ -71,13 +72,21 @@ def _create_private_file(path: Path) -> None:
     try:
         path.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
     except OSError as exc:
-        raise StorageError(f"cannot create the register {path}: {exc.strerror}; choose another place with --db") from None
+        raise StorageError(
+            _("cannot create the register {path}: {strerror}; choose another place with --db").format(
+                path=path, strerror=exc.strerror
+            )
+        ) from None
     try:
         fd = os.open(path, os.O_CREAT | os.O_EXCL | os.O_WRONLY, 0o600)
     except FileExistsError:
         return
     except OSError as exc:
-        raise StorageError(f"cannot create the register {path}: {exc.strerror}; choose another place with --db") from None
+        raise StorageError(
+            _("cannot create the register {path}: {strerror}; choose another place with --db").format(
+                path=path, strerror=exc.strerror
+            )
+        ) from None
     os.close(fd)
 
 
@@ -130,7 +139,7 @@ def _build_engine(url: str) -> Engine:
     try:
         return create_engine(url, pool_pre_ping=True)
     except Exception as exc:  # a malformed URL or a missing driver
-        raise StorageError(f"cannot use the database URL {url!r}: {exc}") from None
+        raise StorageError(_("cannot use the database URL {url!r}: {exc}").format(url=url, exc=exc)) from None
 
 
 def ensure_schema(engine: Engine) -> None:
@@ -146,8 +155,9 @@ def ensure_schema(engine: Engine) -> None:
         tables = inspect(engine).get_table_names()
         if tables:
             raise StorageError(
-                f"the database holds tables ({', '.join(sorted(tables)[:3])}, ...) but is not a complaint register; "
-                "point --db at a register or at a new file"
+                _(
+                    "the database holds tables ({tables}, ...) but is not a complaint register; point --db at a register or at a new file"
+                ).format(tables=", ".join(sorted(tables)[:3]))
             ) from None
         current = None
     if current == SCHEMA_VERSION:
@@ -159,8 +169,9 @@ def ensure_schema(engine: Engine) -> None:
         if current not in migrate.known_revisions():
             migrate.upgrade(engine, current)  # refuses: newer than the tool
         raise StorageError(
-            f"the register has schema {current}, older than this complaintctl ({SCHEMA_VERSION}); back it up "
-            "with pg_dump, then run `complaintctl db upgrade` once"
+            _(
+                "the register has schema {current}, older than this complaintctl ({SCHEMA_VERSION}); back it up with pg_dump, then run `complaintctl db upgrade` once"
+            ).format(current=current, SCHEMA_VERSION=SCHEMA_VERSION)
         )
     migrate.upgrade(engine, current)
 
@@ -191,14 +202,16 @@ def upgrade(db: str | None = None) -> tuple[str | None, str]:
     from . import migrate
 
     url = require_register(db, create="always")
-    _, before = current_version(db)
+    before = current_version(db)[1]
     try:
         migrate.upgrade(get_engine(url), before)
     except Exception as exc:
         from sqlalchemy.exc import DatabaseError
 
         if isinstance(exc, DatabaseError):
-            raise StorageError(f"the register at {_describe(url)} cannot be upgraded: {exc.orig}") from None
+            raise StorageError(
+                _("the register at {describe} cannot be upgraded: {orig}").format(describe=_describe(url), orig=exc.orig)
+            ) from None
         raise
     _checked.add(url)
     return before, SCHEMA_VERSION
@@ -223,8 +236,9 @@ def require_register(db: str | None = None, *, create: str = "never") -> str:
         if create == "always" or (create == "default" and not chosen_explicitly(db)):
             return url
         raise MissingRegister(
-            f"no register at {path}; create one with `complaintctl init --db {path}`, "
-            "or check --db and COMPLAINTCTL_DB for a typo"
+            _(
+                "no register at {path}; create one with `complaintctl init --db {path}`, or check --db and COMPLAINTCTL_DB for a typo"
+            ).format(path=path)
         )
     if create == "always":
         return url
@@ -233,8 +247,9 @@ def require_register(db: str | None = None, *, create: str = "never") -> str:
 
         if "alembic_version" not in inspect(get_engine(url)).get_table_names():
             raise MissingRegister(
-                f"the database {_describe(url)} holds no register yet; create it with "
-                f"`complaintctl init --db URL` (or `complaintctl db upgrade`), or check the URL for a typo"
+                _(
+                    "the database {describe} holds no register yet; create it with `complaintctl init --db URL` (or `complaintctl db upgrade`), or check the URL for a typo"
+                ).format(describe=_describe(url))
             )
     except MissingRegister:
         raise
@@ -242,7 +257,9 @@ def require_register(db: str | None = None, *, create: str = "never") -> str:
         from sqlalchemy.exc import DatabaseError
 
         if isinstance(exc, DatabaseError):
-            raise StorageError(f"the register at {_describe(url)} cannot be used: {exc.orig}") from None
+            raise StorageError(
+                _("the register at {describe} cannot be used: {orig}").format(describe=_describe(url), orig=exc.orig)
+            ) from None
         raise
     return url
 
@@ -266,7 +283,9 @@ def open_session(db: str | None = None, *, write: bool, create: str = "never") -
             with session.begin():
                 yield session
     except DatabaseError as exc:
-        raise StorageError(f"the register at {_describe(url)} cannot be used: {exc.orig}") from None
+        raise StorageError(
+            _("the register at {describe} cannot be used: {orig}").format(describe=_describe(url), orig=exc.orig)
+        ) from None
 
 
 def setting(db: str | None, key: str) -> str | None:
@@ -293,8 +312,9 @@ def init(db: str | None = None, *, demo: bool) -> tuple[str, bool]:
         is_demo = session.execute(text("SELECT value FROM register_setting WHERE key = 'demo'")).scalar() == "true"
         if existed and demo and not is_demo:
             raise StorageError(
-                f"{_describe(url)} is a register already; a real register cannot become a "
-                "demonstration one (its clock could then be set back). Give a new --db"
+                _(
+                    "{describe} is a register already; a real register cannot become a demonstration one (its clock could then be set back). Give a new --db"
+                ).format(describe=_describe(url))
             )
         if demo and not existed:
             session.execute(text("INSERT INTO register_setting (key, value) VALUES ('demo', 'true')"))

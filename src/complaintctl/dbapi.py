@@ -19,6 +19,7 @@ from datetime import UTC, date, datetime
 from typing import TYPE_CHECKING, Any
 
 from .errors import StorageError
+from .i18n import _
 
 if TYPE_CHECKING:
     from sqlmodel import Session
@@ -117,7 +118,7 @@ class Register:
             conditions = []
             for fragment_name, fragment_params in where:
                 # "name#3": a fragment used more than once, its {n} replaced by 3
-                base, _, n = fragment_name.partition("#")
+                base, _hash, n = fragment_name.partition("#")
                 fragment = self._fragments[base]
                 if n:
                     fragment = {
@@ -224,14 +225,18 @@ def open_register(db: str | None = None, *, write: bool) -> Iterator[Register]:
                 register = _connect(url, path, dialect, write)
             storage._checked.add(url)
     except errors as exc:
-        raise StorageError(f"the register at {storage._describe(url)} cannot be used: {exc}") from None
+        raise StorageError(
+            _("the register at {describe} cannot be used: {exc}").format(describe=storage._describe(url), exc=exc)
+        ) from None
     connection = register.connection
     try:
         yield register
     except errors as exc:
         connection.rollback()
         connection.close()
-        raise StorageError(f"the register at {storage._describe(url)} cannot be used: {exc}") from None
+        raise StorageError(
+            _("the register at {describe} cannot be used: {exc}").format(describe=storage._describe(url), exc=exc)
+        ) from None
     except BaseException:
         connection.rollback()
         connection.close()
@@ -239,7 +244,9 @@ def open_register(db: str | None = None, *, write: bool) -> Iterator[Register]:
     try:
         connection.commit()
     except errors as exc:
-        raise StorageError(f"the register at {storage._describe(url)} cannot be used: {exc}") from None
+        raise StorageError(
+            _("the register at {describe} cannot be used: {exc}").format(describe=storage._describe(url), exc=exc)
+        ) from None
     finally:
         connection.close()
 

@@ -10,6 +10,8 @@ from dataclasses import dataclass
 from enum import Enum
 from typing import Self
 
+from .i18n import _
+
 
 class Choice(str, Enum):
     """A closed set of codes, each with a Chinese label and accepted synonyms."""
@@ -43,7 +45,7 @@ class Choice(str, Enum):
             names = (member.value, member.label, *member.synonyms)
             if wanted in (n.casefold() for n in names):
                 return member
-        raise ValueError(f"{text!r} is not one of: {cls.choices_text()}")
+        raise ValueError(_("{text!r} is not one of: {choices_text}").format(text=text, choices_text=cls.choices_text()))
 
     @classmethod
     def choices_text(cls) -> str:
@@ -131,7 +133,7 @@ class Duration:
         """Read `1wd`, `3d`, `12h`, `30min`; ValueError says how to write one."""
         match = _DURATION.match(str(text))
         if not match:
-            raise ValueError(f"{text!r} is not a duration; write 1wd (working days), 3d, 12h or 30min")
+            raise ValueError(_("{text!r} is not a duration; write 1wd (working days), 3d, 12h or 30min").format(text=text))
         return cls(int(match[1]), match[2])
 
     def __str__(self) -> str:

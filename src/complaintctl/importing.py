@@ -19,6 +19,7 @@ from typing import Any
 
 from . import fields, inputs
 from .errors import BadInput
+from .i18n import _
 from .ruleset import Rules
 
 # Each field a sheet may hold (the registry's imported fields, by record key) and the
@@ -50,7 +51,9 @@ class RowError:
     reason: str
 
     def __str__(self) -> str:
-        return f"{self.sheet} row {self.row}, {self.column}: {self.reason}"
+        return _("{sheet} row {row}, {column}: {reason}").format(
+            sheet=self.sheet, row=self.row, column=self.column, reason=self.reason
+        )
 
 
 @dataclass
@@ -80,14 +83,18 @@ def parse_mapping(items: list[str], rules: Rules | None = None) -> dict[str, str
         header, sep, target = item.partition("=")
         target = target.strip()
         if not sep or not header.strip() or not target:
-            raise BadInput(f"--map {item!r}: write it as 'HEADER=field', e.g. '来电号码=contact'")
+            raise BadInput(_("--map {item!r}: write it as 'HEADER=field', e.g. '来电号码=contact'").format(item=item))
         declared = rules.declared_field(target) if rules is not None else None
         if declared is not None:
             mapping[normalize_header(header)] = f"field.{declared.key}"
             continue
         target = target if target == "ignore" else _LOOKUP.get(normalize_header(target), target)
         if target != "ignore" and target not in FIELDS:
-            raise BadInput(f"--map {item!r}: {target!r} is not a field; use one of {', '.join(FIELDS)} or ignore")
+            raise BadInput(
+                _("--map {item!r}: {target!r} is not a field; use one of {fields} or ignore").format(
+                    item=item, target=target, fields=", ".join(FIELDS)
+                )
+            )
         mapping[normalize_header(header)] = target
     return mapping
 
@@ -103,7 +110,11 @@ def read_table(path: Path, sheet: str | None = None) -> Iterator[tuple[str, Iter
     elif suffix in (".csv", ".txt"):
         yield path.name, _read_csv(path)
     else:
-        raise BadInput(f"{path.name}: cannot import a {suffix or 'file without extension'}; give an .xlsx or .csv file")
+        raise BadInput(
+            _("{name}: cannot import a {kind}; give an .xlsx or .csv file").format(
+                name=path.name, kind=suffix or _("file without extension")
+            )
+        )
 
 
 def _read_xlsx(path: Path, sheet: str | None) -> Iterator[tuple[str, Iterator[tuple[int, list[Any]]]]]:
@@ -115,12 +126,14 @@ def _read_xlsx(path: Path, sheet: str | None) -> Iterator[tuple[str, Iterator[tu
         book = load_workbook(path, read_only=True, data_only=True)
     except (zipfile.BadZipFile, KeyError, OSError, ValueError) as exc:
         raise BadInput(
-            f"{path.name}: not a readable Excel workbook ({exc.__class__.__name__}); save it as .xlsx or .csv"
+            _("{name}: not a readable Excel workbook ({problem}); save it as .xlsx or .csv").format(
+                name=path.name, problem=exc.__class__.__name__
+            )
         ) from None
     names = book.sheetnames
     if sheet is not None:
         if sheet not in names:
-            raise BadInput(f"--sheet {sheet!r}: the workbook has {', '.join(names)}")
+            raise BadInput(_("--sheet {sheet!r}: the workbook has {sheets}").format(sheet=sheet, sheets=", ".join(names)))
         names = [sheet]
     for name in names:
         worksheet = book[name]
@@ -139,13 +152,15 @@ def _read_csv(path: Path) -> Iterator[tuple[int, list[Any]]]:
         except UnicodeDecodeError:
             continue
     else:
-        raise BadInput(f"{path.name}: neither UTF-8 nor GBK/GB18030 text; save the CSV as UTF-8")
+        raise BadInput(_("{name}: neither UTF-8 nor GBK/GB18030 text; save the CSV as UTF-8").format(name=path.name))
     if "\x00" in text:
-        raise BadInput(f"{path.name}: not a text CSV (it holds NUL bytes); give an .xlsx or .csv file")
+        raise BadInput(_("{name}: not a text CSV (it holds NUL bytes); give an .xlsx or .csv file").format(name=path.name))
     try:
         yield from enumerate(csv.reader(io.StringIO(text, newline="")), start=1)
     except csv.Error as exc:
-        raise BadInput(f"{path.name}: not a readable CSV ({exc}); save it again from the spreadsheet as CSV") from None
+        raise BadInput(
+            _("{name}: not a readable CSV ({exc}); save it again from the spreadsheet as CSV").format(name=path.name, exc=exc)
+        ) from None
 
 
 # ---------------------------------------------------------------- checking rows
@@ -157,7 +172,7 @@ def _blank(value: Any) -> bool:
 
 def _find_header(rows: list[tuple[int, list[Any]]], mapping: dict[str, str]) -> int | None:
     best, best_hits = None, 1  # a header row names at least two register columns
-    for position, (_, cells) in enumerate(rows):
+    for position, (_row_no, cells) in enumerate(rows):
         hits = sum(
             1 for cell in cells if not _blank(cell) and (normalize_header(cell) in mapping or normalize_header(cell) in _LOOKUP)
         )
@@ -185,7 +200,7 @@ def load(
     try:
         sheets = list(read_table(path, sheet))
     except FileNotFoundError:
-        raise BadInput(f"{path}: no such file") from None
+        raise BadInput(_("{path}: no such file").format(path=path)) from None
     found_any_header = False
     for sheet_name, rows in sheets:
         head: list[tuple[int, list[Any]]] = []
@@ -197,7 +212,9 @@ def load(
         position = _find_header(head, mapping)
         if position is None:
             if len(sheets) == 1 or sheet is not None:
-                result.warnings.append(f"{sheet_name}: no header row found in the first 15 rows; skipped")
+                result.warnings.append(
+                    _("{sheet_name}: no header row found in the first 15 rows; skipped").format(sheet_name=sheet_name)
+                )
             continue
         found_any_header = True
         header_row = head[position][1]
@@ -212,10 +229,11 @@ def load(
             if target == "ignore" or key in (normalize_header(i) for i in IGNORED):
                 continue
             if target is None or target in columns.values():
-                why = "has no field of its own" if target is None else f"is a second {target} column"
+                why = _("has no field of its own") if target is None else _("is a second {target} column").format(target=target)
                 result.warnings.append(
-                    f"{sheet_name}: column {heading!r} {why}; its values are kept in 备注 as '{heading}: …' "
-                    f"(place it with --map '{heading}=FIELD', or --map '{heading}=ignore')"
+                    _(
+                        "{sheet_name}: column {heading!r} {why}; its values are kept in 备注 as '{heading}: …' (place it with --map '{heading}=FIELD', or --map '{heading}=ignore')"
+                    ).format(sheet_name=sheet_name, heading=heading, why=why)
                 )
                 kept_in_remarks[index] = heading
                 continue
@@ -225,9 +243,9 @@ def load(
         unrecorded = [SYNONYMS[f][0] for f in ("first_response_at", "feedback_at") if f not in columns.values()]
         if unrecorded and {"solution", "resolved_at", "satisfaction"} & set(columns.values()):
             result.warnings.append(
-                f"{sheet_name}: no column for {' or '.join(unrecorded)}; cases resolved in the sheet count that contact "
-                "as never made (missed once closed), as the register would had it been typed. "
-                "If the sheet keeps those times under another heading, place it with --map"
+                _(
+                    "{sheet_name}: no column for {columns}; cases resolved in the sheet count that contact as never made (missed once closed), as the register would had it been typed. If the sheet keeps those times under another heading, place it with --map"
+                ).format(sheet_name=sheet_name, columns=" or ".join(unrecorded))
             )
         for required in ("received_at", "customer_name"):
             if required not in columns.values():
@@ -236,12 +254,14 @@ def load(
                         sheet_name,
                         head[position][0],
                         "header",
-                        f"no column for {required}; name one with --map 'HEADER={required}'",
+                        _("no column for {required}; name one with --map 'HEADER={required}'").format(required=required),
                     )
                 )
         if "content" not in columns.values() and "subject" not in columns.values():
             result.errors.append(
-                RowError(sheet_name, head[position][0], "header", "no column for content; name one with --map 'HEADER=content'")
+                RowError(
+                    sheet_name, head[position][0], "header", _("no column for content; name one with --map 'HEADER=content'")
+                )
             )
         if any(e.column == "header" for e in result.errors):
             continue
@@ -260,11 +280,16 @@ def load(
             _check_row(result, sheet_name, number, values, headers, rules=rules, tz=tz, now=now)
     if result.untimed and not result.errors:
         result.warnings.append(
-            f"{result.untimed} rows record a solution or rating without its time; "
-            "each such step is taken as at the row's last earlier time (receipt at the earliest)"
+            _(
+                "{untimed} rows record a solution or rating without its time; each such step is taken as at the row's last earlier time (receipt at the earliest)"
+            ).format(untimed=result.untimed)
         )
     if not found_any_header and not result.errors:
-        raise BadInput(f"{path.name}: no sheet has a header row naming register columns (投诉时间, 客户姓名, 投诉内容, ...)")
+        raise BadInput(
+            _("{name}: no sheet has a header row naming register columns (投诉时间, 客户姓名, 投诉内容, ...)").format(
+                name=path.name
+            )
+        )
     return result
 
 
@@ -297,8 +322,9 @@ def _check_order(values: dict[str, Any], fail: Callable[[str, str], None]) -> No
                 if values[later] < values[earlier]:
                     fail(
                         later,
-                        f"{values[later]:%Y-%m-%d %H:%M} is before the {earlier.removesuffix('_at')} time "
-                        f"{values[earlier]:%Y-%m-%d %H:%M}; steps of a case run forward",
+                        _(
+                            "{later:%Y-%m-%d %H:%M} is before the {earlier} time {earlier_time:%Y-%m-%d %H:%M}; steps of a case run forward"
+                        ).format(later=values[later], earlier=earlier.removesuffix("_at"), earlier_time=values[earlier]),
                     )
                 break
 
@@ -345,7 +371,7 @@ def _check_row(
                 if moment.tzinfo is None:
                     moment = moment.replace(tzinfo=tz)
                 if moment > now + timedelta(minutes=5):
-                    fail(name, f"{moment.astimezone(tz):%Y-%m-%d %H:%M} is in the future")
+                    fail(name, _("{moment:%Y-%m-%d %H:%M} is in the future").format(moment=moment.astimezone(tz)))
                     continue
                 values[name] = moment
             elif entry.choice is not None:
@@ -353,7 +379,12 @@ def _check_row(
             elif entry.kind == "category":
                 rule = rules.find_category(str(value))
                 if rule is None:
-                    fail(name, f"{value!r} is not a category of the rules in force ({rules.category_choices()})")
+                    fail(
+                        name,
+                        _("{value!r} is not a category of the rules in force ({category_choices})").format(
+                            value=value, category_choices=rules.category_choices()
+                        ),
+                    )
                     continue
                 values[name] = rule.code
             elif entry.kind == "money":
@@ -373,14 +404,14 @@ def _check_row(
         except ValueError as exc:
             fail(name, str(exc))
     if "received_at" not in values and not any(e.column == headers.get("received_at", "received_at") for e in errors):
-        fail("received_at", "is empty; every complaint needs the time it was received")
+        fail("received_at", _("is empty; every complaint needs the time it was received"))
     if not values.get("customer_name") and "customer_name" in headers:
         fail("customer_name", "is empty")
     if not values.get("content"):
         if values.get("subject"):
             values["content"] = values["subject"]
         else:
-            fail("content", "is empty; give what happened (or at least a subject)")
+            fail("content", _("is empty; give what happened (or at least a subject)"))
     _check_order(values, fail)
     if (values.get("solution") or values.get("satisfaction") or values.get("status") in ("resolved", "closed")) and not (
         values.get("resolved_at") or values.get("followup_at") or values.get("closed_at")
@@ -391,18 +422,25 @@ def _check_row(
         year, seq = int(own[1]), int(own[2])
         received_year = values["received_at"].astimezone(tz).year
         if len(own[1]) != 4 or year == 0:
-            fail("no", f"{values['no']!r}: the year must have four digits, like TS-{received_year}-0042")
+            fail(
+                "no",
+                _("{value!r}: the year must have four digits, like TS-{received_year}-0042").format(
+                    value=values["no"], received_year=received_year
+                ),
+            )
         elif year != received_year:
             fail(
                 "no",
-                f"{values['no']!r} is numbered in {year} but was received in {received_year} (office time); "
-                f"correct the number or the time, or clear the number to get the next one of {received_year}",
+                _(
+                    "{value!r} is numbered in {year} but was received in {received_year} (office time); correct the number or the time, or clear the number to get the next one of {received_year}"
+                ).format(value=values["no"], year=year, received_year=received_year),
             )
         elif not 1 <= seq <= inputs.MAX_SEQ:
             fail(
                 "no",
-                f"{values['no']!r}: a complaint number runs from 0001 to {inputs.MAX_SEQ}; "
-                "clear it to get the next number of the year",
+                _(
+                    "{value!r}: a complaint number runs from 0001 to {max_seq}; clear it to get the next number of the year"
+                ).format(value=values["no"], max_seq=inputs.MAX_SEQ),
             )
     if errors:
         result.errors.extend(errors)

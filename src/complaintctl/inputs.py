@@ -12,6 +12,7 @@ from typing import TypeVar
 
 from .domain import Choice
 from .errors import BadInput
+from .i18n import _
 from .when import WhenError, parse_when
 
 C = TypeVar("C", bound=Choice)
@@ -29,27 +30,35 @@ def choice(kind: type[C], value: str, option: str) -> C:
     try:
         return kind.parse(value)  # type: ignore[return-value]
     except ValueError:
-        raise BadInput(f"{option}: {value!r} is not one of {kind.choices_text()}") from None
+        raise BadInput(
+            _("{option}: {value!r} is not one of {choices_text}").format(
+                option=option, value=value, choices_text=kind.choices_text()
+            )
+        ) from None
 
 
 def text(value: str | None, option: str, *, required: bool = False, single_line: bool = False) -> str | None:
     """Trimmed text; None when empty and optional. Refuses control characters."""
     if value is None:
         if required:
-            raise BadInput(f"{option} is required")
+            raise BadInput(_("{option} is required").format(option=option))
         return None
     cleaned = value.strip()
     if not cleaned:
         if required:
-            raise BadInput(f"{option} must not be empty")
+            raise BadInput(_("{option} must not be empty").format(option=option))
         return None
     if _CONTROL.search(cleaned):
-        raise BadInput(f"{option} contains control characters; type plain text")
+        raise BadInput(_("{option} contains control characters; type plain text").format(option=option))
     limit = MAX_LINE if single_line else MAX_TEXT
     if single_line and "\n" in cleaned:
-        raise BadInput(f"{option} must be one line")
+        raise BadInput(_("{option} must be one line").format(option=option))
     if len(cleaned) > limit:
-        raise BadInput(f"{option} is {len(cleaned)} characters long; the limit is {limit}")
+        raise BadInput(
+            _("{option} is {length} characters long; the limit is {limit}").format(
+                option=option, length=len(cleaned), limit=limit
+            )
+        )
     return cleaned
 
 
@@ -61,7 +70,7 @@ def contact(value: str | None) -> str:
         return cleaned
     if _PHONE.match(cleaned) and sum(ch.isdigit() for ch in cleaned) >= 5:
         return cleaned
-    raise BadInput(f"--contact: {cleaned!r} is neither a phone number nor an e-mail address")
+    raise BadInput(_("--contact: {cleaned!r} is neither a phone number nor an e-mail address").format(cleaned=cleaned))
 
 
 def when(value: str, option: str, *, now: datetime, tz: tzinfo) -> datetime:
@@ -71,7 +80,9 @@ def when(value: str, option: str, *, now: datetime, tz: tzinfo) -> datetime:
     except WhenError as exc:
         raise BadInput(f"{option}: {exc}") from None
     except (ValueError, OverflowError):
-        raise BadInput(f"{option}: cannot read {value!r} as a time; write e.g. '2026-09-18 10:30'") from None
+        raise BadInput(
+            _("{option}: cannot read {value!r} as a time; write e.g. '2026-09-18 10:30'").format(option=option, value=value)
+        ) from None
 
 
 def day(value: str, option: str, *, now: datetime, tz: tzinfo) -> date:
@@ -87,13 +98,17 @@ def amount_cents(value: str, option: str) -> int:
     try:
         amount = Decimal(cleaned)
     except InvalidOperation:
-        raise BadInput(f"{option}: {value!r} is not an amount; write yuan like 120 or 99.50") from None
+        raise BadInput(
+            _("{option}: {value!r} is not an amount; write yuan like 120 or 99.50").format(option=option, value=value)
+        ) from None
     if not amount.is_finite() or amount < 0:
-        raise BadInput(f"{option}: {value!r} must be a positive amount of yuan")
+        raise BadInput(_("{option}: {value!r} must be a positive amount of yuan").format(option=option, value=value))
     if amount > Decimal("100000000"):
-        raise BadInput(f"{option}: {value!r} is larger than any compensation the register accepts")
+        raise BadInput(
+            _("{option}: {value!r} is larger than any compensation the register accepts").format(option=option, value=value)
+        )
     if amount != amount.quantize(Decimal("0.01")):
-        raise BadInput(f"{option}: {value!r} has more than two decimals (fen)")
+        raise BadInput(_("{option}: {value!r} has more than two decimals (fen)").format(option=option, value=value))
     return int(amount * 100)
 
 
@@ -102,7 +117,7 @@ def complaint_no(value: str) -> str:
     cleaned = value.strip().upper()
     match = re.fullmatch(r"TS-(\d{4})-(\d{1,6})", cleaned)
     if not match:
-        raise BadInput(f"{value!r} is not a complaint number; they look like TS-2026-0042")
+        raise BadInput(_("{value!r} is not a complaint number; they look like TS-2026-0042").format(value=value))
     return format_no(int(match[1]), int(match[2]))
 
 

@@ -10,6 +10,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from .errors import StorageError
+from .i18n import _
 
 if TYPE_CHECKING:
     from alembic.config import Config
@@ -49,8 +50,9 @@ def upgrade(engine: Engine, current: str | None) -> None:
 
     if current is not None and current not in known_revisions():
         raise StorageError(
-            f"this register has schema {current}, newer than this complaintctl knows; "
-            "upgrade complaintctl (pip install -U complaintctl)"
+            _(
+                "this register has schema {current}, newer than this complaintctl knows; upgrade complaintctl (pip install -U complaintctl)"
+            ).format(current=current)
         )
     if current is not None:
         _backup_sqlite(engine, current)
@@ -69,7 +71,11 @@ def upgrade(engine: Engine, current: str | None) -> None:
                 if sqlite:
                     broken = connection.exec_driver_sql("PRAGMA foreign_key_check").fetchall()
                     if broken:
-                        raise StorageError(f"the upgrade would break {len(broken)} references; the register was left as it was")
+                        raise StorageError(
+                            _("the upgrade would break {count} references; the register was left as it was").format(
+                                count=len(broken)
+                            )
+                        )
         finally:
             if sqlite:
                 connection.connection.driver_connection.execute("PRAGMA foreign_keys = ON")  # type: ignore[union-attr]

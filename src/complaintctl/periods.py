@@ -9,6 +9,8 @@ import re
 from dataclasses import dataclass
 from datetime import date, timedelta
 
+from .i18n import _
+
 
 @dataclass(frozen=True)
 class Period:
@@ -83,26 +85,26 @@ def year_period(year: int) -> Period:
 def parse_month(text: str) -> Period:
     match = re.fullmatch(r"\s*(\d{4})[-/年.]?(\d{1,2})月?\s*", text)
     if not match or not 1 <= int(match[2]) <= 12:
-        raise ValueError(f"--month {text!r}: write the month as 2026-11")
+        raise ValueError(_("--month {text!r}: write the month as 2026-11").format(text=text))
     return month_period(date(int(match[1]), int(match[2]), 1))
 
 
 def parse_quarter(text: str) -> Period:
     match = re.fullmatch(r"\s*(\d{4})\s*[-]?\s*[Qq]([1-4])\s*", text)
     if not match:
-        raise ValueError(f"--quarter {text!r}: write the quarter as 2026Q4")
+        raise ValueError(_("--quarter {text!r}: write the quarter as 2026Q4").format(text=text))
     return quarter_period(date(int(match[1]), (int(match[2]) - 1) * 3 + 1, 1))
 
 
 def parse_year(text: str) -> Period:
     if not re.fullmatch(r"\s*\d{4}\s*", text):
-        raise ValueError(f"--year {text!r}: write the year as 2026")
+        raise ValueError(_("--year {text!r}: write the year as 2026").format(text=text))
     return year_period(int(text))
 
 
 def range_period(start: date, end: date) -> Period:
     if end < start:
-        raise ValueError(f"--to {end.isoformat()} is before --from {start.isoformat()}")
+        raise ValueError(_("--to {end} is before --from {start}").format(end=end.isoformat(), start=start.isoformat()))
     return Period(start, end, f"{start.isoformat()}~{end.isoformat()}", "range")
 
 

@@ -14,19 +14,20 @@ from typing import TYPE_CHECKING, Any
 
 from .domain import ACTION_LABELS, Channel, Choice, Milestone
 from .fields import CHANGE_LABELS, CHOICES, SHOWN
+from .i18n import N_, _
 
 if TYPE_CHECKING:
     from .rules import Policy
 
 STATE_LABELS = {
-    "pending": "进行中",
-    "due_soon": "即将到期",
-    "overdue": "已超期",
-    "met": "按时完成",
-    "met_late": "超期完成",
-    "missed": "未完成(已结案)",
-    "paused": "暂停(等待客户)",
-    "void": "已取消",
+    "pending": N_("进行中"),
+    "due_soon": N_("即将到期"),
+    "overdue": N_("已超期"),
+    "met": N_("按时完成"),
+    "met_late": N_("超期完成"),
+    "missed": N_("未完成(已结案)"),
+    "paused": N_("暂停(等待客户)"),
+    "void": N_("已取消"),
 }
 
 # Codes shown with their labels: the registry's choice fields, and the keys of contacts and deadlines.
@@ -41,7 +42,7 @@ def _console(stderr: bool = False):  # type: ignore[no-untyped-def]
 
 def error(message: str) -> None:
     """One line on stderr."""
-    sys.stderr.write(f"error: {message}\n")
+    sys.stderr.write(_("error: {message}\n").format(message=message))
     sys.stderr.flush()
 
 
@@ -78,11 +79,11 @@ def label(field: str, value: Any) -> str:
     kind = _CHOICES.get(field)
     if kind is not None:
         try:
-            return kind(value).label
+            return _(kind(value).label)
         except ValueError:
             return str(value)
     if isinstance(value, bool):
-        return "是" if value else "否"
+        return _("是") if value else _("否")
     return str(value)
 
 
@@ -105,9 +106,11 @@ def done(record: dict[str, Any], what: str, policy: Policy) -> None:
     ]
     if upcoming:
         due_at, milestone = min(upcoming)
-        line += f"  下一期限 {label('milestone', milestone)}: {local_time(due_at, policy.tz)}"
+        line += _("  下一期限 {milestone}: {due}").format(
+            milestone=label("milestone", milestone), due=local_time(due_at, policy.tz)
+        )
         if milestone in record.get("provisional", []):
-            line += " (暂定)"
+            line += _(" (暂定)")
     sys.stdout.write(line + "\n")
 
 
@@ -117,11 +120,13 @@ def complaint(record: dict[str, Any], policy: Policy) -> None:
 
     tz = policy.tz
     console = _console()
-    fields = Table(show_header=False, box=None, pad_edge=False, title=f"投诉 {record['no']}", title_justify="left")
+    fields = Table(
+        show_header=False, box=None, pad_edge=False, title=_("投诉 {no}").format(no=record["no"]), title_justify="left"
+    )
     fields.add_column(style="bold", no_wrap=True)
     fields.add_column(overflow="fold")
     for entry in SHOWN:
-        field, heading = entry.record_key, entry.label
+        field, heading = entry.record_key, _(entry.label)
         value = record.get(field)
         if value in (None, "") or (field in ("reopen_count", "escalation_level") and value == 0):
             continue
@@ -136,16 +141,16 @@ def complaint(record: dict[str, Any], policy: Policy) -> None:
         if value:
             fields.add_row(declared.label, value)
     if record.get("waiting_since"):
-        fields.add_row("等待客户", f"自 {local_time(record['waiting_since'], tz)} (解决时限暂停)")
+        fields.add_row(_("等待客户"), _("自 {since} (解决时限暂停)").format(since=local_time(record["waiting_since"], tz)))
     if record.get("linked"):
-        fields.add_row("关联投诉", ", ".join(record["linked"]))
+        fields.add_row(_("关联投诉"), ", ".join(record["linked"]))
     console.print(fields)
     _why(console, record, policy)
     _deadlines(console, record, policy)
 
     if record.get("contacts"):
-        contacts = Table(title="沟通记录", title_justify="left", expand=False)
-        for heading in ("时间", "方式", "经办人", "内容"):
+        contacts = Table(title=_("沟通记录"), title_justify="left", expand=False)
+        for heading in (_("时间"), _("方式"), _("经办人"), _("内容")):
             contacts.add_column(heading, overflow="fold")
         for entry in record["contacts"]:
             summary = entry["summary"]
@@ -154,20 +159,20 @@ def complaint(record: dict[str, Any], policy: Policy) -> None:
             contacts.add_row(local_time(entry["at"], tz), label("via", entry["via"]), entry["by"], summary)
         console.print(contacts)
 
-    history = Table(title="处理历史", title_justify="left", expand=False)
-    for heading in ("时间", "操作人", "操作", "变更"):
+    history = Table(title=_("处理历史"), title_justify="left", expand=False)
+    for heading in (_("时间"), _("操作人"), _("操作"), _("变更")):
         history.add_column(heading, overflow="fold")
     for entry in record.get("history", []):
         history.add_row(
             local_time(entry["at"], tz),
             entry["actor"],
-            ACTION_LABELS.get(entry["action"], entry["action"]),
+            _(ACTION_LABELS.get(entry["action"], entry["action"])),
             change_summary(entry["changes"], entry.get("reason"), policy),
         )
     console.print(history)
 
 
-_WHY_LABELS = {"category": "投诉类别", "severity": "严重程度", "urgency": "紧急程度", "priority": "优先级"}
+_WHY_LABELS = {"category": N_("投诉类别"), "severity": N_("严重程度"), "urgency": N_("紧急程度"), "priority": N_("优先级")}
 
 
 def _why(console: Any, record: dict[str, Any], policy: Policy) -> None:
@@ -177,7 +182,7 @@ def _why(console: Any, record: dict[str, Any], policy: Policy) -> None:
     why = record.get("why") or {}
     if not why:
         return
-    table = Table(title="判定依据 (why)", title_justify="left", show_header=False, box=None, pad_edge=False)
+    table = Table(title=_("判定依据 (why)"), title_justify="left", show_header=False, box=None, pad_edge=False)
     table.add_column(style="bold", no_wrap=True)
     table.add_column(no_wrap=True)
     table.add_column(overflow="fold")
@@ -186,8 +191,8 @@ def _why(console: Any, record: dict[str, Any], policy: Policy) -> None:
         if not note:
             continue
         value = policy.rules.category_label(note["value"]) if field == "category" else label(field, note["value"])
-        source = "人工" if note.get("source") == "manual" else "规则"
-        table.add_row(heading, f"{value} ({source})", "; ".join(note.get("terms", [])))
+        source = _("人工") if note.get("source") == "manual" else _("规则")
+        table.add_row(_(heading), f"{value} ({source})", "; ".join(note.get("terms", [])))
     console.print(table)
 
 
@@ -197,8 +202,8 @@ def _deadlines(console: Any, record: dict[str, Any], policy: Policy) -> None:
     rows = [d for d in record.get("deadlines", []) if d["state"] != "void"]
     if not rows:
         return
-    table = Table(title="处理时限 (deadlines)", title_justify="left", expand=False)
-    for heading in ("节点", "期限", "状态", "依据"):
+    table = Table(title=_("处理时限 (deadlines)"), title_justify="left", expand=False)
+    for heading in (_("节点"), _("期限"), _("状态"), _("依据")):
         table.add_column(heading, overflow="fold")
     for deadline in rows:
         state = (
@@ -215,12 +220,12 @@ def _deadlines(console: Any, record: dict[str, Any], policy: Policy) -> None:
         )
         due = local_time(deadline["due_at"], policy.tz)
         if deadline["provisional"] and deadline["state"] == "open":
-            due += " 暂定"
+            due += _(" 暂定")
         done_at = f" ({local_time(deadline['met_at'], policy.tz)})" if deadline["met_at"] else ""
         table.add_row(
             label("milestone", deadline["milestone"]),
             due,
-            STATE_LABELS.get(state, state) + done_at,
+            _(STATE_LABELS.get(state, state)) + done_at,
             deadline.get("explanation") or "",
         )
     console.print(table)
@@ -229,7 +234,7 @@ def _deadlines(console: Any, record: dict[str, Any], policy: Policy) -> None:
 def decisions(record: dict[str, Any], policy: Policy) -> None:
     """What `classify` decided, term by term."""
     console = _console()
-    console.print(f"{record['no']} 分类评估已记录 ({label('status', record['status'])})")
+    console.print(_("{no} 分类评估已记录 ({status})").format(no=record["no"], status=label("status", record["status"])))
     _why(console, record, policy)
     _deadlines(console, record, policy)
 
@@ -242,40 +247,58 @@ def overdue(report: dict[str, Any], policy: Policy) -> None:
         return
     tz = policy.tz
     late = sum(1 for i in items if i["state"] == "overdue")
-    out = [f"投诉处理时限检查 {local_time(report['at'], tz)}: {late} 项已超期, {len(items) - late} 项即将到期"]
+    out = [
+        _("投诉处理时限检查 {at}: {late} 项已超期, {soon} 项即将到期").format(
+            at=local_time(report["at"], tz), late=late, soon=len(items) - late
+        )
+    ]
     if alerts:
-        out.append("\n负荷预警 (load alerts)")
+        out.append(_("\n负荷预警 (load alerts)"))
         for alert in alerts:
-            who = "部门" if alert["kind"] == "department" else "处理人"
+            who = _("部门") if alert["kind"] == "department" else _("处理人")
             out.append(
-                f"  {who} {alert['subject']}: {alert['window']} 内 {alert['count']} 件投诉 "
-                f"({local_time(alert['at'], tz)}, {alert['no'] or '-'})"
+                _("  {who} {subject}: {window} 内 {count} 件投诉 ({at}, {no})").format(
+                    who=who,
+                    subject=alert["subject"],
+                    window=alert["window"],
+                    count=alert["count"],
+                    at=local_time(alert["at"], tz),
+                    no=alert["no"] or "-",
+                )
             )
     group = None
     for item in items:
-        here = (item["department"] or "未分派", item["assignee"] or "未指定责任人")
+        here = (item["department"] or _("未分派"), item["assignee"] or _("未指定责任人"))
         if here != group:
             group = here
             out.append(f"\n{here[0]} / {here[1]}")
-        state = item["late"] if item["state"] == "overdue" else "即将到期"
-        flag = " [暂定期限]" if item["provisional"] else ""
+        state = item["late"] if item["state"] == "overdue" else _("即将到期")
+        flag = _(" [暂定期限]") if item["provisional"] else ""
         out.append(
-            f"  {item['no']}  {label('milestone', item['milestone'])}  {STATE_LABELS[item['state']]} {state}  "
-            f"期限 {local_time(item['due_at'], tz)}{flag}  {label('severity', item['severity'])}  "
-            f"{item['customer_name']}: {item['subject']}"
+            _("  {no}  {milestone}  {state_label} {state}  期限 {due}{flag}  {severity}  {customer}: {subject}").format(
+                no=item["no"],
+                milestone=label("milestone", item["milestone"]),
+                state_label=_(STATE_LABELS[item["state"]]),
+                state=state,
+                due=local_time(item["due_at"], tz),
+                flag=flag,
+                severity=label("severity", item["severity"]),
+                customer=item["customer_name"],
+                subject=item["subject"],
+            )
         )
     if report.get("breaches_recorded"):
-        out.append(f"\n(本次新记录超期 {report['breaches_recorded']} 项)")
+        out.append(_("\n(本次新记录超期 {count} 项)").format(count=report["breaches_recorded"]))
     sys.stdout.write("\n".join(out) + "\n")
 
 
 def recomputed(changed: list[dict[str, Any]], policy: Policy) -> None:
     if not changed:
-        sys.stdout.write("所有期限均与现行规则一致 (no deadline changed)\n")
+        sys.stdout.write(_("所有期限均与现行规则一致 (no deadline changed)\n"))
         return
     for item in changed:
         sys.stdout.write(f"{item['no']}: {change_summary(item['changes'], None, policy)}\n")
-    sys.stdout.write(f"{len(changed)} 件投诉的期限已重算并记录\n")
+    sys.stdout.write(_("{count} 件投诉的期限已重算并记录\n").format(count=len(changed)))
 
 
 def rules_toml(raw: dict[str, Any], source: str) -> None:
@@ -289,16 +312,16 @@ def change_summary(changes: dict[str, list[Any]], reason: str | None, policy: Po
     for field, (old, new) in changes.items():
         if (field in ("content", "no", "received_at") and old is None) or (old is None and new is None):
             continue
-        heading = CHANGE_LABELS.get(field, field)
+        heading = _(CHANGE_LABELS.get(field, field))
         if field.startswith("due."):
-            heading = "期限 " + label("milestone", field[4:])
+            heading = _("期限 ") + label("milestone", field[4:])
         parts.append(
             f"{heading}: {_change_value(field, old, policy)} → {_change_value(field, new, policy)}"
             if old is not None
             else f"{heading}: {_change_value(field, new, policy)}"
         )
     if reason:
-        parts.append(f"理由: {reason}")
+        parts.append(_("理由: {reason}").format(reason=reason))
     return "; ".join(parts)
 
 
@@ -319,7 +342,7 @@ def _change_value(field: str, value: Any, policy: Policy) -> str:
 
 
 # `list` columns: heading and width in terminal cells; the subject takes what is left.
-_LIST_COLUMNS = (("编号", 13), ("投诉时间", 14), ("客户", 8), ("类别", 8), ("严重", 8), ("状态", 6))
+_LIST_COLUMNS = ((N_("编号"), 13), (N_("投诉时间"), 14), (N_("客户"), 8), (N_("类别"), 8), (N_("严重"), 8), (N_("状态"), 6))
 _LIST_GAP = "  "
 
 
@@ -362,9 +385,9 @@ def complaint_list(records: Iterable[dict[str, Any]], policy: Policy) -> None:
         )
         lines.append(_LIST_GAP.join(_fit(cell, width) for cell, width in zip(cells, widths)).rstrip())
     if not lines:
-        sys.stdout.write("没有符合条件的投诉 (no complaints match)\n")
+        sys.stdout.write(_("没有符合条件的投诉 (no complaints match)\n"))
         return
-    heading = _LIST_GAP.join(_fit(name, width) for name, width in _LIST_COLUMNS) + _LIST_GAP + "主题"
+    heading = _LIST_GAP.join(_fit(_(name), width) for name, width in _LIST_COLUMNS) + _LIST_GAP + _("主题")
     sys.stdout.write((_bold(heading) if _styled() else heading) + "\n")
     sys.stdout.write("\n".join(lines) + "\n")
 
@@ -373,16 +396,18 @@ def report(data: dict[str, Any], tables: list[Any], fmt: str, tz: Any = None) ->
     """A report as Rich tables, CSV (UTF-8 with BOM, for Excel) or Markdown."""
     from .reports import status_line
 
-    title = f"客户投诉案件统计表 {data['period']['label']} ({data['period']['from']} ~ {data['period']['to']})"
+    title = _("客户投诉案件统计表 {period} ({start} ~ {end})").format(
+        period=data["period"]["label"], start=data["period"]["from"], end=data["period"]["to"]
+    )
     if "as_of" in data:
         title += " — " + status_line(data, tz)
     scope = ", ".join(f"{k}={v}" for k, v in data["scope"].items() if v)
     if scope:
         title += f" [{scope}]"
     if data["totals"]["received"] == 0 and data["previous"]["totals"]["received"] == 0:
-        note = "本期及上期均无投诉 (no complaints in this period or the one before)"
+        note = _("本期及上期均无投诉 (no complaints in this period or the one before)")
     elif data["totals"]["received"] == 0:
-        note = "本期无新受理投诉 (no complaints received in this period)"
+        note = _("本期无新受理投诉 (no complaints received in this period)")
     else:
         note = ""
     if fmt == "csv":
@@ -465,7 +490,7 @@ def trend(rows: list[dict[str, Any]]) -> None:
     """Month by month with a bar of received complaints."""
     width = 40
     peak = max((r["received"] for r in rows), default=0) or 1
-    out = [f"{'月份':<8} {'受理':>6}  {'解决按时率':>8}  {'满意率':>6}"]
+    out = [f"{_('月份'):<8} {_('受理'):>6}  {_('解决按时率'):>8}  {_('满意率'):>6}"]
     for r in rows:
         bar = "█" * round(r["received"] / peak * width)
         on_time = "—" if r["resolution_on_time_rate"] is None else f"{r['resolution_on_time_rate'] * 100:.0f}%"

@@ -202,7 +202,7 @@ def window_start(at: datetime, window: Duration, *, calendar: WorkCalendar, tz: 
     """Where a look-back window of this length, ending at `at`, begins: N working days back
     start at the beginning of the N-th working day before `at`'s day."""
     if window.unit == "wd":
-        day, _ = calendar.nth_working_day_before(at.astimezone(tz).date(), window.amount)
+        day, _skipped = calendar.nth_working_day_before(at.astimezone(tz).date(), window.amount)
         return datetime.combine(day, time(0), tzinfo=tz)
     span = {"d": timedelta(days=window.amount), "h": timedelta(hours=window.amount), "min": timedelta(minutes=window.amount)}[
         window.unit

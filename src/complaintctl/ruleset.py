@@ -19,6 +19,7 @@ from typing import Any
 
 from .domain import Duration, Priority, Severity, Urgency
 from .fields import IMPORTED as BUILTIN_FIELDS
+from .i18n import _
 
 DEFAULTS: dict[str, Any] = {
     "calendar": {
@@ -222,16 +223,16 @@ class DeclaredField:
         """The value as stored; ValueError says what is accepted."""
         value = " ".join(str(text).split())
         if not value:
-            raise ValueError("is empty")
+            raise ValueError(_("is empty"))
         if self.kind == "number":
             from decimal import Decimal, InvalidOperation
 
             try:
                 number = Decimal(value.replace(",", "").replace("，", ""))
             except InvalidOperation:
-                raise ValueError(f"{value!r} is not a number") from None
+                raise ValueError(_("{value!r} is not a number").format(value=value)) from None
             if not number.is_finite():
-                raise ValueError(f"{value!r} is not a number")
+                raise ValueError(_("{value!r} is not a number").format(value=value))
             return format(number.normalize(), "f")
         if self.kind == "date":
             import re
@@ -242,12 +243,12 @@ class DeclaredField:
                     raise ValueError
                 return date(int(match[1]), int(match[2]), int(match[3])).isoformat()
             except ValueError:
-                raise ValueError(f"{value!r} is not a date; write it like 2026-11-02") from None
+                raise ValueError(_("{value!r} is not a date; write it like 2026-11-02").format(value=value)) from None
         if self.kind == "choice":
             for choice in self.choices:
                 if value.casefold() == choice.casefold():
                     return choice
-            raise ValueError(f"{value!r} is not one of: {', '.join(self.choices)}")
+            raise ValueError(_("{value!r} is not one of: {choices}").format(value=value, choices=", ".join(self.choices)))
         return value
 
 
@@ -374,24 +375,35 @@ def _check_keys(data: dict[str, Any], shape: dict[str, Any], path: tuple[str, ..
         if path in _OPEN_TABLES:
             template = FIELD_SHAPE if path == ("fields",) else shape[_OPEN_TABLES[path]]
             if not isinstance(value, dict):
-                problems.append(f"{source}: {dotted} must be a table like [{dotted}] with label, keywords, ...")
+                problems.append(
+                    _("{source}: {dotted} must be a table like [{dotted}] with label, keywords, ...").format(
+                        source=source, dotted=dotted
+                    )
+                )
                 continue
             _check_keys(value, template, here, source, problems)
             continue
         if path == ("repeat",) and key in ("department", "assignee"):
             problems.append(
-                f"{source}: [{dotted}] moved to [alerts.{key}] (count, window): a {key} drawing many "
-                "complaints raises an alert, not the severity of each customer's complaint"
+                _(
+                    "{source}: [{dotted}] moved to [alerts.{key}] (count, window): a {key} drawing many complaints raises an alert, not the severity of each customer's complaint"
+                ).format(source=source, dotted=dotted, key=key)
             )
             continue
         if key not in shape:
             known = ", ".join(sorted(shape)) or "none"
-            problems.append(f"{source}: unknown key {dotted!r}; known keys here: {known}")
+            problems.append(
+                _("{source}: unknown key {dotted!r}; known keys here: {known}").format(source=source, dotted=dotted, known=known)
+            )
             continue
         expected = shape[key]
         if isinstance(expected, dict):
             if not isinstance(value, dict):
-                problems.append(f"{source}: {dotted} must be a table ([{dotted}]), not {type(value).__name__}")
+                problems.append(
+                    _("{source}: {dotted} must be a table ([{dotted}]), not {kind}").format(
+                        source=source, dotted=dotted, kind=type(value).__name__
+                    )
+                )
             else:
                 _check_keys(value, expected, here, source, problems)
 

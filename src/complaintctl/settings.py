@@ -14,6 +14,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from .errors import BadInput
+from .i18n import _
 
 if TYPE_CHECKING:
     from datetime import tzinfo
@@ -42,9 +43,11 @@ def read_rules(path: Path) -> Rules:
     try:
         text = path.read_text(encoding="utf-8")
     except FileNotFoundError:
-        raise RulesError([f"{path}: no such rules file; check the path given to --rules or COMPLAINTCTL_RULES"]) from None
+        raise RulesError(
+            [_("{path}: no such rules file; check the path given to --rules or COMPLAINTCTL_RULES").format(path=path)]
+        ) from None
     except (OSError, UnicodeDecodeError) as exc:
-        raise RulesError([f"{path}: cannot read it ({exc}); save it as UTF-8 text"]) from None
+        raise RulesError([_("{path}: cannot read it ({exc}); save it as UTF-8 text").format(path=path, exc=exc)]) from None
     return from_toml(text, str(path))
 
 
@@ -58,7 +61,11 @@ def load_rules(option: str | None) -> Rules:
     try:
         return read_rules(path)
     except RulesError as exc:
-        more = f" (and {len(exc.problems) - 1} more: run `complaintctl rules check {path}`)" if len(exc.problems) > 1 else ""
+        more = (
+            _(" (and {value} more: run `complaintctl rules check {path}`)").format(value=len(exc.problems) - 1, path=path)
+            if len(exc.problems) > 1
+            else ""
+        )
         raise BadInput(exc.problems[0] + more) from None
 
 
@@ -70,7 +77,9 @@ def office_tz(rules: Rules | None = None) -> tzinfo:
     try:
         return ZoneInfo(name)
     except (ZoneInfoNotFoundError, ValueError):
-        raise BadInput(f"COMPLAINTCTL_TZ={name!r} is not a time zone; use a name like Asia/Shanghai") from None
+        raise BadInput(
+            _("COMPLAINTCTL_TZ={name!r} is not a time zone; use a name like Asia/Shanghai").format(name=name)
+        ) from None
 
 
 _policies: dict[tuple[str, float, str], Policy] = {}
@@ -88,8 +97,9 @@ def load_policy(option: str | None, installed: str | None = None) -> Policy:
         if option or os.environ.get("COMPLAINTCTL_RULES"):
             given = option or os.environ.get("COMPLAINTCTL_RULES")
             raise BadInput(
-                f"this register has its office rules installed, so {given} cannot change them; "
-                f"try a file with `complaintctl rules check {given}`, install it with `complaintctl rules install {given}`"
+                _(
+                    "this register has its office rules installed, so {given} cannot change them; try a file with `complaintctl rules check {given}`, install it with `complaintctl rules install {given}`"
+                ).format(given=given)
             )
         key: tuple[str, float, str] | None = (installed, -1.0, tz_env)
     else:
@@ -114,6 +124,6 @@ def installed_rules(text: str) -> Rules:
     from .ruleset import RulesError, from_toml
 
     try:
-        return from_toml(text, "the rules installed in the register")
+        return from_toml(text, _("the rules installed in the register"))
     except RulesError as exc:
-        raise BadInput(exc.problems[0] + "; install corrected rules with `complaintctl rules install FILE`") from None
+        raise BadInput(exc.problems[0] + _("; install corrected rules with `complaintctl rules install FILE`")) from None

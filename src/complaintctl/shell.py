@@ -16,6 +16,8 @@ from collections.abc import Iterable
 from pathlib import Path
 from typing import Any
 
+from .i18n import _
+
 VALUE_SOURCES = {
     "--category": "categories",
     "--department": "departments",
@@ -139,7 +141,7 @@ def run(app: Any, *, db: str | None, rules: str | None, input: Any = None, outpu
     )
     settle()
     if input is None:
-        sys.stdout.write("complaintctl shell — every command as on the command line; Tab completes, Ctrl-D leaves.\n")
+        sys.stdout.write(_("complaintctl shell — every command as on the command line; Tab completes, Ctrl-D leaves.\n"))
     while True:
         try:
             line = session.prompt("投诉> ")
@@ -150,20 +152,20 @@ def run(app: Any, *, db: str | None, rules: str | None, input: Any = None, outpu
         try:
             args = shlex.split(line)
         except ValueError as exc:
-            sys.stderr.write(f"error: {exc}; close the quote\n")
+            sys.stderr.write(_("error: {exc}; close the quote\n").format(exc=exc))
             continue
         if not args:
             continue
         if args[0] in ("exit", "quit"):
             break
         if args[0] == "shell":
-            sys.stderr.write("error: this is the shell already\n")
+            sys.stderr.write(_("error: this is the shell already\n"))
             continue
         try:
             command.main(args=args, prog_name="complaintctl", standalone_mode=True)
         except SystemExit:
             pass  # the command's outcome was printed; the shell goes on
         except KeyboardInterrupt:
-            sys.stderr.write("cancelled\n")
+            sys.stderr.write(_("cancelled\n"))
         sys.stdout.flush()
         vocabulary.refresh()

@@ -153,7 +153,7 @@ def compile_statement(statement: Any, dialect: Any) -> dict[str, Any]:
 def compile_fragment(condition: Any, dialect: Any) -> dict[str, Any]:
     """A condition on the complaint, compiled as the WHERE clause of a statement over it."""
     compiled = compile_statement(select(complaint.c.id).where(condition), dialect)
-    _, sep, compiled["sql"] = compiled["sql"].partition("\nWHERE ")
+    _select, sep, compiled["sql"] = compiled["sql"].partition("\nWHERE ")
     assert sep
     del compiled["columns"]
     return compiled

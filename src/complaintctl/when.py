@@ -10,6 +10,8 @@ from __future__ import annotations
 import re
 from datetime import date, datetime, time, timedelta, tzinfo
 
+from .i18n import _
+
 _RELATIVE_DAYS = {
     "today": 0,
     "今天": 0,
@@ -46,7 +48,7 @@ def parse_when(text: str, *, now: datetime, tz: tzinfo) -> datetime:
     """
     raw = text.strip()
     if not raw:
-        raise WhenError("empty time")
+        raise WhenError(_("empty time"))
     lowered = raw.casefold()
     local_now = now.astimezone(tz)
 
@@ -66,7 +68,7 @@ def parse_when(text: str, *, now: datetime, tz: tzinfo) -> datetime:
             clock = _CLOCK.match(rest)
             if clock:
                 return _local(day, _clock(clock["H"], clock["M"], clock["S"], raw), tz)
-            raise WhenError(f"cannot read the time of day in {text!r}")
+            raise WhenError(_("cannot read the time of day in {text!r}").format(text=text))
 
     for pattern in (_NUM_DATE, _CN_DATE):
         match = pattern.match(raw)
@@ -75,7 +77,7 @@ def parse_when(text: str, *, now: datetime, tz: tzinfo) -> datetime:
             try:
                 day = date(year, int(match["m"]), int(match["d"]))
             except ValueError as exc:
-                raise WhenError(f"{text!r} is not a real date ({exc})") from None
+                raise WhenError(_("{text!r} is not a real date ({exc})").format(text=text, exc=exc)) from None
             return _local(day, _clock(match["H"], match["M"], match["S"], raw), tz)
 
     clock = _CLOCK.match(raw)
@@ -100,8 +102,9 @@ def _dateutil(raw: str, local_now: datetime) -> datetime:
         return parsed
     except (ValueError, OverflowError, parser.ParserError):
         raise WhenError(
-            f"cannot read {raw!r} as a time; write e.g. '2026-09-18 10:30', '2026/9/18', "
-            "'2026年9月18日 10:30' or 'yesterday 15:00'"
+            _(
+                "cannot read {raw!r} as a time; write e.g. '2026-09-18 10:30', '2026/9/18', '2026年9月18日 10:30' or 'yesterday 15:00'"
+            ).format(raw=raw)
         ) from None
 
 
@@ -109,7 +112,7 @@ def _clock(hour: str | None, minute: str | None, second: str | None, raw: str) -
     try:
         return time(int(hour or 0), int(minute or 0), int(second or 0))
     except ValueError:
-        raise WhenError(f"{raw!r} has an impossible time of day") from None
+        raise WhenError(_("{raw!r} has an impossible time of day").format(raw=raw)) from None
 
 
 def _local(day: date, clock: time, tz: tzinfo) -> datetime:

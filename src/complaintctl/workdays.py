@@ -17,6 +17,8 @@ from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta, tzinfo
 from functools import lru_cache
 
+from .i18n import _
+
 ONE_DAY = timedelta(days=1)
 # Counting never runs further than this from its start: a guard against a typo
 # like "500000wd" spinning forever.
@@ -81,7 +83,7 @@ class WorkCalendar:
         whether the answer is provisional (it crossed a year the calendar does not know).
         With n == 0, `day` itself."""
         if n < 0:
-            raise ValueError("n must not be negative")
+            raise ValueError(_("n must not be negative"))
         provisional = not self.is_known(day) if n == 0 else False
         current = day
         found = 0
@@ -89,7 +91,7 @@ class WorkCalendar:
         while found < n:
             current += ONE_DAY
             if current > limit:
-                raise ValueError(f"{n} working days run past {limit.isoformat()}")
+                raise ValueError(_("{n} working days run past {limit}").format(n=n, limit=limit.isoformat()))
             if not self.is_known(current):
                 provisional = True
             if self.is_working_day(current):
@@ -99,7 +101,7 @@ class WorkCalendar:
     def nth_working_day_before(self, day: date, n: int) -> tuple[date, bool]:
         """The n-th working day before `day` (n >= 1; `day` itself never counts)."""
         if n < 0:
-            raise ValueError("n must not be negative")
+            raise ValueError(_("n must not be negative"))
         provisional = False
         current = day
         found = 0
@@ -107,7 +109,7 @@ class WorkCalendar:
         while found < n:
             current -= ONE_DAY
             if current < limit:
-                raise ValueError(f"{n} working days run past {limit.isoformat()}")
+                raise ValueError(_("{n} working days run past {limit}").format(n=n, limit=limit.isoformat()))
             if not self.is_known(current):
                 provisional = True
             if self.is_working_day(current):
@@ -147,7 +149,7 @@ class WorkCalendar:
         limit = current + timedelta(days=MAX_SPAN_DAYS)
         while remaining > timedelta(0):
             if current > limit:
-                raise ValueError("the pause runs past any sensible deadline")
+                raise ValueError(_("the pause runs past any sensible deadline"))
             day_end = datetime.combine(current.date() + ONE_DAY, time(0), tzinfo=tz)
             if self.is_working_day(current.date()):
                 step = min(day_end - current, remaining)

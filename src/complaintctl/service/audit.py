@@ -8,6 +8,7 @@ from typing import Any
 
 from sqlmodel import Session, col
 
+from ..i18n import _
 from ..models import RegisterEvent
 
 
@@ -86,7 +87,9 @@ def forget_customer(
         raise NotFound(f"no complaint from {customer!r}" + (f" with contact {contact!r}" if contact else ""))
     still_open = [c.no for c in cases if c.status != "closed"]
     if still_open:
-        raise InvalidTransition(f"{', '.join(still_open)} still open; close them before forgetting the customer")
+        raise InvalidTransition(
+            _("{numbers} still open; close them before forgetting the customer").format(numbers=", ".join(still_open))
+        )
     from ..chain import personal_digest
 
     for complaint in cases:

@@ -14,6 +14,7 @@ from .. import rules as policy_rules
 from ..chain import GENESIS, entry_hash
 from ..domain import Milestone, Status, Urgency
 from ..errors import BadInput, InvalidTransition, NotFound
+from ..i18n import _
 from ..models import Alert, ChainHead, Complaint, ComplaintField, Deadline, HistoryEntry
 from ..rules import Policy
 
@@ -31,7 +32,7 @@ CLASSIFIED_FIELDS = ("category", "severity", "urgency", "priority")
 def get_complaint(session: Session, no: str) -> Complaint:
     complaint: Complaint | None = session.execute(select(Complaint).where(col(Complaint.no) == no)).scalar_one_or_none()
     if complaint is None:
-        raise NotFound(f"no complaint {no} in this register; `complaintctl list` shows the numbers")
+        raise NotFound(_("no complaint {no} in this register; `complaintctl list` shows the numbers").format(no=no))
     return complaint
 
 
@@ -145,19 +146,28 @@ def chain_rows(session: Session, rows: list[dict[str, Any]]) -> None:
 
 def check_event_time(complaint: Complaint, at: datetime, now: datetime, option: str = "--at") -> None:
     if at > now + FUTURE_TOLERANCE:
-        raise BadInput(f"{option} {at.isoformat(timespec='minutes')} is in the future; record events when they have happened")
+        raise BadInput(
+            _("{option} {when} is in the future; record events when they have happened").format(
+                option=option, when=at.isoformat(timespec="minutes")
+            )
+        )
     if at < complaint.received_at:
         raise BadInput(
-            f"{option} {at.isoformat(timespec='minutes')} is before {complaint.no} was received "
-            f"({complaint.received_at.isoformat(timespec='minutes')})"
+            _("{option} {when} is before {no} was received ({received})").format(
+                option=option,
+                when=at.isoformat(timespec="minutes"),
+                no=complaint.no,
+                received=complaint.received_at.isoformat(timespec="minutes"),
+            )
         )
 
 
 def refuse_closed(complaint: Complaint, doing: str) -> None:
     if complaint.status == Status.CLOSED.value:
         raise InvalidTransition(
-            f"{complaint.no} is closed ({Status.CLOSED.label}); cannot {doing}. "
-            "If the customer complains again, register it with `complaintctl log`"
+            _(
+                "{no} is closed ({label}); cannot {doing}. If the customer complains again, register it with `complaintctl log`"
+            ).format(no=complaint.no, label=Status.CLOSED.label, doing=doing)
         )
 
 
@@ -270,7 +280,7 @@ def record_breaches(session: Session, breaches: list[tuple[Any, Any]], *, now: d
     session.execute(insert(HistoryEntry), rows)
     for chunk in range(0, len(ids), 500):
         session.execute(update(Deadline).where(col(Deadline.id).in_(ids[chunk : chunk + 500])).values(breach_recorded=True))
-    for deadline, _ in breaches:
+    for deadline, _changes in breaches:
         if isinstance(deadline, Deadline):
             session.expire(deadline, ["breach_recorded"])
 

@@ -25,6 +25,7 @@ from ..domain import (
     Urgency,
 )
 from ..errors import BadInput, InvalidTransition
+from ..i18n import _
 from ..inputs import MAX_SEQ, format_no
 from ..models import Complaint, ComplaintField, ContactEntry, YearCounter
 from ..rules import Policy
@@ -88,8 +89,9 @@ def _next_seq(session: Session, year: int) -> int:
     ).scalar_one()
     if int(seq) > MAX_SEQ:
         raise InvalidTransition(
-            f"{year} has used every complaint number up to TS-{year}-{MAX_SEQ}; "
-            "no command could read a longer one, so nothing was written"
+            _(
+                "{year} has used every complaint number up to TS-{year}-{MAX_SEQ}; no command could read a longer one, so nothing was written"
+            ).format(year=year, MAX_SEQ=MAX_SEQ)
         )
     return int(seq)
 
@@ -104,7 +106,7 @@ def log_complaint(session: Session, new: NewComplaint, *, now: datetime, actor: 
     """Register a complaint: give it the next number of its year of receipt, classify it,
     and start its first-response and resolution clocks."""
     if new.received_at > now + FUTURE_TOLERANCE:
-        raise BadInput("--received is in the future; give the time the customer complained")
+        raise BadInput(_("--received is in the future; give the time the customer complained"))
     incident: Complaint | None = None
     if new.incident_no:
         incident = get_complaint(session, new.incident_no)
@@ -188,7 +190,7 @@ def classify(
     with none given, the automatic decisions are applied again to every other field.
     `reset` forgets earlier hand-made choices first."""
     complaint = get_complaint(session, no)
-    refuse_closed(complaint, "reclassify it")
+    refuse_closed(complaint, _("reclassify it"))
     check_event_time(complaint, at, now)
     if reset:
         clear_manual(complaint)
@@ -231,17 +233,17 @@ def assign(
 ) -> dict[str, Any]:
     """Hand the case to a department (by default the one its category routes to) and a person."""
     complaint = get_complaint(session, no)
-    refuse_closed(complaint, "assign it")
+    refuse_closed(complaint, _("assign it"))
     if complaint.status == Status.RESOLVED.value:
         raise InvalidTransition(
-            f"{no} is resolved and waits for its follow-up visit; record it with `complaintctl followup {no}`"
+            _("{no} is resolved and waits for its follow-up visit; record it with `complaintctl followup {no}`").format(no=no)
         )
     check_event_time(complaint, at, now)
     routed = None
     if department is None:
         rule = policy.rules.category(complaint.category)
         if rule is None:
-            raise BadInput(f"{no} has no category that routes to a department; give --department")
+            raise BadInput(_("{no} has no category that routes to a department; give --department").format(no=no))
         department, routed = rule.department, f"routed by category {rule.label}"
     changes = apply(complaint, department=department, assignee=assignee, status=Status.ASSIGNED)
     if current_deadline(session, complaint, Milestone.CORRECTIVE_ACTION) is None:
@@ -257,7 +259,7 @@ def record_contact(
     """Write down a contact with the customer. The first one is the first response;
     the first one after resolution reports the outcome (结果反馈)."""
     complaint = get_complaint(session, no)
-    refuse_closed(complaint, "record a contact on it")
+    refuse_closed(complaint, _("record a contact on it"))
     check_event_time(complaint, at, now)
     meets: Milestone | None = None
     values: dict[str, Any] = {}
@@ -307,26 +309,32 @@ def resolve(
     """Record the solution; with `final`, the supervising leader's decision on an escalated
     case. Starts the outcome-report and follow-up clocks."""
     complaint = get_complaint(session, no)
-    refuse_closed(complaint, "resolve it")
+    refuse_closed(complaint, _("resolve it"))
     if complaint.status == Status.RESOLVED.value:
-        raise InvalidTransition(f"{no} is already resolved; record the follow-up visit with `complaintctl followup {no}`")
+        raise InvalidTransition(
+            _("{no} is already resolved; record the follow-up visit with `complaintctl followup {no}`").format(no=no)
+        )
     if final and complaint.escalation_level == 0:
-        raise InvalidTransition(f"{no} is not escalated; --final records a supervising leader's decision on an escalated case")
+        raise InvalidTransition(
+            _("{no} is not escalated; --final records a supervising leader's decision on an escalated case").format(no=no)
+        )
     if complaint.escalation_level > 0 and not final:
         raise InvalidTransition(
-            f"{no} is escalated to the supervising leader (分管领导); record the leader's decision with "
-            f"`complaintctl resolve {no} --final --solution ...`"
+            _(
+                "{no} is escalated to the supervising leader (分管领导); record the leader's decision with `complaintctl resolve {no} --final --solution ...`"
+            ).format(no=no)
         )
     if compensation_cents is not None and compensation_kind is None:
-        raise BadInput("--compensation needs --compensation-kind (refund, replacement, repair, discount, gift, other)")
+        raise BadInput(_("--compensation needs --compensation-kind (refund, replacement, repair, discount, gift, other)"))
     if complaint.waiting_since is not None:
-        raise InvalidTransition(f"{no} is waiting on the customer; `complaintctl resume {no}` first")
+        raise InvalidTransition(_("{no} is waiting on the customer; `complaintctl resume {no}` first").format(no=no))
     check_event_time(complaint, at, now)
     clock = current_deadline(session, complaint, Milestone.RESOLUTION)
     if complaint.reopen_count and clock is not None and at < clock.started_at:
         raise BadInput(
-            f"--at {_local(at, policy)} is before {no} was reopened ({_local(clock.started_at, policy)}); "
-            "a resolution comes after the reopening it answers"
+            _("--at {local} is before {no} was reopened ({local2}); a resolution comes after the reopening it answers").format(
+                local=_local(at, policy), no=no, local2=_local(clock.started_at, policy)
+            )
         )
     values: dict[str, Any] = {
         "solution": solution,
@@ -369,14 +377,15 @@ def record_followup(
     clock restarts), a D on a reopened case escalates it; a case with a leader's final
     decision closes regardless."""
     complaint = get_complaint(session, no)
-    refuse_closed(complaint, "follow it up")
+    refuse_closed(complaint, _("follow it up"))
     if complaint.status != Status.RESOLVED.value:
         raise InvalidTransition(
-            f"{no} is {complaint.status} ({Status.of(complaint.status).label}), not resolved; "
-            f"record the solution first with `complaintctl resolve {no} --solution ...`"
+            _(
+                "{no} is {status} ({label}), not resolved; record the solution first with `complaintctl resolve {no} --solution ...`"
+            ).format(no=no, status=complaint.status, label=Status.of(complaint.status).label)
         )
     check_event_time(complaint, at, now)
-    _after_resolution(complaint, at, policy, "the follow-up visit (回访)")
+    _after_resolution(complaint, at, policy, _("the follow-up visit (回访)"))
     changes = apply(complaint, followup_at=at, followup_by=actor, satisfaction=satisfaction, followup_note=note)
     late = meet(session, complaint, Milestone.FOLLOWUP, at)
     record(session, complaint, "followed_up", changes, at=at, now=now, actor=actor)
@@ -422,8 +431,9 @@ def _local(at: datetime, policy: Policy) -> str:
 def _after_resolution(complaint: Complaint, at: datetime, policy: Policy, step: str) -> None:
     if complaint.resolved_at is not None and at < complaint.resolved_at:
         raise BadInput(
-            f"--at {_local(at, policy)} is before {complaint.no} was resolved "
-            f"({_local(complaint.resolved_at, policy)}); {step} comes after the resolution"
+            _("--at {local} is before {no} was resolved ({local2}); {step} comes after the resolution").format(
+                local=_local(at, policy), no=complaint.no, local2=_local(complaint.resolved_at, policy), step=step
+            )
         )
 
 
@@ -443,28 +453,36 @@ def extend(
     time becomes the target, recorded with its reason. After the target has passed, only
     `late` records it: the miss stays counted, and the new target runs from then on."""
     complaint = get_complaint(session, no)
-    refuse_closed(complaint, "extend it")
+    refuse_closed(complaint, _("extend it"))
     if complaint.status == Status.RESOLVED.value:
-        raise InvalidTransition(f"{no} is already resolved; nothing to extend")
+        raise InvalidTransition(_("{no} is already resolved; nothing to extend").format(no=no))
     check_event_time(complaint, at, now)
     deadline = current_deadline(session, complaint, Milestone.RESOLUTION)
     if deadline is None or deadline.state != "open":
-        raise InvalidTransition(f"{no} has no running resolution deadline to extend")
+        raise InvalidTransition(_("{no} has no running resolution deadline to extend").format(no=no))
     old = deadline.due_at
     passed = old is not None and old < at
     if passed and not late:
         raise InvalidTransition(
-            f"{no}: the resolution target {_local(old, policy) if old else '-'} passed before {_local(at, policy)}; an extension is "
-            "agreed with the customer in advance. To record one made after the fact, add --late: the miss stays "
-            "counted against the department"
+            _(
+                "{no}: the resolution target {value} passed before {local}; an extension is agreed with the customer in advance. To record one made after the fact, add --late: the miss stays counted against the department"
+            ).format(no=no, value=_local(old, policy) if old else "-", local=_local(at, policy))
         )
     if late and not passed:
-        raise BadInput(f"--late: {no}'s target {_local(old, policy) if old else '-'} has not passed; extend without --late")
+        raise BadInput(
+            _("--late: {no}'s target {value} has not passed; extend without --late").format(
+                no=no, value=_local(old, policy) if old else "-"
+            )
+        )
     if to <= at:
-        raise BadInput(f"--to {to.isoformat(timespec='minutes')} is not later than now; give the new expected time")
+        raise BadInput(
+            _("--to {to} is not later than now; give the new expected time").format(to=to.isoformat(timespec="minutes"))
+        )
     if old is not None and to <= old:
         raise BadInput(
-            f"--to {to.isoformat(timespec='minutes')} is not later than the current target {old.isoformat(timespec='minutes')}"
+            _("--to {to} is not later than the current target {target}").format(
+                to=to.isoformat(timespec="minutes"), target=old.isoformat(timespec="minutes")
+            )
         )
     if late:
         assert old is not None
@@ -490,11 +508,12 @@ def wait(session: Session, no: str, *, reason: str, at: datetime, now: datetime,
     complaint = get_complaint(session, no)
     refuse_closed(complaint, "wait on it")
     if complaint.status == Status.RESOLVED.value:
-        raise InvalidTransition(f"{no} is resolved; its resolution clock has stopped already")
+        raise InvalidTransition(_("{no} is resolved; its resolution clock has stopped already").format(no=no))
     if complaint.waiting_since is not None:
         raise InvalidTransition(
-            f"{no} is already waiting since "
-            f"{complaint.waiting_since.astimezone(policy.tz):%Y-%m-%d %H:%M}; `complaintctl resume {no}` ends it"
+            _("{no} is already waiting since {astimezone:%Y-%m-%d %H:%M}; `complaintctl resume {no}` ends it").format(
+                no=no, astimezone=complaint.waiting_since.astimezone(policy.tz)
+            )
         )
     check_event_time(complaint, at, now)
     changes = apply(complaint, waiting_since=at)
@@ -508,10 +527,12 @@ def resume(session: Session, no: str, *, at: datetime, now: datetime, actor: str
     complaint = get_complaint(session, no)
     refuse_closed(complaint, "resume it")
     if complaint.waiting_since is None:
-        raise InvalidTransition(f"{no} is not waiting on the customer; `complaintctl wait {no} --reason ...` starts a wait")
+        raise InvalidTransition(
+            _("{no} is not waiting on the customer; `complaintctl wait {no} --reason ...` starts a wait").format(no=no)
+        )
     check_event_time(complaint, at, now)
     if at < complaint.waiting_since:
-        raise BadInput("--at is before the wait began")
+        raise BadInput(_("--at is before the wait began"))
     since = complaint.waiting_since
     changes: dict[str, Any] = apply(complaint, waiting_since=None)
     deadline = current_deadline(session, complaint, Milestone.RESOLUTION)
@@ -559,7 +580,7 @@ def edit(
     check_event_time(complaint, at, now)
     for name in values:
         if not fields.BY_NAME[name].editable:
-            raise BadInput(f"{fields.label(name)} is not corrected with edit; its own command changes it")
+            raise BadInput(_("{label} is not corrected with edit; its own command changes it").format(label=fields.label(name)))
     changes: dict[str, Any] = apply(complaint, **values)
     for key, value in declared.items():
         row = session.get(ComplaintField, (complaint.id, key))
@@ -574,6 +595,6 @@ def edit(
             session.add(ComplaintField(complaint_id=complaint.id, key=key, value=value))  # type: ignore[arg-type]
         changes[f"field.{key}"] = [old, value]
     if not changes:
-        raise BadInput(f"{no} already has these values; nothing to correct")
+        raise BadInput(_("{no} already has these values; nothing to correct").format(no=no))
     record(session, complaint, "edited", changes, at=at, now=now, actor=actor, reason=reason)
     return complaint_record(over_session(session), complaint, policy=policy, now=now)

@@ -12,6 +12,7 @@ from sqlalchemy import func, select, text
 from sqlmodel import Session, col
 
 from ..errors import InvalidTransition
+from ..i18n import _
 from ..models import Complaint, HistoryEntry
 from ..ruleset import Rules
 from .common import chain_rows
@@ -59,8 +60,9 @@ def install_rules(session: Session, rules_text: str, rules: Rules, *, source: st
     if dropped:
         listed = ", ".join(f"{code} ({in_use[code]} complaints)" for code in dropped)
         raise InvalidTransition(
-            f"{source}: drops categories still in use: {listed}; keep them in [categories] "
-            "(they may be given no keywords), or reclassify those complaints first"
+            _(
+                "{source}: drops categories still in use: {listed}; keep them in [categories] (they may be given no keywords), or reclassify those complaints first"
+            ).format(source=source, listed=listed)
         )
     before = installed_rules(session)
     new_digest = digest(rules_text)

@@ -20,6 +20,7 @@ from .. import rules as policy_rules
 from ..dbapi import Register
 from ..domain import Milestone
 from ..errors import NotFound
+from ..i18n import _
 from ..rules import Policy
 
 RECORD_FIELDS = fields.RECORD_FIELDS
@@ -162,7 +163,7 @@ def show(register: Register, no: str, *, policy: Policy, now: datetime) -> dict[
     """The whole record of one complaint, its reasons, deadlines, contact log and history."""
     complaint = register.one_or_none("complaint_by_no", no=no)
     if complaint is None:
-        raise NotFound(f"no complaint {no} in this register; `complaintctl list` shows the numbers")
+        raise NotFound(_("no complaint {no} in this register; `complaintctl list` shows the numbers").format(no=no))
     return complaint_record(register, complaint, policy=policy, now=now, detail=True)
 
 

@@ -15,6 +15,7 @@ from sqlmodel import Session
 
 from .. import fields
 from ..chain import GENESIS, entry_hash, instant
+from ..i18n import _
 
 # Actions that record something about the case without changing its fields.
 NOT_CHANGES = ("breached", "missed", "load_alert")
@@ -59,7 +60,9 @@ def verify(session: Session) -> dict[str, Any]:
     def problem(complaint_id: int | None, entry: int | None, what: str) -> None:
         problems.append(
             {
-                "no": numbers.get(complaint_id, f"(complaint id {complaint_id})") if complaint_id else None,
+                "no": numbers.get(complaint_id, _("(complaint id {complaint_id})").format(complaint_id=complaint_id))
+                if complaint_id
+                else None,
                 "entry": entry,
                 "problem": what,
             }
@@ -81,9 +84,9 @@ def verify(session: Session) -> dict[str, Any]:
             entries += 1
             if pending is not None:
                 if prev_hash == before_previous and prev_hash != previous_hash:
-                    problem(pending[1], pending[0], "history entry inserted behind the tool's back (the chain runs around it)")
+                    problem(pending[1], pending[0], _("history entry inserted behind the tool's back (the chain runs around it)"))
                 else:
-                    problem(pending[1], pending[0], "an entry before this one was removed (the chain is broken here)")
+                    problem(pending[1], pending[0], _("an entry before this one was removed (the chain is broken here)"))
                 pending = None
             try:
                 changes = json.loads(changes_text_)
@@ -102,7 +105,11 @@ def verify(session: Session) -> dict[str, Any]:
                 reason=reason,
             ):
                 problem(
-                    cid, entry_id, f"history entry changed ({action} at {instant(at)[:16]}): its hash does not match its content"
+                    cid,
+                    entry_id,
+                    _("history entry changed ({action} at {at}): its hash does not match its content").format(
+                        action=action, at=instant(at)[:16]
+                    ),
                 )
             if prev_hash == before_previous and prev_hash != previous_hash:
                 before_previous = prev_hash  # the entry before this one was not part of the chain
@@ -125,21 +132,23 @@ def verify(session: Session) -> dict[str, Any]:
     head = conn.exec_driver_sql("SELECT last_hash, entries FROM chain_head WHERE id = 1").first()
     if pending is not None:
         if head is not None and head[0] == before_previous:
-            problem(pending[1], pending[0], "history entry inserted behind the tool's back (after the register's last entry)")
+            problem(pending[1], pending[0], _("history entry inserted behind the tool's back (after the register's last entry)"))
         else:
-            problem(pending[1], pending[0], "an entry before this one was removed (the chain is broken here)")
+            problem(pending[1], pending[0], _("an entry before this one was removed (the chain is broken here)"))
     elif head is not None and entries and (head[1] != entries or head[0] != previous_hash):
         missing = head[1] - entries
         problems.append(
             {
                 "no": None,
                 "entry": None,
-                "problem": f"the chain ends at a different entry than the register recorded ({entries} entries, {head[1]} "
-                "expected): " + (f"the newest {missing} removed" if missing > 0 else "entries added at the end"),
+                "problem": _(
+                    "the chain ends at a different entry than the register recorded ({entries} entries, {expected} expected): "
+                ).format(entries=entries, expected=head[1])
+                + (_("the newest {missing} removed").format(missing=missing) if missing > 0 else _("entries added at the end")),
             }
         )
     elif head is None and entries:
-        problems.append({"no": None, "entry": None, "problem": "the chain's head is missing"})
+        problems.append({"no": None, "entry": None, "problem": _("the chain's head is missing")})
 
     columns = ", ".join(COLUMNS)
     cursor.execute(f"SELECT id, {columns} FROM complaint ORDER BY id")
@@ -150,13 +159,19 @@ def verify(session: Session) -> dict[str, Any]:
             cid = row[0]
             found = replayed.get(cid)
             if found is None:
-                problem(cid, None, "complaint has no history (added behind the tool's back)")
+                problem(cid, None, _("complaint has no history (added behind the tool's back)"))
                 continue
             for field, current in zip(COLUMNS, row[1:]):
                 if field in found and not _same(field, current, found[field]):
                     if isinstance(found[field], dict):  # a forgotten personal value
                         continue
-                    problem(cid, None, f"{field} is {current!r} but its history says {found[field]!r}")
+                    problem(
+                        cid,
+                        None,
+                        _("{field} is {current!r} but its history says {value!r}").format(
+                            field=field, current=current, value=found[field]
+                        ),
+                    )
     # Declared fields (complaint_field) against the history's `field.KEY` changes.
     stored_fields: dict[tuple[int, str], str] = {}
     cursor.execute("SELECT complaint_id, key, value FROM complaint_field")
@@ -168,13 +183,25 @@ def verify(session: Session) -> dict[str, Any]:
             if name.startswith("field.") and recorded is not None and not isinstance(recorded, dict):
                 current = stored_fields.pop((cid, name[6:]), None)
                 if current != recorded:
-                    problem(cid, None, f"{name} is {current!r} but its history says {recorded!r}")
+                    problem(
+                        cid,
+                        None,
+                        _("{name} is {current!r} but its history says {recorded!r}").format(
+                            name=name, current=current, recorded=recorded
+                        ),
+                    )
     for (cid, key), value in stored_fields.items():
         recorded = replayed.get(cid, {}).get(f"field.{key}")
         if recorded is None:
-            problem(cid, None, f"field.{key} is {value!r} but its history never set it (added behind the tool's back)")
+            problem(
+                cid,
+                None,
+                _("field.{key} is {value!r} but its history never set it (added behind the tool's back)").format(
+                    key=key, value=value
+                ),
+            )
     known = set(numbers)
     for cid in replayed:
         if cid not in known:
-            problem(cid, None, "history of a complaint that is no longer in the register (row deleted)")
+            problem(cid, None, _("history of a complaint that is no longer in the register (row deleted)"))
     return {"intact": not problems, "entries": entries, "complaints": complaints, "head": previous_hash, "problems": problems}
