@@ -21,7 +21,7 @@ test: venv
 	$(PY) -m pytest -q
 
 test-fast: venv
-	COMPLAINTCTL_TEST_ENGINES=sqlite $(PY) -m pytest -q -m "not slow"
+	COMPLAINTCTL_TEST_ENGINES=sqlite $(PY) -m pytest -q -m "not slow" -n auto
 
 lint: venv
 	$(PY) -m ruff check src tests bench
