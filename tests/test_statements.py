@@ -99,3 +99,44 @@ def test_show_and_list_import_no_sqlalchemy(cli: Cli, db_url: str) -> None:
         result = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True, check=False)
         assert result.returncode == 0, result.stderr
         assert result.stderr.strip().splitlines()[-1] == "[]", (argv, result.stderr[-300:])
+
+
+def test_two_morning_checks_at_once_record_each_breach_once(cli: Cli, db_url: str) -> None:
+    """The check reads on the lean path and writes in a second transaction: two checks that
+    read the same newly overdue milestones record them once between them."""
+    from complaintctl import db, service
+    from complaintctl.settings import load_policy
+
+    no = cli.log(received="2026-11-02 09:15")
+    policy = load_policy(None)
+    at = datetime(2026, 11, 20, 12, tzinfo=UTC)
+    with dbapi.open_register(db_url, write=False) as register:
+        first = service.check_overdue(register, at=at, within=None, now=at, policy=policy)
+    with dbapi.open_register(db_url, write=False) as register:
+        second = service.check_overdue(register, at=at, within=None, now=at, policy=policy)
+    assert first["pending_breaches"] and len(first["pending_breaches"]) == len(second["pending_breaches"])
+    with db.open_session(db_url, write=True) as session:
+        recorded = service.record_overdue(session, first["pending_breaches"], now=at, actor="cron")
+    with db.open_session(db_url, write=True) as session:
+        again = service.record_overdue(session, second["pending_breaches"], now=at, actor="cron")
+    assert recorded == len(first["pending_breaches"]) and again == 0
+    history = cli.json("show", no)["history"]
+    assert sum(1 for h in history if h["action"] == "breached") == recorded
+    assert cli.ok("verify").exit_code == 0
+
+
+def test_a_check_with_nothing_new_to_record_imports_no_sqlalchemy(cli: Cli, db_url: str) -> None:
+    if "://" in db_url:
+        return
+    cli.log(received="2026-11-02 09:15")
+    cli.ok("overdue")  # the first check records the breaches (a Session is opened for that)
+    probe = (
+        "import sys, runpy\n"
+        "sys.argv = ['complaintctl', 'overdue']\n"
+        "try:\n    runpy.run_module('complaintctl', run_name='__main__')\n"
+        "except SystemExit as exc:\n    assert not exc.code, exc.code\n"
+        "print(sorted(m for m in sys.modules if m.split('.')[0] in ('sqlalchemy', 'sqlmodel', 'pydantic')), file=sys.stderr)\n"
+    )
+    result = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True, check=False)
+    assert result.returncode == 0, result.stderr
+    assert result.stderr.strip().splitlines()[-1] == "[]", result.stderr[-300:]

@@ -112,6 +112,11 @@ class Register:
     def rows(self, name: str, /, where: Iterable[tuple[str, dict[str, Any]]] = (), **params: Any) -> list[Row]:
         """The statement's rows, converted; `where` fills a template's __WHERE__ with
         (fragment, its parameters) pairs, joined by AND."""
+        names = {column: index for index, (column, _kind) in enumerate(self._statements[name]["columns"])}
+        return [Row(names, values) for values in self.tuples(name, where, **params)]
+
+    def tuples(self, name: str, /, where: Iterable[tuple[str, dict[str, Any]]] = (), **params: Any) -> list[Sequence[Any]]:
+        """The statement's rows as plain sequences, converted (for answers of thousands of rows)."""
         statement = self._statements[name]
         sql, bound = self._bind(statement, params)
         if "__WHERE__" in sql:
@@ -133,20 +138,19 @@ class Register:
         cursor = self.connection.cursor()
         try:
             cursor.execute(sql, bound)
-            fetched = cursor.fetchall()
+            fetched: list[Sequence[Any]] = cursor.fetchall()
         finally:
             cursor.close()
-        columns = statement["columns"]
-        names = {column: index for index, (column, _) in enumerate(columns)}
-        converted = [(index, kind) for index, (_, kind) in enumerate(columns) if kind]
+        converted = [(index, kind) for index, (_column, kind) in enumerate(statement["columns"]) if kind]
+        if not converted:
+            return fetched
         out = self._out
-        rows = []
+        rows: list[Sequence[Any]] = []
         for values in fetched:
-            if converted:
-                values = list(values)
-                for index, kind in converted:
-                    values[index] = out(values[index], kind)
-            rows.append(Row(names, values))
+            values = list(values)
+            for index, kind in converted:
+                values[index] = out(values[index], kind)
+            rows.append(values)
         return rows
 
     def one_or_none(self, name: str, /, **params: Any) -> Row | None:

@@ -92,6 +92,10 @@ class Status(Choice):
     CLOSED = "closed", "已结案", "已办结", "办结", "已关闭", "结案", "已回访"
 
 
+# Every status but closed: the case still needs work or a visit.
+OPEN_STATUSES = (Status.RECEIVED.value, Status.ASSIGNED.value, Status.RESOLVED.value)
+
+
 class Satisfaction(Choice):
     A = "A", "很满意"
     B = "B", "满意"

@@ -47,6 +47,9 @@ class RepeatCounts:
 
 
 # The declared field naming the people complained about (seed 002 §3.1.2(d)).
+# A time typed for an event may run this far ahead of the clock (clocks drift).
+FUTURE_TOLERANCE = timedelta(minutes=5)
+
 PEOPLE_FIELD = "people_involved"
 _PEOPLE_SPLIT = re.compile(r"[、,，;；/\s]+")
 

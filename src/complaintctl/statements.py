@@ -22,7 +22,7 @@ from functools import partial
 from pathlib import Path
 from typing import Any
 
-from sqlalchemy import Boolean, Date, Integer, String, bindparam, column, exists, literal_column, or_, select, table
+from sqlalchemy import Boolean, Date, Integer, String, bindparam, case, column, exists, literal_column, or_, select, table
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.sql import ColumnElement
 from sqlmodel.sql.sqltypes import UTCDateTime
@@ -33,6 +33,7 @@ complaint = models.Complaint.__table__  # type: ignore[attr-defined]
 deadline = models.Deadline.__table__  # type: ignore[attr-defined]
 contact_entry = models.ContactEntry.__table__  # type: ignore[attr-defined]
 history_entry = models.HistoryEntry.__table__  # type: ignore[attr-defined]
+alert = models.Alert.__table__  # type: ignore[attr-defined]
 complaint_field = models.ComplaintField.__table__  # type: ignore[attr-defined]
 register_setting = models.RegisterSetting.__table__  # type: ignore[attr-defined]
 # alembic's own table: the schema version of the register.
@@ -85,6 +86,43 @@ STATEMENTS: dict[str, Callable[[], Any]] = {
         select(history_entry).where(history_entry.c.complaint_id == bindparam("id")).order_by(history_entry.c.id)
     ),
     "declared_fields_of": lambda: select(complaint_field).where(complaint_field.c.complaint_id.in_(_ids())),
+    # The morning check: open milestones due by `soon_until`, with their cases (the status
+    # is checked in Python: given a condition on it, SQLite starts from the status index,
+    # every open case, instead of the open-deadline index, only what is due).
+    "overdue_candidates": lambda: (
+        select(
+            deadline.c.id,
+            deadline.c.milestone,
+            deadline.c.due_at,
+            deadline.c.provisional,
+            deadline.c.breach_recorded,
+            complaint.c.id.label("complaint_id"),
+            complaint.c.no,
+            complaint.c.status,
+            complaint.c.department,
+            complaint.c.assignee,
+            complaint.c.severity,
+            complaint.c.priority,
+            complaint.c.customer_name,
+            complaint.c.subject,
+            case((or_(complaint.c.subject.is_(None), complaint.c.subject == ""), complaint.c.content)).label("content"),
+        )
+        .join(complaint, complaint.c.id == deadline.c.complaint_id)
+        .where(
+            deadline.c.state == _OPEN,
+            deadline.c.due_at <= bindparam("soon_until", type_=_INSTANT),
+            or_(deadline.c.milestone != bindparam("resolution"), complaint.c.waiting_since.is_(None)),
+        )
+    ),
+    "alerts_between": lambda: (
+        select(alert.c.at, alert.c.subject, alert.c.count, alert.c.window, complaint.c.no)
+        .outerjoin(complaint, complaint.c.id == alert.c.complaint_id)
+        .where(
+            alert.c.kind == bindparam("kind"),
+            alert.c.at >= bindparam("since", type_=_INSTANT),
+            alert.c.at <= bindparam("until", type_=_INSTANT),
+        )
+    ),
     "complaint_list": lambda: (
         select(complaint)
         .where(_WHERE)

@@ -100,6 +100,27 @@ STATEMENTS: dict[str, dict[str, dict[str, Any]]] = {
                 'lists': ('ids',),
                 'columns': (('complaint_id', ''), ('key', ''), ('value', '')),
             },
+        'overdue_candidates':
+            {
+                'sql': (
+                    'SELECT deadline.id, deadline.milestone, deadline.due_at, deadline.provisional, deadline.breach_recorded, complaint.id AS complaint_id, complaint.no, complaint.status, complaint.department, complaint.assignee, complaint.severity, complaint.priority, complaint.customer_name, complaint.subject, CASE WHEN (complaint.subject IS NULL OR complaint.subject = :subject_1) THEN complaint.content END AS content\n'
+                    'FROM deadline JOIN complaint ON complaint.id = deadline.complaint_id\n'
+                    "WHERE deadline.state = 'open' AND deadline.due_at <= :soon_until AND (deadline.milestone != :resolution OR complaint.waiting_since IS NULL)"
+                ),
+                'params': (('soon_until', 'time'), ('resolution', '')),
+                'constants': {'subject_1': ''},
+                'columns': (('id', ''), ('milestone', ''), ('due_at', 'time'), ('provisional', 'flag'), ('breach_recorded', 'flag'), ('complaint_id', ''), ('no', ''), ('status', ''), ('department', ''), ('assignee', ''), ('severity', ''), ('priority', ''), ('customer_name', ''), ('subject', ''), ('content', '')),
+            },
+        'alerts_between':
+            {
+                'sql': (
+                    'SELECT alert.at, alert.subject, alert.count, alert.window, complaint.no\n'
+                    'FROM alert LEFT OUTER JOIN complaint ON complaint.id = alert.complaint_id\n'
+                    'WHERE alert.kind = :kind AND alert.at >= :since AND alert.at <= :until'
+                ),
+                'params': (('kind', ''), ('since', 'time'), ('until', 'time')),
+                'columns': (('at', 'time'), ('subject', ''), ('count', ''), ('window', ''), ('no', '')),
+            },
         'complaint_list':
             {
                 'sql': (
@@ -203,6 +224,27 @@ STATEMENTS: dict[str, dict[str, dict[str, Any]]] = {
                 'params': (('ids', ''),),
                 'lists': ('ids',),
                 'columns': (('complaint_id', ''), ('key', ''), ('value', '')),
+            },
+        'overdue_candidates':
+            {
+                'sql': (
+                    'SELECT deadline.id, deadline.milestone, deadline.due_at, deadline.provisional, deadline.breach_recorded, complaint.id AS complaint_id, complaint.no, complaint.status, complaint.department, complaint.assignee, complaint.severity, complaint.priority, complaint.customer_name, complaint.subject, CASE WHEN (complaint.subject IS NULL OR complaint.subject = %(subject_1)s::VARCHAR) THEN complaint.content END AS content\n'
+                    'FROM deadline JOIN complaint ON complaint.id = deadline.complaint_id\n'
+                    "WHERE deadline.state = 'open' AND deadline.due_at <= %(soon_until)s::TIMESTAMP WITH TIME ZONE AND (deadline.milestone != %(resolution)s::VARCHAR OR complaint.waiting_since IS NULL)"
+                ),
+                'params': (('soon_until', 'time'), ('resolution', '')),
+                'constants': {'subject_1': ''},
+                'columns': (('id', ''), ('milestone', ''), ('due_at', 'time'), ('provisional', 'flag'), ('breach_recorded', 'flag'), ('complaint_id', ''), ('no', ''), ('status', ''), ('department', ''), ('assignee', ''), ('severity', ''), ('priority', ''), ('customer_name', ''), ('subject', ''), ('content', '')),
+            },
+        'alerts_between':
+            {
+                'sql': (
+                    'SELECT alert.at, alert.subject, alert.count, alert."window", complaint.no\n'
+                    'FROM alert LEFT OUTER JOIN complaint ON complaint.id = alert.complaint_id\n'
+                    'WHERE alert.kind = %(kind)s::VARCHAR AND alert.at >= %(since)s::TIMESTAMP WITH TIME ZONE AND alert.at <= %(until)s::TIMESTAMP WITH TIME ZONE'
+                ),
+                'params': (('kind', ''), ('since', 'time'), ('until', 'time')),
+                'columns': (('at', 'time'), ('subject', ''), ('count', ''), ('window', ''), ('no', '')),
             },
         'complaint_list':
             {

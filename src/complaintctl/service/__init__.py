@@ -44,6 +44,7 @@ _HOME = {
     "ImportResult": ".imports",
     "import_complaints": ".imports",
     "check_overdue": ".overdue",
+    "record_overdue": ".overdue",
     "recompute": ".overdue",
     "ListFilter": ".reading",
     "list_complaints": ".reading",

@@ -4,7 +4,7 @@ change in the history, starting and meeting deadlines, and automatic classificat
 from __future__ import annotations
 
 import json
-from datetime import UTC, date, datetime, timedelta
+from datetime import UTC, date, datetime
 from typing import Any
 
 from sqlalchemy import func, insert, literal_column, select, update
@@ -12,16 +12,13 @@ from sqlmodel import Session, col
 
 from .. import rules as policy_rules
 from ..chain import GENESIS, entry_hash
+from ..domain import OPEN_STATUSES as OPEN_STATUSES
 from ..domain import Milestone, Status, Urgency
 from ..errors import BadInput, InvalidTransition, NotFound
 from ..i18n import _
 from ..models import Alert, ChainHead, Complaint, ComplaintField, Deadline, HistoryEntry
+from ..rules import FUTURE_TOLERANCE as FUTURE_TOLERANCE
 from ..rules import Policy
-
-# A time typed for an event may run this far ahead of the clock (clocks drift).
-FUTURE_TOLERANCE = timedelta(minutes=5)
-
-OPEN_STATUSES = (Status.RECEIVED.value, Status.ASSIGNED.value, Status.RESOLVED.value)
 
 # The literal lets SQLite use the partial index on open deadlines (a bound parameter would not).
 OPEN: Any = literal_column("'open'")

@@ -5,16 +5,18 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import datetime
-from typing import Any
-
-from sqlalchemy import case, or_, select
-from sqlmodel import Session, col
+from typing import TYPE_CHECKING, Any
 
 from .. import rules as policy_rules
-from ..domain import Duration, Milestone
-from ..models import Alert, Complaint, Deadline
-from ..rules import Policy
-from .common import FUTURE_TOLERANCE, OPEN, OPEN_STATUSES, record, record_breaches, rederive
+from ..dbapi import Register
+from ..domain import OPEN_STATUSES, Duration, Milestone
+from ..rules import FUTURE_TOLERANCE, Policy
+
+if TYPE_CHECKING:
+    from sqlmodel import Session
+
+# The check itself reads through dbapi and imports no SQLAlchemy; recording what it found
+# and `recompute` import the Session's pieces where they run.
 
 
 @dataclass
@@ -31,48 +33,16 @@ class _Case:
     assignee: str | None
 
 
-def check_overdue(
-    session: Session, *, at: datetime, within: Duration | None, now: datetime, actor: str, policy: Policy
-) -> dict[str, Any]:
+def check_overdue(register: Register, *, at: datetime, within: Duration | None, now: datetime, policy: Policy) -> dict[str, Any]:
     """Open milestones overdue or due soon as of `at`, worst first within each department
-    and assignee. Each newly overdue milestone is written once into its case's history
-    (not when `at` lies in the future: that is a preview)."""
+    and assignee. Read-only: `pending_breaches` lists the newly overdue milestones, which
+    `record_overdue` then writes once each into their cases' history (none when `at` lies
+    in the future: that is a preview)."""
     soon_until = policy_rules.due_soon_until(at, calendar=policy.calendar, tz=policy.tz, rules=policy.rules, within=within)
-    # Plain columns through the connection, not ORM objects: the answer can run to
-    # thousands of rows, and each column fetched costs (3,000 rows: ~1 ms a column).
-    rows: list[Any] = list(
-        session.connection()
-        .execute(
-            select(
-                col(Deadline.id),
-                col(Deadline.milestone),
-                col(Deadline.due_at),
-                col(Deadline.provisional),
-                col(Deadline.breach_recorded),
-                col(Complaint.id),
-                col(Complaint.no),
-                col(Complaint.status),
-                col(Complaint.department),
-                col(Complaint.assignee),
-                col(Complaint.severity),
-                col(Complaint.priority),
-                col(Complaint.customer_name),
-                col(Complaint.subject),
-                case((or_(col(Complaint.subject).is_(None), col(Complaint.subject) == ""), col(Complaint.content))),
-            )
-            .join(Complaint, col(Complaint.id) == col(Deadline.complaint_id))
-            .where(
-                col(Deadline.state) == OPEN,
-                col(Deadline.due_at) <= soon_until,
-                # the resolution clock is stopped while the customer is awaited
-                or_(col(Deadline.milestone) != Milestone.RESOLUTION.value, col(Complaint.waiting_since).is_(None)),
-            )
-        )
-        .all()
-    )
+    rows = register.tuples("overdue_candidates", soon_until=soon_until, resolution=Milestone.RESOLUTION.value)
     recording = at <= now + FUTURE_TOLERANCE
     items: list[dict[str, Any]] = []
-    breaches: list[tuple[Any, Any]] = []
+    pending: list[tuple[_Due, _Case]] = []
     late_by: dict[datetime, tuple[int, float, str]] = {}  # many deadlines share a due moment (end of a day)
     for (
         deadline_id,
@@ -91,9 +61,6 @@ def check_overdue(
         subject,
         content,
     ) in rows:
-        # The status is checked here, not in SQL: given a condition on it, SQLite without
-        # statistics starts from the status index (every open case) instead of the
-        # open-deadline index (only what is due): 17 ms against 8 at 100,000 complaints.
         if status not in OPEN_STATUSES:
             continue
         overdue = due_at < at
@@ -104,7 +71,7 @@ def check_overdue(
                 late = late_by[due_at] = policy_rules.lateness(due_at, at, calendar=policy.calendar, tz=policy.tz)
             late_days, late_hours, late_text = late
             if recording and not breach_recorded:
-                breaches.append((_Due(deadline_id, milestone, due_at), _Case(complaint_id, department, assignee)))
+                pending.append((_Due(deadline_id, milestone, due_at), _Case(complaint_id, department, assignee)))
         items.append(
             {
                 "no": no,
@@ -123,27 +90,49 @@ def check_overdue(
                 "subject": subject or content.splitlines()[0][:40],
             }
         )
-    record_breaches(session, breaches, now=now, actor=actor)
     items.sort(key=lambda i: (i["department"] or "", i["assignee"] or "", i["state"] != "overdue", i["due_at"]))
     return {
         "at": at,
         "soon_until": soon_until,
         "items": items,
-        "breaches_recorded": len(breaches),
-        "alerts": active_alerts(session, at=at, policy=policy),
+        "pending_breaches": pending,
+        "breaches_recorded": 0,
+        "alerts": active_alerts(register, at=at, policy=policy),
     }
 
 
-def active_alerts(session: Session, *, at: datetime, policy: Policy) -> list[dict[str, Any]]:
+def record_overdue(session: Session, pending: list[tuple[_Due, _Case]], *, now: datetime, actor: str) -> int:
+    """Write the breaches `check_overdue` found, each once: a deadline another run recorded
+    (or that was met) in the meantime is left out. Returns how many were written."""
+    from sqlalchemy import select
+    from sqlmodel import col
+
+    from ..models import Deadline
+    from .common import OPEN, record_breaches
+
+    ids = [due.id for due, _case in pending]
+    still: set[int] = set()
+    for chunk in range(0, len(ids), 500):
+        still.update(
+            session.execute(
+                select(col(Deadline.id)).where(
+                    col(Deadline.id).in_(ids[chunk : chunk + 500]),
+                    col(Deadline.state) == OPEN,
+                    col(Deadline.breach_recorded).is_(False),
+                )
+            ).scalars()
+        )
+    breaches = [(due, case_) for due, case_ in pending if due.id in still]
+    record_breaches(session, breaches, now=now, actor=actor)
+    return len(breaches)
+
+
+def active_alerts(register: Register, *, at: datetime, policy: Policy) -> list[dict[str, Any]]:
     """Load alerts (负荷预警) raised within their window before `at`, newest first."""
     out: list[dict[str, Any]] = []
     for kind, rule in policy.rules.alerts.items():
         since = policy_rules.window_start(at, rule.window, calendar=policy.calendar, tz=policy.tz)
-        for alert_at, subject, count, window, no in session.connection().execute(
-            select(col(Alert.at), col(Alert.subject), col(Alert.count), col(Alert.window), col(Complaint.no))
-            .outerjoin(Complaint, col(Complaint.id) == col(Alert.complaint_id))
-            .where(col(Alert.kind) == kind, col(Alert.at) >= since, col(Alert.at) <= at)
-        ):
+        for alert_at, subject, count, window, no in register.tuples("alerts_between", kind=kind, since=since, until=at):
             out.append({"kind": kind, "subject": subject, "count": count, "window": window, "at": alert_at, "no": no})
     out.sort(key=lambda a: a["at"], reverse=True)
     return out
@@ -152,6 +141,12 @@ def active_alerts(session: Session, *, at: datetime, policy: Policy) -> list[dic
 def recompute(session: Session, *, now: datetime, actor: str, policy: Policy) -> list[dict[str, Any]]:
     """Re-derive the open deadlines of open cases under the rules and calendar in force
     (extended ones keep the time promised to the customer); record each change."""
+    from sqlalchemy import select
+    from sqlmodel import col
+
+    from ..models import Complaint, Deadline
+    from .common import OPEN, record, rederive
+
     rows = session.execute(
         select(Deadline, Complaint)
         .join(Complaint, col(Complaint.id) == col(Deadline.complaint_id))
