@@ -4,6 +4,7 @@ values exactly as SQLAlchemy's types do, on both engines."""
 
 from __future__ import annotations
 
+import ast
 import subprocess
 import sys
 from datetime import UTC, date, datetime
@@ -88,17 +89,23 @@ def test_show_and_list_import_no_sqlalchemy(cli: Cli, db_url: str) -> None:
         return  # the budget is for SQLite; psycopg's import is extra
     no = cli.log()
     for argv in (["show", no], ["list"], ["list", "--overdue", "--search", "冰箱", "--where", "住址=北京"]):
-        probe = (
-            "import sys, runpy\n"
-            f"sys.argv = ['complaintctl', *{argv!r}]\n"
-            "try:\n    runpy.run_module('complaintctl', run_name='__main__')\n"
-            "except SystemExit as exc:\n    assert not exc.code, exc.code\n"
-            "heavy = sorted(m for m in sys.modules if m.split('.')[0] in ('sqlalchemy', 'sqlmodel', 'pydantic', 'alembic'))\n"
-            "print(heavy, file=sys.stderr)\n"
-        )
-        result = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True, check=False)
-        assert result.returncode == 0, result.stderr
-        assert result.stderr.strip().splitlines()[-1] == "[]", (argv, result.stderr[-300:])
+        assert heavy_modules_after(argv) == [], argv
+
+
+def heavy_modules_after(argv: list[str]) -> list[str]:
+    """The heavy modules a fresh interpreter holds after running the command."""
+    probe = (
+        "import sys, runpy\n"
+        f"sys.argv = ['complaintctl', *{argv!r}]\n"
+        "try:\n    runpy.run_module('complaintctl', run_name='__main__')\n"
+        "except SystemExit as exc:\n    assert not exc.code, exc.code\n"
+        "heavy = sorted(m for m in sys.modules if m.split('.')[0] in ('sqlalchemy', 'sqlmodel', 'pydantic', 'alembic'))\n"
+        "print(heavy, file=sys.stderr)\n"
+    )
+    result = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True, check=False)
+    assert result.returncode == 0, result.stderr
+    found: list[str] = ast.literal_eval(result.stderr.strip().splitlines()[-1])
+    return found
 
 
 def test_two_morning_checks_at_once_record_each_breach_once(cli: Cli, db_url: str) -> None:
@@ -130,13 +137,4 @@ def test_a_check_with_nothing_new_to_record_imports_no_sqlalchemy(cli: Cli, db_u
         return
     cli.log(received="2026-11-02 09:15")
     cli.ok("overdue")  # the first check records the breaches (a Session is opened for that)
-    probe = (
-        "import sys, runpy\n"
-        "sys.argv = ['complaintctl', 'overdue']\n"
-        "try:\n    runpy.run_module('complaintctl', run_name='__main__')\n"
-        "except SystemExit as exc:\n    assert not exc.code, exc.code\n"
-        "print(sorted(m for m in sys.modules if m.split('.')[0] in ('sqlalchemy', 'sqlmodel', 'pydantic')), file=sys.stderr)\n"
-    )
-    result = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True, check=False)
-    assert result.returncode == 0, result.stderr
-    assert result.stderr.strip().splitlines()[-1] == "[]", result.stderr[-300:]
+    assert heavy_modules_after(["overdue"]) == []
