@@ -212,6 +212,27 @@ def dump(path: Path) -> str:
     return snapshot(str(path))
 
 
+def modules_loaded_by(argv: list[str], watched: tuple[str, ...], env: dict[str, str] | None = None) -> tuple[int, str, list[str]]:
+    """Run the CLI in a fresh interpreter, as a terminal would: its exit code, its stdout,
+    and which of the `watched` modules it imported (the start-up budget of issue 13)."""
+    import subprocess
+    import sys
+
+    code = (
+        "import sys\n"
+        "from complaintctl.cli import main\n"
+        f"sys.argv = ['complaintctl', *{argv!r}]\n"
+        "status = 0\n"
+        "try:\n    main()\nexcept SystemExit as exc:\n    status = exc.code or 0\n"
+        f"print('LOADED:' + ','.join(m for m in {watched!r} if m in sys.modules))\n"
+        "print('STATUS:' + str(status))\n"
+    )
+    result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True, env=env)
+    *output, loaded, status = result.stdout.rstrip("\n").split("\n")
+    names = loaded.removeprefix("LOADED:")
+    return int(status.removeprefix("STATUS:")), "\n".join(output), names.split(",") if names else []
+
+
 def query(url: str, sql: str) -> list[Any]:
     """Rows of a query on the register, whatever the engine."""
     from sqlalchemy import create_engine, text

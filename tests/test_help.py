@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 
 from complaintctl.cli import app
-from conftest import Cli
+from conftest import Cli, modules_loaded_by
 
 ROOT = Path(__file__).resolve().parent.parent
 COMMANDS = sorted(info.name for info in app.registered_commands)  # type: ignore[misc]
@@ -67,16 +67,9 @@ HEAVY = ("sqlalchemy", "sqlmodel", "alembic", "rich.table", "openpyxl", "dateuti
 
 @pytest.mark.parametrize("argv", [["--help"], ["log", "--help"], ["list", "--help"]])
 def test_help_imports_no_heavy_module(argv: list[str]) -> None:
-    code = (
-        "import sys\n"
-        "from complaintctl.cli import main\n"
-        f"sys.argv = ['complaintctl', *{argv!r}]\n"
-        "try:\n    main()\nexcept SystemExit:\n    pass\n"
-        f"print('LOADED:' + ','.join(m for m in {HEAVY!r} if m in sys.modules))\n"
-    )
-    result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
-    assert "Usage:" in result.stdout
-    assert result.stdout.strip().splitlines()[-1] == "LOADED:"
+    _status, output, loaded = modules_loaded_by(argv, HEAVY)
+    assert "Usage:" in output
+    assert loaded == []
 
 
 @pytest.mark.parametrize("argv", [["show", "TS-2026-0001"], ["list"], ["list", "--overdue"], ["report", "--month", "2026-10"]])
@@ -111,12 +104,5 @@ def test_reading_commands_build_no_orm_classes(argv: list[str], tmp_path) -> Non
     heavy = ("complaintctl.models", "complaintctl.importing", "complaintctl.export", "alembic", "openpyxl", "dateutil.parser") + (
         ("rich.table",) if argv[0] != "show" else ()
     )
-    code = (
-        "import sys\n"
-        "from complaintctl.cli import main\n"
-        f"sys.argv = ['complaintctl', *{argv!r}]\n"
-        "try:\n    main()\nexcept SystemExit:\n    pass\n"
-        f"print('LOADED:' + ','.join(m for m in {heavy!r} if m in sys.modules))\n"
-    )
-    result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True, env=env)
-    assert result.stdout.strip().splitlines()[-1] == "LOADED:", result.stderr
+    _status, _output, loaded = modules_loaded_by(argv, heavy, env)
+    assert loaded == []

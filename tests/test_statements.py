@@ -4,14 +4,11 @@ values exactly as SQLAlchemy's types do, on both engines."""
 
 from __future__ import annotations
 
-import ast
-import subprocess
-import sys
 from datetime import UTC, date, datetime
 from pathlib import Path
 
 from complaintctl import dbapi, statements
-from conftest import Cli
+from conftest import Cli, modules_loaded_by
 
 
 def test_the_committed_sql_is_what_the_statements_compile_to() -> None:
@@ -92,20 +89,14 @@ def test_show_and_list_import_no_sqlalchemy(cli: Cli, db_url: str) -> None:
         assert heavy_modules_after(argv) == [], argv
 
 
+_HEAVY = ("sqlalchemy", "sqlmodel", "pydantic", "alembic")
+
+
 def heavy_modules_after(argv: list[str]) -> list[str]:
-    """The heavy modules a fresh interpreter holds after running the command."""
-    probe = (
-        "import sys, runpy\n"
-        f"sys.argv = ['complaintctl', *{argv!r}]\n"
-        "try:\n    runpy.run_module('complaintctl', run_name='__main__')\n"
-        "except SystemExit as exc:\n    assert not exc.code, exc.code\n"
-        "heavy = sorted(m for m in sys.modules if m.split('.')[0] in ('sqlalchemy', 'sqlmodel', 'pydantic', 'alembic'))\n"
-        "print(heavy, file=sys.stderr)\n"
-    )
-    result = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True, check=False)
-    assert result.returncode == 0, result.stderr
-    found: list[str] = ast.literal_eval(result.stderr.strip().splitlines()[-1])
-    return found
+    """The heavy modules a fresh interpreter holds after running the command (which succeeds)."""
+    status, _output, loaded = modules_loaded_by(argv, _HEAVY)
+    assert status == 0, argv
+    return loaded
 
 
 def test_two_morning_checks_at_once_record_each_breach_once(cli: Cli, db_url: str) -> None:
