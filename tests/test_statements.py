@@ -102,7 +102,7 @@ def heavy_modules_after(argv: list[str]) -> list[str]:
 def test_two_morning_checks_at_once_record_each_breach_once(cli: Cli, db_url: str) -> None:
     """The check reads on the lean path and writes in a second transaction: two checks that
     read the same newly overdue milestones record them once between them."""
-    from complaintctl import db, service
+    from complaintctl import service
     from complaintctl.settings import load_policy
 
     no = cli.log(received="2026-11-02 09:15")
@@ -113,10 +113,10 @@ def test_two_morning_checks_at_once_record_each_breach_once(cli: Cli, db_url: st
     with dbapi.open_register(db_url, write=False) as register:
         second = service.check_overdue(register, at=at, within=None, now=at, policy=policy)
     assert first["pending_breaches"] and len(first["pending_breaches"]) == len(second["pending_breaches"])
-    with db.open_session(db_url, write=True) as session:
-        recorded = service.record_overdue(session, first["pending_breaches"], now=at, actor="cron")
-    with db.open_session(db_url, write=True) as session:
-        again = service.record_overdue(session, second["pending_breaches"], now=at, actor="cron")
+    with dbapi.open_register(db_url, write=True) as register:
+        recorded = service.record_overdue(register, first["pending_breaches"], now=at, actor="cron")
+    with dbapi.open_register(db_url, write=True) as register:
+        again = service.record_overdue(register, second["pending_breaches"], now=at, actor="cron")
     assert recorded == len(first["pending_breaches"]) and again == 0
     history = cli.json("show", no)["history"]
     assert sum(1 for h in history if h["action"] == "breached") == recorded
@@ -127,5 +127,83 @@ def test_a_check_with_nothing_new_to_record_imports_no_sqlalchemy(cli: Cli, db_u
     if "://" in db_url:
         return
     cli.log(received="2026-11-02 09:15")
-    cli.ok("overdue")  # the first check records the breaches (a Session is opened for that)
+    cli.ok("overdue")  # the first check records the breaches
     assert heavy_modules_after(["overdue"]) == []
+
+
+def _writes_of_a_working_week(register: dbapi.Register) -> None:
+    """Every write staff make, on two cases, at set instants: the lean path and a Session
+    must store the same rows and chain the same history."""
+    from complaintctl import service
+    from complaintctl.domain import Channel, CompensationKind, Satisfaction, Severity
+    from complaintctl.settings import load_policy
+
+    policy = load_policy(None)
+
+    def at(day: int, hour: int) -> datetime:
+        return datetime(2026, 11, day, hour, tzinfo=UTC)
+
+    def new(received: datetime, content: str) -> service.NewComplaint:
+        return service.NewComplaint(
+            customer_name="张三",
+            contact="13800138000",
+            channel=Channel.PHONE,
+            content=content,
+            received_at=received,
+            receiver="前台",
+        )
+
+    one = service.log_complaint(register, new(at(2, 1), "买的冰箱不制冷"), now=at(2, 1), actor="前台", policy=policy)["no"]
+    two = service.log_complaint(register, new(at(3, 1), "送货迟到三天"), now=at(3, 1), actor="前台", policy=policy)["no"]
+    common = {"actor": "小王", "policy": policy}
+    service.classify(
+        register, one, category=None, severity=Severity.MAJOR, urgency=None, priority=None, origin=None, reset=False,
+        reason="客户强烈不满", at=at(2, 2), now=at(2, 2), **common,
+    )  # fmt: skip
+    service.assign(register, one, department=None, assignee="李四", at=at(2, 3), now=at(2, 3), **common)
+    service.record_contact(register, one, via=Channel.PHONE, summary="已受理", at=at(5, 3), now=at(5, 3), **common)
+    service.resolve(
+        register, one, solution="换新", cause="压缩机", action=None, compensation_cents=7000,
+        compensation_kind=CompensationKind.REFUND, final=False, at=at(20, 3), now=at(20, 3), **common,
+    )  # fmt: skip
+    service.record_followup(register, one, satisfaction=Satisfaction.D, note="仍不满意", at=at(21, 3), now=at(21, 3), **common)
+    service.wait(register, two, reason="等客户发票", at=at(4, 2), now=at(4, 2), **common)
+    service.resume(register, two, at=at(6, 2), now=at(6, 2), **common)
+    service.extend(register, two, to=at(27, 9), reason="客户同意", at=at(6, 3), now=at(6, 3), **common)
+    service.edit(register, two, values={"location": "北京"}, declared={}, reason="记错了", at=at(7, 1), now=at(7, 1), **common)
+    service.close(register, two, reason="客户撤诉", at=at(9, 1), now=at(9, 1), **common)
+    breaches = service.check_overdue(register, at=at(23, 1), within=None, now=at(23, 1), policy=policy)["pending_breaches"]
+    service.record_overdue(register, breaches, now=at(23, 1), actor="cron")
+
+
+def _stored(register: dbapi.Register) -> dict[str, object]:
+    cursor = register.connection.cursor()
+    out: dict[str, object] = {}
+    for table in ("chain_head", "complaint", "deadline", "history_entry", "contact_entry", "alert", "complaint_field"):
+        cursor.execute(f"SELECT * FROM {table} ORDER BY 1")
+        out[table] = [tuple(row) for row in cursor.fetchall()]
+    return out
+
+
+def test_the_same_writes_through_the_lean_path_and_a_session_chain_the_same(db_url: str, tmp_path: Path) -> None:
+    """Acceptance of issue 13: the writes on the DB-API path (sqlite3 or psycopg opened by
+    dbapi, BEGIN IMMEDIATE) and inside a SQLAlchemy Session store the same rows and the same
+    chain head."""
+    from contextlib import ExitStack
+
+    from complaintctl import db
+    from conftest import postgres_schema
+
+    with ExitStack() as stack:
+        other = str(tmp_path / "other.db") if "://" not in db_url else stack.enter_context(postgres_schema())
+        for url in (db_url, other):
+            Cli().ok("init", "--db", url)
+        with dbapi.open_register(db_url, write=True) as register:
+            _writes_of_a_working_week(register)
+        with db.open_session(other, write=True) as session:
+            _writes_of_a_working_week(dbapi.over_session(session))
+        with dbapi.open_register(db_url, write=False) as lean, dbapi.open_register(other, write=False) as through_session:
+            stored, expected = _stored(lean), _stored(through_session)
+    assert stored["history_entry"] and stored["chain_head"][0][2] == len(stored["history_entry"])  # type: ignore[index]
+    assert any(row[5] == "breached" for row in stored["history_entry"])  # type: ignore[attr-defined]
+    assert stored == expected

@@ -328,6 +328,15 @@ def _write(db: str | None, use_case: Callable[["Session"], dict[str, Any]], crea
         return use_case(session)
 
 
+def _lean_write(db: str | None, use_case: Callable[["Register"], Any], create: str = "never") -> Any:
+    """Run a write on the DB-API path (dbapi.py) in one transaction: no SQLAlchemy to import."""
+    from .dbapi import open_register
+
+    with open_register(db, write=True, create=create) as register:
+        register.clock_mark = _clock_mark
+        return use_case(register)
+
+
 def _lean_read(db: str | None, use_case: Callable[["Register"], Any]) -> Any:
     """Run a read on the DB-API path (dbapi.py): no SQLAlchemy to import."""
     from .dbapi import open_register
@@ -430,7 +439,7 @@ def log_command(
         urgent=urgent,
         incident_no=inputs.complaint_no(incident) if incident is not None else None,
     )
-    record = _write(
+    record = _lean_write(
         db, lambda s: service.log_complaint(s, new, now=call.now, actor=call.actor, policy=call.policy), create="default"
     )
     if as_json:
@@ -573,7 +582,7 @@ def classify_command(
         reason=inputs.text(reason, "--reason"),
         at=call.when(at),
     )
-    record = _write(db, lambda s: service.classify(s, number, now=call.now, actor=call.actor, policy=call.policy, **values))  # type: ignore[arg-type]
+    record = _lean_write(db, lambda s: service.classify(s, number, now=call.now, actor=call.actor, policy=call.policy, **values))  # type: ignore[arg-type]
     if as_json:
         render.emit_json(record, call.tz)
     else:
@@ -603,7 +612,7 @@ def assign_command(
         raise BadInput(_("--department must not be empty"))
     person = inputs.text(to, "--to", single_line=True)
     when = call.when(at)
-    record = _write(
+    record = _lean_write(
         db,
         lambda s: service.assign(
             s, number, department=dept, assignee=person, at=when, now=call.now, actor=call.actor, policy=call.policy
@@ -637,7 +646,7 @@ def contact_command(
     channel = inputs.choice(domain.Channel, _ask(via, _("方式 via"), "--via"), "--via")
     text = inputs.text(_ask(summary, _("内容 summary"), "--summary"), "--summary", required=True)
     when = call.when(at)
-    record = _write(
+    record = _lean_write(
         db,
         lambda s: service.record_contact(
             s, number, via=channel, summary=text, at=when, now=call.now, actor=call.actor, policy=call.policy
@@ -680,7 +689,7 @@ def resolve_command(
         final=final,
         at=call.when(at),
     )
-    record = _write(db, lambda s: service.resolve(s, number, now=call.now, actor=call.actor, policy=call.policy, **values))  # type: ignore[arg-type]
+    record = _lean_write(db, lambda s: service.resolve(s, number, now=call.now, actor=call.actor, policy=call.policy, **values))  # type: ignore[arg-type]
     _finish(record, _("分管领导决定已记录") if final else _("处理结果已记录"), as_json, call)
 
 
@@ -704,7 +713,7 @@ def followup_command(
     rating = inputs.choice(domain.Satisfaction, _ask(satisfaction, _("满意度 A/B/C/D"), "--satisfaction"), "--satisfaction")
     text = inputs.text(note, "--note")
     when = call.when(at)
-    record = _write(
+    record = _lean_write(
         db,
         lambda s: service.record_followup(
             s, number, satisfaction=rating, note=text, at=when, now=call.now, actor=call.actor, policy=call.policy
@@ -742,7 +751,7 @@ def extend_command(
     target = call.when(_ask(to, _("新的期限 to"), "--to"), "--to")
     why = inputs.text(_ask(reason, _("理由 reason"), "--reason"), "--reason", required=True)
     when = call.when(at)
-    record = _write(
+    record = _lean_write(
         db,
         lambda s: service.extend(
             s, number, to=target, reason=why, at=when, now=call.now, actor=call.actor, policy=call.policy, late=late
@@ -768,7 +777,7 @@ def wait_command(
     number = inputs.complaint_no(no)
     why = inputs.text(_ask(reason, _("等待什么 reason"), "--reason"), "--reason", required=True)
     when = call.when(at)
-    record = _write(
+    record = _lean_write(
         db, lambda s: service.wait(s, number, reason=why, at=when, now=call.now, actor=call.actor, policy=call.policy)
     )  # type: ignore[arg-type]
     _finish(record, _("等待客户, 解决时限暂停"), as_json, call)
@@ -790,7 +799,7 @@ def resume_command(
     call = _Call(operator, rules, db)
     number = inputs.complaint_no(no)
     when = call.when(at)
-    record = _write(db, lambda s: service.resume(s, number, at=when, now=call.now, actor=call.actor, policy=call.policy))
+    record = _lean_write(db, lambda s: service.resume(s, number, at=when, now=call.now, actor=call.actor, policy=call.policy))
     _finish(record, _("恢复处理, 期限已顺延"), as_json, call)
 
 
@@ -813,7 +822,7 @@ def close_command(
     number = inputs.complaint_no(no)
     why = inputs.text(_ask(reason, _("结案说明 reason"), "--reason"), "--reason", required=True)
     when = call.when(at)
-    record = _write(
+    record = _lean_write(
         db, lambda s: service.close(s, number, reason=why, at=when, now=call.now, actor=call.actor, policy=call.policy)
     )  # type: ignore[arg-type]
     _finish(record, _("已结案"), as_json, call)
@@ -873,7 +882,7 @@ def edit_command(
                 )
             )
     when = call.when(at)
-    record = _write(
+    record = _lean_write(
         db,
         lambda s: service.edit(
             s,
@@ -931,7 +940,7 @@ def overdue_command(
     report = _lean_read(db, lambda r: service.check_overdue(r, at=when, within=window, now=call.now, policy=call.policy))
     pending = report.pop("pending_breaches")
     if pending:
-        report["breaches_recorded"] = _write(
+        report["breaches_recorded"] = _lean_write(
             db,
             lambda s: service.record_overdue(s, pending, now=call.now, actor=call.actor),  # type: ignore[arg-type,return-value]
         )

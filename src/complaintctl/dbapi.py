@@ -94,29 +94,72 @@ class Row:
         return f"Row({self.as_dict()!r})"
 
 
+class Entity:
+    """A row of a table the writes change, as a mutable object: its columns are its
+    attributes, as on the ORM's objects, so a use case reads and sets them the same way.
+    The Register that read or added it writes back what changed (Register.flush)."""
+
+    def __init__(self, table: str, values: dict[str, Any]) -> None:
+        self.__dict__.update(values)
+        self.__dict__["_table"] = table
+        self.__dict__["_saved"] = dict(values)
+
+    def __getattr__(self, name: str) -> Any:  # for type checkers: columns are set in __init__
+        raise AttributeError(name)
+
+    def __setattr__(self, name: str, value: Any) -> None:
+        self.__dict__[name] = value
+
+    def changed(self) -> bool:
+        """Whether a column was set to another value since it was read or written."""
+        values = self.__dict__
+        return any(values[column] != saved for column, saved in values["_saved"].items())
+
+    def columns(self) -> dict[str, Any]:
+        return {column: self.__dict__[column] for column in self.__dict__["_saved"]}
+
+    def _mark_saved(self) -> None:
+        self.__dict__["_saved"] = self.columns()
+
+    def __repr__(self) -> str:
+        return f"Entity({self.__dict__['_table']!r}, {self.columns()!r})"
+
+
 class Register:
     """One open transaction on the register, running named statements."""
 
     def __init__(self, connection: Any, dialect: str) -> None:
-        from .statements_sql import FRAGMENTS, STATEMENTS
+        from .statements_sql import FRAGMENTS, STATEMENTS, TABLES
 
         self.connection = connection
         self.dialect = dialect
         self._statements: dict[str, Any] = STATEMENTS[dialect]
         self._fragments: dict[str, Any] = FRAGMENTS[dialect]
+        self._tables: dict[str, Any] = TABLES
         self._in, self._out = (_sqlite_in, _sqlite_out) if dialect == "sqlite" else (_server_in, _server_out)
         self._placeholder = ":{}" if dialect == "sqlite" else "%({})s"
+        # Entities read or added in this transaction, by table and key: one object per row.
+        self._entities: dict[tuple[str, tuple[Any, ...]], Entity] = {}
+        # How history entries written in this transaction are marked when the clock is set (clock.py).
+        self.clock_mark: str | None = None
+        # Per-transaction memo of the use cases (the chain's head).
+        self.memo: dict[str, Any] = {}
 
-    # -- running
+    # -- reading
 
     def rows(self, name: str, /, where: Iterable[tuple[str, dict[str, Any]]] = (), **params: Any) -> list[Row]:
         """The statement's rows, converted; `where` fills a template's __WHERE__ with
         (fragment, its parameters) pairs, joined by AND."""
-        names = {column: index for index, (column, _kind) in enumerate(self._statements[name]["columns"])}
+        names = {column: index for index, (column, _kind) in enumerate(self._statements[name].get("columns", ()))}
         return [Row(names, values) for values in self.tuples(name, where, **params)]
 
     def tuples(self, name: str, /, where: Iterable[tuple[str, dict[str, Any]]] = (), **params: Any) -> list[Sequence[Any]]:
-        """The statement's rows as plain sequences, converted (for answers of thousands of rows)."""
+        """The statement's rows as plain sequences, converted (for answers of thousands of rows).
+        Changed entities are written first, so a read sees this transaction's writes."""
+        self.flush()
+        return self._run(name, where, params)
+
+    def _run(self, name: str, where: Iterable[tuple[str, dict[str, Any]]], params: dict[str, Any]) -> list[Sequence[Any]]:
         statement = self._statements[name]
         sql, bound = self._bind(statement, params)
         if "__WHERE__" in sql:
@@ -138,10 +181,10 @@ class Register:
         cursor = self.connection.cursor()
         try:
             cursor.execute(sql, bound)
-            fetched: list[Sequence[Any]] = cursor.fetchall()
+            fetched: list[Sequence[Any]] = cursor.fetchall() if statement.get("columns") else []
         finally:
             cursor.close()
-        converted = [(index, kind) for index, (_column, kind) in enumerate(statement["columns"]) if kind]
+        converted = [(index, kind) for index, (_column, kind) in enumerate(statement.get("columns", ())) if kind]
         if not converted:
             return fetched
         out = self._out
@@ -163,6 +206,83 @@ class Register:
 
     def scalars(self, name: str, /, **params: Any) -> list[Any]:
         return [row[0] for row in self.rows(name, **params)]
+
+    # -- writing
+
+    def execute(self, name: str, /, **params: Any) -> list[Sequence[Any]]:
+        """Run a statement that changes rows; its RETURNING rows, if any."""
+        self.flush()
+        return self._run(name, (), params)
+
+    def execute_many(self, name: str, rows: list[dict[str, Any]]) -> None:
+        """Run a statement once per parameter set (history rows written in bulk)."""
+        if not rows:
+            return
+        self.flush()
+        statement = self._statements[name]
+        sql = ""
+        bound_rows = []
+        for params in rows:
+            sql, bound = self._bind(statement, params)
+            bound_rows.append(bound)
+        cursor = self.connection.cursor()
+        try:
+            cursor.executemany(sql, bound_rows)
+        finally:
+            cursor.close()
+
+    def entity(self, table: str, name: str, /, **params: Any) -> Entity | None:
+        """The first row of a statement over `table` as an Entity (None if there is none)."""
+        found = self.entities(table, name, **params)
+        return found[0] if found else None
+
+    def entities(self, table: str, name: str, /, **params: Any) -> list[Entity]:
+        """The rows of a statement over `table` as Entities. A row this transaction holds
+        already is that same object, with its unsaved changes."""
+        key = self._tables[table]["key"]
+        out = []
+        for row in self.rows(name, **params):
+            values = row.as_dict()
+            identity = (table, tuple(values[column] for column in key))
+            held = self._entities.get(identity)
+            if held is None:
+                held = self._entities[identity] = Entity(table, values)
+            out.append(held)
+        return out
+
+    def add(self, table: str, /, **values: Any) -> Entity:
+        """Insert a row now (columns not given take the model's default) and hold it as an
+        Entity, its generated id set."""
+        spec = self._tables[table]
+        values = {**spec["defaults"], **values}
+        returned = self.execute(f"{table}_insert", **values)
+        for column, value in zip(spec["generated"], returned[0] if returned else ()):
+            values[column] = value
+        held = Entity(table, values)
+        self._entities[(table, tuple(values[column] for column in spec["key"]))] = held
+        return held
+
+    def delete(self, entity: Entity) -> None:
+        table = entity.__dict__["_table"]
+        key = self._tables[table]["key"]
+        self.execute(f"{table}_delete", **{f"key_{column}": entity.__dict__["_saved"][column] for column in key})
+        self._entities.pop((table, tuple(entity.__dict__["_saved"][column] for column in key)), None)
+
+    def save(self, entity: Entity) -> None:
+        """Write back the entity's columns if one changed."""
+        if not entity.changed():
+            return
+        table = entity.__dict__["_table"]
+        key = self._tables[table]["key"]
+        params = entity.columns()
+        params.update({f"key_{column}": entity.__dict__["_saved"][column] for column in key})
+        self._run(f"{table}_update", (), params)
+        entity._mark_saved()
+
+    def flush(self) -> None:
+        """Write back every entity of this transaction that changed."""
+        for entity in self._entities.values():
+            self.save(entity)
 
     def _bind(self, statement: dict[str, Any], params: dict[str, Any]) -> tuple[str, dict[str, Any]]:
         sql: str = statement["sql"]
@@ -204,17 +324,19 @@ def _server_connect(url: str) -> Any:
 
 
 @contextmanager
-def open_register(db: str | None = None, *, write: bool) -> Iterator[Register]:
+def open_register(db: str | None = None, *, write: bool, create: str = "never") -> Iterator[Register]:
     """The register in one transaction: committed at the end of the block, rolled back
-    if it raises (Ctrl-C included). Refuses a missing register (db.require_register); a
-    register whose schema is older than the tool is brought up to date first, by db.py.
-    A database error becomes one line (StorageError)."""
+    if it raises (Ctrl-C included). A missing register is refused unless `create` allows
+    it (db.require_register); one whose schema is older than the tool is brought up to
+    date first, by db.py. A database error becomes one line (StorageError)."""
     from . import db as storage
 
     url = storage.database_url(db)
     path = storage._sqlite_path(url)
-    if path is not None:
-        storage.require_register(db)  # a file that is not there is not created here
+    if path is not None and not path.exists():
+        storage.require_register(db, create=create)  # refused unless `create` allows it
+        with storage.open_session(db, write=True, create=create):
+            pass  # the rare path: a new register made (file, schema, WAL) by db.py
     dialect = "sqlite" if path is not None else "postgresql"
     errors = _driver_errors(dialect)
     try:
@@ -235,6 +357,7 @@ def open_register(db: str | None = None, *, write: bool) -> Iterator[Register]:
     connection = register.connection
     try:
         yield register
+        register.flush()
     except errors as exc:
         connection.rollback()
         connection.close()
@@ -288,4 +411,6 @@ def over_session(session: Session) -> Register:
     """The statements on a Session's connection, inside its transaction."""
     session.flush()
     connection = session.connection()
-    return Register(connection.connection.driver_connection, connection.dialect.name)
+    register = Register(connection.connection.driver_connection, connection.dialect.name)
+    register.clock_mark = session.info.get("clock_mark")
+    return register

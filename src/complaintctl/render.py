@@ -34,12 +34,6 @@ STATE_LABELS = {
 _CHOICES: dict[str, type[Choice]] = {**CHOICES, "via": Channel, "milestone": Milestone, "meets": Milestone}
 
 
-def _console(stderr: bool = False):  # type: ignore[no-untyped-def]
-    from rich.console import Console
-
-    return Console(stderr=stderr, highlight=False, soft_wrap=False)
-
-
 def error(message: str) -> None:
     """One line on stderr."""
     sys.stderr.write(_("error: {message}\n").format(message=message))
@@ -116,15 +110,8 @@ def done(record: dict[str, Any], what: str, policy: Policy) -> None:
 
 def complaint(record: dict[str, Any], policy: Policy) -> None:
     """The whole record, why it was classified so, its deadlines, contact log and history (`show`)."""
-    from rich.table import Table
-
     tz = policy.tz
-    console = _console()
-    fields = Table(
-        show_header=False, box=None, pad_edge=False, title=_("投诉 {no}").format(no=record["no"]), title_justify="left"
-    )
-    fields.add_column(style="bold", no_wrap=True)
-    fields.add_column(overflow="fold")
+    fields: list[list[str]] = []
     for entry in SHOWN:
         field, heading = entry.record_key, _(entry.label)
         value = record.get(field)
@@ -133,79 +120,65 @@ def complaint(record: dict[str, Any], policy: Policy) -> None:
         if field == "final_decision" and not value:
             continue
         if field == "category":
-            fields.add_row(heading, policy.rules.category_label(value))
+            fields.append([heading, policy.rules.category_label(value)])
             continue
-        fields.add_row(heading, _display(field, value, tz))
+        fields.append([heading, _display(field, value, tz)])
     for declared in policy.rules.fields:
         value = record.get("fields", {}).get(declared.key)
         if value:
-            fields.add_row(declared.label, value)
+            fields.append([declared.label, value])
     if record.get("waiting_since"):
-        fields.add_row(_("等待客户"), _("自 {since} (解决时限暂停)").format(since=local_time(record["waiting_since"], tz)))
+        fields.append([_("等待客户"), _("自 {since} (解决时限暂停)").format(since=local_time(record["waiting_since"], tz))])
     if record.get("linked"):
-        fields.add_row(_("关联投诉"), ", ".join(record["linked"]))
-    console.print(fields)
-    _why(console, record, policy)
-    _deadlines(console, record, policy)
-
+        fields.append([_("关联投诉"), ", ".join(record["linked"])])
+    out = [_("投诉 {no}").format(no=record["no"]), *_grid(fields)]
+    out += _why(record, policy)
+    out += _deadlines(record, policy)
     if record.get("contacts"):
-        contacts = Table(title=_("沟通记录"), title_justify="left", expand=False)
-        for heading in (_("时间"), _("方式"), _("经办人"), _("内容")):
-            contacts.add_column(heading, overflow="fold")
+        contacts = []
         for entry in record["contacts"]:
             summary = entry["summary"]
             if entry.get("meets"):
                 summary += f"  [{label('meets', entry['meets'])}]"
-            contacts.add_row(local_time(entry["at"], tz), label("via", entry["via"]), entry["by"], summary)
-        console.print(contacts)
-
-    history = Table(title=_("处理历史"), title_justify="left", expand=False)
-    for heading in (_("时间"), _("操作人"), _("操作"), _("变更")):
-        history.add_column(heading, overflow="fold")
-    for entry in record.get("history", []):
-        history.add_row(
+            contacts.append([local_time(entry["at"], tz), label("via", entry["via"]), entry["by"], summary])
+        out.append(_("沟通记录"))
+        out += _boxed([_("时间"), _("方式"), _("经办人"), _("内容")], contacts, _bold_if_styled(), align_right=False)
+    history = [
+        [
             local_time(entry["at"], tz),
             entry["actor"],
             _(ACTION_LABELS.get(entry["action"], entry["action"])),
             change_summary(entry["changes"], entry.get("reason"), policy),
-        )
-    console.print(history)
+        ]
+        for entry in record.get("history", [])
+    ]
+    out.append(_("处理历史"))
+    out += _boxed([_("时间"), _("操作人"), _("操作"), _("变更")], history, _bold_if_styled(), align_right=False)
+    sys.stdout.write("\n".join(out) + "\n")
 
 
 _WHY_LABELS = {"category": N_("投诉类别"), "severity": N_("严重程度"), "urgency": N_("紧急程度"), "priority": N_("优先级")}
 
 
-def _why(console: Any, record: dict[str, Any], policy: Policy) -> None:
+def _why(record: dict[str, Any], policy: Policy) -> list[str]:
     """Each decision and the terms that made it (Taskwarrior's `info`)."""
-    from rich.table import Table
-
     why = record.get("why") or {}
-    if not why:
-        return
-    table = Table(title=_("判定依据 (why)"), title_justify="left", show_header=False, box=None, pad_edge=False)
-    table.add_column(style="bold", no_wrap=True)
-    table.add_column(no_wrap=True)
-    table.add_column(overflow="fold")
+    rows = []
     for field, heading in _WHY_LABELS.items():
         note = why.get(field)
         if not note:
             continue
         value = policy.rules.category_label(note["value"]) if field == "category" else label(field, note["value"])
         source = _("人工") if note.get("source") == "manual" else _("规则")
-        table.add_row(_(heading), f"{value} ({source})", "; ".join(note.get("terms", [])))
-    console.print(table)
+        rows.append([_(heading), f"{value} ({source})", "; ".join(note.get("terms", []))])
+    return [_("判定依据 (why)"), *_grid(rows)] if rows else []
 
 
-def _deadlines(console: Any, record: dict[str, Any], policy: Policy) -> None:
-    from rich.table import Table
-
-    rows = [d for d in record.get("deadlines", []) if d["state"] != "void"]
-    if not rows:
-        return
-    table = Table(title=_("处理时限 (deadlines)"), title_justify="left", expand=False)
-    for heading in (_("节点"), _("期限"), _("状态"), _("依据")):
-        table.add_column(heading, overflow="fold")
-    for deadline in rows:
+def _deadlines(record: dict[str, Any], policy: Policy) -> list[str]:
+    rows = []
+    for deadline in record.get("deadlines", []):
+        if deadline["state"] == "void":
+            continue
         state = (
             record["milestones"].get(deadline["milestone"], deadline["state"])
             if deadline["state"] == "open"
@@ -222,21 +195,26 @@ def _deadlines(console: Any, record: dict[str, Any], policy: Policy) -> None:
         if deadline["provisional"] and deadline["state"] == "open":
             due += _(" 暂定")
         done_at = f" ({local_time(deadline['met_at'], policy.tz)})" if deadline["met_at"] else ""
-        table.add_row(
-            label("milestone", deadline["milestone"]),
-            due,
-            _(STATE_LABELS.get(state, state)) + done_at,
-            deadline.get("explanation") or "",
+        rows.append(
+            [
+                label("milestone", deadline["milestone"]),
+                due,
+                _(STATE_LABELS.get(state, state)) + done_at,
+                deadline.get("explanation") or "",
+            ]
         )
-    console.print(table)
+    if not rows:
+        return []
+    headers = [_("节点"), _("期限"), _("状态"), _("依据")]
+    return [_("处理时限 (deadlines)"), *_boxed(headers, rows, _bold_if_styled(), align_right=False)]
 
 
 def decisions(record: dict[str, Any], policy: Policy) -> None:
     """What `classify` decided, term by term."""
-    console = _console()
-    console.print(_("{no} 分类评估已记录 ({status})").format(no=record["no"], status=label("status", record["status"])))
-    _why(console, record, policy)
-    _deadlines(console, record, policy)
+    out = [_("{no} 分类评估已记录 ({status})").format(no=record["no"], status=label("status", record["status"]))]
+    out += _why(record, policy)
+    out += _deadlines(record, policy)
+    sys.stdout.write("\n".join(out) + "\n")
 
 
 def overdue(report: dict[str, Any], policy: Policy) -> None:
@@ -459,29 +437,114 @@ def _bold(text: str) -> str:
     return f"\x1b[1m{text}\x1b[0m"
 
 
-def _boxed(headers: list[str], rows: list[list[str]], bold: Callable[[str], str]) -> list[str]:
-    """A table drawn as Rich draws its default box (heavy head, light body), the first
-    column to the left and the figures to the right. By hand: a report has a dozen tables,
-    and Rich took ~40 ms to import and lay them out, a tenth of the command."""
+def _bold_if_styled() -> Callable[[str], str]:
+    return _bold if _styled() else str
+
+
+def _terminal_width() -> int:
+    import shutil
+
+    return shutil.get_terminal_size((80, 24)).columns
+
+
+def _wrap(text: str, width: int) -> list[str]:
+    """`text` folded into lines of at most `width` terminal cells (a Chinese character
+    takes two): at spaces where a word fits, anywhere inside a word that does not."""
     from rich.cells import cell_len
 
-    widths = [max(cell_len(cells[i]) for cells in [headers, *rows]) for i in range(len(headers))]
+    lines: list[str] = []
+    for paragraph in text.split("\n"):
+        line = ""
+        for word in paragraph.split(" "):
+            candidate = f"{line} {word}" if line else word
+            if cell_len(candidate) <= width:
+                line = candidate
+                continue
+            if line:
+                lines.append(line)
+                line = ""
+            for char in word:
+                if cell_len(line + char) > width:
+                    lines.append(line)
+                    line = ""
+                line += char
+        lines.append(line)
+    return lines
 
-    def line(cells: list[str], edge: str, style: Callable[[str], str] = str) -> str:
-        padded = [
-            style(cell + " " * (width - cell_len(cell)) if i == 0 else " " * (width - cell_len(cell)) + cell)
-            for i, (cell, width) in enumerate(zip(cells, widths))
-        ]
-        return edge + edge.join(f" {cell} " for cell in padded) + edge
+
+def _fitted(widths: list[int], spare: int, foldable: list[bool]) -> list[int]:
+    """Column widths narrowed, widest foldable first, until `spare` cells are given back."""
+    widths = list(widths)
+    while spare > 0:
+        candidates = [i for i, width in enumerate(widths) if foldable[i] and width > 6]
+        if not candidates:
+            break
+        widest = max(candidates, key=lambda i: widths[i])
+        widths[widest] -= 1
+        spare -= 1
+    return widths
+
+
+def _cell(text: str, width: int, right: bool) -> str:
+    from rich.cells import cell_len
+
+    pad = " " * (width - cell_len(text))
+    return pad + text if right else text + pad
+
+
+def _grid(rows: list[list[str]]) -> list[str]:
+    """Rows laid out in columns two spaces apart, without rules: label, value, reason. The
+    first column stays whole; the last folds to the terminal's width."""
+    from rich.cells import cell_len
+
+    if not rows:
+        return []
+    count = len(rows[0])
+    widths = [max(cell_len(row[i]) for row in rows) for i in range(count)]
+    spare = sum(widths) + 2 * (count - 1) - _terminal_width()
+    widths = _fitted(widths, spare, [i == count - 1 for i in range(count)])
+    bold = _bold_if_styled()
+    out = []
+    for row in rows:
+        cells = [_wrap(text, width) for text, width in zip(row, widths)]
+        for n in range(max(len(lines) for lines in cells)):
+            parts = [_cell(lines[n] if n < len(lines) else "", width, False) for lines, width in zip(cells, widths)]
+            parts[0] = bold(parts[0]) if n == 0 else parts[0]
+            out.append("  ".join(parts).rstrip())
+    return out
+
+
+def _boxed(headers: list[str], rows: list[list[str]], bold: Callable[[str], str], align_right: bool = True) -> list[str]:
+    """A table drawn as Rich draws its default box (heavy head, light body), the first
+    column to the left and, with `align_right`, the figures to the right; cells fold to
+    keep the table within the terminal. By hand: Rich took ~40 ms to import and lay out
+    the tables of a report, a tenth of the command, and more for `show`."""
+    from rich.cells import cell_len
+
+    count = len(headers)
+    widths = [max(cell_len(line) for cells in [headers, *rows] for line in cells[i].split("\n")) for i in range(count)]
+    spare = sum(widths) + 3 * count + 1 - _terminal_width()
+    widths = _fitted(widths, spare, [i > 0 or count == 1 for i in range(count)])
+
+    def lines(cells: list[str], edge: str, style: Callable[[str], str] = str) -> list[str]:
+        folded = [_wrap(cell, width) for cell, width in zip(cells, widths)]
+        out = []
+        for n in range(max(len(f) for f in folded)):
+            padded = [
+                style(_cell(f[n] if n < len(f) else "", width, align_right and i > 0))
+                for i, (f, width) in enumerate(zip(folded, widths))
+            ]
+            out.append(edge + edge.join(f" {cell} " for cell in padded) + edge)
+        return out
 
     def rule(left: str, fill: str, middle: str, right: str) -> str:
         return left + middle.join(fill * (width + 2) for width in widths) + right
 
     return [
         rule("┏", "━", "┳", "┓"),
-        line(headers, "┃", bold),
+        *lines(headers, "┃", bold),
         rule("┡", "━", "╇", "┩"),
-        *(line(cells, "│") for cells in rows),
+        *(line for cells in rows for line in lines(cells, "│")),
         rule("└", "─", "┴", "┘"),
     ]
 

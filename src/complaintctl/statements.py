@@ -22,7 +22,24 @@ from functools import partial
 from pathlib import Path
 from typing import Any
 
-from sqlalchemy import Boolean, Date, Integer, String, bindparam, case, column, exists, literal_column, or_, select, table
+from sqlalchemy import (
+    Boolean,
+    Date,
+    Integer,
+    String,
+    bindparam,
+    case,
+    column,
+    delete,
+    exists,
+    func,
+    insert,
+    literal_column,
+    or_,
+    select,
+    table,
+    update,
+)
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.sql import ColumnElement
 from sqlmodel.sql.sqltypes import UTCDateTime
@@ -36,6 +53,10 @@ history_entry = models.HistoryEntry.__table__  # type: ignore[attr-defined]
 alert = models.Alert.__table__  # type: ignore[attr-defined]
 complaint_field = models.ComplaintField.__table__  # type: ignore[attr-defined]
 register_setting = models.RegisterSetting.__table__  # type: ignore[attr-defined]
+chain_head = models.ChainHead.__table__  # type: ignore[attr-defined]
+year_counter = models.YearCounter.__table__  # type: ignore[attr-defined]
+# The tables the writes of the lean path add rows to and change (dbapi.Entity).
+WRITTEN = (complaint, deadline, contact_entry, history_entry, alert, complaint_field, chain_head)
 # alembic's own table: the schema version of the register.
 alembic_version = table("alembic_version", column("version_num", String))
 
@@ -68,6 +89,53 @@ def _column_is(name: str) -> ColumnElement[bool]:
 
 
 _WHERE: ColumnElement[Any] = literal_column("__WHERE__")
+
+
+def _values(written: Any) -> dict[str, Any]:
+    """Every column but a generated id, as a parameter of its own name and type."""
+    return {c.name: bindparam(c.name, type_=c.type) for c in written.c if c is not written.autoincrement_column}
+
+
+def _insert(written: Any) -> Any:
+    """A row added with every column given; the generated id returned."""
+    statement = insert(written).values(_values(written))
+    generated = written.autoincrement_column
+    return statement.returning(generated) if generated is not None else statement
+
+
+def _key_is(written: Any) -> Any:
+    return [c == bindparam(f"key_{c.name}", type_=c.type) for c in written.primary_key.columns]
+
+
+def _update(written: Any) -> Any:
+    """A row rewritten whole, found by its primary key (parameters `key_<column>`)."""
+    values = {k: v for k, v in _values(written).items() if not written.c[k].primary_key}
+    return update(written).where(*_key_is(written)).values(values)
+
+
+def _year_counter_created() -> dict[str, Any]:
+    # The same SQL on both engines, but each dialect compiles only its own construct.
+    return {
+        name: dialect_module.insert(year_counter)
+        .values(year=bindparam("year", type_=Integer()), last_seq=0)
+        .on_conflict_do_nothing(index_elements=["year"])
+        for name, dialect_module in (("sqlite", sqlite), ("postgresql", postgresql))
+    }
+
+
+def _received_within(column_name: str) -> Any:
+    """How many complaints with this value of the column were received in [since, until]."""
+    return (
+        select(func.count())
+        .select_from(complaint)
+        .where(
+            complaint.c[column_name] == bindparam("value"),
+            complaint.c.received_date >= bindparam("since_date", type_=Date()),
+            complaint.c.received_at >= bindparam("since", type_=_INSTANT),
+            complaint.c.received_at <= bindparam("until", type_=_INSTANT),
+        )
+    )
+
 
 # name → the statement. Parameters are named; `ids` and `statuses` take lists.
 STATEMENTS: dict[str, Callable[[], Any]] = {
@@ -122,6 +190,53 @@ STATEMENTS: dict[str, Callable[[], Any]] = {
             alert.c.at >= bindparam("since", type_=_INSTANT),
             alert.c.at <= bindparam("until", type_=_INSTANT),
         )
+    ),
+    # -- the writes (lifecycle.py, common.py)
+    **{f"{written.name}_insert": partial(_insert, written) for written in WRITTEN},
+    **{f"{written.name}_update": partial(_update, written) for written in (complaint, deadline, complaint_field, chain_head)},
+    "complaint_field_delete": lambda: delete(complaint_field).where(*_key_is(complaint_field)),
+    "complaint_by_id": lambda: select(complaint).where(complaint.c.id == bindparam("id")),
+    "complaint_field_of": lambda: select(complaint_field).where(*_key_is(complaint_field)),
+    # The newest link of the hash chain, locked until the writer commits (PostgreSQL; on
+    # SQLite, BEGIN IMMEDIATE has locked the whole register already).
+    "chain_head_locked": lambda: select(chain_head).where(chain_head.c.id == 1).with_for_update(),
+    "year_counter_created": _year_counter_created,
+    "year_counter_next": lambda: (
+        update(year_counter)
+        .where(year_counter.c.year == bindparam("year", type_=Integer()))
+        .values(last_seq=year_counter.c.last_seq + 1)
+        .returning(year_counter.c.last_seq)
+    ),
+    "current_deadline": lambda: (
+        select(deadline)
+        .where(deadline.c.complaint_id == bindparam("id"), deadline.c.milestone == bindparam("milestone"))
+        .where(deadline.c.state != "void")
+        .order_by(deadline.c.id.desc())
+        .limit(1)
+    ),
+    "open_deadlines_of": lambda: (
+        select(deadline).where(deadline.c.complaint_id == bindparam("id"), deadline.c.state == _OPEN).order_by(deadline.c.id)
+    ),
+    "deadlines_breach_recorded": lambda: update(deadline).where(deadline.c.id.in_(_ids())).values(breach_recorded=True),
+    "deadlines_unrecorded_breach": lambda: select(deadline.c.id).where(
+        deadline.c.id.in_(_ids()), deadline.c.state == _OPEN, deadline.c.breach_recorded.is_(False)
+    ),
+    **{f"received_within_{name}": partial(_received_within, name) for name in ("contact", "department", "assignee")},
+    # The values of one declared field on complaints received in [since, until] (涉及人员).
+    "field_values_received_between": lambda: (
+        select(complaint_field.c.value)
+        .join(complaint, complaint.c.id == complaint_field.c.complaint_id)
+        .where(
+            complaint_field.c.key == bindparam("key"),
+            complaint.c.received_at >= bindparam("since", type_=_INSTANT),
+            complaint.c.received_at <= bindparam("until", type_=_INSTANT),
+        )
+    ),
+    "alert_since": lambda: (
+        select(alert.c.id)
+        .where(alert.c.kind == bindparam("kind"), alert.c.subject == bindparam("subject"))
+        .where(alert.c.at >= bindparam("since", type_=_INSTANT))
+        .limit(1)
     ),
     "complaint_list": lambda: (
         select(complaint)
@@ -184,7 +299,7 @@ def compile_statement(statement: Any, dialect: Any) -> dict[str, Any]:
         "params": tuple((name, kind_of(bind.type)) for name, bind in binds.items() if bind.value is None),
         "lists": tuple(name for name, bind in binds.items() if bind.expanding),
         "constants": {name: bind.value for name, bind in binds.items() if bind.value is not None},
-        "columns": tuple((c.name, kind_of(c.type)) for c in getattr(statement, "selected_columns", ())),
+        "columns": tuple((c.name, kind_of(c.type)) for c in statement.exported_columns),
     }
 
 
@@ -230,12 +345,37 @@ def generate() -> str:
         for dialect_name, dialect in DIALECTS.items():
             out.append(f"    {dialect_name!r}: {{")
             for name, build in table_of.items():
-                entry = compile_statement(build(), dialect) if title == "STATEMENTS" else compile_fragment(build(), dialect)
+                built = build()
+                if isinstance(built, dict):  # one construct per dialect
+                    built = built[dialect_name]
+                entry = compile_statement(built, dialect) if title == "STATEMENTS" else compile_fragment(built, dialect)
                 out.append(f"        {name!r}:")
                 out += _literal(entry, " " * 12)
             out.append("    },")
         out.append("}")
+    out.append("# Per written table: its primary key, and the value each column takes when a new row")
+    out.append("# does not give one (the model's default; None where the column is nullable).")
+    out.append("TABLES: dict[str, dict[str, Any]] = {")
+    for written in WRITTEN:
+        out.append(f"    {written.name!r}: {{")
+        out.append(f"        'key': {tuple(c.name for c in written.primary_key.columns)!r},")
+        out.append(
+            f"        'generated': {tuple(c.name for c in written.primary_key.columns if c is written.autoincrement_column)!r},"
+        )
+        out.append(f"        'defaults': {table_defaults(written)!r},")
+        out.append("    },")
+    out.append("}")
     return "\n".join(out) + "\n"
+
+
+def table_defaults(written: Any) -> dict[str, Any]:
+    defaults: dict[str, Any] = {}
+    for c in written.c:
+        if c.default is not None and c.default.is_scalar:
+            defaults[c.name] = c.default.arg
+        elif c.nullable and not c.primary_key:
+            defaults[c.name] = None
+    return defaults
 
 
 GENERATED = Path(__file__).with_name("statements_sql.py")

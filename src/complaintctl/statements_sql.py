@@ -121,6 +121,236 @@ STATEMENTS: dict[str, dict[str, dict[str, Any]]] = {
                 'params': (('kind', ''), ('since', 'time'), ('until', 'time')),
                 'columns': (('at', 'time'), ('subject', ''), ('count', ''), ('window', ''), ('no', '')),
             },
+        'complaint_insert':
+            {
+                'sql': (
+                    'INSERT INTO complaint (no, year, seq, received_at, received_date, channel, customer_name, contact, location, subject, content, demand, receiver, category, origin, severity, urgency, priority, explanation, department, assignee, cause, solution, corrective_action, compensation_cents, compensation_kind, first_response_at, resolved_at, resolved_by, final_decision, feedback_at, followup_at, followup_by, satisfaction, followup_note, remarks, status, reopen_count, escalation_level, close_reason, closed_at, incident_id, waiting_since, source_key, created_at, updated_at) VALUES (:no, :year, :seq, :received_at, :received_date, :channel, :customer_name, :contact, :location, :subject, :content, :demand, :receiver, :category, :origin, :severity, :urgency, :priority, :explanation, :department, :assignee, :cause, :solution, :corrective_action, :compensation_cents, :compensation_kind, :first_response_at, :resolved_at, :resolved_by, :final_decision, :feedback_at, :followup_at, :followup_by, :satisfaction, :followup_note, :remarks, :status, :reopen_count, :escalation_level, :close_reason, :closed_at, :incident_id, :waiting_since, :source_key, :created_at, :updated_at) RETURNING id'
+                ),
+                'params': (('no', ''), ('year', ''), ('seq', ''), ('received_at', 'time'), ('received_date', 'date'), ('channel', ''), ('customer_name', ''), ('contact', ''), ('location', ''), ('subject', ''), ('content', ''), ('demand', ''), ('receiver', ''), ('category', ''), ('origin', ''), ('severity', ''), ('urgency', ''), ('priority', ''), ('explanation', ''), ('department', ''), ('assignee', ''), ('cause', ''), ('solution', ''), ('corrective_action', ''), ('compensation_cents', ''), ('compensation_kind', ''), ('first_response_at', 'time'), ('resolved_at', 'time'), ('resolved_by', ''), ('final_decision', 'flag'), ('feedback_at', 'time'), ('followup_at', 'time'), ('followup_by', ''), ('satisfaction', ''), ('followup_note', ''), ('remarks', ''), ('status', ''), ('reopen_count', ''), ('escalation_level', ''), ('close_reason', ''), ('closed_at', 'time'), ('incident_id', ''), ('waiting_since', 'time'), ('source_key', ''), ('created_at', 'time'), ('updated_at', 'time')),
+                'columns': (('id', ''),),
+            },
+        'deadline_insert':
+            {
+                'sql': (
+                    'INSERT INTO deadline (complaint_id, milestone, started_at, due_at, met_at, state, provisional, breach_recorded, rule, explanation, extended, paused_seconds, missed_at) VALUES (:complaint_id, :milestone, :started_at, :due_at, :met_at, :state, :provisional, :breach_recorded, :rule, :explanation, :extended, :paused_seconds, :missed_at) RETURNING id'
+                ),
+                'params': (('complaint_id', ''), ('milestone', ''), ('started_at', 'time'), ('due_at', 'time'), ('met_at', 'time'), ('state', ''), ('provisional', 'flag'), ('breach_recorded', 'flag'), ('rule', ''), ('explanation', ''), ('extended', 'flag'), ('paused_seconds', ''), ('missed_at', 'time')),
+                'columns': (('id', ''),),
+            },
+        'contact_entry_insert':
+            {
+                'sql': (
+                    'INSERT INTO contact_entry (complaint_id, at, via, actor, summary, meets) VALUES (:complaint_id, :at, :via, :actor, :summary, :meets) RETURNING id'
+                ),
+                'params': (('complaint_id', ''), ('at', 'time'), ('via', ''), ('actor', ''), ('summary', ''), ('meets', '')),
+                'columns': (('id', ''),),
+            },
+        'history_entry_insert':
+            {
+                'sql': (
+                    'INSERT INTO history_entry (complaint_id, at, recorded_at, actor, action, changes, reason, prev_hash, hash) VALUES (:complaint_id, :at, :recorded_at, :actor, :action, :changes, :reason, :prev_hash, :hash) RETURNING id'
+                ),
+                'params': (('complaint_id', ''), ('at', 'time'), ('recorded_at', 'time'), ('actor', ''), ('action', ''), ('changes', ''), ('reason', ''), ('prev_hash', ''), ('hash', '')),
+                'columns': (('id', ''),),
+            },
+        'alert_insert':
+            {
+                'sql': (
+                    'INSERT INTO alert (at, recorded_at, kind, subject, count, window, complaint_id) VALUES (:at, :recorded_at, :kind, :subject, :count, :window, :complaint_id) RETURNING id'
+                ),
+                'params': (('at', 'time'), ('recorded_at', 'time'), ('kind', ''), ('subject', ''), ('count', ''), ('window', ''), ('complaint_id', '')),
+                'columns': (('id', ''),),
+            },
+        'complaint_field_insert':
+            {
+                'sql': (
+                    'INSERT INTO complaint_field (complaint_id, "key", value) VALUES (:complaint_id, :key, :value)'
+                ),
+                'params': (('complaint_id', ''), ('key', ''), ('value', '')),
+            },
+        'chain_head_insert':
+            {
+                'sql': (
+                    'INSERT INTO chain_head (id, last_hash, entries) VALUES (:id, :last_hash, :entries)'
+                ),
+                'params': (('id', ''), ('last_hash', ''), ('entries', '')),
+            },
+        'complaint_update':
+            {
+                'sql': (
+                    'UPDATE complaint SET no=:no, year=:year, seq=:seq, received_at=:received_at, received_date=:received_date, channel=:channel, customer_name=:customer_name, contact=:contact, location=:location, subject=:subject, content=:content, demand=:demand, receiver=:receiver, category=:category, origin=:origin, severity=:severity, urgency=:urgency, priority=:priority, explanation=:explanation, department=:department, assignee=:assignee, cause=:cause, solution=:solution, corrective_action=:corrective_action, compensation_cents=:compensation_cents, compensation_kind=:compensation_kind, first_response_at=:first_response_at, resolved_at=:resolved_at, resolved_by=:resolved_by, final_decision=:final_decision, feedback_at=:feedback_at, followup_at=:followup_at, followup_by=:followup_by, satisfaction=:satisfaction, followup_note=:followup_note, remarks=:remarks, status=:status, reopen_count=:reopen_count, escalation_level=:escalation_level, close_reason=:close_reason, closed_at=:closed_at, incident_id=:incident_id, waiting_since=:waiting_since, source_key=:source_key, created_at=:created_at, updated_at=:updated_at WHERE complaint.id = :key_id'
+                ),
+                'params': (('no', ''), ('year', ''), ('seq', ''), ('received_at', 'time'), ('received_date', 'date'), ('channel', ''), ('customer_name', ''), ('contact', ''), ('location', ''), ('subject', ''), ('content', ''), ('demand', ''), ('receiver', ''), ('category', ''), ('origin', ''), ('severity', ''), ('urgency', ''), ('priority', ''), ('explanation', ''), ('department', ''), ('assignee', ''), ('cause', ''), ('solution', ''), ('corrective_action', ''), ('compensation_cents', ''), ('compensation_kind', ''), ('first_response_at', 'time'), ('resolved_at', 'time'), ('resolved_by', ''), ('final_decision', 'flag'), ('feedback_at', 'time'), ('followup_at', 'time'), ('followup_by', ''), ('satisfaction', ''), ('followup_note', ''), ('remarks', ''), ('status', ''), ('reopen_count', ''), ('escalation_level', ''), ('close_reason', ''), ('closed_at', 'time'), ('incident_id', ''), ('waiting_since', 'time'), ('source_key', ''), ('created_at', 'time'), ('updated_at', 'time'), ('key_id', '')),
+            },
+        'deadline_update':
+            {
+                'sql': (
+                    'UPDATE deadline SET complaint_id=:complaint_id, milestone=:milestone, started_at=:started_at, due_at=:due_at, met_at=:met_at, state=:state, provisional=:provisional, breach_recorded=:breach_recorded, rule=:rule, explanation=:explanation, extended=:extended, paused_seconds=:paused_seconds, missed_at=:missed_at WHERE deadline.id = :key_id'
+                ),
+                'params': (('complaint_id', ''), ('milestone', ''), ('started_at', 'time'), ('due_at', 'time'), ('met_at', 'time'), ('state', ''), ('provisional', 'flag'), ('breach_recorded', 'flag'), ('rule', ''), ('explanation', ''), ('extended', 'flag'), ('paused_seconds', ''), ('missed_at', 'time'), ('key_id', '')),
+            },
+        'complaint_field_update':
+            {
+                'sql': (
+                    'UPDATE complaint_field SET value=:value WHERE complaint_field.complaint_id = :key_complaint_id AND complaint_field."key" = :key_key'
+                ),
+                'params': (('value', ''), ('key_complaint_id', ''), ('key_key', '')),
+            },
+        'chain_head_update':
+            {
+                'sql': (
+                    'UPDATE chain_head SET last_hash=:last_hash, entries=:entries WHERE chain_head.id = :key_id'
+                ),
+                'params': (('last_hash', ''), ('entries', ''), ('key_id', '')),
+            },
+        'complaint_field_delete':
+            {
+                'sql': (
+                    'DELETE FROM complaint_field WHERE complaint_field.complaint_id = :key_complaint_id AND complaint_field."key" = :key_key'
+                ),
+                'params': (('key_complaint_id', ''), ('key_key', '')),
+            },
+        'complaint_by_id':
+            {
+                'sql': (
+                    'SELECT complaint.id, complaint.no, complaint.year, complaint.seq, complaint.received_at, complaint.received_date, complaint.channel, complaint.customer_name, complaint.contact, complaint.location, complaint.subject, complaint.content, complaint.demand, complaint.receiver, complaint.category, complaint.origin, complaint.severity, complaint.urgency, complaint.priority, complaint.explanation, complaint.department, complaint.assignee, complaint.cause, complaint.solution, complaint.corrective_action, complaint.compensation_cents, complaint.compensation_kind, complaint.first_response_at, complaint.resolved_at, complaint.resolved_by, complaint.final_decision, complaint.feedback_at, complaint.followup_at, complaint.followup_by, complaint.satisfaction, complaint.followup_note, complaint.remarks, complaint.status, complaint.reopen_count, complaint.escalation_level, complaint.close_reason, complaint.closed_at, complaint.incident_id, complaint.waiting_since, complaint.source_key, complaint.created_at, complaint.updated_at\n'
+                    'FROM complaint\n'
+                    'WHERE complaint.id = :id'
+                ),
+                'params': (('id', ''),),
+                'columns': (('id', ''), ('no', ''), ('year', ''), ('seq', ''), ('received_at', 'time'), ('received_date', 'date'), ('channel', ''), ('customer_name', ''), ('contact', ''), ('location', ''), ('subject', ''), ('content', ''), ('demand', ''), ('receiver', ''), ('category', ''), ('origin', ''), ('severity', ''), ('urgency', ''), ('priority', ''), ('explanation', ''), ('department', ''), ('assignee', ''), ('cause', ''), ('solution', ''), ('corrective_action', ''), ('compensation_cents', ''), ('compensation_kind', ''), ('first_response_at', 'time'), ('resolved_at', 'time'), ('resolved_by', ''), ('final_decision', 'flag'), ('feedback_at', 'time'), ('followup_at', 'time'), ('followup_by', ''), ('satisfaction', ''), ('followup_note', ''), ('remarks', ''), ('status', ''), ('reopen_count', ''), ('escalation_level', ''), ('close_reason', ''), ('closed_at', 'time'), ('incident_id', ''), ('waiting_since', 'time'), ('source_key', ''), ('created_at', 'time'), ('updated_at', 'time')),
+            },
+        'complaint_field_of':
+            {
+                'sql': (
+                    'SELECT complaint_field.complaint_id, complaint_field."key", complaint_field.value\n'
+                    'FROM complaint_field\n'
+                    'WHERE complaint_field.complaint_id = :key_complaint_id AND complaint_field."key" = :key_key'
+                ),
+                'params': (('key_complaint_id', ''), ('key_key', '')),
+                'columns': (('complaint_id', ''), ('key', ''), ('value', '')),
+            },
+        'chain_head_locked':
+            {
+                'sql': (
+                    'SELECT chain_head.id, chain_head.last_hash, chain_head.entries\n'
+                    'FROM chain_head\n'
+                    'WHERE chain_head.id = :id_1'
+                ),
+                'constants': {'id_1': 1},
+                'columns': (('id', ''), ('last_hash', ''), ('entries', '')),
+            },
+        'year_counter_created':
+            {
+                'sql': (
+                    'INSERT INTO year_counter (year, last_seq) VALUES (:year, :last_seq) ON CONFLICT (year) DO NOTHING'
+                ),
+                'params': (('year', ''),),
+                'constants': {'last_seq': 0},
+            },
+        'year_counter_next':
+            {
+                'sql': (
+                    'UPDATE year_counter SET last_seq=(year_counter.last_seq + :last_seq_1) WHERE year_counter.year = :year RETURNING last_seq'
+                ),
+                'params': (('year', ''),),
+                'constants': {'last_seq_1': 1},
+                'columns': (('last_seq', ''),),
+            },
+        'current_deadline':
+            {
+                'sql': (
+                    'SELECT deadline.id, deadline.complaint_id, deadline.milestone, deadline.started_at, deadline.due_at, deadline.met_at, deadline.state, deadline.provisional, deadline.breach_recorded, deadline.rule, deadline.explanation, deadline.extended, deadline.paused_seconds, deadline.missed_at\n'
+                    'FROM deadline\n'
+                    'WHERE deadline.complaint_id = :id AND deadline.milestone = :milestone AND deadline.state != :state_1 ORDER BY deadline.id DESC\n'
+                    ' LIMIT :param_1 OFFSET :param_2'
+                ),
+                'params': (('id', ''), ('milestone', '')),
+                'constants': {'state_1': 'void', 'param_1': 1, 'param_2': 0},
+                'columns': (('id', ''), ('complaint_id', ''), ('milestone', ''), ('started_at', 'time'), ('due_at', 'time'), ('met_at', 'time'), ('state', ''), ('provisional', 'flag'), ('breach_recorded', 'flag'), ('rule', ''), ('explanation', ''), ('extended', 'flag'), ('paused_seconds', ''), ('missed_at', 'time')),
+            },
+        'open_deadlines_of':
+            {
+                'sql': (
+                    'SELECT deadline.id, deadline.complaint_id, deadline.milestone, deadline.started_at, deadline.due_at, deadline.met_at, deadline.state, deadline.provisional, deadline.breach_recorded, deadline.rule, deadline.explanation, deadline.extended, deadline.paused_seconds, deadline.missed_at\n'
+                    'FROM deadline\n'
+                    "WHERE deadline.complaint_id = :id AND deadline.state = 'open' ORDER BY deadline.id"
+                ),
+                'params': (('id', ''),),
+                'columns': (('id', ''), ('complaint_id', ''), ('milestone', ''), ('started_at', 'time'), ('due_at', 'time'), ('met_at', 'time'), ('state', ''), ('provisional', 'flag'), ('breach_recorded', 'flag'), ('rule', ''), ('explanation', ''), ('extended', 'flag'), ('paused_seconds', ''), ('missed_at', 'time')),
+            },
+        'deadlines_breach_recorded':
+            {
+                'sql': (
+                    'UPDATE deadline SET breach_recorded=:breach_recorded WHERE deadline.id IN (__[POSTCOMPILE_ids])'
+                ),
+                'params': (('ids', ''),),
+                'lists': ('ids',),
+                'constants': {'breach_recorded': True},
+            },
+        'deadlines_unrecorded_breach':
+            {
+                'sql': (
+                    'SELECT deadline.id\n'
+                    'FROM deadline\n'
+                    "WHERE deadline.id IN (__[POSTCOMPILE_ids]) AND deadline.state = 'open' AND deadline.breach_recorded IS 0"
+                ),
+                'params': (('ids', ''),),
+                'lists': ('ids',),
+                'columns': (('id', ''),),
+            },
+        'received_within_contact':
+            {
+                'sql': (
+                    'SELECT count(*) AS count_1\n'
+                    'FROM complaint\n'
+                    'WHERE complaint.contact = :value AND complaint.received_date >= :since_date AND complaint.received_at >= :since AND complaint.received_at <= :until'
+                ),
+                'params': (('value', ''), ('since_date', 'date'), ('since', 'time'), ('until', 'time')),
+                'columns': (('count', ''),),
+            },
+        'received_within_department':
+            {
+                'sql': (
+                    'SELECT count(*) AS count_1\n'
+                    'FROM complaint\n'
+                    'WHERE complaint.department = :value AND complaint.received_date >= :since_date AND complaint.received_at >= :since AND complaint.received_at <= :until'
+                ),
+                'params': (('value', ''), ('since_date', 'date'), ('since', 'time'), ('until', 'time')),
+                'columns': (('count', ''),),
+            },
+        'received_within_assignee':
+            {
+                'sql': (
+                    'SELECT count(*) AS count_1\n'
+                    'FROM complaint\n'
+                    'WHERE complaint.assignee = :value AND complaint.received_date >= :since_date AND complaint.received_at >= :since AND complaint.received_at <= :until'
+                ),
+                'params': (('value', ''), ('since_date', 'date'), ('since', 'time'), ('until', 'time')),
+                'columns': (('count', ''),),
+            },
+        'field_values_received_between':
+            {
+                'sql': (
+                    'SELECT complaint_field.value\n'
+                    'FROM complaint_field JOIN complaint ON complaint.id = complaint_field.complaint_id\n'
+                    'WHERE complaint_field."key" = :key AND complaint.received_at >= :since AND complaint.received_at <= :until'
+                ),
+                'params': (('key', ''), ('since', 'time'), ('until', 'time')),
+                'columns': (('value', ''),),
+            },
+        'alert_since':
+            {
+                'sql': (
+                    'SELECT alert.id\n'
+                    'FROM alert\n'
+                    'WHERE alert.kind = :kind AND alert.subject = :subject AND alert.at >= :since\n'
+                    ' LIMIT :param_1 OFFSET :param_2'
+                ),
+                'params': (('kind', ''), ('subject', ''), ('since', 'time')),
+                'constants': {'param_1': 1, 'param_2': 0},
+                'columns': (('id', ''),),
+            },
         'complaint_list':
             {
                 'sql': (
@@ -245,6 +475,236 @@ STATEMENTS: dict[str, dict[str, dict[str, Any]]] = {
                 ),
                 'params': (('kind', ''), ('since', 'time'), ('until', 'time')),
                 'columns': (('at', 'time'), ('subject', ''), ('count', ''), ('window', ''), ('no', '')),
+            },
+        'complaint_insert':
+            {
+                'sql': (
+                    'INSERT INTO complaint (no, year, seq, received_at, received_date, channel, customer_name, contact, location, subject, content, demand, receiver, category, origin, severity, urgency, priority, explanation, department, assignee, cause, solution, corrective_action, compensation_cents, compensation_kind, first_response_at, resolved_at, resolved_by, final_decision, feedback_at, followup_at, followup_by, satisfaction, followup_note, remarks, status, reopen_count, escalation_level, close_reason, closed_at, incident_id, waiting_since, source_key, created_at, updated_at) VALUES (%(no)s::VARCHAR, %(year)s::INTEGER, %(seq)s::INTEGER, %(received_at)s::TIMESTAMP WITH TIME ZONE, %(received_date)s::DATE, %(channel)s::VARCHAR, %(customer_name)s::VARCHAR, %(contact)s::VARCHAR, %(location)s::VARCHAR, %(subject)s::VARCHAR, %(content)s::VARCHAR, %(demand)s::VARCHAR, %(receiver)s::VARCHAR, %(category)s::VARCHAR, %(origin)s::VARCHAR, %(severity)s::VARCHAR, %(urgency)s::VARCHAR, %(priority)s::VARCHAR, %(explanation)s::VARCHAR, %(department)s::VARCHAR, %(assignee)s::VARCHAR, %(cause)s::VARCHAR, %(solution)s::VARCHAR, %(corrective_action)s::VARCHAR, %(compensation_cents)s::INTEGER, %(compensation_kind)s::VARCHAR, %(first_response_at)s::TIMESTAMP WITH TIME ZONE, %(resolved_at)s::TIMESTAMP WITH TIME ZONE, %(resolved_by)s::VARCHAR, %(final_decision)s, %(feedback_at)s::TIMESTAMP WITH TIME ZONE, %(followup_at)s::TIMESTAMP WITH TIME ZONE, %(followup_by)s::VARCHAR, %(satisfaction)s::VARCHAR, %(followup_note)s::VARCHAR, %(remarks)s::VARCHAR, %(status)s::VARCHAR, %(reopen_count)s::INTEGER, %(escalation_level)s::INTEGER, %(close_reason)s::VARCHAR, %(closed_at)s::TIMESTAMP WITH TIME ZONE, %(incident_id)s::INTEGER, %(waiting_since)s::TIMESTAMP WITH TIME ZONE, %(source_key)s::VARCHAR, %(created_at)s::TIMESTAMP WITH TIME ZONE, %(updated_at)s::TIMESTAMP WITH TIME ZONE) RETURNING complaint.id'
+                ),
+                'params': (('no', ''), ('year', ''), ('seq', ''), ('received_at', 'time'), ('received_date', 'date'), ('channel', ''), ('customer_name', ''), ('contact', ''), ('location', ''), ('subject', ''), ('content', ''), ('demand', ''), ('receiver', ''), ('category', ''), ('origin', ''), ('severity', ''), ('urgency', ''), ('priority', ''), ('explanation', ''), ('department', ''), ('assignee', ''), ('cause', ''), ('solution', ''), ('corrective_action', ''), ('compensation_cents', ''), ('compensation_kind', ''), ('first_response_at', 'time'), ('resolved_at', 'time'), ('resolved_by', ''), ('final_decision', 'flag'), ('feedback_at', 'time'), ('followup_at', 'time'), ('followup_by', ''), ('satisfaction', ''), ('followup_note', ''), ('remarks', ''), ('status', ''), ('reopen_count', ''), ('escalation_level', ''), ('close_reason', ''), ('closed_at', 'time'), ('incident_id', ''), ('waiting_since', 'time'), ('source_key', ''), ('created_at', 'time'), ('updated_at', 'time')),
+                'columns': (('id', ''),),
+            },
+        'deadline_insert':
+            {
+                'sql': (
+                    'INSERT INTO deadline (complaint_id, milestone, started_at, due_at, met_at, state, provisional, breach_recorded, rule, explanation, extended, paused_seconds, missed_at) VALUES (%(complaint_id)s::INTEGER, %(milestone)s::VARCHAR, %(started_at)s::TIMESTAMP WITH TIME ZONE, %(due_at)s::TIMESTAMP WITH TIME ZONE, %(met_at)s::TIMESTAMP WITH TIME ZONE, %(state)s::VARCHAR, %(provisional)s, %(breach_recorded)s, %(rule)s::VARCHAR, %(explanation)s::VARCHAR, %(extended)s, %(paused_seconds)s, %(missed_at)s::TIMESTAMP WITH TIME ZONE) RETURNING deadline.id'
+                ),
+                'params': (('complaint_id', ''), ('milestone', ''), ('started_at', 'time'), ('due_at', 'time'), ('met_at', 'time'), ('state', ''), ('provisional', 'flag'), ('breach_recorded', 'flag'), ('rule', ''), ('explanation', ''), ('extended', 'flag'), ('paused_seconds', ''), ('missed_at', 'time')),
+                'columns': (('id', ''),),
+            },
+        'contact_entry_insert':
+            {
+                'sql': (
+                    'INSERT INTO contact_entry (complaint_id, at, via, actor, summary, meets) VALUES (%(complaint_id)s::INTEGER, %(at)s::TIMESTAMP WITH TIME ZONE, %(via)s::VARCHAR, %(actor)s::VARCHAR, %(summary)s::VARCHAR, %(meets)s::VARCHAR) RETURNING contact_entry.id'
+                ),
+                'params': (('complaint_id', ''), ('at', 'time'), ('via', ''), ('actor', ''), ('summary', ''), ('meets', '')),
+                'columns': (('id', ''),),
+            },
+        'history_entry_insert':
+            {
+                'sql': (
+                    'INSERT INTO history_entry (complaint_id, at, recorded_at, actor, action, changes, reason, prev_hash, hash) VALUES (%(complaint_id)s::INTEGER, %(at)s::TIMESTAMP WITH TIME ZONE, %(recorded_at)s::TIMESTAMP WITH TIME ZONE, %(actor)s::VARCHAR, %(action)s::VARCHAR, %(changes)s::VARCHAR, %(reason)s::VARCHAR, %(prev_hash)s::VARCHAR, %(hash)s::VARCHAR) RETURNING history_entry.id'
+                ),
+                'params': (('complaint_id', ''), ('at', 'time'), ('recorded_at', 'time'), ('actor', ''), ('action', ''), ('changes', ''), ('reason', ''), ('prev_hash', ''), ('hash', '')),
+                'columns': (('id', ''),),
+            },
+        'alert_insert':
+            {
+                'sql': (
+                    'INSERT INTO alert (at, recorded_at, kind, subject, count, "window", complaint_id) VALUES (%(at)s::TIMESTAMP WITH TIME ZONE, %(recorded_at)s::TIMESTAMP WITH TIME ZONE, %(kind)s::VARCHAR, %(subject)s::VARCHAR, %(count)s::INTEGER, %(window)s::VARCHAR, %(complaint_id)s::INTEGER) RETURNING alert.id'
+                ),
+                'params': (('at', 'time'), ('recorded_at', 'time'), ('kind', ''), ('subject', ''), ('count', ''), ('window', ''), ('complaint_id', '')),
+                'columns': (('id', ''),),
+            },
+        'complaint_field_insert':
+            {
+                'sql': (
+                    'INSERT INTO complaint_field (complaint_id, key, value) VALUES (%(complaint_id)s::INTEGER, %(key)s::VARCHAR, %(value)s::VARCHAR)'
+                ),
+                'params': (('complaint_id', ''), ('key', ''), ('value', '')),
+            },
+        'chain_head_insert':
+            {
+                'sql': (
+                    'INSERT INTO chain_head (id, last_hash, entries) VALUES (%(id)s::INTEGER, %(last_hash)s::VARCHAR, %(entries)s::INTEGER)'
+                ),
+                'params': (('id', ''), ('last_hash', ''), ('entries', '')),
+            },
+        'complaint_update':
+            {
+                'sql': (
+                    'UPDATE complaint SET no=%(no)s::VARCHAR, year=%(year)s::INTEGER, seq=%(seq)s::INTEGER, received_at=%(received_at)s::TIMESTAMP WITH TIME ZONE, received_date=%(received_date)s::DATE, channel=%(channel)s::VARCHAR, customer_name=%(customer_name)s::VARCHAR, contact=%(contact)s::VARCHAR, location=%(location)s::VARCHAR, subject=%(subject)s::VARCHAR, content=%(content)s::VARCHAR, demand=%(demand)s::VARCHAR, receiver=%(receiver)s::VARCHAR, category=%(category)s::VARCHAR, origin=%(origin)s::VARCHAR, severity=%(severity)s::VARCHAR, urgency=%(urgency)s::VARCHAR, priority=%(priority)s::VARCHAR, explanation=%(explanation)s::VARCHAR, department=%(department)s::VARCHAR, assignee=%(assignee)s::VARCHAR, cause=%(cause)s::VARCHAR, solution=%(solution)s::VARCHAR, corrective_action=%(corrective_action)s::VARCHAR, compensation_cents=%(compensation_cents)s::INTEGER, compensation_kind=%(compensation_kind)s::VARCHAR, first_response_at=%(first_response_at)s::TIMESTAMP WITH TIME ZONE, resolved_at=%(resolved_at)s::TIMESTAMP WITH TIME ZONE, resolved_by=%(resolved_by)s::VARCHAR, final_decision=%(final_decision)s, feedback_at=%(feedback_at)s::TIMESTAMP WITH TIME ZONE, followup_at=%(followup_at)s::TIMESTAMP WITH TIME ZONE, followup_by=%(followup_by)s::VARCHAR, satisfaction=%(satisfaction)s::VARCHAR, followup_note=%(followup_note)s::VARCHAR, remarks=%(remarks)s::VARCHAR, status=%(status)s::VARCHAR, reopen_count=%(reopen_count)s::INTEGER, escalation_level=%(escalation_level)s::INTEGER, close_reason=%(close_reason)s::VARCHAR, closed_at=%(closed_at)s::TIMESTAMP WITH TIME ZONE, incident_id=%(incident_id)s::INTEGER, waiting_since=%(waiting_since)s::TIMESTAMP WITH TIME ZONE, source_key=%(source_key)s::VARCHAR, created_at=%(created_at)s::TIMESTAMP WITH TIME ZONE, updated_at=%(updated_at)s::TIMESTAMP WITH TIME ZONE WHERE complaint.id = %(key_id)s::INTEGER'
+                ),
+                'params': (('no', ''), ('year', ''), ('seq', ''), ('received_at', 'time'), ('received_date', 'date'), ('channel', ''), ('customer_name', ''), ('contact', ''), ('location', ''), ('subject', ''), ('content', ''), ('demand', ''), ('receiver', ''), ('category', ''), ('origin', ''), ('severity', ''), ('urgency', ''), ('priority', ''), ('explanation', ''), ('department', ''), ('assignee', ''), ('cause', ''), ('solution', ''), ('corrective_action', ''), ('compensation_cents', ''), ('compensation_kind', ''), ('first_response_at', 'time'), ('resolved_at', 'time'), ('resolved_by', ''), ('final_decision', 'flag'), ('feedback_at', 'time'), ('followup_at', 'time'), ('followup_by', ''), ('satisfaction', ''), ('followup_note', ''), ('remarks', ''), ('status', ''), ('reopen_count', ''), ('escalation_level', ''), ('close_reason', ''), ('closed_at', 'time'), ('incident_id', ''), ('waiting_since', 'time'), ('source_key', ''), ('created_at', 'time'), ('updated_at', 'time'), ('key_id', '')),
+            },
+        'deadline_update':
+            {
+                'sql': (
+                    'UPDATE deadline SET complaint_id=%(complaint_id)s::INTEGER, milestone=%(milestone)s::VARCHAR, started_at=%(started_at)s::TIMESTAMP WITH TIME ZONE, due_at=%(due_at)s::TIMESTAMP WITH TIME ZONE, met_at=%(met_at)s::TIMESTAMP WITH TIME ZONE, state=%(state)s::VARCHAR, provisional=%(provisional)s, breach_recorded=%(breach_recorded)s, rule=%(rule)s::VARCHAR, explanation=%(explanation)s::VARCHAR, extended=%(extended)s, paused_seconds=%(paused_seconds)s, missed_at=%(missed_at)s::TIMESTAMP WITH TIME ZONE WHERE deadline.id = %(key_id)s::INTEGER'
+                ),
+                'params': (('complaint_id', ''), ('milestone', ''), ('started_at', 'time'), ('due_at', 'time'), ('met_at', 'time'), ('state', ''), ('provisional', 'flag'), ('breach_recorded', 'flag'), ('rule', ''), ('explanation', ''), ('extended', 'flag'), ('paused_seconds', ''), ('missed_at', 'time'), ('key_id', '')),
+            },
+        'complaint_field_update':
+            {
+                'sql': (
+                    'UPDATE complaint_field SET value=%(value)s::VARCHAR WHERE complaint_field.complaint_id = %(key_complaint_id)s::INTEGER AND complaint_field.key = %(key_key)s::VARCHAR'
+                ),
+                'params': (('value', ''), ('key_complaint_id', ''), ('key_key', '')),
+            },
+        'chain_head_update':
+            {
+                'sql': (
+                    'UPDATE chain_head SET last_hash=%(last_hash)s::VARCHAR, entries=%(entries)s::INTEGER WHERE chain_head.id = %(key_id)s::INTEGER'
+                ),
+                'params': (('last_hash', ''), ('entries', ''), ('key_id', '')),
+            },
+        'complaint_field_delete':
+            {
+                'sql': (
+                    'DELETE FROM complaint_field WHERE complaint_field.complaint_id = %(key_complaint_id)s::INTEGER AND complaint_field.key = %(key_key)s::VARCHAR'
+                ),
+                'params': (('key_complaint_id', ''), ('key_key', '')),
+            },
+        'complaint_by_id':
+            {
+                'sql': (
+                    'SELECT complaint.id, complaint.no, complaint.year, complaint.seq, complaint.received_at, complaint.received_date, complaint.channel, complaint.customer_name, complaint.contact, complaint.location, complaint.subject, complaint.content, complaint.demand, complaint.receiver, complaint.category, complaint.origin, complaint.severity, complaint.urgency, complaint.priority, complaint.explanation, complaint.department, complaint.assignee, complaint.cause, complaint.solution, complaint.corrective_action, complaint.compensation_cents, complaint.compensation_kind, complaint.first_response_at, complaint.resolved_at, complaint.resolved_by, complaint.final_decision, complaint.feedback_at, complaint.followup_at, complaint.followup_by, complaint.satisfaction, complaint.followup_note, complaint.remarks, complaint.status, complaint.reopen_count, complaint.escalation_level, complaint.close_reason, complaint.closed_at, complaint.incident_id, complaint.waiting_since, complaint.source_key, complaint.created_at, complaint.updated_at\n'
+                    'FROM complaint\n'
+                    'WHERE complaint.id = %(id)s::INTEGER'
+                ),
+                'params': (('id', ''),),
+                'columns': (('id', ''), ('no', ''), ('year', ''), ('seq', ''), ('received_at', 'time'), ('received_date', 'date'), ('channel', ''), ('customer_name', ''), ('contact', ''), ('location', ''), ('subject', ''), ('content', ''), ('demand', ''), ('receiver', ''), ('category', ''), ('origin', ''), ('severity', ''), ('urgency', ''), ('priority', ''), ('explanation', ''), ('department', ''), ('assignee', ''), ('cause', ''), ('solution', ''), ('corrective_action', ''), ('compensation_cents', ''), ('compensation_kind', ''), ('first_response_at', 'time'), ('resolved_at', 'time'), ('resolved_by', ''), ('final_decision', 'flag'), ('feedback_at', 'time'), ('followup_at', 'time'), ('followup_by', ''), ('satisfaction', ''), ('followup_note', ''), ('remarks', ''), ('status', ''), ('reopen_count', ''), ('escalation_level', ''), ('close_reason', ''), ('closed_at', 'time'), ('incident_id', ''), ('waiting_since', 'time'), ('source_key', ''), ('created_at', 'time'), ('updated_at', 'time')),
+            },
+        'complaint_field_of':
+            {
+                'sql': (
+                    'SELECT complaint_field.complaint_id, complaint_field.key, complaint_field.value\n'
+                    'FROM complaint_field\n'
+                    'WHERE complaint_field.complaint_id = %(key_complaint_id)s::INTEGER AND complaint_field.key = %(key_key)s::VARCHAR'
+                ),
+                'params': (('key_complaint_id', ''), ('key_key', '')),
+                'columns': (('complaint_id', ''), ('key', ''), ('value', '')),
+            },
+        'chain_head_locked':
+            {
+                'sql': (
+                    'SELECT chain_head.id, chain_head.last_hash, chain_head.entries\n'
+                    'FROM chain_head\n'
+                    'WHERE chain_head.id = %(id_1)s::INTEGER FOR UPDATE'
+                ),
+                'constants': {'id_1': 1},
+                'columns': (('id', ''), ('last_hash', ''), ('entries', '')),
+            },
+        'year_counter_created':
+            {
+                'sql': (
+                    'INSERT INTO year_counter (year, last_seq) VALUES (%(year)s::INTEGER, %(last_seq)s::INTEGER) ON CONFLICT (year) DO NOTHING'
+                ),
+                'params': (('year', ''),),
+                'constants': {'last_seq': 0},
+            },
+        'year_counter_next':
+            {
+                'sql': (
+                    'UPDATE year_counter SET last_seq=(year_counter.last_seq + %(last_seq_1)s::INTEGER) WHERE year_counter.year = %(year)s::INTEGER RETURNING year_counter.last_seq'
+                ),
+                'params': (('year', ''),),
+                'constants': {'last_seq_1': 1},
+                'columns': (('last_seq', ''),),
+            },
+        'current_deadline':
+            {
+                'sql': (
+                    'SELECT deadline.id, deadline.complaint_id, deadline.milestone, deadline.started_at, deadline.due_at, deadline.met_at, deadline.state, deadline.provisional, deadline.breach_recorded, deadline.rule, deadline.explanation, deadline.extended, deadline.paused_seconds, deadline.missed_at\n'
+                    'FROM deadline\n'
+                    'WHERE deadline.complaint_id = %(id)s::INTEGER AND deadline.milestone = %(milestone)s::VARCHAR AND deadline.state != %(state_1)s::VARCHAR ORDER BY deadline.id DESC\n'
+                    ' LIMIT %(param_1)s::INTEGER'
+                ),
+                'params': (('id', ''), ('milestone', '')),
+                'constants': {'state_1': 'void', 'param_1': 1},
+                'columns': (('id', ''), ('complaint_id', ''), ('milestone', ''), ('started_at', 'time'), ('due_at', 'time'), ('met_at', 'time'), ('state', ''), ('provisional', 'flag'), ('breach_recorded', 'flag'), ('rule', ''), ('explanation', ''), ('extended', 'flag'), ('paused_seconds', ''), ('missed_at', 'time')),
+            },
+        'open_deadlines_of':
+            {
+                'sql': (
+                    'SELECT deadline.id, deadline.complaint_id, deadline.milestone, deadline.started_at, deadline.due_at, deadline.met_at, deadline.state, deadline.provisional, deadline.breach_recorded, deadline.rule, deadline.explanation, deadline.extended, deadline.paused_seconds, deadline.missed_at\n'
+                    'FROM deadline\n'
+                    "WHERE deadline.complaint_id = %(id)s::INTEGER AND deadline.state = 'open' ORDER BY deadline.id"
+                ),
+                'params': (('id', ''),),
+                'columns': (('id', ''), ('complaint_id', ''), ('milestone', ''), ('started_at', 'time'), ('due_at', 'time'), ('met_at', 'time'), ('state', ''), ('provisional', 'flag'), ('breach_recorded', 'flag'), ('rule', ''), ('explanation', ''), ('extended', 'flag'), ('paused_seconds', ''), ('missed_at', 'time')),
+            },
+        'deadlines_breach_recorded':
+            {
+                'sql': (
+                    'UPDATE deadline SET breach_recorded=%(breach_recorded)s WHERE deadline.id IN (__[POSTCOMPILE_ids])'
+                ),
+                'params': (('ids', ''),),
+                'lists': ('ids',),
+                'constants': {'breach_recorded': True},
+            },
+        'deadlines_unrecorded_breach':
+            {
+                'sql': (
+                    'SELECT deadline.id\n'
+                    'FROM deadline\n'
+                    "WHERE deadline.id IN (__[POSTCOMPILE_ids]) AND deadline.state = 'open' AND deadline.breach_recorded IS false"
+                ),
+                'params': (('ids', ''),),
+                'lists': ('ids',),
+                'columns': (('id', ''),),
+            },
+        'received_within_contact':
+            {
+                'sql': (
+                    'SELECT count(*) AS count_1\n'
+                    'FROM complaint\n'
+                    'WHERE complaint.contact = %(value)s::VARCHAR AND complaint.received_date >= %(since_date)s::DATE AND complaint.received_at >= %(since)s::TIMESTAMP WITH TIME ZONE AND complaint.received_at <= %(until)s::TIMESTAMP WITH TIME ZONE'
+                ),
+                'params': (('value', ''), ('since_date', 'date'), ('since', 'time'), ('until', 'time')),
+                'columns': (('count', ''),),
+            },
+        'received_within_department':
+            {
+                'sql': (
+                    'SELECT count(*) AS count_1\n'
+                    'FROM complaint\n'
+                    'WHERE complaint.department = %(value)s::VARCHAR AND complaint.received_date >= %(since_date)s::DATE AND complaint.received_at >= %(since)s::TIMESTAMP WITH TIME ZONE AND complaint.received_at <= %(until)s::TIMESTAMP WITH TIME ZONE'
+                ),
+                'params': (('value', ''), ('since_date', 'date'), ('since', 'time'), ('until', 'time')),
+                'columns': (('count', ''),),
+            },
+        'received_within_assignee':
+            {
+                'sql': (
+                    'SELECT count(*) AS count_1\n'
+                    'FROM complaint\n'
+                    'WHERE complaint.assignee = %(value)s::VARCHAR AND complaint.received_date >= %(since_date)s::DATE AND complaint.received_at >= %(since)s::TIMESTAMP WITH TIME ZONE AND complaint.received_at <= %(until)s::TIMESTAMP WITH TIME ZONE'
+                ),
+                'params': (('value', ''), ('since_date', 'date'), ('since', 'time'), ('until', 'time')),
+                'columns': (('count', ''),),
+            },
+        'field_values_received_between':
+            {
+                'sql': (
+                    'SELECT complaint_field.value\n'
+                    'FROM complaint_field JOIN complaint ON complaint.id = complaint_field.complaint_id\n'
+                    'WHERE complaint_field.key = %(key)s::VARCHAR AND complaint.received_at >= %(since)s::TIMESTAMP WITH TIME ZONE AND complaint.received_at <= %(until)s::TIMESTAMP WITH TIME ZONE'
+                ),
+                'params': (('key', ''), ('since', 'time'), ('until', 'time')),
+                'columns': (('value', ''),),
+            },
+        'alert_since':
+            {
+                'sql': (
+                    'SELECT alert.id\n'
+                    'FROM alert\n'
+                    'WHERE alert.kind = %(kind)s::VARCHAR AND alert.subject = %(subject)s::VARCHAR AND alert.at >= %(since)s::TIMESTAMP WITH TIME ZONE\n'
+                    ' LIMIT %(param_1)s::INTEGER'
+                ),
+                'params': (('kind', ''), ('subject', ''), ('since', 'time')),
+                'constants': {'param_1': 1},
+                'columns': (('id', ''),),
             },
         'complaint_list':
             {
@@ -481,5 +941,44 @@ FRAGMENTS: dict[str, dict[str, dict[str, Any]]] = {
                 ),
                 'params': (('fk{n}', ''), ('fv{n}', '')),
             },
+    },
+}
+# Per written table: its primary key, and the value each column takes when a new row
+# does not give one (the model's default; None where the column is nullable).
+TABLES: dict[str, dict[str, Any]] = {
+    'complaint': {
+        'key': ('id',),
+        'generated': ('id',),
+        'defaults': {'location': None, 'subject': None, 'demand': None, 'category': None, 'origin': 'routine', 'severity': None, 'urgency': None, 'priority': None, 'explanation': '{}', 'department': None, 'assignee': None, 'cause': None, 'solution': None, 'corrective_action': None, 'compensation_cents': None, 'compensation_kind': None, 'first_response_at': None, 'resolved_at': None, 'resolved_by': None, 'final_decision': False, 'feedback_at': None, 'followup_at': None, 'followup_by': None, 'satisfaction': None, 'followup_note': None, 'remarks': None, 'status': 'received', 'reopen_count': 0, 'escalation_level': 0, 'close_reason': None, 'closed_at': None, 'incident_id': None, 'waiting_since': None, 'source_key': None},
+    },
+    'deadline': {
+        'key': ('id',),
+        'generated': ('id',),
+        'defaults': {'due_at': None, 'met_at': None, 'state': 'open', 'provisional': False, 'breach_recorded': False, 'rule': None, 'explanation': None, 'extended': False, 'paused_seconds': 0.0, 'missed_at': None},
+    },
+    'contact_entry': {
+        'key': ('id',),
+        'generated': ('id',),
+        'defaults': {'meets': None},
+    },
+    'history_entry': {
+        'key': ('id',),
+        'generated': ('id',),
+        'defaults': {'complaint_id': None, 'changes': '{}', 'reason': None, 'prev_hash': None, 'hash': None},
+    },
+    'alert': {
+        'key': ('id',),
+        'generated': ('id',),
+        'defaults': {'complaint_id': None},
+    },
+    'complaint_field': {
+        'key': ('complaint_id', 'key'),
+        'generated': (),
+        'defaults': {},
+    },
+    'chain_head': {
+        'key': ('id',),
+        'generated': (),
+        'defaults': {'id': 1, 'entries': 0},
     },
 }

@@ -75,6 +75,7 @@ def forget_customer(
     from sqlalchemy import select
 
     from ..chain import forget_values
+    from ..dbapi import over_session
     from ..errors import InvalidTransition, NotFound
     from ..models import Complaint, ComplaintField, ContactEntry, HistoryEntry
     from .common import record
@@ -116,5 +117,5 @@ def forget_customer(
             if row is not None:
                 changes[f"field.{key}"] = [{"forgotten": personal_digest(row.value)}, None]
                 session.delete(row)
-        record(session, complaint, "forgotten", changes, at=now, now=now, actor=actor, reason=reason)
+        record(over_session(session), complaint, "forgotten", changes, at=now, now=now, actor=actor, reason=reason)
     return [c.no for c in cases]

@@ -1,5 +1,9 @@
 """Pieces every use case shares: the policy in force, finding a case, recording a
-change in the history, starting and meeting deadlines, and automatic classification."""
+change in the history, starting and meeting deadlines, and automatic classification.
+
+They work on a dbapi.Register, the lean path the commands staff type run on; a use case
+inside a SQLAlchemy Session (import, recompute, forget) passes `over_session(session)`.
+Rows come as dbapi.Entity objects, whose columns are attributes, as on the ORM's."""
 
 from __future__ import annotations
 
@@ -7,27 +11,21 @@ import json
 from datetime import UTC, date, datetime
 from typing import Any
 
-from sqlalchemy import func, insert, literal_column, select, update
-from sqlmodel import Session, col
-
 from .. import rules as policy_rules
 from ..chain import GENESIS, entry_hash
+from ..dbapi import Entity, Register
 from ..domain import OPEN_STATUSES as OPEN_STATUSES
 from ..domain import Milestone, Status, Urgency
 from ..errors import BadInput, InvalidTransition, NotFound
 from ..i18n import _
-from ..models import Alert, ChainHead, Complaint, ComplaintField, Deadline, HistoryEntry
 from ..rules import FUTURE_TOLERANCE as FUTURE_TOLERANCE
 from ..rules import Policy
-
-# The literal lets SQLite use the partial index on open deadlines (a bound parameter would not).
-OPEN: Any = literal_column("'open'")
 
 CLASSIFIED_FIELDS = ("category", "severity", "urgency", "priority")
 
 
-def get_complaint(session: Session, no: str) -> Complaint:
-    complaint: Complaint | None = session.execute(select(Complaint).where(col(Complaint.no) == no)).scalar_one_or_none()
+def get_complaint(register: Register, no: str) -> Entity:
+    complaint = register.entity("complaint", "complaint_by_no", no=no)
     if complaint is None:
         raise NotFound(_("no complaint {no} in this register; `complaintctl list` shows the numbers").format(no=no))
     return complaint
@@ -44,7 +42,7 @@ def plain(value: Any) -> Any:
     return value
 
 
-def apply(complaint: Complaint, **values: Any) -> dict[str, list[Any]]:
+def apply(complaint: Any, **values: Any) -> dict[str, list[Any]]:
     """Set fields on the complaint; return {field: [old, new]} for those that changed."""
     changes: dict[str, list[Any]] = {}
     for field, new in values.items():
@@ -58,8 +56,8 @@ def apply(complaint: Complaint, **values: Any) -> dict[str, list[Any]]:
 
 
 def record(
-    session: Session,
-    complaint: Complaint,
+    register: Register,
+    complaint: Any,
     action: str,
     changes: dict[str, Any],
     *,
@@ -71,10 +69,9 @@ def record(
     """Append one entry to the complaint's history (never updated, never deleted), chained
     to the entry before it."""
     complaint.updated_at = now
-    mark = session.info.get("clock_mark")
-    if mark:
-        changes = {**changes, "clock": [None, mark]}
-    head = chain_head(session)
+    if register.clock_mark:
+        changes = {**changes, "clock": [None, register.clock_mark]}
+    head = chain_head(register)
     digest = entry_hash(
         head.last_hash,
         complaint_id=complaint.id,
@@ -85,42 +82,39 @@ def record(
         changes=changes,
         reason=reason,
     )
-    session.add(
-        HistoryEntry(
-            complaint_id=complaint.id,
-            at=at,
-            recorded_at=now,
-            actor=actor,
-            action=action,
-            changes=json.dumps(changes, ensure_ascii=False, sort_keys=True),
-            reason=reason,
-            prev_hash=head.last_hash,
-            hash=digest,
-        )
+    register.execute(
+        "history_entry_insert",
+        complaint_id=complaint.id,
+        at=at,
+        recorded_at=now,
+        actor=actor,
+        action=action,
+        changes=json.dumps(changes, ensure_ascii=False, sort_keys=True),
+        reason=reason,
+        prev_hash=head.last_hash,
+        hash=digest,
     )
     head.last_hash = digest
     head.entries += 1
+    register.save(head)
 
 
-def chain_head(session: Session) -> ChainHead:
+def chain_head(register: Register) -> Entity:
     """The chain's newest link, locked for this transaction (writers append one at a time)."""
-    head = session.info.get("chain_head")
+    head: Entity | None = register.memo.get("chain_head")
     if head is None:
-        head = session.execute(select(ChainHead).where(col(ChainHead.id) == 1).with_for_update()).scalar_one_or_none()
+        head = register.entity("chain_head", "chain_head_locked")
         if head is None:
-            head = ChainHead(id=1, last_hash=GENESIS, entries=0)
-            session.add(head)
-        session.info["chain_head"] = head
+            head = register.add("chain_head", id=1, last_hash=GENESIS, entries=0)
+        register.memo["chain_head"] = head
     return head
 
 
-def chain_rows(session: Session, rows: list[dict[str, Any]]) -> None:
-    """Give history rows about to be inserted in bulk their place in the chain, in order.
-    Entries added through `record` are flushed first so the ids follow the chain."""
-    session.flush()
-    head = chain_head(session)
+def chain_rows(register: Register, rows: list[dict[str, Any]]) -> None:
+    """Give history rows about to be inserted in bulk their place in the chain, in order."""
+    head = chain_head(register)
     last = head.last_hash
-    mark = session.info.get("clock_mark")
+    mark = register.clock_mark
     for row in rows:
         if mark:
             changes = json.loads(row["changes"])
@@ -139,9 +133,10 @@ def chain_rows(session: Session, rows: list[dict[str, Any]]) -> None:
         )
     head.last_hash = last
     head.entries += len(rows)
+    register.save(head)
 
 
-def check_event_time(complaint: Complaint, at: datetime, now: datetime, option: str = "--at") -> None:
+def check_event_time(complaint: Any, at: datetime, now: datetime, option: str = "--at") -> None:
     if at > now + FUTURE_TOLERANCE:
         raise BadInput(
             _("{option} {when} is in the future; record events when they have happened").format(
@@ -159,7 +154,7 @@ def check_event_time(complaint: Complaint, at: datetime, now: datetime, option: 
         )
 
 
-def refuse_closed(complaint: Complaint, doing: str) -> None:
+def refuse_closed(complaint: Any, doing: str) -> None:
     if complaint.status == Status.CLOSED.value:
         raise InvalidTransition(
             _(
@@ -171,26 +166,21 @@ def refuse_closed(complaint: Complaint, doing: str) -> None:
 # ---------------------------------------------------------------- deadlines
 
 
-def current_deadline(session: Session, complaint: Complaint, milestone: Milestone) -> Deadline | None:
+def current_deadline(register: Register, complaint: Any, milestone: Milestone) -> Entity | None:
     """The newest deadline of a milestone that was not voided."""
-    return session.execute(
-        select(Deadline)
-        .where(col(Deadline.complaint_id) == complaint.id, col(Deadline.milestone) == milestone.value)
-        .where(col(Deadline.state) != "void")
-        .order_by(col(Deadline.id).desc())
-        .limit(1)
-    ).scalar_one_or_none()
+    return register.entity("deadline", "current_deadline", id=complaint.id, milestone=milestone.value)
 
 
 def start_deadline(
-    session: Session, complaint: Complaint, milestone: Milestone, start: datetime, policy: Policy, changes: dict[str, Any]
-) -> Deadline | None:
+    register: Register, complaint: Any, milestone: Milestone, start: datetime, policy: Policy, changes: dict[str, Any]
+) -> Entity | None:
     """Start a milestone's clock if the rules give it a service level."""
     due = policy_rules.start_clock(milestone, start, complaint.severity, policy)
     if due is None:
         return None
-    deadline = Deadline(
-        complaint_id=complaint.id,  # type: ignore[arg-type]
+    deadline = register.add(
+        "deadline",
+        complaint_id=complaint.id,
         milestone=milestone.value,
         started_at=start,
         due_at=due.due_at,
@@ -198,12 +188,11 @@ def start_deadline(
         rule=due.rule,
         explanation=due.explanation,
     )
-    session.add(deadline)
     changes[f"due.{milestone.value}"] = [None, plain(due.due_at)]
     return deadline
 
 
-def rederive(deadline: Deadline, complaint: Complaint, policy: Policy) -> dict[str, Any]:
+def rederive(deadline: Any, complaint: Any, policy: Policy) -> dict[str, Any]:
     """Recompute an open, not extended deadline from its start under the rules in force;
     return its changes."""
     milestone = Milestone.of(deadline.milestone)
@@ -227,10 +216,10 @@ def rederive(deadline: Deadline, complaint: Complaint, policy: Policy) -> dict[s
     return changes
 
 
-def meet(session: Session, complaint: Complaint, milestone: Milestone, at: datetime) -> Deadline | None:
+def meet(register: Register, complaint: Any, milestone: Milestone, at: datetime) -> Entity | None:
     """Mark a milestone met at `at`; return its deadline when that was late and the
     breach is not yet in the history (the caller records it after its own entry)."""
-    deadline = current_deadline(session, complaint, milestone)
+    deadline = current_deadline(register, complaint, milestone)
     if deadline is None or deadline.state != "open":
         return None
     deadline.state = "met"
@@ -240,18 +229,17 @@ def meet(session: Session, complaint: Complaint, milestone: Milestone, at: datet
     return None
 
 
-def record_breach(session: Session, complaint: Complaint, deadline: Deadline, *, now: datetime, actor: str) -> None:
+def record_breach(register: Register, complaint: Any, deadline: Any, *, now: datetime, actor: str) -> None:
     """Write once into the history that a milestone's deadline passed (责任追究)."""
-    record_breaches(session, [(deadline, complaint)], now=now, actor=actor)
+    record_breaches(register, [(deadline, complaint)], now=now, actor=actor)
 
 
-def record_breaches(session: Session, breaches: list[tuple[Any, Any]], *, now: datetime, actor: str) -> None:
+def record_breaches(register: Register, breaches: list[tuple[Any, Any]], *, now: datetime, actor: str) -> None:
     """Write into the history, once per deadline, that it passed: the entry is dated at the
-    deadline and names the department and assignee (责任追究). Two statements whatever the
-    number (the first morning check on a big register can find thousands)."""
+    deadline and names the department and assignee (责任追究). A few statements whatever
+    the number (the first morning check on a big register can find thousands)."""
     if not breaches:
         return
-    session.flush()
     rows = []
     for deadline, complaint in breaches:
         assert deadline.due_at is not None
@@ -273,18 +261,19 @@ def record_breaches(session: Session, breaches: list[tuple[Any, Any]], *, now: d
             }
         )
     ids = [deadline.id for deadline, _ in breaches]
-    chain_rows(session, rows)
-    session.execute(insert(HistoryEntry), rows)
+    chain_rows(register, rows)
+    register.execute_many("history_entry_insert", rows)
     for chunk in range(0, len(ids), 500):
-        session.execute(update(Deadline).where(col(Deadline.id).in_(ids[chunk : chunk + 500])).values(breach_recorded=True))
-    for deadline, _changes in breaches:
-        if isinstance(deadline, Deadline):
-            session.expire(deadline, ["breach_recorded"])
+        register.execute("deadlines_breach_recorded", ids=ids[chunk : chunk + 500])
+    for deadline, _complaint in breaches:
+        if isinstance(deadline, Entity):  # as now stored, so that a later save keeps it
+            deadline.breach_recorded = True
+            deadline._mark_saved()
 
 
 def end_open_deadlines(
-    session: Session,
-    complaint: Complaint,
+    register: Register,
+    complaint: Any,
     *,
     at: datetime,
     now: datetime,
@@ -296,15 +285,7 @@ def end_open_deadlines(
     One already past, or one the case can no longer meet (`cannot_be_met`: closed before
     the outcome was reported, say), is missed: it counts late and is written into the
     history with the department and assignee. The others are void: no longer asked for."""
-    open_deadlines = (
-        session.execute(
-            select(Deadline)
-            .where(col(Deadline.complaint_id) == complaint.id, col(Deadline.state) == OPEN)
-            .order_by(col(Deadline.id))
-        )
-        .scalars()
-        .all()
-    )
+    open_deadlines = register.entities("deadline", "open_deadlines_of", id=complaint.id)
     wanted = {m.value for m in milestones} if milestones is not None else None
     for deadline in open_deadlines:
         if wanted is not None and deadline.milestone not in wanted:
@@ -324,7 +305,7 @@ def end_open_deadlines(
             "assignee": [None, complaint.assignee],
         }
         record(
-            session,
+            register,
             complaint,
             "missed",
             changes,
@@ -339,12 +320,12 @@ def end_open_deadlines(
 # ---------------------------------------------------------------- classification
 
 
-def explanation(complaint: Complaint) -> dict[str, Any]:
+def explanation(complaint: Any) -> dict[str, Any]:
     notes: dict[str, Any] = json.loads(complaint.explanation or "{}")
     return notes
 
 
-def set_manual(complaint: Complaint, field: str, value: str, *, actor: str, at: datetime, reason: str | None) -> None:
+def set_manual(complaint: Any, field: str, value: str, *, actor: str, at: datetime, reason: str | None) -> None:
     """Remember that a person chose this field: automatic classification leaves it alone."""
     notes = explanation(complaint)
     notes[field] = {
@@ -358,85 +339,66 @@ def set_manual(complaint: Complaint, field: str, value: str, *, actor: str, at: 
     complaint.explanation = json.dumps(notes, ensure_ascii=False, sort_keys=True)
 
 
-def clear_manual(complaint: Complaint) -> None:
+def clear_manual(complaint: Any) -> None:
     notes = {k: v for k, v in explanation(complaint).items() if v.get("source") != "manual"}
     complaint.explanation = json.dumps(notes, ensure_ascii=False, sort_keys=True)
 
 
-def repeat_counts(session: Session, complaint: Complaint, policy: Policy) -> policy_rules.RepeatCounts:
+def repeat_counts(register: Register, complaint: Any, policy: Policy) -> policy_rules.RepeatCounts:
     """Complaints (this one included) from the same customer, and about the same person
     involved, within the repeat rules' windows before this one was received."""
     customer = policy.rules.repeat.get("customer")
     counts = policy_rules.RepeatCounts()
     if customer is not None and complaint.contact:
         counts = policy_rules.RepeatCounts(
-            customer=_received_within(
-                session, col(Complaint.contact), complaint.contact, complaint.received_at, customer.window, policy
-            )
+            customer=_received_within(register, "contact", complaint.contact, complaint.received_at, customer.window, policy)
         )
     person = policy.rules.repeat.get("person")
     if person is not None:
-        named = session.get(ComplaintField, (complaint.id, policy_rules.PEOPLE_FIELD))
+        named = register.entity(
+            "complaint_field", "complaint_field_of", key_complaint_id=complaint.id, key_key=policy_rules.PEOPLE_FIELD
+        )
         names = policy_rules.people(named.value if named else None)
         if names:
             since = policy_rules.window_start(complaint.received_at, person.window, calendar=policy.calendar, tz=policy.tz)
-            values = session.execute(
-                select(col(ComplaintField.value))
-                .join(Complaint, col(Complaint.id) == col(ComplaintField.complaint_id))
-                .where(
-                    col(ComplaintField.key) == policy_rules.PEOPLE_FIELD,
-                    col(Complaint.received_at) >= since,
-                    col(Complaint.received_at) <= complaint.received_at,
-                )
-            ).scalars()
+            values = register.scalars(
+                "field_values_received_between", key=policy_rules.PEOPLE_FIELD, since=since, until=complaint.received_at
+            )
             seen = [policy_rules.people(v) for v in values]
             best = max(names, key=lambda n: sum(n in s for s in seen))
             counts = policy_rules.RepeatCounts(customer=counts.customer, person=sum(best in s for s in seen), person_name=best)
     return counts
 
 
-def _received_within(session: Session, column: Any, value: Any, until: datetime, window: Any, policy: Policy) -> int:
+def _received_within(register: Register, column: str, value: Any, until: datetime, window: Any, policy: Policy) -> int:
     since = policy_rules.window_start(until, window, calendar=policy.calendar, tz=policy.tz)
     return int(
-        session.execute(
-            select(func.count())
-            .select_from(Complaint)
-            .where(
-                column == value,
-                col(Complaint.received_date) >= since.astimezone(policy.tz).date(),
-                col(Complaint.received_at) >= since,
-                col(Complaint.received_at) <= until,
-            )
-        ).scalar_one()
+        register.scalar(
+            f"received_within_{column}", value=value, since_date=since.astimezone(policy.tz).date(), since=since, until=until
+        )
     )
 
 
-def check_load(session: Session, complaint: Complaint, policy: Policy, *, at: datetime, now: datetime, actor: str) -> None:
+def check_load(register: Register, complaint: Any, policy: Policy, *, at: datetime, now: datetime, actor: str) -> None:
     """Raise a load alert (负荷预警) when the case's department or assignee has now drawn the
     alert's number of complaints within its window, once per window: recorded as an alert
     of the register and in this case's history. The complaint's severity is left alone."""
-    for kind, column, value in (
-        ("department", col(Complaint.department), complaint.department),
-        ("assignee", col(Complaint.assignee), complaint.assignee),
-    ):
+    for kind, value in (("department", complaint.department), ("assignee", complaint.assignee)):
         rule = policy.rules.alerts.get(kind)
         if rule is None or not value:
             continue
-        count = _received_within(session, column, value, complaint.received_at, rule.window, policy)
+        count = _received_within(register, kind, value, complaint.received_at, rule.window, policy)
         alert = policy_rules.load_alert(kind, value, count, policy.rules)
         if alert is None:
             continue
         since = policy_rules.window_start(at, rule.window, calendar=policy.calendar, tz=policy.tz)
-        already = session.execute(
-            select(col(Alert.id)).where(col(Alert.kind) == kind, col(Alert.subject) == value, col(Alert.at) >= since).limit(1)
-        ).first()
-        if already is not None:
+        if register.rows("alert_since", kind=kind, subject=value, since=since):
             continue
-        session.add(
-            Alert(at=at, recorded_at=now, kind=kind, subject=value, count=count, window=alert.window, complaint_id=complaint.id)
+        register.add(
+            "alert", at=at, recorded_at=now, kind=kind, subject=value, count=count, window=alert.window, complaint_id=complaint.id
         )
         record(
-            session,
+            register,
             complaint,
             "load_alert",
             {"alert": [None, {"kind": kind, "subject": value, "count": count, "window": alert.window}]},
@@ -447,11 +409,11 @@ def check_load(session: Session, complaint: Complaint, policy: Policy, *, at: da
         )
 
 
-def complaint_text(complaint: Complaint) -> str:
+def complaint_text(complaint: Any) -> str:
     return "\n".join(part for part in (complaint.subject, complaint.content, complaint.demand) if part)
 
 
-def reclassify(session: Session, complaint: Complaint, policy: Policy) -> dict[str, list[Any]]:
+def reclassify(register: Register, complaint: Any, policy: Policy) -> dict[str, list[Any]]:
     """Apply the automatic decisions to every field a person has not chosen; return the
     changes. A changed severity re-derives the open resolution deadline."""
     notes = explanation(complaint)
@@ -467,7 +429,7 @@ def reclassify(session: Session, complaint: Complaint, policy: Policy) -> dict[s
     if "category" not in manual:
         decide("category", policy_rules.suggest_category(text, rules))
     if "severity" not in manual:
-        repeats = repeat_counts(session, complaint, policy)
+        repeats = repeat_counts(register, complaint, policy)
         decide(
             "severity",
             policy_rules.severity_for(
@@ -493,12 +455,12 @@ def reclassify(session: Session, complaint: Complaint, policy: Policy) -> dict[s
     old_severity = complaint.severity
     changes = apply(complaint, **values)
     if complaint.severity != old_severity:
-        changes.update(rederive_resolution(session, complaint, policy))
+        changes.update(rederive_resolution(register, complaint, policy))
     return changes
 
 
-def rederive_resolution(session: Session, complaint: Complaint, policy: Policy) -> dict[str, Any]:
-    deadline = current_deadline(session, complaint, Milestone.RESOLUTION)
+def rederive_resolution(register: Register, complaint: Any, policy: Policy) -> dict[str, Any]:
+    deadline = current_deadline(register, complaint, Milestone.RESOLUTION)
     if deadline is None:
         return {}
     return rederive(deadline, complaint, policy)

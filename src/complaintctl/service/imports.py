@@ -24,6 +24,7 @@ from sqlmodel import Session, col
 
 from .. import fields
 from .. import rules as policy_rules
+from ..dbapi import over_session
 from ..domain import Milestone, Origin, Satisfaction, Status, Urgency
 from ..importing import ImportRow
 from ..inputs import format_no
@@ -244,7 +245,7 @@ def import_complaints(
                 for action, at, entry_changes, reason in entries
             )
         history_rows.extend(later)
-        chain_rows(session, history_rows)
+        chain_rows(over_session(session), history_rows)
         # Core inserts of the tables: one executemany each, without the ORM's per-row bookkeeping.
         session.execute(insert(HistoryEntry.__table__), history_rows)  # type: ignore[attr-defined]
         if deadline_rows:
@@ -511,4 +512,13 @@ def _update(session: Session, complaint: Complaint, row: ImportRow, *, source: s
     changes: dict[str, Any] = apply(complaint, **values)
     if changes:
         changes["source"] = [None, f"{source}:{row.sheet}:{row.row}"]
-        record(session, complaint, "imported", changes, at=now, now=now, actor=actor, reason="updated from a spreadsheet")
+        record(
+            over_session(session),
+            complaint,
+            "imported",
+            changes,
+            at=now,
+            now=now,
+            actor=actor,
+            reason="updated from a spreadsheet",
+        )

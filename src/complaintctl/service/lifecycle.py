@@ -7,12 +7,9 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import update
-from sqlmodel import Session, col
-
 from .. import fields
 from .. import rules as policy_rules
-from ..dbapi import over_session
+from ..dbapi import Entity, Register
 from ..domain import (
     Channel,
     CompensationKind,
@@ -27,7 +24,6 @@ from ..domain import (
 from ..errors import BadInput, InvalidTransition
 from ..i18n import _
 from ..inputs import MAX_SEQ, format_no
-from ..models import Complaint, ComplaintField, ContactEntry, YearCounter
 from ..rules import Policy
 from .common import (
     FUTURE_TOLERANCE,
@@ -72,52 +68,43 @@ class NewComplaint:
     fields: tuple[tuple[str, str], ...] = ()  # declared fields: (key, value as stored)
 
 
-def _next_seq(session: Session, year: int) -> int:
+def _next_seq(register: Register, year: int) -> int:
     """Take the next number of `year` inside the writing transaction (gap-free): the
     counter row is created if missing, then incremented, which locks it until commit."""
-    dialect = session.get_bind().dialect.name
-    if dialect == "postgresql":
-        from sqlalchemy.dialects.postgresql import insert
-    else:
-        from sqlalchemy.dialects.sqlite import insert  # type: ignore[assignment]
-    session.execute(insert(YearCounter).values(year=year, last_seq=0).on_conflict_do_nothing(index_elements=["year"]))
-    seq = session.execute(
-        update(YearCounter)
-        .where(col(YearCounter.year) == year)
-        .values(last_seq=col(YearCounter.last_seq) + 1)
-        .returning(col(YearCounter.last_seq))
-    ).scalar_one()
-    if int(seq) > MAX_SEQ:
+    register.execute("year_counter_created", year=year)
+    seq = int(register.execute("year_counter_next", year=year)[0][0])
+    if seq > MAX_SEQ:
         raise InvalidTransition(
             _(
                 "{year} has used every complaint number up to TS-{year}-{MAX_SEQ}; no command could read a longer one, so nothing was written"
             ).format(year=year, MAX_SEQ=MAX_SEQ)
         )
-    return int(seq)
+    return seq
 
 
-def _late(session: Session, complaint: Complaint, late: list[Any], *, now: datetime, actor: str) -> None:
+def _late(register: Register, complaint: Entity, late: list[Any], *, now: datetime, actor: str) -> None:
     for deadline in late:
         if deadline is not None:
-            record_breach(session, complaint, deadline, now=now, actor=actor)
+            record_breach(register, complaint, deadline, now=now, actor=actor)
 
 
-def log_complaint(session: Session, new: NewComplaint, *, now: datetime, actor: str, policy: Policy) -> dict[str, Any]:
+def log_complaint(register: Register, new: NewComplaint, *, now: datetime, actor: str, policy: Policy) -> dict[str, Any]:
     """Register a complaint: give it the next number of its year of receipt, classify it,
     and start its first-response and resolution clocks."""
     if new.received_at > now + FUTURE_TOLERANCE:
         raise BadInput(_("--received is in the future; give the time the customer complained"))
-    incident: Complaint | None = None
+    incident: Entity | None = None
     if new.incident_no:
-        incident = get_complaint(session, new.incident_no)
+        incident = get_complaint(register, new.incident_no)
         if incident.incident_id is not None:
-            incident = session.get(Complaint, incident.incident_id)
+            incident = register.entity("complaint", "complaint_by_id", id=incident.incident_id)
             assert incident is not None
     local_received = new.received_at.astimezone(policy.tz)
     year = local_received.year
-    seq = _next_seq(session, year)
+    seq = _next_seq(register, year)
     origin = Origin.MASS if incident is not None else (new.origin or Origin.ROUTINE)
-    complaint = Complaint(
+    complaint = register.add(
+        "complaint",
         no=format_no(year, seq),
         year=year,
         seq=seq,
@@ -139,11 +126,8 @@ def log_complaint(session: Session, new: NewComplaint, *, now: datetime, actor: 
         created_at=now,
         updated_at=now,
     )
-    session.add(complaint)
-    session.flush()
     for key, value in new.fields:  # before classifying: 涉及人员 counts for repeats
-        session.add(ComplaintField(complaint_id=complaint.id, key=key, value=value))  # type: ignore[arg-type]
-    session.flush()
+        register.add("complaint_field", complaint_id=complaint.id, key=key, value=value)
     if new.category is not None:
         set_manual(complaint, "category", new.category, actor=actor, at=new.received_at, reason="given when logged")
     if new.urgent:
@@ -151,27 +135,27 @@ def log_complaint(session: Session, new: NewComplaint, *, now: datetime, actor: 
             complaint, "urgency", Urgency.URGENT.value, actor=actor, at=new.received_at, reason="marked urgent when logged"
         )
         complaint.urgency = Urgency.URGENT.value
-    reclassify(session, complaint, policy)
+    reclassify(register, complaint, policy)
     # Every chained field, empty ones too: verify then knows each column's first value.
     changes: dict[str, Any] = {k: [None, plain(getattr(complaint, k))] for k in ("no", *fields.CHAINED)}
     if incident is not None:
         changes["incident_no"] = [None, incident.no]
     for key, value in new.fields:
         changes[f"field.{key}"] = [None, value]
-    start_deadline(session, complaint, Milestone.FIRST_RESPONSE, new.received_at, policy, changes)
-    start_deadline(session, complaint, Milestone.RESOLUTION, new.received_at, policy, changes)
-    record(session, complaint, "logged", changes, at=new.received_at, now=now, actor=actor)
+    start_deadline(register, complaint, Milestone.FIRST_RESPONSE, new.received_at, policy, changes)
+    start_deadline(register, complaint, Milestone.RESOLUTION, new.received_at, policy, changes)
+    record(register, complaint, "logged", changes, at=new.received_at, now=now, actor=actor)
     if incident is not None:
         linked = apply(incident, origin=Origin.MASS)
         if linked:
-            linked.update(reclassify(session, incident, policy))
+            linked.update(reclassify(register, incident, policy))
         linked["linked"] = [None, complaint.no]
-        record(session, incident, "incident_linked", linked, at=new.received_at, now=now, actor=actor)
-    return complaint_record(over_session(session), complaint, policy=policy, now=now, detail=True)
+        record(register, incident, "incident_linked", linked, at=new.received_at, now=now, actor=actor)
+    return complaint_record(register, complaint, policy=policy, now=now, detail=True)
 
 
 def classify(
-    session: Session,
+    register: Register,
     no: str,
     *,
     category: str | None,
@@ -189,7 +173,7 @@ def classify(
     """Classify a case. Values given by hand win and are recorded with their reason;
     with none given, the automatic decisions are applied again to every other field.
     `reset` forgets earlier hand-made choices first."""
-    complaint = get_complaint(session, no)
+    complaint = get_complaint(register, no)
     refuse_closed(complaint, _("reclassify it"))
     check_event_time(complaint, at, now)
     if reset:
@@ -204,11 +188,11 @@ def classify(
     if origin is not None:
         changes.update(apply(complaint, origin=origin))
     if complaint.severity != old_severity:
-        changes.update(rederive_resolution(session, complaint, policy))
+        changes.update(rederive_resolution(register, complaint, policy))
     # Everything a person did not choose follows from what they did (category → severity…).
-    changes.update({k: v for k, v in reclassify(session, complaint, policy).items() if k not in changes})
+    changes.update({k: v for k, v in reclassify(register, complaint, policy).items() if k not in changes})
     record(
-        session,
+        register,
         complaint,
         "classified",
         changes,
@@ -217,11 +201,11 @@ def classify(
         actor=actor,
         reason=reason or ("re-applied the rules" if not chosen else None),
     )
-    return complaint_record(over_session(session), complaint, policy=policy, now=now, detail=True)
+    return complaint_record(register, complaint, policy=policy, now=now, detail=True)
 
 
 def assign(
-    session: Session,
+    register: Register,
     no: str,
     *,
     department: str | None,
@@ -232,7 +216,7 @@ def assign(
     policy: Policy,
 ) -> dict[str, Any]:
     """Hand the case to a department (by default the one its category routes to) and a person."""
-    complaint = get_complaint(session, no)
+    complaint = get_complaint(register, no)
     refuse_closed(complaint, _("assign it"))
     if complaint.status == Status.RESOLVED.value:
         raise InvalidTransition(
@@ -246,19 +230,19 @@ def assign(
             raise BadInput(_("{no} has no category that routes to a department; give --department").format(no=no))
         department, routed = rule.department, f"routed by category {rule.label}"
     changes = apply(complaint, department=department, assignee=assignee, status=Status.ASSIGNED)
-    if current_deadline(session, complaint, Milestone.CORRECTIVE_ACTION) is None:
-        start_deadline(session, complaint, Milestone.CORRECTIVE_ACTION, at, policy, changes)
-    record(session, complaint, "assigned", changes, at=at, now=now, actor=actor, reason=routed)
-    check_load(session, complaint, policy, at=at, now=now, actor=actor)
-    return complaint_record(over_session(session), complaint, policy=policy, now=now)
+    if current_deadline(register, complaint, Milestone.CORRECTIVE_ACTION) is None:
+        start_deadline(register, complaint, Milestone.CORRECTIVE_ACTION, at, policy, changes)
+    record(register, complaint, "assigned", changes, at=at, now=now, actor=actor, reason=routed)
+    check_load(register, complaint, policy, at=at, now=now, actor=actor)
+    return complaint_record(register, complaint, policy=policy, now=now)
 
 
 def record_contact(
-    session: Session, no: str, *, via: Channel, summary: str, at: datetime, now: datetime, actor: str, policy: Policy
+    register: Register, no: str, *, via: Channel, summary: str, at: datetime, now: datetime, actor: str, policy: Policy
 ) -> dict[str, Any]:
     """Write down a contact with the customer. The first one is the first response;
     the first one after resolution reports the outcome (结果反馈)."""
-    complaint = get_complaint(session, no)
+    complaint = get_complaint(register, no)
     refuse_closed(complaint, _("record a contact on it"))
     check_event_time(complaint, at, now)
     meets: Milestone | None = None
@@ -270,29 +254,28 @@ def record_contact(
         _after_resolution(complaint, at, policy, "the outcome report (结果反馈)")
         meets = Milestone.FEEDBACK
         values["feedback_at"] = at
-    session.add(
-        ContactEntry(
-            complaint_id=complaint.id,  # type: ignore[arg-type]
-            at=at,
-            via=via.value,
-            actor=actor,
-            summary=summary,
-            meets=meets.value if meets else None,
-        )
+    register.add(
+        "contact_entry",
+        complaint_id=complaint.id,
+        at=at,
+        via=via.value,
+        actor=actor,
+        summary=summary,
+        meets=meets.value if meets else None,
     )
     changes: dict[str, Any] = apply(complaint, **values)
     changes["contact_entry"] = [None, {"via": via.value, "summary": summary}]
     late = None
     if meets is not None:
-        late = meet(session, complaint, meets, at)
+        late = meet(register, complaint, meets, at)
         changes["meets"] = [None, meets.value]
-    record(session, complaint, "contacted", changes, at=at, now=now, actor=actor)
-    _late(session, complaint, [late], now=now, actor=actor)
-    return complaint_record(over_session(session), complaint, policy=policy, now=now)
+    record(register, complaint, "contacted", changes, at=at, now=now, actor=actor)
+    _late(register, complaint, [late], now=now, actor=actor)
+    return complaint_record(register, complaint, policy=policy, now=now)
 
 
 def resolve(
-    session: Session,
+    register: Register,
     no: str,
     *,
     solution: str,
@@ -308,7 +291,7 @@ def resolve(
 ) -> dict[str, Any]:
     """Record the solution; with `final`, the supervising leader's decision on an escalated
     case. Starts the outcome-report and follow-up clocks."""
-    complaint = get_complaint(session, no)
+    complaint = get_complaint(register, no)
     refuse_closed(complaint, _("resolve it"))
     if complaint.status == Status.RESOLVED.value:
         raise InvalidTransition(
@@ -329,7 +312,7 @@ def resolve(
     if complaint.waiting_since is not None:
         raise InvalidTransition(_("{no} is waiting on the customer; `complaintctl resume {no}` first").format(no=no))
     check_event_time(complaint, at, now)
-    clock = current_deadline(session, complaint, Milestone.RESOLUTION)
+    clock = current_deadline(register, complaint, Milestone.RESOLUTION)
     if complaint.reopen_count and clock is not None and at < clock.started_at:
         raise BadInput(
             _("--at {local} is before {no} was reopened ({local2}); a resolution comes after the reopening it answers").format(
@@ -351,19 +334,19 @@ def resolve(
         values["compensation_kind"] = compensation_kind
         values["compensation_cents"] = compensation_cents
     changes: dict[str, Any] = apply(complaint, **values)
-    late = [meet(session, complaint, Milestone.RESOLUTION, at)]
+    late = [meet(register, complaint, Milestone.RESOLUTION, at)]
     if action is not None:
-        late.append(meet(session, complaint, Milestone.CORRECTIVE_ACTION, at))
+        late.append(meet(register, complaint, Milestone.CORRECTIVE_ACTION, at))
     if complaint.feedback_at is None:
-        start_deadline(session, complaint, Milestone.FEEDBACK, at, policy, changes)
-    start_deadline(session, complaint, Milestone.FOLLOWUP, at, policy, changes)
-    record(session, complaint, "final_decision" if final else "resolved", changes, at=at, now=now, actor=actor)
-    _late(session, complaint, late, now=now, actor=actor)
-    return complaint_record(over_session(session), complaint, policy=policy, now=now)
+        start_deadline(register, complaint, Milestone.FEEDBACK, at, policy, changes)
+    start_deadline(register, complaint, Milestone.FOLLOWUP, at, policy, changes)
+    record(register, complaint, "final_decision" if final else "resolved", changes, at=at, now=now, actor=actor)
+    _late(register, complaint, late, now=now, actor=actor)
+    return complaint_record(register, complaint, policy=policy, now=now)
 
 
 def record_followup(
-    session: Session,
+    register: Register,
     no: str,
     *,
     satisfaction: Satisfaction,
@@ -376,7 +359,7 @@ def record_followup(
     """The follow-up visit (回访). A–C close the case; the first D reopens it (the resolution
     clock restarts), a D on a reopened case escalates it; a case with a leader's final
     decision closes regardless."""
-    complaint = get_complaint(session, no)
+    complaint = get_complaint(register, no)
     refuse_closed(complaint, _("follow it up"))
     if complaint.status != Status.RESOLVED.value:
         raise InvalidTransition(
@@ -387,19 +370,19 @@ def record_followup(
     check_event_time(complaint, at, now)
     _after_resolution(complaint, at, policy, _("the follow-up visit (回访)"))
     changes = apply(complaint, followup_at=at, followup_by=actor, satisfaction=satisfaction, followup_note=note)
-    late = meet(session, complaint, Milestone.FOLLOWUP, at)
-    record(session, complaint, "followed_up", changes, at=at, now=now, actor=actor)
-    _late(session, complaint, [late], now=now, actor=actor)
+    late = meet(register, complaint, Milestone.FOLLOWUP, at)
+    record(register, complaint, "followed_up", changes, at=at, now=now, actor=actor)
+    _late(register, complaint, [late], now=now, actor=actor)
 
     if satisfaction != Satisfaction.D or complaint.final_decision:
         # Closing now: a first response or outcome report never made can no longer be.
-        end_open_deadlines(session, complaint, at=at, now=now, actor=actor, cannot_be_met=tuple(Milestone))
+        end_open_deadlines(register, complaint, at=at, now=now, actor=actor, cannot_be_met=tuple(Milestone))
         changes = apply(complaint, status=Status.CLOSED, closed_at=at)
-        record(session, complaint, "closed", changes, at=at, now=now, actor=actor)
+        record(register, complaint, "closed", changes, at=at, now=now, actor=actor)
         outcome = "closed"
     else:
         end_open_deadlines(
-            session,
+            register,
             complaint,
             at=at,
             now=now,
@@ -419,16 +402,16 @@ def record_followup(
                 resolved_at=None,
                 feedback_at=None,
             )
-        start_deadline(session, complaint, Milestone.RESOLUTION, at, policy, changes)
-        record(session, complaint, outcome, changes, at=at, now=now, actor=actor, reason=reason)
-    return {**complaint_record(over_session(session), complaint, policy=policy, now=now), "outcome": outcome}
+        start_deadline(register, complaint, Milestone.RESOLUTION, at, policy, changes)
+        record(register, complaint, outcome, changes, at=at, now=now, actor=actor, reason=reason)
+    return {**complaint_record(register, complaint, policy=policy, now=now), "outcome": outcome}
 
 
 def _local(at: datetime, policy: Policy) -> str:
     return f"{at.astimezone(policy.tz):%Y-%m-%d %H:%M}"
 
 
-def _after_resolution(complaint: Complaint, at: datetime, policy: Policy, step: str) -> None:
+def _after_resolution(complaint: Entity, at: datetime, policy: Policy, step: str) -> None:
     if complaint.resolved_at is not None and at < complaint.resolved_at:
         raise BadInput(
             _("--at {local} is before {no} was resolved ({local2}); {step} comes after the resolution").format(
@@ -438,7 +421,7 @@ def _after_resolution(complaint: Complaint, at: datetime, policy: Policy, step: 
 
 
 def extend(
-    session: Session,
+    register: Register,
     no: str,
     *,
     to: datetime,
@@ -452,12 +435,12 @@ def extend(
     """The customer was told in advance that the resolution will be late (超时处理): the new
     time becomes the target, recorded with its reason. After the target has passed, only
     `late` records it: the miss stays counted, and the new target runs from then on."""
-    complaint = get_complaint(session, no)
+    complaint = get_complaint(register, no)
     refuse_closed(complaint, _("extend it"))
     if complaint.status == Status.RESOLVED.value:
         raise InvalidTransition(_("{no} is already resolved; nothing to extend").format(no=no))
     check_event_time(complaint, at, now)
-    deadline = current_deadline(session, complaint, Milestone.RESOLUTION)
+    deadline = current_deadline(register, complaint, Milestone.RESOLUTION)
     if deadline is None or deadline.state != "open":
         raise InvalidTransition(_("{no} has no running resolution deadline to extend").format(no=no))
     old = deadline.due_at
@@ -487,7 +470,7 @@ def extend(
     if late:
         assert old is not None
         if not deadline.breach_recorded:
-            record_breach(session, complaint, deadline, now=now, actor=actor)
+            record_breach(register, complaint, deadline, now=now, actor=actor)
         deadline.missed_at = deadline.missed_at or old
         deadline.breach_recorded = False  # missing the new target is written down too (counted once)
     deadline.due_at = to
@@ -499,13 +482,13 @@ def extend(
     changes: dict[str, Any] = {"due.resolution": [plain(old), plain(to)]}
     if late:
         changes["late_extension"] = [None, plain(old)]
-    record(session, complaint, "extended", changes, at=at, now=now, actor=actor, reason=reason)
-    return complaint_record(over_session(session), complaint, policy=policy, now=now)
+    record(register, complaint, "extended", changes, at=at, now=now, actor=actor, reason=reason)
+    return complaint_record(register, complaint, policy=policy, now=now)
 
 
-def wait(session: Session, no: str, *, reason: str, at: datetime, now: datetime, actor: str, policy: Policy) -> dict[str, Any]:
+def wait(register: Register, no: str, *, reason: str, at: datetime, now: datetime, actor: str, policy: Policy) -> dict[str, Any]:
     """Waiting on the customer (evidence, a decision): the resolution clock stops."""
-    complaint = get_complaint(session, no)
+    complaint = get_complaint(register, no)
     refuse_closed(complaint, "wait on it")
     if complaint.status == Status.RESOLVED.value:
         raise InvalidTransition(_("{no} is resolved; its resolution clock has stopped already").format(no=no))
@@ -517,14 +500,14 @@ def wait(session: Session, no: str, *, reason: str, at: datetime, now: datetime,
         )
     check_event_time(complaint, at, now)
     changes = apply(complaint, waiting_since=at)
-    record(session, complaint, "waiting", changes, at=at, now=now, actor=actor, reason=reason)
-    return complaint_record(over_session(session), complaint, policy=policy, now=now)
+    record(register, complaint, "waiting", changes, at=at, now=now, actor=actor, reason=reason)
+    return complaint_record(register, complaint, policy=policy, now=now)
 
 
-def resume(session: Session, no: str, *, at: datetime, now: datetime, actor: str, policy: Policy) -> dict[str, Any]:
+def resume(register: Register, no: str, *, at: datetime, now: datetime, actor: str, policy: Policy) -> dict[str, Any]:
     """The customer answered: the resolution clock runs again, its deadline moved by the
     working time spent waiting."""
-    complaint = get_complaint(session, no)
+    complaint = get_complaint(register, no)
     refuse_closed(complaint, "resume it")
     if complaint.waiting_since is None:
         raise InvalidTransition(
@@ -535,7 +518,7 @@ def resume(session: Session, no: str, *, at: datetime, now: datetime, actor: str
         raise BadInput(_("--at is before the wait began"))
     since = complaint.waiting_since
     changes: dict[str, Any] = apply(complaint, waiting_since=None)
-    deadline = current_deadline(session, complaint, Milestone.RESOLUTION)
+    deadline = current_deadline(register, complaint, Milestone.RESOLUTION)
     why = None
     if deadline is not None and deadline.state == "open" and deadline.due_at is not None:
         moved, why = policy_rules.resume_shift(deadline.due_at, since, at, calendar=policy.calendar, tz=policy.tz)
@@ -544,25 +527,25 @@ def resume(session: Session, no: str, *, at: datetime, now: datetime, actor: str
             changes["due.resolution"] = [plain(deadline.due_at), plain(moved)]
             deadline.due_at = moved
         deadline.explanation = (deadline.explanation or "") + f"; {why}"
-    record(session, complaint, "resumed", changes, at=at, now=now, actor=actor, reason=why)
-    return complaint_record(over_session(session), complaint, policy=policy, now=now)
+    record(register, complaint, "resumed", changes, at=at, now=now, actor=actor, reason=why)
+    return complaint_record(register, complaint, policy=policy, now=now)
 
 
-def close(session: Session, no: str, *, reason: str, at: datetime, now: datetime, actor: str, policy: Policy) -> dict[str, Any]:
+def close(register: Register, no: str, *, reason: str, at: datetime, now: datetime, actor: str, policy: Policy) -> dict[str, Any]:
     """Close without resolution: duplicate, withdrawn, or unreasonable after explanation."""
-    complaint = get_complaint(session, no)
+    complaint = get_complaint(register, no)
     refuse_closed(complaint, "close it again")
     check_event_time(complaint, at, now)
     # Closed by decision (duplicate, withdrawn, 非合理投诉): what was not yet due is no longer
     # asked for; what had already passed stays missed.
-    end_open_deadlines(session, complaint, at=at, now=now, actor=actor)
+    end_open_deadlines(register, complaint, at=at, now=now, actor=actor)
     changes = apply(complaint, status=Status.CLOSED, closed_at=at, close_reason=reason, waiting_since=None)
-    record(session, complaint, "closed", changes, at=at, now=now, actor=actor, reason=reason)
-    return complaint_record(over_session(session), complaint, policy=policy, now=now)
+    record(register, complaint, "closed", changes, at=at, now=now, actor=actor, reason=reason)
+    return complaint_record(register, complaint, policy=policy, now=now)
 
 
 def edit(
-    session: Session,
+    register: Register,
     no: str,
     *,
     values: dict[str, Any],
@@ -576,25 +559,25 @@ def edit(
     """Correct what was typed wrong: built-in fields the registry marks editable, and the
     fields the office's rules declare (None clears one). Old and new values and the reason
     go into the history; classification is not re-run (`classify NO` does that)."""
-    complaint = get_complaint(session, no)
+    complaint = get_complaint(register, no)
     check_event_time(complaint, at, now)
     for name in values:
         if not fields.BY_NAME[name].editable:
             raise BadInput(_("{label} is not corrected with edit; its own command changes it").format(label=fields.label(name)))
     changes: dict[str, Any] = apply(complaint, **values)
     for key, value in declared.items():
-        row = session.get(ComplaintField, (complaint.id, key))
+        row = register.entity("complaint_field", "complaint_field_of", key_complaint_id=complaint.id, key_key=key)
         old = row.value if row is not None else None
         if old == value:
             continue
         if row is not None and value is None:
-            session.delete(row)
+            register.delete(row)
         elif row is not None and value is not None:
             row.value = value
         elif value is not None:
-            session.add(ComplaintField(complaint_id=complaint.id, key=key, value=value))  # type: ignore[arg-type]
+            register.add("complaint_field", complaint_id=complaint.id, key=key, value=value)
         changes[f"field.{key}"] = [old, value]
     if not changes:
         raise BadInput(_("{no} already has these values; nothing to correct").format(no=no))
-    record(session, complaint, "edited", changes, at=at, now=now, actor=actor, reason=reason)
-    return complaint_record(over_session(session), complaint, policy=policy, now=now)
+    record(register, complaint, "edited", changes, at=at, now=now, actor=actor, reason=reason)
+    return complaint_record(register, complaint, policy=policy, now=now)

@@ -11,6 +11,7 @@ from typing import Any
 from sqlalchemy import func, select, text
 from sqlmodel import Session, col
 
+from ..dbapi import over_session
 from ..errors import InvalidTransition
 from ..i18n import _
 from ..models import Complaint, HistoryEntry
@@ -87,6 +88,6 @@ def install_rules(session: Session, rules_text: str, rules: Rules, *, source: st
         "changes": json.dumps(changes, ensure_ascii=False, sort_keys=True),
         "reason": None,
     }
-    chain_rows(session, [row])
+    chain_rows(over_session(session), [row])
     session.execute(HistoryEntry.__table__.insert(), [row])  # type: ignore[attr-defined]
     return {"installed": True, "digest": new_digest, "previous": before["digest"] if before else None, "source": source}

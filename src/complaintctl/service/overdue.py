@@ -101,29 +101,17 @@ def check_overdue(register: Register, *, at: datetime, within: Duration | None, 
     }
 
 
-def record_overdue(session: Session, pending: list[tuple[_Due, _Case]], *, now: datetime, actor: str) -> int:
+def record_overdue(register: Register, pending: list[tuple[_Due, _Case]], *, now: datetime, actor: str) -> int:
     """Write the breaches `check_overdue` found, each once: a deadline another run recorded
     (or that was met) in the meantime is left out. Returns how many were written."""
-    from sqlalchemy import select
-    from sqlmodel import col
-
-    from ..models import Deadline
-    from .common import OPEN, record_breaches
+    from .common import record_breaches
 
     ids = [due.id for due, _case in pending]
     still: set[int] = set()
     for chunk in range(0, len(ids), 500):
-        still.update(
-            session.execute(
-                select(col(Deadline.id)).where(
-                    col(Deadline.id).in_(ids[chunk : chunk + 500]),
-                    col(Deadline.state) == OPEN,
-                    col(Deadline.breach_recorded).is_(False),
-                )
-            ).scalars()
-        )
+        still.update(register.scalars("deadlines_unrecorded_breach", ids=ids[chunk : chunk + 500]))
     breaches = [(due, case_) for due, case_ in pending if due.id in still]
-    record_breaches(session, breaches, now=now, actor=actor)
+    record_breaches(register, breaches, now=now, actor=actor)
     return len(breaches)
 
 
@@ -141,11 +129,14 @@ def active_alerts(register: Register, *, at: datetime, policy: Policy) -> list[d
 def recompute(session: Session, *, now: datetime, actor: str, policy: Policy) -> list[dict[str, Any]]:
     """Re-derive the open deadlines of open cases under the rules and calendar in force
     (extended ones keep the time promised to the customer); record each change."""
-    from sqlalchemy import select
+    from sqlalchemy import literal_column, select
     from sqlmodel import col
 
+    from ..dbapi import over_session
     from ..models import Complaint, Deadline
-    from .common import OPEN, record, rederive
+    from .common import record, rederive
+
+    OPEN: Any = literal_column("'open'")  # a literal: SQLite then uses the partial index on open deadlines
 
     rows = session.execute(
         select(Deadline, Complaint)
@@ -160,6 +151,15 @@ def recompute(session: Session, *, now: datetime, actor: str, policy: Policy) ->
             by_complaint.setdefault(complaint.id, (complaint, {}))[1].update(changes)
     report = []
     for complaint, changes in by_complaint.values():
-        record(session, complaint, "recomputed", changes, at=now, now=now, actor=actor, reason=f"rules: {policy.rules.source}")
+        record(
+            over_session(session),
+            complaint,
+            "recomputed",
+            changes,
+            at=now,
+            now=now,
+            actor=actor,
+            reason=f"rules: {policy.rules.source}",
+        )
         report.append({"no": complaint.no, "changes": changes})
     return report
