@@ -277,12 +277,12 @@ def test_bad_report_options_are_one_line(cli: Cli, args: list[str], words: str) 
 def _report_of(month: str, beside=None) -> dict:  # type: ignore[no-untyped-def]
     from datetime import datetime
 
-    from complaintctl import db, periods, reports
+    from complaintctl import dbapi, periods, reports
     from complaintctl.settings import load_policy
 
-    with db.open_session(None, write=False) as session:
+    with dbapi.open_register(None, write=False) as register:
         return reports.report(
-            session,
+            register,
             periods.parse_month(month),
             reports.Scope(),
             policy=load_policy(None),
@@ -292,19 +292,19 @@ def _report_of(month: str, beside=None) -> dict:  # type: ignore[no-untyped-def]
 
 
 def test_previous_period_on_a_second_connection_gives_the_same_report(cli: Cli, seeded: dict[str, str]) -> None:
-    from complaintctl import db
+    from complaintctl import dbapi
 
-    assert _report_of("2026-10", beside=lambda: db.open_session(None, write=False)) == _report_of("2026-10")
+    assert _report_of("2026-10", beside=lambda: dbapi.open_register(None, write=False)) == _report_of("2026-10")
 
 
 def test_previous_period_is_computed_again_when_the_register_changed_in_between(cli: Cli, register) -> None:  # type: ignore[no-untyped-def]
-    from complaintctl import db
+    from complaintctl import dbapi
 
     log(cli, "2026-09-14 09:00", "13900000001", "快递一周没到", "phone")
 
     def another_office_writes_first():  # type: ignore[no-untyped-def]
         log(cli, "2026-09-15 09:00", "13900000002", "快递丢了", "phone")
-        return db.open_session(None, write=False)
+        return dbapi.open_register(None, write=False)
 
     data = _report_of("2026-10", beside=another_office_writes_first)
     # The report reads one state of the register: the second connection saw the new

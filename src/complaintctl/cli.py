@@ -1231,12 +1231,12 @@ def report_command(
         raise BadInput(_("--format {output_format!r}: use table, json, csv or md").format(output_format=output_format))
     period = _period(call, month, quarter, year, date_from, date_to)
     scope = reports.Scope(inputs.text(department, "--department", single_line=True), call.category(category))
-    from .db import open_session
+    from .dbapi import open_register
 
-    data = _read(
+    data = _lean_read(
         db,
-        lambda s: reports.report(
-            s, period, scope, policy=call.policy, now=call.now, beside=lambda: open_session(db, write=False)
+        lambda r: reports.report(
+            r, period, scope, policy=call.policy, now=call.now, beside=lambda: open_register(db, write=False)
         ),
     )
     if fmt == "json":
@@ -1260,7 +1260,7 @@ def report_trend_command(
     call = _Call("-", rules, db)
     span = periods.trailing_months(call.now.astimezone(call.tz).date(), months)
     scope = reports.Scope(inputs.text(department, "--department", single_line=True), call.category(category))
-    data = _read(db, lambda s: reports.trend(s, span, scope, policy=call.policy, now=call.now))
+    data = _lean_read(db, lambda r: reports.trend(r, span, scope, policy=call.policy, now=call.now))
     if as_json:
         render.emit_json(data, call.tz)
     else:
@@ -1296,6 +1296,7 @@ def export_command(
 
     from . import export, periods, render, reports, service
     from .db import open_session
+    from .dbapi import open_register, over_session
 
     call = _Call(operator, rules, db)
     fmt = output_format.strip().lower()
@@ -1310,8 +1311,9 @@ def export_command(
     partial = path.with_name(f".{path.name}.partial")
     try:
         with open_session(db, write=False) as session:
+            lean = over_session(session)
             # One query for the missed deadlines: they mark the register rows and fill 超期清单.
-            breaches = list(reports.breach_list(session, period, reports.Scope(), policy=call.policy, now=call.now))
+            breaches = list(reports.breach_list(lean, period, reports.Scope(), policy=call.policy, now=call.now))
             register = export.register_rows(
                 session, period, policy=call.policy, unmasked=unmasked, late=export.late_milestones(breaches)
             )
@@ -1319,15 +1321,15 @@ def export_command(
                 counts = {"投诉登记表": export.write_csv(partial, register, export.register_columns(call.policy))}
             else:
                 data = reports.report(
-                    session,
+                    lean,
                     period,
                     reports.Scope(),
                     policy=call.policy,
                     now=call.now,
-                    beside=lambda: open_session(db, write=False),
+                    beside=lambda: open_register(db, write=False),
                 )
                 trend = reports.trend(
-                    session, periods.trailing_months(period.end, 12), reports.Scope(), policy=call.policy, now=call.now
+                    lean, periods.trailing_months(period.end, 12), reports.Scope(), policy=call.policy, now=call.now
                 )
                 counts = export.write_workbook(
                     partial,

@@ -1,7 +1,7 @@
 """Reports: every figure computed by the database (GROUP BY over indexed columns), the
-result plain data. Read-only: a report never changes the register. Queries go through
-the session's connection: their rows are plain columns, and the ORM's result layer cost
-~10 ms per period on a large month.
+result plain data. Read-only: a report never changes the register. The queries are
+statements of statements.py run on the DB-API path (dbapi.Register): `report --month`
+imports no SQLAlchemy, and the export runs the same ones inside its Session.
 
 Most figures are about the cohort of complaints *received* in the period (their
 categories, deadlines, satisfaction, compensation, breaches); `resolved` and `closed`
@@ -21,26 +21,15 @@ from dataclasses import dataclass
 from datetime import datetime, time, timedelta
 from typing import Any
 
-from sqlalchemy import Date, case, cast, func, select
-from sqlmodel import Session
-
 from . import fields
 from . import rules as policy_rules
+from .dbapi import Register
 from .domain import Duration, Milestone, Satisfaction, Severity
 from .periods import Period
 from .rules import Policy
-from .tables import alert, chain_head, complaint, deadline, history_entry
 
 # The column collections, named after the ORM classes they stand in for.
 # Column sets of the lightweight tables (tables.py), not the ORM classes of models.py.
-ComplaintCols, DeadlineCols, ChainHeadCols, HistoryCols, AlertCols = (
-    complaint.c,
-    deadline.c,
-    chain_head.c,
-    history_entry.c,
-    alert.c,
-)
-
 SATISFIED = ("A", "B", "C")
 
 
@@ -56,36 +45,13 @@ def _instant(day: Any, policy: Policy) -> datetime:
     return datetime.combine(day, time(0), tzinfo=policy.tz)
 
 
-def _local_date(column: Any, session: Session, policy: Policy, near: datetime) -> Any:
-    """The office-local date of a stored UTC instant, computed by the database."""
-    if session.get_bind().dialect.name == "postgresql":
-        return cast(func.timezone(str(policy.tz), column), Date)
-    offset = policy.tz.utcoffset(near.replace(tzinfo=None))
-    minutes = int(offset.total_seconds() // 60) if offset else 0
-    return func.date(column, f"{minutes:+d} minutes")
-
-
-def _month(column: Any, session: Session) -> Any:
-    if session.get_bind().dialect.name == "postgresql":
-        return func.to_char(column, "YYYY-MM")
-    return func.substr(column, 1, 7)
-
-
-def _cohort(period: Period, scope: Scope) -> list[Any]:
-    where = [ComplaintCols.received_date >= period.start, ComplaintCols.received_date <= period.end]
+def _scope(scope: Scope) -> list[tuple[str, dict[str, Any]]]:
+    """The scope as conditions on the complaint (a statement's __WHERE__)."""
+    where: list[tuple[str, dict[str, Any]]] = []
     if scope.department:
-        where.append(ComplaintCols.department == scope.department)
+        where.append(("department_is", {"department": scope.department}))
     if scope.category:
-        where.append(ComplaintCols.category == scope.category)
-    return where
-
-
-def _scoped(scope: Scope) -> list[Any]:
-    where = []
-    if scope.department:
-        where.append(ComplaintCols.department == scope.department)
-    if scope.category:
-        where.append(ComplaintCols.category == scope.category)
+        where.append(("category_is", {"category": scope.category}))
     return where
 
 
@@ -126,13 +92,13 @@ def _median(pairs: list[tuple[int, int]]) -> float | None:
     return (nth(total // 2 - 1) + nth(total // 2)) / 2
 
 
-def period_figures(session: Session, period: Period, scope: Scope, *, policy: Policy, now: datetime) -> dict[str, Any]:
+def period_figures(register: Register, period: Period, scope: Scope, *, policy: Policy, now: datetime) -> dict[str, Any]:
     """Every figure of one period."""
-    cohort = _cohort(period, scope)
+    where = _scope(scope)
+    cohort = {"first_day": period.start, "last_day": period.end}
     start_i = _instant(period.start, policy)
     end_i = _instant(period.end + timedelta(days=1), policy)
     asof = min(now, end_i)
-    conn = session.connection()
 
     # Two passes over the period's complaints, each grouped on several dimensions at once.
     # (One pass on all nine returned a row per combination, 6,000 for a month of 28,000
@@ -140,49 +106,27 @@ def period_figures(session: Session, period: Period, scope: Scope, *, policy: Po
     names = ("category", "channel", "severity", "origin", "department", "status")
     by: dict[str, dict[str, int]] = {name: defaultdict(int) for name in names}
     received = 0
-    for category, channel, severity, origin, count in conn.execute(
-        select(ComplaintCols.category, ComplaintCols.channel, ComplaintCols.severity, ComplaintCols.origin, func.count())
-        .where(*cohort)
-        .group_by(ComplaintCols.category, ComplaintCols.channel, ComplaintCols.severity, ComplaintCols.origin)
-    ):
+    for category, channel, severity, origin, count in register.tuples("report_by_dimensions", where, **cohort):
         received += count
         for name, value in (("category", category), ("channel", channel), ("severity", severity), ("origin", origin)):
             by[name][value or ""] += count
     compensation: dict[str, int] = defaultdict(int)
-    for department, status, kind, count, cents in conn.execute(
-        select(
-            ComplaintCols.department,
-            ComplaintCols.status,
-            ComplaintCols.compensation_kind,
-            func.count(),
-            func.coalesce(func.sum(ComplaintCols.compensation_cents), 0),
-        )
-        .where(*cohort)
-        .group_by(ComplaintCols.department, ComplaintCols.status, ComplaintCols.compensation_kind)
-    ):
+    for department, status, kind, count, cents in register.tuples("report_by_owner", where, **cohort):
         by["department"][department or ""] += count
         by["status"][status or ""] += count
         if kind:
             compensation[kind] += int(cents)
 
-    scoped = _scoped(scope)
-    closed = conn.execute(
-        select(func.count())
-        .select_from(complaint)
-        .where(ComplaintCols.closed_at >= start_i, ComplaintCols.closed_at < end_i, *scoped)
-    ).scalar_one()
+    closed = register.tuples("report_closed_between", where, start=start_i, until=end_i)[0][0]
     # Open at the end: received by then and not closed by then. Counted as the cases never
     # closed plus those closed since, both small whatever the register's age; counting
     # everything received and closed up to then read the whole of both indexes (1,000,000
     # complaints: 4 x 30 ms -> 4 x 3 ms).
-    # (Two queries, not one with OR: SQLite would answer the OR from the received_date index.)
-    open_at_end = sum(
-        conn.execute(
-            select(func.count()).select_from(complaint).where(not_closed, ComplaintCols.received_date <= period.end, *scoped)
-        ).scalar_one()
-        for not_closed in (ComplaintCols.closed_at.is_(None), ComplaintCols.closed_at >= end_i)
+    open_at_end = (
+        register.tuples("report_never_closed", where, last_day=period.end)[0][0]
+        + register.tuples("report_closed_after", where, last_day=period.end, until=end_i)[0][0]
     )
-    events = period_events(conn, start_i, asof, scope, policy)
+    events = period_events(register, start_i, asof, scope, policy)
     by_department: dict[str, dict[str, int]] = defaultdict(lambda: defaultdict(int))
     by_assignee: dict[tuple[str, str], dict[str, int]] = defaultdict(lambda: defaultdict(int))
     for (milestone, department, assignee), late_count in events.late_by_owner.items():
@@ -193,7 +137,7 @@ def period_figures(session: Session, period: Period, scope: Scope, *, policy: Po
         "period": {"label": period.label, "from": period.start.isoformat(), "to": period.end.isoformat()},
         "as_of": asof,
         "complete": now >= end_i,
-        "revised": _revised(conn, start_i, end_i) if now >= end_i else None,
+        "revised": _revised(register, start_i, end_i) if now >= end_i else None,
         "totals": {"received": received, "resolved": events.resolved, "closed": closed, "open_at_end": open_at_end},
         "by": {name: dict(sorted(counts.items(), key=lambda kv: (-kv[1], kv[0]))) for name, counts in by.items()},
         "indicators": {
@@ -215,7 +159,7 @@ def period_figures(session: Session, period: Period, scope: Scope, *, policy: Po
             },
             "satisfaction": events.first_ratings,
             "satisfaction_final": events.final_ratings,
-            "repeat_complaints": repeat_complaints(conn, period, scope, policy),
+            "repeat_complaints": repeat_complaints(register, period, scope, policy),
             "reopen": {"reopened": events.reopened, "visits": events.visits, "rate": _rate(events.reopened, events.visits)},
             "compensation": {
                 "total": sum(compensation.values()) / 100,
@@ -227,7 +171,7 @@ def period_figures(session: Session, period: Period, scope: Scope, *, policy: Po
             "by_department": {d: dict(m) for d, m in sorted(by_department.items())},
             "by_assignee": [{"department": d, "assignee": a, **dict(m)} for (d, a), m in sorted(by_assignee.items())],
         },
-        "alerts": _alerts(conn, start_i, asof, scope),
+        "alerts": _alerts(register, start_i, asof, scope),
     }
 
 
@@ -236,31 +180,17 @@ def period_figures(session: Session, period: Period, scope: Scope, *, policy: Po
 _DERIVED = ("breached", "missed")
 
 
-def _revised(conn: Any, start_i: datetime, end_i: datetime) -> dict[str, Any] | None:
+def _revised(register: Register, start_i: datetime, end_i: datetime) -> dict[str, Any] | None:
     """Entries dated inside an ended period but recorded after it ended (typed in late,
     imported): how many, and when the last one was recorded."""
-    count, last = conn.execute(
-        select(func.count(), func.max(HistoryCols.recorded_at)).where(
-            HistoryCols.at >= start_i,
-            HistoryCols.at < end_i,
-            HistoryCols.recorded_at >= end_i,
-            HistoryCols.action.not_in(_DERIVED),
-        )
-    ).one()
+    ((count, last),) = register.tuples("report_late_entries", start=start_i, until=end_i, derived=_DERIVED)
     return {"late_entries": int(count), "last_recorded_at": last} if count else None
 
 
-def _alerts(conn: Any, start_i: datetime, asof: datetime, scope: Scope) -> list[dict[str, Any]]:
+def _alerts(register: Register, start_i: datetime, asof: datetime, scope: Scope) -> list[dict[str, Any]]:
     """Load alerts raised in the period (a department or person drawing many complaints)."""
-    where = [AlertCols.at >= start_i, AlertCols.at < asof]
-    if scope.department:
-        where.append(AlertCols.subject == scope.department)
-    rows = conn.execute(
-        select(AlertCols.kind, AlertCols.subject, AlertCols.count, AlertCols.window, AlertCols.at, ComplaintCols.no)
-        .select_from(alert.outerjoin(complaint, ComplaintCols.id == AlertCols.complaint_id))
-        .where(*where)
-        .order_by(AlertCols.at)
-    ).all()
+    where = [("alert_subject_is", {"department": scope.department})] if scope.department else []
+    rows = register.tuples("report_alerts", where, start=start_i, until=asof)
     return [{"kind": k, "subject": s, "count": n, "window": w, "at": at, "no": no} for k, s, n, w, at, no in rows]
 
 
@@ -295,29 +225,10 @@ class PeriodEvents:
         }
 
 
-def period_events(conn: Any, start_i: datetime, asof: datetime, scope: Scope, policy: Policy) -> PeriodEvents:
+def period_events(register: Register, start_i: datetime, asof: datetime, scope: Scope, policy: Policy) -> PeriodEvents:
     """Every event-based figure of [start_i, asof), from the deadlines and the history."""
-    scoped = _scoped(scope)
-    decided_at, is_late = _decided()
-    rows = conn.execute(
-        select(
-            DeadlineCols.milestone,
-            ComplaintCols.severity,
-            ComplaintCols.department,
-            ComplaintCols.assignee,
-            is_late,
-            func.count(),
-        )
-        .join(complaint, ComplaintCols.id == DeadlineCols.complaint_id)
-        .where(
-            DeadlineCols.state != "void",
-            DeadlineCols.due_at.is_not(None),
-            decided_at >= start_i,
-            decided_at < asof,
-            *scoped,
-        )
-        .group_by(DeadlineCols.milestone, ComplaintCols.severity, ComplaintCols.department, ComplaintCols.assignee, is_late)
-    ).all()
+    where = _scope(scope)
+    rows = register.tuples("report_deadline_outcomes", where, start=start_i, until=asof)
     on_time: dict[tuple[str, str], dict[str, int]] = defaultdict(lambda: {"on_time": 0, "late": 0})
     late_by_owner: dict[tuple[str, str, str], int] = defaultdict(int)
     for milestone, severity, department, assignee, late, count in rows:
@@ -329,17 +240,9 @@ def period_events(conn: Any, start_i: datetime, asof: datetime, scope: Scope, po
 
     # Resolutions and visits: history entries dated in the period. A case's first
     # resolution gives its handling time; its first visit, its satisfaction.
-    history_rows = conn.execute(
-        select(HistoryCols.complaint_id, HistoryCols.action, HistoryCols.at, HistoryCols.changes, ComplaintCols.received_date)
-        .join(complaint, ComplaintCols.id == HistoryCols.complaint_id)
-        .where(
-            HistoryCols.action.in_(_RESOLVED + ("followed_up", "reopened", "escalated")),
-            HistoryCols.at >= start_i,
-            HistoryCols.at < asof,
-            *scoped,
-        )
-        .order_by(HistoryCols.at, HistoryCols.id)
-    ).all()
+    history_rows = register.tuples(
+        "report_history_events", where, actions=_RESOLVED + ("followed_up", "reopened", "escalated"), start=start_i, until=asof
+    )
     resolved = reopened = 0
     resolutions: dict[int, tuple[datetime, Any]] = {}
     visited: dict[int, list[tuple[datetime, str]]] = defaultdict(list)
@@ -353,14 +256,12 @@ def period_events(conn: Any, start_i: datetime, asof: datetime, scope: Scope, po
                 visited[cid].append((at, rating))
         else:
             reopened += 1
-    first_resolution = _first_at(conn, _RESOLVED, list(resolutions))
+    first_resolution = _first_at(register, _RESOLVED, list(resolutions))
     handling_days = []
     for cid, (at, received_day) in resolutions.items():
         if first_resolution.get(cid) == at:
-            if isinstance(received_day, str):
-                received_day = datetime.fromisoformat(received_day).date()
             handling_days.append(policy.calendar.working_days_between(received_day, at.astimezone(policy.tz).date()))
-    first_visit = _first_at(conn, ("followed_up",), list(visited))
+    first_visit = _first_at(register, ("followed_up",), list(visited))
     first_ratings = {level.value: 0 for level in Satisfaction}
     final_ratings = {level.value: 0 for level in Satisfaction}
     for cid, visits in visited.items():
@@ -387,15 +288,11 @@ def period_events(conn: Any, start_i: datetime, asof: datetime, scope: Scope, po
 _RESOLVED = ("resolved", "final_decision")
 
 
-def _first_at(conn: Any, actions: tuple[str, ...], ids: list[int]) -> dict[int, datetime]:
+def _first_at(register: Register, actions: tuple[str, ...], ids: list[int]) -> dict[int, datetime]:
     """When each case first had one of `actions`, for these cases."""
     found: dict[int, datetime] = {}
     for chunk in range(0, len(ids), 500):
-        for cid, first in conn.execute(
-            select(HistoryCols.complaint_id, func.min(HistoryCols.at))
-            .where(HistoryCols.complaint_id.in_(ids[chunk : chunk + 500]), HistoryCols.action.in_(actions))
-            .group_by(HistoryCols.complaint_id)
-        ):
+        for cid, first in register.tuples("report_first_at", ids=ids[chunk : chunk + 500], actions=actions):
             found[cid] = first
     return found
 
@@ -416,7 +313,7 @@ def customer_key(contact: str | None, name: str | None) -> str:
 _DUPLICATE = re.compile(r"重复|duplicate", re.IGNORECASE)
 
 
-def repeat_complaints(conn: Any, period: Period, scope: Scope, policy: Policy) -> dict[str, Any]:
+def repeat_complaints(register: Register, period: Period, scope: Scope, policy: Policy) -> dict[str, Any]:
     """重复投诉率 (seed 001 §8.2(4)): complaints received in the period whose customer had
     a complaint of the same category received within the [repeat] window before it (across
     the period's start), over complaints received in the period; complaints closed as
@@ -425,25 +322,10 @@ def repeat_complaints(conn: Any, period: Period, scope: Scope, policy: Policy) -
     window = rule.window if rule is not None else Duration(30, "d")
     first_instant = _instant(period.start, policy)
     since = policy_rules.window_start(first_instant, window, calendar=policy.calendar, tz=policy.tz)
-    rows = conn.execute(
-        select(
-            ComplaintCols.contact,
-            ComplaintCols.customer_name,
-            ComplaintCols.category,
-            ComplaintCols.received_at,
-            ComplaintCols.close_reason,
-            ComplaintCols.received_date,
-            ComplaintCols.department,
-        )
-        .where(
-            ComplaintCols.received_date >= since.astimezone(policy.tz).date(),
-            ComplaintCols.received_date <= period.end,
-        )
-        .order_by(ComplaintCols.received_at)
-    ).all()
+    rows = register.tuples("report_repeat_candidates", first_day=since.astimezone(policy.tz).date(), last_day=period.end)
     seen: dict[tuple[str, str | None], list[datetime]] = defaultdict(list)
     received = repeats = 0
-    for contact, name, category, at, close_reason, _received_day, department in rows:
+    for contact, name, category, at, close_reason, department in rows:
         if close_reason and _DUPLICATE.search(close_reason):
             continue
         key = (customer_key(contact, name), category)
@@ -462,30 +344,17 @@ def repeat_complaints(conn: Any, period: Period, scope: Scope, policy: Policy) -
     return {"repeats": repeats, "received": received, "window": str(window), "rate": _rate(repeats, received)}
 
 
-def _decided() -> tuple[Any, Any]:
-    """When a deadline was decided, and whether late. Decided when met on time, or at the
-    moment it was missed (its due time, or the missed_at that a late extension or an early
-    close keeps): it counts once, in the period it was decided in, and later events never
-    move it (docs/kpi.md)."""
-    on_time_met = DeadlineCols.met_at.is_not(None) & (DeadlineCols.met_at <= DeadlineCols.due_at)
-    decided_at = func.coalesce(DeadlineCols.missed_at, case((on_time_met, DeadlineCols.met_at), else_=DeadlineCols.due_at))
-    is_late = case((DeadlineCols.missed_at.is_not(None), 1), (on_time_met, 0), else_=1)
-    return decided_at, is_late
-
-
 def _ranked(counts: dict[str, int]) -> dict[str, int]:
     """Most first, then by key; empty keys (not recorded) left out."""
     return dict(sorted(((k, n) for k, n in counts.items() if k), key=lambda kv: (-kv[1], kv[0])))
 
 
-def _subjects_and_locations(session: Session, period: Period, scope: Scope) -> tuple[dict[str, int], dict[str, int]]:
+def _subjects_and_locations(register: Register, period: Period, scope: Scope) -> tuple[dict[str, int], dict[str, int]]:
     """How many complaints named each subject and each location, in one pass over the period."""
     subjects: dict[str, int] = defaultdict(int)
     locations: dict[str, int] = defaultdict(int)
-    for subject, location, count in session.connection().execute(
-        select(ComplaintCols.subject, ComplaintCols.location, func.count())
-        .where(*_cohort(period, scope))
-        .group_by(ComplaintCols.subject, ComplaintCols.location)
+    for subject, location, count in register.tuples(
+        "report_subjects_and_locations", _scope(scope), first_day=period.start, last_day=period.end
     ):
         subjects[subject] += count
         locations[location] += count
@@ -513,51 +382,26 @@ def hot_spots(now: tuple[dict[str, int], ...], before: tuple[dict[str, int], ...
     return out
 
 
-def breach_list(session: Session, period: Period, scope: Scope, *, policy: Policy, now: datetime) -> Iterable[dict[str, Any]]:
+def breach_list(register: Register, period: Period, scope: Scope, *, policy: Policy, now: datetime) -> Iterable[dict[str, Any]]:
     """Every deadline missed in the period (the breaches 超期次数 counts), by department and
     assignee."""
     asof = min(now, _instant(period.end + timedelta(days=1), policy))
-    decided_at, is_late = _decided()
-    stmt = (
-        select(
-            ComplaintCols.no,
-            ComplaintCols.department,
-            ComplaintCols.assignee,
-            ComplaintCols.severity,
-            ComplaintCols.customer_name,
-            ComplaintCols.subject,
-            DeadlineCols.milestone,
-            DeadlineCols.due_at,
-            DeadlineCols.met_at,
-            DeadlineCols.missed_at,
-        )
-        .join(complaint, ComplaintCols.id == DeadlineCols.complaint_id)
-        .where(
-            DeadlineCols.state != "void",
-            DeadlineCols.due_at.is_not(None),
-            is_late == 1,
-            decided_at >= _instant(period.start, policy),
-            decided_at < asof,
-            *_scoped(scope),
-        )
-        .order_by(ComplaintCols.department, ComplaintCols.assignee, DeadlineCols.due_at)
-    )
-    for row in session.connection().execute(stmt):
-        yield dict(row._mapping)
+    for row in register.rows("report_breaches", _scope(scope), start=_instant(period.start, policy), until=asof):
+        yield row.as_dict()
 
 
 def report(
-    session: Session,
+    register: Register,
     period: Period,
     scope: Scope,
     *,
     policy: Policy,
     now: datetime,
-    beside: Callable[[], AbstractContextManager[Session]] | None = None,
+    beside: Callable[[], AbstractContextManager[Register]] | None = None,
 ) -> dict[str, Any]:
     """The period's figures beside the previous period's, and the hot spots.
 
-    With `beside` (another read-only session on the same register), the previous period
+    With `beside` (another read-only transaction on the same register), the previous period
     is computed on it, in a second thread, while this one computes the current period:
     the database does each on its own core (1,000,000 complaints: 520 -> 300 ms). Its
     figures are kept only if both sessions read the same register, as the history chain's
@@ -565,12 +409,12 @@ def report(
     in between, the previous period is computed again here."""
     previous = period.previous()
 
-    def side(on: Session, which: Period) -> tuple[dict[str, Any], tuple[dict[str, int], ...]]:
+    def side(on: Register, which: Period) -> tuple[dict[str, Any], tuple[dict[str, int], ...]]:
         figures = period_figures(on, which, scope, policy=policy, now=now)
         return figures, (figures["by"]["category"], *_subjects_and_locations(on, which, scope))
 
     if beside is None:
-        (current, counts), (before, counts_before) = side(session, period), side(session, previous)
+        (current, counts), (before, counts_before) = side(register, period), side(register, previous)
     else:
         from concurrent.futures import ThreadPoolExecutor
 
@@ -578,38 +422,37 @@ def report(
             with beside() as other:
                 return _chain_head(other), side(other, previous)
 
-        head = _chain_head(session)  # also fixes what this session reads (SQLite's snapshot)
+        head = _chain_head(register)  # also fixes what this transaction reads (SQLite's snapshot)
         with ThreadPoolExecutor(max_workers=1) as pool:
             later = pool.submit(previous_side)
-            current, counts = side(session, period)
+            current, counts = side(register, period)
             other_head, (before, counts_before) = later.result()
         if other_head != head:
-            before, counts_before = side(session, previous)
+            before, counts_before = side(register, previous)
     return {
         "scope": {"department": scope.department, "category": scope.category},
         **current,
         "previous": before,
-        "year_before": period_figures(session, period.year_before(), scope, policy=policy, now=now),
+        "year_before": period_figures(register, period.year_before(), scope, policy=policy, now=now),
         "hot_spots": hot_spots(counts, counts_before),
     }
 
 
-def _chain_head(session: Session) -> Any:
-    return session.connection().execute(select(ChainHeadCols.entries, ChainHeadCols.last_hash)).one_or_none()
+def _chain_head(register: Register) -> Any:
+    found = register.tuples("chain_head_now")
+    return tuple(found[0]) if found else None
 
 
-def trend(session: Session, months: Period, scope: Scope, *, policy: Policy, now: datetime) -> list[dict[str, Any]]:
+def trend(register: Register, months: Period, scope: Scope, *, policy: Policy, now: datetime) -> list[dict[str, Any]]:
     """Month by month over `months`, by the same definitions as the report (period_events):
     received (and per category), on-time rates, the first visits' satisfied share and the
     median handling time. Months not yet begun are left out; the running month is marked
     `complete: False` with its `as_of`."""
     from .periods import month_period, parse_month
 
-    conn = session.connection()
-    month = _month(ComplaintCols.received_date, session)
     received: dict[str, dict[str, int]] = defaultdict(dict)
-    for key, category, count in conn.execute(
-        select(month, ComplaintCols.category, func.count()).where(*_cohort(months, scope)).group_by(month, ComplaintCols.category)
+    for key, category, count in register.tuples(
+        "report_received_by_month", _scope(scope), first_day=months.start, last_day=months.end
     ):
         received[key][category or ""] = count
     out = []
@@ -620,7 +463,7 @@ def trend(session: Session, months: Period, scope: Scope, *, policy: Policy, now
             break
         end_i = _instant(month_period(first).end + timedelta(days=1), policy)
         asof = min(now, end_i)
-        events = period_events(conn, start_i, asof, scope, policy)
+        events = period_events(register, start_i, asof, scope, policy)
         per_category = received.get(key, {})
         out.append(
             {

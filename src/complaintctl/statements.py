@@ -246,6 +246,170 @@ STATEMENTS: dict[str, Callable[[], Any]] = {
     ),
 }
 
+# -- the period report (reports.py): __WHERE__ takes the scope (department_is, category_is).
+
+
+def _cohort() -> list[ColumnElement[bool]]:
+    """Complaints received in [first_day, last_day], office-local days."""
+    return [
+        complaint.c.received_date >= bindparam("first_day", type_=Date()),
+        complaint.c.received_date <= bindparam("last_day", type_=Date()),
+        _WHERE,
+    ]
+
+
+def _between(column: Any) -> list[ColumnElement[bool]]:
+    """An instant in [start, until)."""
+    return [column >= bindparam("start", type_=_INSTANT), column < bindparam("until", type_=_INSTANT)]
+
+
+def decided() -> tuple[Any, Any]:
+    """When a deadline was decided, and whether late. Decided when met on time, or at the
+    moment it was missed (its due time, or the missed_at that a late extension or an early
+    close keeps): it counts once, in the period it was decided in, and later events never
+    move it (docs/kpi.md)."""
+    on_time_met = deadline.c.met_at.is_not(None) & (deadline.c.met_at <= deadline.c.due_at)
+    decided_at = func.coalesce(deadline.c.missed_at, case((on_time_met, deadline.c.met_at), else_=deadline.c.due_at))
+    is_late = case((deadline.c.missed_at.is_not(None), 1), (on_time_met, 0), else_=1)
+    return decided_at, is_late
+
+
+def _decided_in_period() -> list[ColumnElement[bool]]:
+    decided_at, _is_late = decided()
+    return [deadline.c.state != "void", deadline.c.due_at.is_not(None), *_between(decided_at), _WHERE]
+
+
+def _deadline_outcomes() -> Any:
+    _decided_at, is_late = decided()
+    owner = (deadline.c.milestone, complaint.c.severity, complaint.c.department, complaint.c.assignee, is_late)
+    return (
+        select(*owner, func.count())
+        .join(complaint, complaint.c.id == deadline.c.complaint_id)
+        .where(*_decided_in_period())
+        .group_by(*owner)
+    )
+
+
+def _breaches() -> Any:
+    _decided_at, is_late = decided()
+    return (
+        select(
+            complaint.c.no,
+            complaint.c.department,
+            complaint.c.assignee,
+            complaint.c.severity,
+            complaint.c.customer_name,
+            complaint.c.subject,
+            deadline.c.milestone,
+            deadline.c.due_at,
+            deadline.c.met_at,
+            deadline.c.missed_at,
+        )
+        .join(complaint, complaint.c.id == deadline.c.complaint_id)
+        .where(is_late == 1, *_decided_in_period())
+        .order_by(complaint.c.department, complaint.c.assignee, deadline.c.due_at)
+    )
+
+
+def _received_by_month() -> dict[str, Any]:
+    months = {
+        "sqlite": func.substr(complaint.c.received_date, 1, 7),
+        "postgresql": func.to_char(complaint.c.received_date, "YYYY-MM"),
+    }
+    return {
+        name: select(month.label("month"), complaint.c.category, func.count())
+        .where(*_cohort())
+        .group_by(month, complaint.c.category)
+        for name, month in months.items()
+    }
+
+
+_DIMENSIONS = (complaint.c.category, complaint.c.channel, complaint.c.severity, complaint.c.origin)
+_OWNERS = (complaint.c.department, complaint.c.status, complaint.c.compensation_kind)
+
+STATEMENTS.update(
+    {
+        # Two passes over the period's complaints, each grouped on several dimensions at once.
+        "report_by_dimensions": lambda: select(*_DIMENSIONS, func.count()).where(*_cohort()).group_by(*_DIMENSIONS),
+        "report_by_owner": lambda: (
+            select(*_OWNERS, func.count(), func.coalesce(func.sum(complaint.c.compensation_cents), 0))
+            .where(*_cohort())
+            .group_by(*_OWNERS)
+        ),
+        "report_closed_between": lambda: (
+            select(func.count()).select_from(complaint).where(*_between(complaint.c.closed_at), _WHERE)
+        ),
+        # Open at the end: never closed, or closed after it (two queries, not one with OR:
+        # SQLite would answer the OR from the received_date index, reading every case).
+        "report_never_closed": lambda: (
+            select(func.count())
+            .select_from(complaint)
+            .where(complaint.c.closed_at.is_(None), complaint.c.received_date <= bindparam("last_day", type_=Date()), _WHERE)
+        ),
+        "report_closed_after": lambda: (
+            select(func.count())
+            .select_from(complaint)
+            .where(
+                complaint.c.closed_at >= bindparam("until", type_=_INSTANT),
+                complaint.c.received_date <= bindparam("last_day", type_=Date()),
+                _WHERE,
+            )
+        ),
+        "report_late_entries": lambda: select(func.count(), func.max(history_entry.c.recorded_at)).where(
+            *_between(history_entry.c.at),
+            history_entry.c.recorded_at >= bindparam("until", type_=_INSTANT),
+            history_entry.c.action.not_in(bindparam("derived", expanding=True)),
+        ),
+        "report_alerts": lambda: (
+            select(alert.c.kind, alert.c.subject, alert.c.count, alert.c.window, alert.c.at, complaint.c.no)
+            .select_from(alert.outerjoin(complaint, complaint.c.id == alert.c.complaint_id))
+            .where(*_between(alert.c.at), _WHERE)
+            .order_by(alert.c.at)
+        ),
+        "report_deadline_outcomes": _deadline_outcomes,
+        "report_breaches": _breaches,
+        "report_history_events": lambda: (
+            select(
+                history_entry.c.complaint_id,
+                history_entry.c.action,
+                history_entry.c.at,
+                history_entry.c.changes,
+                complaint.c.received_date,
+            )
+            .join(complaint, complaint.c.id == history_entry.c.complaint_id)
+            .where(history_entry.c.action.in_(bindparam("actions", expanding=True)), *_between(history_entry.c.at), _WHERE)
+            .order_by(history_entry.c.at, history_entry.c.id)
+        ),
+        "report_first_at": lambda: (
+            select(history_entry.c.complaint_id, func.min(history_entry.c.at))
+            .where(history_entry.c.complaint_id.in_(_ids()), history_entry.c.action.in_(bindparam("actions", expanding=True)))
+            .group_by(history_entry.c.complaint_id)
+        ),
+        "report_repeat_candidates": lambda: (
+            select(
+                complaint.c.contact,
+                complaint.c.customer_name,
+                complaint.c.category,
+                complaint.c.received_at,
+                complaint.c.close_reason,
+                complaint.c.department,
+            )
+            .where(
+                complaint.c.received_date >= bindparam("first_day", type_=Date()),
+                complaint.c.received_date <= bindparam("last_day", type_=Date()),
+            )
+            .order_by(complaint.c.received_at)
+        ),
+        "report_subjects_and_locations": lambda: (
+            select(complaint.c.subject, complaint.c.location, func.count())
+            .where(*_cohort())
+            .group_by(complaint.c.subject, complaint.c.location)
+        ),
+        "report_received_by_month": _received_by_month,
+        "chain_head_now": lambda: select(chain_head.c.entries, chain_head.c.last_hash),
+    }
+)
+
 # name → a condition on the complaint for `complaint_list`'s __WHERE__.
 FRAGMENTS: dict[str, Callable[[], Any]] = {
     "status_in": lambda: complaint.c.status.in_(bindparam("statuses", expanding=True)),
@@ -256,6 +420,7 @@ FRAGMENTS: dict[str, Callable[[], Any]] = {
     "text_like": lambda: or_(
         *(complaint.c[name].like(bindparam("pattern"), escape="\\") for name in ("subject", "content", "customer_name"))
     ),
+    "alert_subject_is": lambda: alert.c.subject == bindparam("department"),
     "received_from": lambda: complaint.c.received_date >= bindparam("received_from", type_=Date()),
     "received_to": lambda: complaint.c.received_date <= bindparam("received_to", type_=Date()),
     "overdue_at": lambda: _running_deadline("now", strict=True),
@@ -299,7 +464,9 @@ def compile_statement(statement: Any, dialect: Any) -> dict[str, Any]:
         "params": tuple((name, kind_of(bind.type)) for name, bind in binds.items() if bind.value is None),
         "lists": tuple(name for name, bind in binds.items() if bind.expanding),
         "constants": {name: bind.value for name, bind in binds.items() if bind.value is not None},
-        "columns": tuple((c.name, kind_of(c.type)) for c in statement.exported_columns),
+        "columns": tuple(
+            (getattr(c, "name", None) or f"column_{i}", kind_of(c.type)) for i, c in enumerate(statement.exported_columns)
+        ),
     }
 
 

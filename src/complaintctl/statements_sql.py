@@ -363,6 +363,161 @@ STATEMENTS: dict[str, dict[str, dict[str, Any]]] = {
                 'constants': {'param_1': 0},
                 'columns': (('id', ''), ('no', ''), ('year', ''), ('seq', ''), ('received_at', 'time'), ('received_date', 'date'), ('channel', ''), ('customer_name', ''), ('contact', ''), ('location', ''), ('subject', ''), ('content', ''), ('demand', ''), ('receiver', ''), ('category', ''), ('origin', ''), ('severity', ''), ('urgency', ''), ('priority', ''), ('explanation', ''), ('department', ''), ('assignee', ''), ('cause', ''), ('solution', ''), ('corrective_action', ''), ('compensation_cents', ''), ('compensation_kind', ''), ('first_response_at', 'time'), ('resolved_at', 'time'), ('resolved_by', ''), ('final_decision', 'flag'), ('feedback_at', 'time'), ('followup_at', 'time'), ('followup_by', ''), ('satisfaction', ''), ('followup_note', ''), ('remarks', ''), ('status', ''), ('reopen_count', ''), ('escalation_level', ''), ('close_reason', ''), ('closed_at', 'time'), ('incident_id', ''), ('waiting_since', 'time'), ('source_key', ''), ('created_at', 'time'), ('updated_at', 'time')),
             },
+        'report_by_dimensions':
+            {
+                'sql': (
+                    'SELECT complaint.category, complaint.channel, complaint.severity, complaint.origin, count(*) AS count_1\n'
+                    'FROM complaint\n'
+                    'WHERE complaint.received_date >= :first_day AND complaint.received_date <= :last_day AND __WHERE__ GROUP BY complaint.category, complaint.channel, complaint.severity, complaint.origin'
+                ),
+                'params': (('first_day', 'date'), ('last_day', 'date')),
+                'columns': (('category', ''), ('channel', ''), ('severity', ''), ('origin', ''), ('count', '')),
+            },
+        'report_by_owner':
+            {
+                'sql': (
+                    'SELECT complaint.department, complaint.status, complaint.compensation_kind, count(*) AS count_1, coalesce(sum(complaint.compensation_cents), :coalesce_2) AS coalesce_1\n'
+                    'FROM complaint\n'
+                    'WHERE complaint.received_date >= :first_day AND complaint.received_date <= :last_day AND __WHERE__ GROUP BY complaint.department, complaint.status, complaint.compensation_kind'
+                ),
+                'params': (('first_day', 'date'), ('last_day', 'date')),
+                'constants': {'coalesce_2': 0},
+                'columns': (('department', ''), ('status', ''), ('compensation_kind', ''), ('count', ''), ('coalesce', '')),
+            },
+        'report_closed_between':
+            {
+                'sql': (
+                    'SELECT count(*) AS count_1\n'
+                    'FROM complaint\n'
+                    'WHERE complaint.closed_at >= :start AND complaint.closed_at < :until AND __WHERE__'
+                ),
+                'params': (('start', 'time'), ('until', 'time')),
+                'columns': (('count', ''),),
+            },
+        'report_never_closed':
+            {
+                'sql': (
+                    'SELECT count(*) AS count_1\n'
+                    'FROM complaint\n'
+                    'WHERE complaint.closed_at IS NULL AND complaint.received_date <= :last_day AND __WHERE__'
+                ),
+                'params': (('last_day', 'date'),),
+                'columns': (('count', ''),),
+            },
+        'report_closed_after':
+            {
+                'sql': (
+                    'SELECT count(*) AS count_1\n'
+                    'FROM complaint\n'
+                    'WHERE complaint.closed_at >= :until AND complaint.received_date <= :last_day AND __WHERE__'
+                ),
+                'params': (('until', 'time'), ('last_day', 'date')),
+                'columns': (('count', ''),),
+            },
+        'report_late_entries':
+            {
+                'sql': (
+                    'SELECT count(*) AS count_1, max(history_entry.recorded_at) AS max_1\n'
+                    'FROM history_entry\n'
+                    'WHERE history_entry.at >= :start AND history_entry.at < :until AND history_entry.recorded_at >= :until AND (history_entry.action NOT IN (__[POSTCOMPILE_derived]))'
+                ),
+                'params': (('start', 'time'), ('until', 'time'), ('derived', '')),
+                'lists': ('derived',),
+                'columns': (('count', ''), ('max', 'time')),
+            },
+        'report_alerts':
+            {
+                'sql': (
+                    'SELECT alert.kind, alert.subject, alert.count, alert.window, alert.at, complaint.no\n'
+                    'FROM alert LEFT OUTER JOIN complaint ON complaint.id = alert.complaint_id\n'
+                    'WHERE alert.at >= :start AND alert.at < :until AND __WHERE__ ORDER BY alert.at'
+                ),
+                'params': (('start', 'time'), ('until', 'time')),
+                'columns': (('kind', ''), ('subject', ''), ('count', ''), ('window', ''), ('at', 'time'), ('no', '')),
+            },
+        'report_deadline_outcomes':
+            {
+                'sql': (
+                    'SELECT deadline.milestone, complaint.severity, complaint.department, complaint.assignee, CASE WHEN (deadline.missed_at IS NOT NULL) THEN :param_1 WHEN (deadline.met_at IS NOT NULL AND deadline.met_at <= deadline.due_at) THEN :param_2 ELSE :param_3 END AS anon_1, count(*) AS count_1\n'
+                    'FROM deadline JOIN complaint ON complaint.id = deadline.complaint_id\n'
+                    'WHERE deadline.state != :state_1 AND deadline.due_at IS NOT NULL AND coalesce(deadline.missed_at, CASE WHEN (deadline.met_at IS NOT NULL AND deadline.met_at <= deadline.due_at) THEN deadline.met_at ELSE deadline.due_at END) >= :start AND coalesce(deadline.missed_at, CASE WHEN (deadline.met_at IS NOT NULL AND deadline.met_at <= deadline.due_at) THEN deadline.met_at ELSE deadline.due_at END) < :until AND __WHERE__ GROUP BY deadline.milestone, complaint.severity, complaint.department, complaint.assignee, CASE WHEN (deadline.missed_at IS NOT NULL) THEN :param_1 WHEN (deadline.met_at IS NOT NULL AND deadline.met_at <= deadline.due_at) THEN :param_2 ELSE :param_3 END'
+                ),
+                'params': (('start', 'time'), ('until', 'time')),
+                'constants': {'param_1': 1, 'param_2': 0, 'param_3': 1, 'state_1': 'void'},
+                'columns': (('milestone', ''), ('severity', ''), ('department', ''), ('assignee', ''), ('column_4', ''), ('count', '')),
+            },
+        'report_breaches':
+            {
+                'sql': (
+                    'SELECT complaint.no, complaint.department, complaint.assignee, complaint.severity, complaint.customer_name, complaint.subject, deadline.milestone, deadline.due_at, deadline.met_at, deadline.missed_at\n'
+                    'FROM deadline JOIN complaint ON complaint.id = deadline.complaint_id\n'
+                    'WHERE CASE WHEN (deadline.missed_at IS NOT NULL) THEN :param_1 WHEN (deadline.met_at IS NOT NULL AND deadline.met_at <= deadline.due_at) THEN :param_2 ELSE :param_3 END = :param_4 AND deadline.state != :state_1 AND deadline.due_at IS NOT NULL AND coalesce(deadline.missed_at, CASE WHEN (deadline.met_at IS NOT NULL AND deadline.met_at <= deadline.due_at) THEN deadline.met_at ELSE deadline.due_at END) >= :start AND coalesce(deadline.missed_at, CASE WHEN (deadline.met_at IS NOT NULL AND deadline.met_at <= deadline.due_at) THEN deadline.met_at ELSE deadline.due_at END) < :until AND __WHERE__ ORDER BY complaint.department, complaint.assignee, deadline.due_at'
+                ),
+                'params': (('start', 'time'), ('until', 'time')),
+                'constants': {'param_1': 1, 'param_2': 0, 'param_3': 1, 'param_4': 1, 'state_1': 'void'},
+                'columns': (('no', ''), ('department', ''), ('assignee', ''), ('severity', ''), ('customer_name', ''), ('subject', ''), ('milestone', ''), ('due_at', 'time'), ('met_at', 'time'), ('missed_at', 'time')),
+            },
+        'report_history_events':
+            {
+                'sql': (
+                    'SELECT history_entry.complaint_id, history_entry.action, history_entry.at, history_entry.changes, complaint.received_date\n'
+                    'FROM history_entry JOIN complaint ON complaint.id = history_entry.complaint_id\n'
+                    'WHERE history_entry.action IN (__[POSTCOMPILE_actions]) AND history_entry.at >= :start AND history_entry.at < :until AND __WHERE__ ORDER BY history_entry.at, history_entry.id'
+                ),
+                'params': (('actions', ''), ('start', 'time'), ('until', 'time')),
+                'lists': ('actions',),
+                'columns': (('complaint_id', ''), ('action', ''), ('at', 'time'), ('changes', ''), ('received_date', 'date')),
+            },
+        'report_first_at':
+            {
+                'sql': (
+                    'SELECT history_entry.complaint_id, min(history_entry.at) AS min_1\n'
+                    'FROM history_entry\n'
+                    'WHERE history_entry.complaint_id IN (__[POSTCOMPILE_ids]) AND history_entry.action IN (__[POSTCOMPILE_actions]) GROUP BY history_entry.complaint_id'
+                ),
+                'params': (('ids', ''), ('actions', '')),
+                'lists': ('ids', 'actions'),
+                'columns': (('complaint_id', ''), ('min', 'time')),
+            },
+        'report_repeat_candidates':
+            {
+                'sql': (
+                    'SELECT complaint.contact, complaint.customer_name, complaint.category, complaint.received_at, complaint.close_reason, complaint.department\n'
+                    'FROM complaint\n'
+                    'WHERE complaint.received_date >= :first_day AND complaint.received_date <= :last_day ORDER BY complaint.received_at'
+                ),
+                'params': (('first_day', 'date'), ('last_day', 'date')),
+                'columns': (('contact', ''), ('customer_name', ''), ('category', ''), ('received_at', 'time'), ('close_reason', ''), ('department', '')),
+            },
+        'report_subjects_and_locations':
+            {
+                'sql': (
+                    'SELECT complaint.subject, complaint.location, count(*) AS count_1\n'
+                    'FROM complaint\n'
+                    'WHERE complaint.received_date >= :first_day AND complaint.received_date <= :last_day AND __WHERE__ GROUP BY complaint.subject, complaint.location'
+                ),
+                'params': (('first_day', 'date'), ('last_day', 'date')),
+                'columns': (('subject', ''), ('location', ''), ('count', '')),
+            },
+        'report_received_by_month':
+            {
+                'sql': (
+                    'SELECT substr(complaint.received_date, :substr_1, :substr_2) AS month, complaint.category, count(*) AS count_1\n'
+                    'FROM complaint\n'
+                    'WHERE complaint.received_date >= :first_day AND complaint.received_date <= :last_day AND __WHERE__ GROUP BY substr(complaint.received_date, :substr_1, :substr_2), complaint.category'
+                ),
+                'params': (('first_day', 'date'), ('last_day', 'date')),
+                'constants': {'substr_1': 1, 'substr_2': 7},
+                'columns': (('month', ''), ('category', ''), ('count', '')),
+            },
+        'chain_head_now':
+            {
+                'sql': (
+                    'SELECT chain_head.entries, chain_head.last_hash\n'
+                    'FROM chain_head'
+                ),
+                'columns': (('entries', ''), ('last_hash', '')),
+            },
     },
     'postgresql': {
         'schema_version':
@@ -717,6 +872,161 @@ STATEMENTS: dict[str, dict[str, dict[str, Any]]] = {
                 'params': (('limit', ''),),
                 'columns': (('id', ''), ('no', ''), ('year', ''), ('seq', ''), ('received_at', 'time'), ('received_date', 'date'), ('channel', ''), ('customer_name', ''), ('contact', ''), ('location', ''), ('subject', ''), ('content', ''), ('demand', ''), ('receiver', ''), ('category', ''), ('origin', ''), ('severity', ''), ('urgency', ''), ('priority', ''), ('explanation', ''), ('department', ''), ('assignee', ''), ('cause', ''), ('solution', ''), ('corrective_action', ''), ('compensation_cents', ''), ('compensation_kind', ''), ('first_response_at', 'time'), ('resolved_at', 'time'), ('resolved_by', ''), ('final_decision', 'flag'), ('feedback_at', 'time'), ('followup_at', 'time'), ('followup_by', ''), ('satisfaction', ''), ('followup_note', ''), ('remarks', ''), ('status', ''), ('reopen_count', ''), ('escalation_level', ''), ('close_reason', ''), ('closed_at', 'time'), ('incident_id', ''), ('waiting_since', 'time'), ('source_key', ''), ('created_at', 'time'), ('updated_at', 'time')),
             },
+        'report_by_dimensions':
+            {
+                'sql': (
+                    'SELECT complaint.category, complaint.channel, complaint.severity, complaint.origin, count(*) AS count_1\n'
+                    'FROM complaint\n'
+                    'WHERE complaint.received_date >= %(first_day)s::DATE AND complaint.received_date <= %(last_day)s::DATE AND __WHERE__ GROUP BY complaint.category, complaint.channel, complaint.severity, complaint.origin'
+                ),
+                'params': (('first_day', 'date'), ('last_day', 'date')),
+                'columns': (('category', ''), ('channel', ''), ('severity', ''), ('origin', ''), ('count', '')),
+            },
+        'report_by_owner':
+            {
+                'sql': (
+                    'SELECT complaint.department, complaint.status, complaint.compensation_kind, count(*) AS count_1, coalesce(sum(complaint.compensation_cents), %(coalesce_2)s::INTEGER) AS coalesce_1\n'
+                    'FROM complaint\n'
+                    'WHERE complaint.received_date >= %(first_day)s::DATE AND complaint.received_date <= %(last_day)s::DATE AND __WHERE__ GROUP BY complaint.department, complaint.status, complaint.compensation_kind'
+                ),
+                'params': (('first_day', 'date'), ('last_day', 'date')),
+                'constants': {'coalesce_2': 0},
+                'columns': (('department', ''), ('status', ''), ('compensation_kind', ''), ('count', ''), ('coalesce', '')),
+            },
+        'report_closed_between':
+            {
+                'sql': (
+                    'SELECT count(*) AS count_1\n'
+                    'FROM complaint\n'
+                    'WHERE complaint.closed_at >= %(start)s::TIMESTAMP WITH TIME ZONE AND complaint.closed_at < %(until)s::TIMESTAMP WITH TIME ZONE AND __WHERE__'
+                ),
+                'params': (('start', 'time'), ('until', 'time')),
+                'columns': (('count', ''),),
+            },
+        'report_never_closed':
+            {
+                'sql': (
+                    'SELECT count(*) AS count_1\n'
+                    'FROM complaint\n'
+                    'WHERE complaint.closed_at IS NULL AND complaint.received_date <= %(last_day)s::DATE AND __WHERE__'
+                ),
+                'params': (('last_day', 'date'),),
+                'columns': (('count', ''),),
+            },
+        'report_closed_after':
+            {
+                'sql': (
+                    'SELECT count(*) AS count_1\n'
+                    'FROM complaint\n'
+                    'WHERE complaint.closed_at >= %(until)s::TIMESTAMP WITH TIME ZONE AND complaint.received_date <= %(last_day)s::DATE AND __WHERE__'
+                ),
+                'params': (('until', 'time'), ('last_day', 'date')),
+                'columns': (('count', ''),),
+            },
+        'report_late_entries':
+            {
+                'sql': (
+                    'SELECT count(*) AS count_1, max(history_entry.recorded_at) AS max_1\n'
+                    'FROM history_entry\n'
+                    'WHERE history_entry.at >= %(start)s::TIMESTAMP WITH TIME ZONE AND history_entry.at < %(until)s::TIMESTAMP WITH TIME ZONE AND history_entry.recorded_at >= %(until)s::TIMESTAMP WITH TIME ZONE AND (history_entry.action NOT IN (__[POSTCOMPILE_derived]))'
+                ),
+                'params': (('start', 'time'), ('until', 'time'), ('derived', '')),
+                'lists': ('derived',),
+                'columns': (('count', ''), ('max', 'time')),
+            },
+        'report_alerts':
+            {
+                'sql': (
+                    'SELECT alert.kind, alert.subject, alert.count, alert."window", alert.at, complaint.no\n'
+                    'FROM alert LEFT OUTER JOIN complaint ON complaint.id = alert.complaint_id\n'
+                    'WHERE alert.at >= %(start)s::TIMESTAMP WITH TIME ZONE AND alert.at < %(until)s::TIMESTAMP WITH TIME ZONE AND __WHERE__ ORDER BY alert.at'
+                ),
+                'params': (('start', 'time'), ('until', 'time')),
+                'columns': (('kind', ''), ('subject', ''), ('count', ''), ('window', ''), ('at', 'time'), ('no', '')),
+            },
+        'report_deadline_outcomes':
+            {
+                'sql': (
+                    'SELECT deadline.milestone, complaint.severity, complaint.department, complaint.assignee, CASE WHEN (deadline.missed_at IS NOT NULL) THEN %(param_1)s::INTEGER WHEN (deadline.met_at IS NOT NULL AND deadline.met_at <= deadline.due_at) THEN %(param_2)s::INTEGER ELSE %(param_3)s::INTEGER END AS anon_1, count(*) AS count_1\n'
+                    'FROM deadline JOIN complaint ON complaint.id = deadline.complaint_id\n'
+                    'WHERE deadline.state != %(state_1)s::VARCHAR AND deadline.due_at IS NOT NULL AND coalesce(deadline.missed_at, CASE WHEN (deadline.met_at IS NOT NULL AND deadline.met_at <= deadline.due_at) THEN deadline.met_at ELSE deadline.due_at END) >= %(start)s::TIMESTAMP WITH TIME ZONE AND coalesce(deadline.missed_at, CASE WHEN (deadline.met_at IS NOT NULL AND deadline.met_at <= deadline.due_at) THEN deadline.met_at ELSE deadline.due_at END) < %(until)s::TIMESTAMP WITH TIME ZONE AND __WHERE__ GROUP BY deadline.milestone, complaint.severity, complaint.department, complaint.assignee, CASE WHEN (deadline.missed_at IS NOT NULL) THEN %(param_1)s::INTEGER WHEN (deadline.met_at IS NOT NULL AND deadline.met_at <= deadline.due_at) THEN %(param_2)s::INTEGER ELSE %(param_3)s::INTEGER END'
+                ),
+                'params': (('start', 'time'), ('until', 'time')),
+                'constants': {'param_1': 1, 'param_2': 0, 'param_3': 1, 'state_1': 'void'},
+                'columns': (('milestone', ''), ('severity', ''), ('department', ''), ('assignee', ''), ('column_4', ''), ('count', '')),
+            },
+        'report_breaches':
+            {
+                'sql': (
+                    'SELECT complaint.no, complaint.department, complaint.assignee, complaint.severity, complaint.customer_name, complaint.subject, deadline.milestone, deadline.due_at, deadline.met_at, deadline.missed_at\n'
+                    'FROM deadline JOIN complaint ON complaint.id = deadline.complaint_id\n'
+                    'WHERE CASE WHEN (deadline.missed_at IS NOT NULL) THEN %(param_1)s::INTEGER WHEN (deadline.met_at IS NOT NULL AND deadline.met_at <= deadline.due_at) THEN %(param_2)s::INTEGER ELSE %(param_3)s::INTEGER END = %(param_4)s::INTEGER AND deadline.state != %(state_1)s::VARCHAR AND deadline.due_at IS NOT NULL AND coalesce(deadline.missed_at, CASE WHEN (deadline.met_at IS NOT NULL AND deadline.met_at <= deadline.due_at) THEN deadline.met_at ELSE deadline.due_at END) >= %(start)s::TIMESTAMP WITH TIME ZONE AND coalesce(deadline.missed_at, CASE WHEN (deadline.met_at IS NOT NULL AND deadline.met_at <= deadline.due_at) THEN deadline.met_at ELSE deadline.due_at END) < %(until)s::TIMESTAMP WITH TIME ZONE AND __WHERE__ ORDER BY complaint.department, complaint.assignee, deadline.due_at'
+                ),
+                'params': (('start', 'time'), ('until', 'time')),
+                'constants': {'param_1': 1, 'param_2': 0, 'param_3': 1, 'param_4': 1, 'state_1': 'void'},
+                'columns': (('no', ''), ('department', ''), ('assignee', ''), ('severity', ''), ('customer_name', ''), ('subject', ''), ('milestone', ''), ('due_at', 'time'), ('met_at', 'time'), ('missed_at', 'time')),
+            },
+        'report_history_events':
+            {
+                'sql': (
+                    'SELECT history_entry.complaint_id, history_entry.action, history_entry.at, history_entry.changes, complaint.received_date\n'
+                    'FROM history_entry JOIN complaint ON complaint.id = history_entry.complaint_id\n'
+                    'WHERE history_entry.action IN (__[POSTCOMPILE_actions]) AND history_entry.at >= %(start)s::TIMESTAMP WITH TIME ZONE AND history_entry.at < %(until)s::TIMESTAMP WITH TIME ZONE AND __WHERE__ ORDER BY history_entry.at, history_entry.id'
+                ),
+                'params': (('actions', ''), ('start', 'time'), ('until', 'time')),
+                'lists': ('actions',),
+                'columns': (('complaint_id', ''), ('action', ''), ('at', 'time'), ('changes', ''), ('received_date', 'date')),
+            },
+        'report_first_at':
+            {
+                'sql': (
+                    'SELECT history_entry.complaint_id, min(history_entry.at) AS min_1\n'
+                    'FROM history_entry\n'
+                    'WHERE history_entry.complaint_id IN (__[POSTCOMPILE_ids]) AND history_entry.action IN (__[POSTCOMPILE_actions]) GROUP BY history_entry.complaint_id'
+                ),
+                'params': (('ids', ''), ('actions', '')),
+                'lists': ('ids', 'actions'),
+                'columns': (('complaint_id', ''), ('min', 'time')),
+            },
+        'report_repeat_candidates':
+            {
+                'sql': (
+                    'SELECT complaint.contact, complaint.customer_name, complaint.category, complaint.received_at, complaint.close_reason, complaint.department\n'
+                    'FROM complaint\n'
+                    'WHERE complaint.received_date >= %(first_day)s::DATE AND complaint.received_date <= %(last_day)s::DATE ORDER BY complaint.received_at'
+                ),
+                'params': (('first_day', 'date'), ('last_day', 'date')),
+                'columns': (('contact', ''), ('customer_name', ''), ('category', ''), ('received_at', 'time'), ('close_reason', ''), ('department', '')),
+            },
+        'report_subjects_and_locations':
+            {
+                'sql': (
+                    'SELECT complaint.subject, complaint.location, count(*) AS count_1\n'
+                    'FROM complaint\n'
+                    'WHERE complaint.received_date >= %(first_day)s::DATE AND complaint.received_date <= %(last_day)s::DATE AND __WHERE__ GROUP BY complaint.subject, complaint.location'
+                ),
+                'params': (('first_day', 'date'), ('last_day', 'date')),
+                'columns': (('subject', ''), ('location', ''), ('count', '')),
+            },
+        'report_received_by_month':
+            {
+                'sql': (
+                    'SELECT to_char(complaint.received_date, %(to_char_1)s::VARCHAR) AS month, complaint.category, count(*) AS count_1\n'
+                    'FROM complaint\n'
+                    'WHERE complaint.received_date >= %(first_day)s::DATE AND complaint.received_date <= %(last_day)s::DATE AND __WHERE__ GROUP BY to_char(complaint.received_date, %(to_char_1)s::VARCHAR), complaint.category'
+                ),
+                'params': (('first_day', 'date'), ('last_day', 'date')),
+                'constants': {'to_char_1': 'YYYY-MM'},
+                'columns': (('month', ''), ('category', ''), ('count', '')),
+            },
+        'chain_head_now':
+            {
+                'sql': (
+                    'SELECT chain_head.entries, chain_head.last_hash\n'
+                    'FROM chain_head'
+                ),
+                'columns': (('entries', ''), ('last_hash', '')),
+            },
     },
 }
 FRAGMENTS: dict[str, dict[str, dict[str, Any]]] = {
@@ -777,6 +1087,13 @@ FRAGMENTS: dict[str, dict[str, dict[str, Any]]] = {
                     "complaint.subject LIKE :pattern ESCAPE '\\' OR complaint.content LIKE :pattern ESCAPE '\\' OR complaint.customer_name LIKE :pattern ESCAPE '\\'"
                 ),
                 'params': (('pattern', ''),),
+            },
+        'alert_subject_is':
+            {
+                'sql': (
+                    'alert.subject = :department'
+                ),
+                'params': (('department', ''),),
             },
         'received_from':
             {
@@ -888,6 +1205,13 @@ FRAGMENTS: dict[str, dict[str, dict[str, Any]]] = {
                     "complaint.subject LIKE %(pattern)s::VARCHAR ESCAPE '\\' OR complaint.content LIKE %(pattern)s::VARCHAR ESCAPE '\\' OR complaint.customer_name LIKE %(pattern)s::VARCHAR ESCAPE '\\'"
                 ),
                 'params': (('pattern', ''),),
+            },
+        'alert_subject_is':
+            {
+                'sql': (
+                    'alert.subject = %(department)s::VARCHAR'
+                ),
+                'params': (('department', ''),),
             },
         'received_from':
             {
