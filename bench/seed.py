@@ -46,9 +46,17 @@ def create_schema(path: Path) -> None:
     subprocess.run([str(BIN), "init"], env=env, check=True, stdout=subprocess.DEVNULL)
 
 
-def seed(path: Path, complaints: int, open_cases: int, now: datetime, years: float = 3.0) -> None:
+RECENT_DAYS = 90
+
+
+def seed(path: Path, complaints: int, open_cases: int, now: datetime, years: float = 3.0, recent: int | None = None) -> None:
     """`now` is naive UTC. History entries are chained as the tool chains them, so
-    `complaintctl verify` finds the register intact."""
+    `complaintctl verify` finds the register intact.
+
+    With `recent`, the newest `recent` complaints (the open ones among them) are the same
+    at every size: spread over the last RECENT_DAYS days, drawn from their own random
+    sequence; what a bigger register adds is closed history before them, over `years`.
+    Registers seeded so differ only in closed history (issue 13's 1k / 100k / 1M runs)."""
     sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "src"))
     from complaintctl.chain import GENESIS, entry_hash
 
@@ -70,7 +78,10 @@ def seed(path: Path, complaints: int, open_cases: int, now: datetime, years: flo
     rng = random.Random(42)
     span = timedelta(days=365 * years)
     first = now - span
-    step = span / complaints
+    block = complaints if recent is None else min(recent, complaints)
+    older = complaints - block
+    block_start = now - (span if recent is None else timedelta(days=RECENT_DAYS))
+    block_step = (now - block_start) / block
     conn = sqlite3.connect(path)
     conn.execute("PRAGMA synchronous = OFF")
     conn.execute("PRAGMA journal_mode = WAL")
@@ -107,7 +118,12 @@ def seed(path: Path, complaints: int, open_cases: int, now: datetime, years: flo
             batch.clear()
 
     for i in range(1, complaints + 1):
-        received = first + step * i
+        if i <= older:
+            received = block_start - (block_start - first) / older * (older + 1 - i)
+        else:
+            if recent is not None and i == older + 1:
+                rng = random.Random(7)  # the recent block: the same draws at every size
+            received = block_start + block_step * (i - older)
         is_open = i > complaints - open_cases
         local = received + timedelta(hours=8)
         year = local.year
@@ -127,7 +143,7 @@ def seed(path: Path, complaints: int, open_cases: int, now: datetime, years: flo
                 r,
                 local.date().isoformat(),
                 rng.choice(CHANNELS),
-                f"客户{rng.randrange(complaints // 3 + 1)}",
+                f"客户{rng.randrange((block if i > older else complaints) // 3 + 1)}",
                 f"138{rng.randrange(10**8):08d}",
                 rng.choice(LOCATIONS),
                 rng.choice(SUBJECTS),

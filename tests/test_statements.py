@@ -230,3 +230,14 @@ def test_the_same_writes_through_the_lean_path_and_a_session_chain_the_same(db_u
     assert stored["history_entry"] and stored["chain_head"][0][2] == len(stored["history_entry"])  # type: ignore[index]
     assert any(row[5] == "breached" for row in stored["history_entry"])  # type: ignore[attr-defined]
     assert stored == expected
+    # The period report reads deadlines from `due_at >= start` (statements._decided_in_period):
+    # every deadline the writes leave is decided no later than it is due.
+    with dbapi.open_register(db_url, write=False) as register:
+        cursor = register.connection.cursor()
+        cursor.execute(
+            "SELECT count(*), sum(CASE WHEN coalesce(missed_at, CASE WHEN met_at <= due_at THEN met_at ELSE due_at END)"
+            " > due_at THEN 1 ELSE 0 END), sum(CASE WHEN missed_at IS NOT NULL THEN 1 ELSE 0 END) FROM deadline"
+            " WHERE due_at IS NOT NULL AND state != 'void'"
+        )
+        decided, after_due, missed = cursor.fetchone()
+    assert decided > 5 and missed >= 1 and after_due == 0

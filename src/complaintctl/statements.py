@@ -275,8 +275,19 @@ def decided() -> tuple[Any, Any]:
 
 
 def _decided_in_period() -> list[ColumnElement[bool]]:
+    """Deadlines decided in [start, until). A deadline is decided no later than it is due
+    (met on time: before; missed: at its due time, or when the case closed before it, or
+    at the target a late extension moved), so `due_at >= start` adds nothing to the answer
+    and lets the database read only the deadlines due since the period began
+    (tests/test_statements.py holds every deadline the writes leave to it)."""
     decided_at, _is_late = decided()
-    return [deadline.c.state != "void", deadline.c.due_at.is_not(None), *_between(decided_at), _WHERE]
+    return [
+        deadline.c.due_at >= bindparam("start", type_=_INSTANT),
+        deadline.c.state != "void",
+        deadline.c.due_at.is_not(None),
+        *_between(decided_at),
+        _WHERE,
+    ]
 
 
 def _deadline_outcomes() -> Any:
