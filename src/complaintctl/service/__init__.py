@@ -1,9 +1,10 @@
 """The use cases: one function each, run inside the caller's single transaction.
 
-Every function takes keyword-only `session`, `now`, `actor` and (where rules apply)
-`policy`; it checks that the step fits the state the case is in, calls the pure
-rules, writes the row and its history entry, and returns plain data (dicts) that the
-CLI renders after the session is closed.
+Every function takes the transaction first (a dbapi.Register for the commands staff
+type; a SQLAlchemy Session for rare work: import, verify, recompute, forget), then
+keyword-only `now`, `actor` and (where rules apply) `policy`; it checks that the step
+fits the state the case is in, calls the pure rules, writes the row and its history
+entry, and returns plain data (dicts) that the CLI renders after the transaction ends.
 
 - common.py     shared pieces: Policy, history entries, deadlines, classification
 - lifecycle.py  log, classify, assign, contact, resolve, followup, extend, close, wait, resume

@@ -15,8 +15,8 @@ from ..rules import FUTURE_TOLERANCE, Policy
 if TYPE_CHECKING:
     from sqlmodel import Session
 
-# The check itself reads through dbapi and imports no SQLAlchemy; recording what it found
-# and `recompute` import the Session's pieces where they run.
+# The check and recording what it found run through dbapi and import no SQLAlchemy;
+# `recompute`, rare work, imports the Session's pieces where it runs.
 
 
 @dataclass

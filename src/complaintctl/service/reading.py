@@ -3,8 +3,8 @@ Read-only.
 
 Runs the statements of statements.py through the DB-API driver (dbapi.Register):
 `show` and `list`, typed all day, need not import SQLAlchemy. Rows answer to the same
-attribute names as the ORM objects, so a use case that has just written a case
-(lifecycle.py) renders it with the same function, on its Session's connection.
+attribute names as dbapi's Entity objects, so a use case that has just written a case
+(lifecycle.py) renders it with the same function, in its own transaction.
 """
 
 from __future__ import annotations
