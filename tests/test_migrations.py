@@ -82,7 +82,7 @@ def test_an_analyzed_sqlite_register_keeps_statistics_for_the_replaced_indexes(c
             " breach_recorded) SELECT id, 'resolution', received_at, received_at, 'open', 0, 0 FROM complaint"
         )
         conn.execute("ANALYZE")
-        assert conn.execute("SELECT count(*) FROM sqlite_stat1 WHERE tbl = 'deadline'").fetchone()[0] == 3
+        assert conn.execute("SELECT count(*) FROM sqlite_stat1 WHERE tbl = 'deadline'").fetchone()[0] == 5
     cli.ok("list")  # upgrades
     with sqlite3.connect(register) as conn:
         indexes = {row[0] for row in conn.execute("SELECT idx FROM sqlite_stat1 WHERE tbl = 'deadline'")}

@@ -141,9 +141,11 @@ class Deadline(SQLModel, table=True):
         # postgresql_where: naming a dialect's option makes SQLAlchemy import that dialect
         # (PostgreSQL's: ~40 ms at every start).
         Index("ix_deadline_open_due", "due_at", "complaint_id", "milestone", "provisional", "breach_recorded", "state"),
-        # Every deadline by due time, covering what the period report reads: a deadline is
-        # decided no later than it is due, so the report reads only those due since its start.
+        # A deadline is decided when it is due, met or missed: the period report finds those
+        # decided in its period through these three (statements._decided_in_period).
         Index("ix_deadline_due", "due_at", "state", "milestone", "complaint_id", "met_at", "missed_at"),
+        Index("ix_deadline_met", "met_at"),
+        Index("ix_deadline_missed", "missed_at"),
     )
 
     id: int | None = Field(default=None, primary_key=True)

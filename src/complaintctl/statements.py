@@ -27,6 +27,7 @@ from sqlalchemy import (
     Date,
     Integer,
     String,
+    and_,
     bindparam,
     case,
     column,
@@ -275,14 +276,16 @@ def decided() -> tuple[Any, Any]:
 
 
 def _decided_in_period() -> list[ColumnElement[bool]]:
-    """Deadlines decided in [start, until). A deadline is decided no later than it is due
-    (met on time: before; missed: at its due time, or when the case closed before it, or
-    at the target a late extension moved), so `due_at >= start` adds nothing to the answer
-    and lets the database read only the deadlines due since the period began
-    (tests/test_statements.py holds every deadline the writes leave to it)."""
+    """Deadlines decided in [start, until). A deadline is decided at its due time, when it
+    was met, or when it was missed, so one of the three falls in the period: that
+    condition adds nothing to the answer and lets the database read the deadlines from
+    its three indexes (SQLite's MULTI-INDEX OR, PostgreSQL's BitmapOr) instead of all of
+    them. And it is decided no later than it is due (tests/test_statements.py holds every
+    deadline the writes leave to both)."""
     decided_at, _is_late = decided()
+    start, until = bindparam("start", type_=_INSTANT), bindparam("until", type_=_INSTANT)
     return [
-        deadline.c.due_at >= bindparam("start", type_=_INSTANT),
+        or_(*(and_(moment >= start, moment < until) for moment in (deadline.c.due_at, deadline.c.met_at, deadline.c.missed_at))),
         deadline.c.state != "void",
         deadline.c.due_at.is_not(None),
         *_between(decided_at),

@@ -1,6 +1,6 @@
-"""an index on when deadlines are due, covering what the period report reads of them:
-a report finds the deadlines decided in its period from it, instead of reading every
-deadline of the register (1,000,000 complaints: seconds)
+"""indexes on when deadlines are due, met and missed: a deadline is decided at one of
+those moments, so the period report finds the deadlines decided in its period from
+them, instead of reading every deadline of the register (1,000,000 complaints: seconds)
 
 Revision ID: 0013
 Revises: 0012
@@ -18,7 +18,11 @@ COLUMNS = ["due_at", "state", "milestone", "complaint_id", "met_at", "missed_at"
 
 def upgrade() -> None:
     op.create_index("ix_deadline_due", "deadline", COLUMNS)
+    op.create_index("ix_deadline_met", "deadline", ["met_at"])
+    op.create_index("ix_deadline_missed", "deadline", ["missed_at"])
 
 
 def downgrade() -> None:
+    op.drop_index("ix_deadline_missed", table_name="deadline")
+    op.drop_index("ix_deadline_met", table_name="deadline")
     op.drop_index("ix_deadline_due", table_name="deadline")
