@@ -244,23 +244,33 @@ def overdue(report: dict[str, Any], policy: Policy) -> None:
                     no=alert["no"] or "-",
                 )
             )
+    # Each text translated once, not once per item: the first check of a big register
+    # prints thousands of lines.
+    line = _("  {no}  {milestone}  {state_label} {state}  期限 {due}{flag}  {severity}  {customer}: {subject}")
+    unassigned, no_owner, soon, provisional = _("未分派"), _("未指定责任人"), _("即将到期"), _(" [暂定期限]")
+    labels: dict[tuple[str, Any], str] = {}
+
+    def labelled(field: str, value: Any) -> str:
+        key = (field, value)
+        if key not in labels:
+            labels[key] = _(STATE_LABELS[value]) if field == "state" else label(field, value)
+        return labels[key]
+
     group = None
     for item in items:
-        here = (item["department"] or _("未分派"), item["assignee"] or _("未指定责任人"))
+        here = (item["department"] or unassigned, item["assignee"] or no_owner)
         if here != group:
             group = here
             out.append(f"\n{here[0]} / {here[1]}")
-        state = item["late"] if item["state"] == "overdue" else _("即将到期")
-        flag = _(" [暂定期限]") if item["provisional"] else ""
         out.append(
-            _("  {no}  {milestone}  {state_label} {state}  期限 {due}{flag}  {severity}  {customer}: {subject}").format(
+            line.format(
                 no=item["no"],
-                milestone=label("milestone", item["milestone"]),
-                state_label=_(STATE_LABELS[item["state"]]),
-                state=state,
+                milestone=labelled("milestone", item["milestone"]),
+                state_label=labelled("state", item["state"]),
+                state=item["late"] if item["state"] == "overdue" else soon,
                 due=local_time(item["due_at"], tz),
-                flag=flag,
-                severity=label("severity", item["severity"]),
+                flag=provisional if item["provisional"] else "",
+                severity=labelled("severity", item["severity"]),
                 customer=item["customer_name"],
                 subject=item["subject"],
             )
