@@ -5,9 +5,7 @@ from __future__ import annotations
 import pytest
 from hypothesis import given
 from hypothesis import strategies as st
-from rich.cells import cell_len
-
-from complaintctl.render import _fit
+from complaintctl.render import _fit, cell_len
 from conftest import Cli
 
 
@@ -16,6 +14,15 @@ def test_fit_takes_exactly_the_width(text: str, width: int) -> None:
     fitted = _fit(text.replace("\n", " "), width)
     assert cell_len(fitted) == width
     assert fitted.startswith(text.replace("\n", " ")) or "…" in fitted
+
+
+@given(text=st.text(alphabet=st.sampled_from("冰箱不制冷，。（）ＴＳ－２０２６ab 12-é\u0301"), max_size=30))
+def test_cells_are_counted_as_rich_counts_them(text: str) -> None:
+    """Chinese, full-width forms, Latin letters, digits and a combining accent: the widths
+    a terminal gives them, as Rich (which the tables used to be drawn with) measures."""
+    from rich.cells import cell_len as rich_cell_len
+
+    assert cell_len(text) == rich_cell_len(text)
 
 
 def test_fit_cuts_chinese_at_a_whole_character() -> None:

@@ -334,16 +334,36 @@ _LIST_COLUMNS = ((N_("编号"), 13), (N_("投诉时间"), 14), (N_("客户"), 8)
 _LIST_GAP = "  "
 
 
+def cell_len(text: str) -> int:
+    """How many terminal cells `text` takes: a wide or full-width character (Chinese) two,
+    a combining mark or control character none, anything else one. (Rich's cell_len says the same; importing
+    its tables cost every command ~3 ms.)"""
+    if text.isascii() and text.isprintable():
+        return len(text)
+    from unicodedata import category, east_asian_width
+
+    return sum(0 if category(ch)[0] in "CM" else 2 if east_asian_width(ch) in "WF" else 1 for ch in text)
+
+
+def _cut(text: str, width: int) -> str:
+    """The longest start of `text` that fits in `width` cells (a wide character that would
+    not fit whole is left out)."""
+    used = 0
+    for index, ch in enumerate(text):
+        used += cell_len(ch)
+        if used > width:
+            return text[:index]
+    return text
+
+
 def _fit(text: str, width: int) -> str:
     """`text` padded or cut (ending in …) to exactly `width` terminal cells; a Chinese
     character takes two."""
-    from rich.cells import cell_len, set_cell_size
-
     size = cell_len(text)
     if size <= width:
         return text + " " * (width - size)
     # Cut before a wide character that would not fit whole, then pad after the ellipsis.
-    cut = set_cell_size(text, width - 1).rstrip(" ") + "…"
+    cut = _cut(text, width - 1).rstrip(" ") + "…"
     return cut + " " * (width - cell_len(cut))
 
 
@@ -460,8 +480,6 @@ def _terminal_width() -> int:
 def _wrap(text: str, width: int) -> list[str]:
     """`text` folded into lines of at most `width` terminal cells (a Chinese character
     takes two): at spaces where a word fits, anywhere inside a word that does not."""
-    from rich.cells import cell_len
-
     lines: list[str] = []
     for paragraph in text.split("\n"):
         line = ""
@@ -496,8 +514,6 @@ def _fitted(widths: list[int], spare: int, foldable: list[bool]) -> list[int]:
 
 
 def _cell(text: str, width: int, right: bool) -> str:
-    from rich.cells import cell_len
-
     pad = " " * (width - cell_len(text))
     return pad + text if right else text + pad
 
@@ -505,8 +521,6 @@ def _cell(text: str, width: int, right: bool) -> str:
 def _grid(rows: list[list[str]]) -> list[str]:
     """Rows laid out in columns two spaces apart, without rules: label, value, reason. The
     first column stays whole; the last folds to the terminal's width."""
-    from rich.cells import cell_len
-
     if not rows:
         return []
     count = len(rows[0])
@@ -529,8 +543,6 @@ def _boxed(headers: list[str], rows: list[list[str]], bold: Callable[[str], str]
     column to the left and, with `align_right`, the figures to the right; cells fold to
     keep the table within the terminal. By hand: Rich took ~40 ms to import and lay out
     the tables of a report, a tenth of the command, and more for `show`."""
-    from rich.cells import cell_len
-
     count = len(headers)
     widths = [max(cell_len(line) for cells in [headers, *rows] for line in cells[i].split("\n")) for i in range(count)]
     spare = sum(widths) + 3 * count + 1 - _terminal_width()

@@ -14,14 +14,14 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta, tzinfo
 from functools import lru_cache
+from typing import NamedTuple
 
 from .domain import Duration, Milestone, Origin, Severity, Urgency
 from .ruleset import Rules
 from .workdays import WorkCalendar
 
 
-@dataclass(frozen=True)
-class Policy:
+class Policy(NamedTuple):
     """The rules in force, the working-day calendar and the office time zone."""
 
     rules: Rules
@@ -29,16 +29,14 @@ class Policy:
     tz: tzinfo
 
 
-@dataclass(frozen=True)
-class Decision:
+class Decision(NamedTuple):
     """A decided value and the terms that fired, in the order they were weighed."""
 
     value: str
     terms: tuple[str, ...]
 
 
-@dataclass(frozen=True)
-class RepeatCounts:
+class RepeatCounts(NamedTuple):
     """How many complaints (this one included) fall in each repeat rule's window."""
 
     customer: int = 0
@@ -69,8 +67,7 @@ class LoadAlert:
     window: str
 
 
-@dataclass(frozen=True)
-class Due:
+class Due(NamedTuple):
     """When a milestone is due, whether the calendar could only guess, and why."""
 
     due_at: datetime

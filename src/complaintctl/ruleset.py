@@ -15,7 +15,7 @@ import copy
 import re
 from dataclasses import dataclass
 from datetime import date, time
-from typing import Any
+from typing import Any, NamedTuple
 
 from .domain import Duration, Priority, Severity, Urgency
 from .fields import IMPORTED as BUILTIN_FIELDS
@@ -189,8 +189,7 @@ FIELD_KINDS = ("text", "number", "date", "choice")
 REPLACED_WHOLE = (("categories",), ("severity", "signals"))
 
 
-@dataclass(frozen=True)
-class CategoryRule:
+class CategoryRule(NamedTuple):
     code: str
     label: str
     department: str
@@ -198,8 +197,7 @@ class CategoryRule:
     keywords: tuple[str, ...]
 
 
-@dataclass(frozen=True)
-class SignalRule:
+class SignalRule(NamedTuple):
     code: str
     label: str
     raise_to: Severity
@@ -207,8 +205,7 @@ class SignalRule:
     keywords: tuple[str, ...]
 
 
-@dataclass(frozen=True)
-class DeclaredField:
+class DeclaredField(NamedTuple):
     """A field the office's rules declare (订单号, 保单号, 住址 ...), kept by its key."""
 
     key: str
@@ -265,8 +262,7 @@ class AlertRule:
     window: Duration
 
 
-@dataclass(frozen=True)
-class Rules:
+class Rules(NamedTuple):
     """The rules in force, checked and typed."""
 
     source: str
