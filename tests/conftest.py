@@ -184,15 +184,15 @@ def cli(db_url: str, sqlite_template: Path) -> Cli:
     return runner
 
 
-def snapshot(url: str) -> str:
+def snapshot(url: str, without: tuple[str, ...] = ()) -> str:
     """Every row of every table of the register, in order: equal snapshots mean nothing was written.
-    For a SQLite file, the file's whole SQL dump."""
+    For a SQLite file, the file's whole SQL dump. Tables in `without` are left out."""
     if "://" not in url:
         path = Path(url)
         if not path.exists():
             return ""
         with sqlite3.connect(path) as conn:
-            return "\n".join(conn.iterdump())
+            return "\n".join(line for line in conn.iterdump() if not any(f'"{name}"' in line for name in without))
     from sqlalchemy import create_engine, inspect, text
     from sqlalchemy.pool import NullPool
 
@@ -200,7 +200,7 @@ def snapshot(url: str) -> str:
     try:
         with engine.connect() as conn:
             lines = []
-            for table in sorted(inspect(conn).get_table_names()):
+            for table in sorted(set(inspect(conn).get_table_names()) - set(without)):
                 rows = conn.execute(text(f"SELECT * FROM {table} ORDER BY 1")).all()
                 lines.append(f"{table}: {rows!r}")
             return "\n".join(lines)
@@ -242,6 +242,19 @@ def query(url: str, sql: str) -> list[Any]:
     try:
         with engine.connect() as conn:
             return list(conn.execute(text(sql)).all())
+    finally:
+        engine.dispose()
+
+
+def change(url: str, sql: str) -> None:
+    """Change the register behind the tool's back (a test of what it then does)."""
+    from sqlalchemy import create_engine, text
+    from sqlalchemy.pool import NullPool
+
+    engine = create_engine(url if "://" in url else f"sqlite:///{url}", poolclass=NullPool)
+    try:
+        with engine.begin() as conn:
+            conn.execute(text(sql))
     finally:
         engine.dispose()
 

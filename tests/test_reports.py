@@ -238,12 +238,15 @@ def test_an_empty_period_is_a_clear_empty_report(cli: Cli, seeded: dict[str, str
 
 
 def test_a_report_never_changes_the_register(cli: Cli, seeded: dict[str, str], db_url: str) -> None:
+    """Only the figures of ended periods are kept (stored_figures: derived data, like an index)."""
     from conftest import snapshot
 
-    before = snapshot(db_url)
+    before = snapshot(db_url, without=("stored_figures",))
+    cli.ok("report", "--month", "2026-11")
     cli.ok("report", "--month", "2026-10")
     cli.ok("report", "trend")
-    assert snapshot(db_url) == before
+    cli.ok("export", "--month", "2026-10", "-o", "october.xlsx")
+    assert snapshot(db_url, without=("stored_figures",)) == before
 
 
 def test_trend_shows_twelve_months_with_bars(cli: Cli, seeded: dict[str, str]) -> None:
@@ -311,3 +314,118 @@ def test_previous_period_is_computed_again_when_the_register_changed_in_between(
     # September complaint, this one did not, so September was counted again here.
     assert data["previous"]["totals"]["received"] == 1
     assert _report_of("2026-10")["previous"]["totals"]["received"] == 2
+
+
+# -- the figures of ended periods, kept in the register (issue 13)
+
+OCTOBER = "2026-10-01~2026-10-31"
+
+
+def _october(cli: Cli, *more: str) -> str:
+    return cli.ok("report", "--month", "2026-10", "--json", *more).stdout
+
+
+def test_an_ended_periods_figures_are_kept_and_read_by_the_next_report(cli: Cli, seeded: dict[str, str], db_url: str) -> None:
+    from conftest import change, query
+
+    first = _october(cli)
+    assert sorted(r[0] for r in query(db_url, "SELECT period FROM stored_figures")) == [
+        "2025-10-01~2025-10-31",
+        "2026-09-01~2026-09-30",
+        OCTOBER,
+    ]
+    assert _october(cli) == first
+    # What the next report reads: changed behind the tool's back, the report shows it ...
+    change(
+        db_url,
+        f"""UPDATE stored_figures SET figures = replace(figures, '"received": 5', '"received": 55') WHERE period = '{OCTOBER}'""",
+    )
+    assert json.loads(_october(cli))["totals"]["received"] == 55
+    # ... and --fresh computes from the history and puts the true figures back.
+    assert _october(cli, "--fresh") == first
+    assert _october(cli) == first
+
+
+def test_a_running_period_is_not_kept(cli: Cli, seeded: dict[str, str], db_url: str) -> None:
+    from conftest import query
+
+    cli.ok("report", "--month", "2026-11")
+    assert sorted(r[0] for r in query(db_url, "SELECT period FROM stored_figures")) == [
+        "2025-11-01~2025-11-30",
+        OCTOBER,
+    ]
+
+
+@pytest.mark.parametrize(
+    "write",
+    [
+        pytest.param(lambda cli, s: cli.ok("classify", s["n3"], "--category", "attitude", "--reason", "复核"), id="reclassified"),
+        pytest.param(
+            lambda cli, s: log(cli, "2026-10-25 09:00", "13900000031", "发票开错", "phone", "--subject", "发票问题"),
+            id="logged-late-into-the-month",
+        ),
+        pytest.param(
+            lambda cli, s: cli.ok("resolve", s["n3"], "--solution", "上门维修", "--at", "2026-10-30 10:00"), id="backdated"
+        ),
+        pytest.param(
+            lambda cli, s: cli.ok("contact", s["n5"], "--via", "phone", "--summary", "已受理", "--at", "2026-10-20 10:30"),
+            id="contact-typed-in-late",
+        ),
+        pytest.param(
+            lambda cli, s: cli.ok("edit", s["n1"], "--field", "联系方式=13900000099", "--reason", "记错号码"),
+            id="repeat-customer",
+        ),
+        pytest.param(
+            lambda cli, s: log(cli, "2026-09-25 09:00", "13900000032", "门店关门太早", "phone"),
+            id="logged-late-into-the-month-before",
+        ),
+    ],
+)
+def test_kept_figures_follow_every_change_that_touches_their_period(cli: Cli, seeded: dict[str, str], write) -> None:  # type: ignore[no-untyped-def]
+    before = _october(cli)
+    write(cli, seeded)
+    after = _october(cli)
+    assert after != before
+    assert after == _october(cli, "--fresh")
+
+
+def test_kept_figures_outlive_changes_elsewhere(cli: Cli, seeded: dict[str, str], db_url: str) -> None:
+    from conftest import query
+
+    before = _october(cli)
+    kept = query(db_url, f"SELECT through_entry, computed_at FROM stored_figures WHERE period = '{OCTOBER}'")
+    november = log(cli, "2026-11-20 09:00", "13900000041", "空调漏水", "phone")
+    cli.ok("assign", november, "--department", "售后部", "--to", "王五")
+    assert _october(cli) == before
+    assert query(db_url, f"SELECT through_entry, computed_at FROM stored_figures WHERE period = '{OCTOBER}'") == kept
+
+
+def test_kept_figures_of_another_history_are_not_used(cli: Cli, seeded: dict[str, str], db_url: str) -> None:
+    """A register restored from a backup, or its history rewritten: the chain no longer
+    ends in the hash the figures were computed up to."""
+    from conftest import change
+
+    first = _october(cli)
+    change(
+        db_url,
+        "UPDATE stored_figures SET through_hash = 'x', "
+        f"""figures = replace(figures, '"received": 5', '"received": 55') WHERE period = '{OCTOBER}'""",
+    )
+    assert _october(cli) == first
+
+
+def test_a_report_whose_figures_cannot_be_kept_still_prints(
+    cli: Cli, seeded: dict[str, str], db_url: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A register the user may read but not write (a read-only file or role)."""
+    from complaintctl import reports
+    from complaintctl.errors import StorageError
+    from conftest import query
+
+    def refused(*_args: object) -> int:
+        raise StorageError("the register at x cannot be used: attempt to write a readonly database")
+
+    monkeypatch.setattr(reports, "store_figures", refused)
+    result = cli.ok("report", "--month", "2026-10")
+    assert "客户投诉案件统计表 2026-10" in result.stdout and "error" not in result.stderr
+    assert query(db_url, "SELECT count(*) FROM stored_figures")[0][0] == 0

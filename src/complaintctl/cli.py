@@ -16,7 +16,7 @@ from typing import TYPE_CHECKING, Annotated, Any
 import typer
 from typer.core import TyperGroup
 
-from .errors import BadInput, ComplaintError
+from .errors import BadInput, ComplaintError, StorageError
 from .i18n import _
 
 if TYPE_CHECKING:
@@ -212,10 +212,17 @@ class _Call:
         from .clock import now
         from .settings import load_policy
 
-        self.actor = operator_name(operator)
+        self._operator = operator
         self.policy = load_policy(rules, _installed_rules(db))
         self.tz = self.policy.tz
         self.now, _clock_mark = now(self.tz, lambda: _is_demo(db))
+
+    @property
+    def actor(self) -> str:
+        """Who is doing this: worked out when a write needs it (reads never do)."""
+        if not hasattr(self, "_actor"):
+            self._actor = operator_name(self._operator)
+        return self._actor
 
     def when(self, value: str | None, option: str = "--at") -> datetime:
         if value is None:
@@ -1213,6 +1220,13 @@ def report_command(
     department: DepartmentScope = None,
     category: CategoryScope = None,
     output_format: Annotated[str, typer.Option("--format", help=_("table | json | csv | md."))] = "table",
+    fresh: Annotated[
+        bool,
+        typer.Option(
+            "--fresh",
+            help=_("Compute every figure from the history, not from the figures kept for ended periods (they are replaced)."),
+        ),
+    ] = False,
     db: DbOption = None,
     rules: RulesOption = None,
     as_json: JsonOption = False,
@@ -1220,7 +1234,8 @@ def report_command(
     """Statistics for a period beside the previous one: counts by category, channel,
     severity, origin, department and status; on-time rates, handling time, satisfaction,
     repeat and reopen rates, compensation, breaches by department and assignee; hot spots.
-    `complaintctl report trend` shows the last 12 months."""
+    The figures of ended periods are kept in the register and reused until a change
+    touches them. `complaintctl report trend` shows the last 12 months."""
     if ctx.invoked_subcommand is not None:
         return
     from . import render, reports
@@ -1233,16 +1248,39 @@ def report_command(
     scope = reports.Scope(inputs.text(department, "--department", single_line=True), call.category(category))
     from .dbapi import open_register
 
+    kept: list[dict[str, Any]] = []
     data = _lean_read(
         db,
         lambda r: reports.report(
-            r, period, scope, policy=call.policy, now=call.now, beside=lambda: open_register(db, write=False)
+            r,
+            period,
+            scope,
+            policy=call.policy,
+            now=call.now,
+            beside=lambda: open_register(db, write=False),
+            kept=kept,
+            fresh=fresh,
         ),
     )
     if fmt == "json":
         render.emit_json(data, call.tz)
     else:
         render.report(data, reports.report_tables(data, call.policy), fmt, call.tz)
+    if kept:
+        _store_figures(db, kept, call.now)
+
+
+def _store_figures(db: str | None, kept: list[dict[str, Any]], now: datetime) -> None:
+    """Keep the figures of ended periods the report computed, for the next report of them:
+    after the report is printed, in a short transaction of its own. Only a cache: on a
+    register this user may not write (a read-only file or role), nothing is kept."""
+    from . import reports
+
+    sys.stdout.flush()
+    try:
+        _lean_write(db, lambda r: reports.store_figures(r, kept, now))
+    except StorageError:
+        pass
 
 
 @report_app.command("trend")

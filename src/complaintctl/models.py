@@ -239,3 +239,23 @@ class RegisterSetting(SQLModel, table=True):
 
     key: str = Field(primary_key=True)
     value: str = Field(sa_type=Text)
+
+
+class StoredFigures(SQLModel, table=True):
+    """The figures of an ended report period, kept so that the next report of it need not
+    read the period's history again. Derived data, like an index: valid while the history
+    chain up to `through_entry` still ends in `through_hash` and no later entry touches the
+    period (reports.py checks both before using them); never part of the register's meaning,
+    never chained, dropped and recomputed at will."""
+
+    __tablename__ = "stored_figures"
+    __table_args__ = (UniqueConstraint("period", "scope", "basis", name="uq_stored_figures_key"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    period: str  # first~last day
+    scope: str  # department / category, as JSON
+    basis: str  # digest of what else the figures depend on: their definition, rules, calendar, time zone
+    through_entry: int  # the newest history entry when they were computed (0: none)
+    through_hash: str | None = Field(default=None, max_length=64)
+    figures: str = Field(sa_type=Text)  # JSON
+    computed_at: datetime

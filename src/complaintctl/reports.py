@@ -28,8 +28,6 @@ from .domain import Duration, Milestone, Satisfaction, Severity
 from .periods import Period
 from .rules import Policy
 
-# The column collections, named after the ORM classes they stand in for.
-# Column sets of the lightweight tables (tables.py), not the ORM classes of models.py.
 SATISFIED = ("A", "B", "C")
 
 
@@ -356,8 +354,8 @@ def _subjects_and_locations(register: Register, period: Period, scope: Scope) ->
     for subject, location, count in register.tuples(
         "report_subjects_and_locations", _scope(scope), first_day=period.start, last_day=period.end
     ):
-        subjects[subject] += count
-        locations[location] += count
+        subjects[subject or ""] += count  # "" for none: keys that survive JSON (stored figures)
+        locations[location or ""] += count
     return subjects, locations
 
 
@@ -398,8 +396,16 @@ def report(
     policy: Policy,
     now: datetime,
     beside: Callable[[], AbstractContextManager[Register]] | None = None,
+    kept: list[dict[str, Any]] | None = None,
+    fresh: bool = False,
 ) -> dict[str, Any]:
-    """The period's figures beside the previous period's, and the hot spots.
+    """The period's figures beside the previous period's and the same period a year
+    before, and the hot spots.
+
+    An ended period's figures come from the register's stored figures when they are still
+    true (stored_figures); with `kept`, those computed afresh are added to it, for the
+    caller to store (store_figures) once the report is out: the report itself only reads.
+    `fresh` computes every period from the history, whatever is stored.
 
     With `beside` (another read-only transaction on the same register), the previous period
     is computed on it, in a second thread, while this one computes the current period:
@@ -407,13 +413,35 @@ def report(
     figures are kept only if both sessions read the same register, as the history chain's
     head shows (every change to a case appends to the chain); when another office wrote
     in between, the previous period is computed again here."""
-    previous = period.previous()
+    previous, year_before = period.previous(), period.year_before()
+    basis = figures_basis(policy)
+    stored = {
+        which: None if fresh else stored_figures(register, which, scope, basis, policy)
+        for which in (period, previous, year_before)
+        if now >= _instant(which.end + timedelta(days=1), policy)
+    }
 
     def side(on: Register, which: Period) -> tuple[dict[str, Any], tuple[dict[str, int], ...]]:
+        found = stored.get(which)
+        if found is not None:
+            return found["figures"], tuple(found["counts"])
+        ended = which in stored
+        # Read before the figures: an entry written meanwhile is newer, so it is checked
+        # when they are used.
+        through = on.tuples("history_newest") if ended else []
         figures = period_figures(on, which, scope, policy=policy, now=now)
-        return figures, (figures["by"]["category"], *_subjects_and_locations(on, which, scope))
+        counts = (figures["by"]["category"], *_subjects_and_locations(on, which, scope))
+        if ended and kept is not None:
+            kept.append(
+                {
+                    "key": _figures_key(which, scope, basis),
+                    "through": tuple(through[0]) if through else (0, None),
+                    "figures": {"figures": figures, "counts": counts},
+                }
+            )
+        return figures, counts
 
-    if beside is None:
+    if beside is None or stored.get(previous) is not None:
         (current, counts), (before, counts_before) = side(register, period), side(register, previous)
     else:
         from concurrent.futures import ThreadPoolExecutor
@@ -429,13 +457,102 @@ def report(
             other_head, (before, counts_before) = later.result()
         if other_head != head:
             before, counts_before = side(register, previous)
+    ago, _counts_ago = side(register, year_before)
     return {
         "scope": {"department": scope.department, "category": scope.category},
         **current,
         "previous": before,
-        "year_before": period_figures(register, period.year_before(), scope, policy=policy, now=now),
+        "year_before": ago,
         "hot_spots": hot_spots(counts, counts_before),
     }
+
+
+# The definition of the stored figures: raise it whenever a figure is computed differently,
+# and every register recomputes its stored periods once.
+FIGURES_VERSION = 1
+
+
+def figures_basis(policy: Policy) -> str:
+    """A digest of everything an ended period's figures depend on besides the register:
+    their definition, the office rules, the working-day calendar and the time zone."""
+    import hashlib
+
+    calendar = policy.calendar
+    basis = {
+        "figures": FIGURES_VERSION,
+        "rules": policy.rules.raw,
+        "tz": str(policy.tz),
+        "calendar": [
+            calendar.first_year,
+            calendar.last_year,
+            sorted(calendar.holidays),
+            sorted(calendar.makeup_days),
+            sorted(calendar.days_off),
+            sorted(calendar.working_days),
+        ],
+    }
+    text = json.dumps(basis, sort_keys=True, ensure_ascii=False, default=str)
+    return hashlib.sha256(text.encode("utf-8")).hexdigest()[:32]
+
+
+def _figures_key(period: Period, scope: Scope, basis: str) -> dict[str, str]:
+    return {
+        "period": f"{period.start.isoformat()}~{period.end.isoformat()}",
+        "scope": json.dumps([scope.department, scope.category], ensure_ascii=False),
+        "basis": basis,
+    }
+
+
+def stored_figures(register: Register, period: Period, scope: Scope, basis: str, policy: Policy) -> dict[str, Any] | None:
+    """An ended period's stored figures, if they are still true: the history they were
+    computed from is still there (the chain up to their newest entry ends in the same
+    hash, which covers every entry before it), and no entry written since touches the
+    period (is dated before its end, or belongs to a complaint received by then: every
+    figure of a period is about such complaints or such entries)."""
+    found = register.tuples("stored_figures_of", (), **_figures_key(period, scope, basis))
+    if not found:
+        return None
+    through, through_hash, text = found[0]
+    if through and register.scalar("history_hash_of", id=through) != through_hash:
+        return None
+    touching = register.tuples(
+        "history_touching_since",
+        through=through,
+        until=_instant(period.end + timedelta(days=1), policy),
+        last_day=period.end,
+    )
+    if touching:
+        return None
+    return json.loads(text, object_hook=_from_json)  # type: ignore[no-any-return]
+
+
+def store_figures(register: Register, kept: list[dict[str, Any]], now: datetime) -> int:
+    """Store the figures a report computed for ended periods (replacing any older ones of
+    the same period, scope and basis); how many."""
+    for item in kept:
+        through, through_hash = item["through"]
+        register.execute("stored_figures_delete", **item["key"])
+        register.execute(
+            "stored_figures_insert",
+            **item["key"],
+            through_entry=through,
+            through_hash=through_hash,
+            figures=json.dumps(item["figures"], ensure_ascii=False, default=_to_json),
+            computed_at=now,
+        )
+    return len(kept)
+
+
+def _to_json(value: Any) -> Any:
+    if isinstance(value, datetime):
+        return {"$instant": value.isoformat()}
+    raise TypeError(f"{type(value).__name__} is not stored in figures")
+
+
+def _from_json(obj: dict[str, Any]) -> Any:
+    if len(obj) == 1 and "$instant" in obj:
+        return datetime.fromisoformat(obj["$instant"])
+    return obj
 
 
 def _chain_head(register: Register) -> Any:

@@ -56,6 +56,7 @@ complaint_field = models.ComplaintField.__table__  # type: ignore[attr-defined]
 register_setting = models.RegisterSetting.__table__  # type: ignore[attr-defined]
 chain_head = models.ChainHead.__table__  # type: ignore[attr-defined]
 year_counter = models.YearCounter.__table__  # type: ignore[attr-defined]
+stored_figures = models.StoredFigures.__table__  # type: ignore[attr-defined]
 # The tables the writes of the lean path add rows to and change (dbapi.Entity).
 WRITTEN = (complaint, deadline, contact_entry, history_entry, alert, complaint_field, chain_head)
 # alembic's own table: the schema version of the register.
@@ -122,6 +123,10 @@ def _year_counter_created() -> dict[str, Any]:
         .on_conflict_do_nothing(index_elements=["year"])
         for name, dialect_module in (("sqlite", sqlite), ("postgresql", postgresql))
     }
+
+
+def _figures_key_is() -> list[Any]:
+    return [stored_figures.c[name] == bindparam(name) for name in ("period", "scope", "basis")]
 
 
 def _received_within(column_name: str) -> Any:
@@ -421,6 +426,26 @@ STATEMENTS.update(
         ),
         "report_received_by_month": _received_by_month,
         "chain_head_now": lambda: select(chain_head.c.entries, chain_head.c.last_hash),
+        # Stored figures of ended periods (reports.stored_figures) and what tells they still hold.
+        "stored_figures_of": lambda: select(
+            stored_figures.c.through_entry, stored_figures.c.through_hash, stored_figures.c.figures
+        ).where(*_figures_key_is()),
+        "stored_figures_delete": lambda: delete(stored_figures).where(*_figures_key_is()),
+        "stored_figures_insert": partial(_insert, stored_figures),
+        "history_newest": lambda: select(history_entry.c.id, history_entry.c.hash).order_by(history_entry.c.id.desc()).limit(1),
+        "history_hash_of": lambda: select(history_entry.c.hash).where(history_entry.c.id == bindparam("id", type_=Integer())),
+        "history_touching_since": lambda: (
+            select(history_entry.c.id)
+            .select_from(history_entry.outerjoin(complaint, complaint.c.id == history_entry.c.complaint_id))
+            .where(
+                history_entry.c.id > bindparam("through", type_=Integer()),
+                or_(
+                    history_entry.c.at < bindparam("until", type_=_INSTANT),
+                    complaint.c.received_date <= bindparam("last_day", type_=Date()),
+                ),
+            )
+            .limit(1)
+        ),
     }
 )
 

@@ -518,6 +518,63 @@ STATEMENTS: dict[str, dict[str, dict[str, Any]]] = {
                 ),
                 'columns': (('entries', ''), ('last_hash', '')),
             },
+        'stored_figures_of':
+            {
+                'sql': (
+                    'SELECT stored_figures.through_entry, stored_figures.through_hash, stored_figures.figures\n'
+                    'FROM stored_figures\n'
+                    'WHERE stored_figures.period = :period AND stored_figures.scope = :scope AND stored_figures.basis = :basis'
+                ),
+                'params': (('period', ''), ('scope', ''), ('basis', '')),
+                'columns': (('through_entry', ''), ('through_hash', ''), ('figures', '')),
+            },
+        'stored_figures_delete':
+            {
+                'sql': (
+                    'DELETE FROM stored_figures WHERE stored_figures.period = :period AND stored_figures.scope = :scope AND stored_figures.basis = :basis'
+                ),
+                'params': (('period', ''), ('scope', ''), ('basis', '')),
+            },
+        'stored_figures_insert':
+            {
+                'sql': (
+                    'INSERT INTO stored_figures (period, scope, basis, through_entry, through_hash, figures, computed_at) VALUES (:period, :scope, :basis, :through_entry, :through_hash, :figures, :computed_at) RETURNING id'
+                ),
+                'params': (('period', ''), ('scope', ''), ('basis', ''), ('through_entry', ''), ('through_hash', ''), ('figures', ''), ('computed_at', 'time')),
+                'columns': (('id', ''),),
+            },
+        'history_newest':
+            {
+                'sql': (
+                    'SELECT history_entry.id, history_entry.hash\n'
+                    'FROM history_entry ORDER BY history_entry.id DESC\n'
+                    ' LIMIT :param_1 OFFSET :param_2'
+                ),
+                'constants': {'param_1': 1, 'param_2': 0},
+                'columns': (('id', ''), ('hash', '')),
+            },
+        'history_hash_of':
+            {
+                'sql': (
+                    'SELECT history_entry.hash\n'
+                    'FROM history_entry\n'
+                    'WHERE history_entry.id = :id'
+                ),
+                'params': (('id', ''),),
+                'columns': (('hash', ''),),
+            },
+        'history_touching_since':
+            {
+                'sql': (
+                    'SELECT history_entry.id\n'
+                    'FROM history_entry LEFT OUTER JOIN complaint ON complaint.id = history_entry.complaint_id\n'
+                    'WHERE history_entry.id > :through AND (history_entry.at < :until OR complaint.received_date <= :last_day)\n'
+                    ' LIMIT :param_1 OFFSET :param_2'
+                ),
+                'params': (('through', ''), ('until', 'time'), ('last_day', 'date')),
+                'constants': {'param_1': 1, 'param_2': 0},
+                'columns': (('id', ''),),
+            },
     },
     'postgresql': {
         'schema_version':
@@ -1026,6 +1083,63 @@ STATEMENTS: dict[str, dict[str, dict[str, Any]]] = {
                     'FROM chain_head'
                 ),
                 'columns': (('entries', ''), ('last_hash', '')),
+            },
+        'stored_figures_of':
+            {
+                'sql': (
+                    'SELECT stored_figures.through_entry, stored_figures.through_hash, stored_figures.figures\n'
+                    'FROM stored_figures\n'
+                    'WHERE stored_figures.period = %(period)s::VARCHAR AND stored_figures.scope = %(scope)s::VARCHAR AND stored_figures.basis = %(basis)s::VARCHAR'
+                ),
+                'params': (('period', ''), ('scope', ''), ('basis', '')),
+                'columns': (('through_entry', ''), ('through_hash', ''), ('figures', '')),
+            },
+        'stored_figures_delete':
+            {
+                'sql': (
+                    'DELETE FROM stored_figures WHERE stored_figures.period = %(period)s::VARCHAR AND stored_figures.scope = %(scope)s::VARCHAR AND stored_figures.basis = %(basis)s::VARCHAR'
+                ),
+                'params': (('period', ''), ('scope', ''), ('basis', '')),
+            },
+        'stored_figures_insert':
+            {
+                'sql': (
+                    'INSERT INTO stored_figures (period, scope, basis, through_entry, through_hash, figures, computed_at) VALUES (%(period)s::VARCHAR, %(scope)s::VARCHAR, %(basis)s::VARCHAR, %(through_entry)s::INTEGER, %(through_hash)s::VARCHAR, %(figures)s::VARCHAR, %(computed_at)s::TIMESTAMP WITH TIME ZONE) RETURNING stored_figures.id'
+                ),
+                'params': (('period', ''), ('scope', ''), ('basis', ''), ('through_entry', ''), ('through_hash', ''), ('figures', ''), ('computed_at', 'time')),
+                'columns': (('id', ''),),
+            },
+        'history_newest':
+            {
+                'sql': (
+                    'SELECT history_entry.id, history_entry.hash\n'
+                    'FROM history_entry ORDER BY history_entry.id DESC\n'
+                    ' LIMIT %(param_1)s::INTEGER'
+                ),
+                'constants': {'param_1': 1},
+                'columns': (('id', ''), ('hash', '')),
+            },
+        'history_hash_of':
+            {
+                'sql': (
+                    'SELECT history_entry.hash\n'
+                    'FROM history_entry\n'
+                    'WHERE history_entry.id = %(id)s::INTEGER'
+                ),
+                'params': (('id', ''),),
+                'columns': (('hash', ''),),
+            },
+        'history_touching_since':
+            {
+                'sql': (
+                    'SELECT history_entry.id\n'
+                    'FROM history_entry LEFT OUTER JOIN complaint ON complaint.id = history_entry.complaint_id\n'
+                    'WHERE history_entry.id > %(through)s::INTEGER AND (history_entry.at < %(until)s::TIMESTAMP WITH TIME ZONE OR complaint.received_date <= %(last_day)s::DATE)\n'
+                    ' LIMIT %(param_1)s::INTEGER'
+                ),
+                'params': (('through', ''), ('until', 'time'), ('last_day', 'date')),
+                'constants': {'param_1': 1},
+                'columns': (('id', ''),),
             },
     },
 }
