@@ -8,7 +8,8 @@ open, are the same at every size (bench/seed.py), so a command's growth from 1,0
 1,000,000 is what the old history costs it.
 
 Times whole processes (medians of several runs): --help; the commands staff type (show,
-list, list --overdue, overdue, report --month) and every write (log, classify, assign,
+list, list --overdue, overdue, report --month: last month's figures as kept in the
+register, and with --fresh, computed from the history) and every write (log, classify, assign,
 contact, wait, resume, extend, edit, resolve, followup, close), each write on a case of
 its own; export --month, verify, and an import of 10,000 rows. Beside them the floors
 (python -c pass, import typer, import typer+sqlmodel, a bare sqlite3 script doing the same
@@ -213,6 +214,8 @@ def main() -> None:
                 "list": [str(BIN), "list"],
                 "list --overdue": [str(BIN), "list", "--overdue"],
                 "overdue": [str(BIN), "overdue"],
+                # Computed from the history (and kept), then read from what was kept.
+                "report --month --fresh": [str(BIN), "report", "--month", last_month, "--fresh"],
                 "report --month": [str(BIN), "report", "--month", last_month],
                 "export --month": [str(BIN), "export", "--month", last_month, "-o", str(tmp / "export.xlsx")],
                 "verify": [str(BIN), "verify"],

@@ -1347,6 +1347,7 @@ def export_command(
     if not path.parent.exists():
         raise BadInput(_("-o {path}: the folder {parent} does not exist").format(path=path, parent=path.parent))
     partial = path.with_name(f".{path.name}.partial")
+    kept: list[dict[str, Any]] = []
     try:
         with open_session(db, write=False) as session:
             lean = over_session(session)
@@ -1365,6 +1366,7 @@ def export_command(
                     policy=call.policy,
                     now=call.now,
                     beside=lambda: open_register(db, write=False),
+                    kept=kept,
                 )
                 trend = reports.trend(
                     lean, periods.trailing_months(period.end, 12), reports.Scope(), policy=call.policy, now=call.now
@@ -1381,6 +1383,8 @@ def export_command(
                     policy=call.policy,
                 )
         partial.replace(path)  # a reader never sees half a workbook
+        if kept:
+            _store_figures(db, kept, call.now)
     except OSError as exc:
         partial.unlink(missing_ok=True)
         raise BadInput(_("-o {path}: cannot write it ({strerror})").format(path=path, strerror=exc.strerror)) from None
