@@ -429,3 +429,19 @@ def test_a_report_whose_figures_cannot_be_kept_still_prints(
     result = cli.ok("report", "--month", "2026-10")
     assert "客户投诉案件统计表 2026-10" in result.stdout and "error" not in result.stderr
     assert query(db_url, "SELECT count(*) FROM stored_figures")[0][0] == 0
+
+
+def test_kept_figures_follow_the_rules(cli: Cli, seeded: dict[str, str], db_url: str, tmp_path, monkeypatch) -> None:  # type: ignore[no-untyped-def]
+    """Rules that count differently (a repeat window of one day: N3 is no longer a repeat of
+    N1) give other figures; the old ones are replaced, not left beside them."""
+    from conftest import query
+
+    before = json.loads(_october(cli))
+    assert before["indicators"]["repeat_complaints"]["repeats"] == 1
+    rules = tmp_path / "rules.toml"
+    rules.write_text('[repeat.customer]\nwindow = "1d"\n', encoding="utf-8")
+    monkeypatch.setenv("COMPLAINTCTL_RULES", str(rules))
+    after = json.loads(_october(cli))
+    assert after["indicators"]["repeat_complaints"]["repeats"] == 0
+    assert after == json.loads(_october(cli, "--fresh"))
+    assert query(db_url, f"SELECT count(*) FROM stored_figures WHERE period = '{OCTOBER}'")[0][0] == 1

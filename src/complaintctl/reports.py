@@ -527,11 +527,11 @@ def stored_figures(register: Register, period: Period, scope: Scope, basis: str,
 
 
 def store_figures(register: Register, kept: list[dict[str, Any]], now: datetime) -> int:
-    """Store the figures a report computed for ended periods (replacing any older ones of
-    the same period, scope and basis); how many."""
+    """Store the figures a report computed for ended periods, replacing those kept for the
+    same period and scope (of any basis: rules since changed leave no litter); how many."""
     for item in kept:
         through, through_hash = item["through"]
-        register.execute("stored_figures_delete", **item["key"])
+        register.execute("stored_figures_delete", period=item["key"]["period"], scope=item["key"]["scope"])
         register.execute(
             "stored_figures_insert",
             **item["key"],

@@ -531,9 +531,9 @@ STATEMENTS: dict[str, dict[str, dict[str, Any]]] = {
         'stored_figures_delete':
             {
                 'sql': (
-                    'DELETE FROM stored_figures WHERE stored_figures.period = :period AND stored_figures.scope = :scope AND stored_figures.basis = :basis'
+                    'DELETE FROM stored_figures WHERE stored_figures.period = :period AND stored_figures.scope = :scope'
                 ),
-                'params': (('period', ''), ('scope', ''), ('basis', '')),
+                'params': (('period', ''), ('scope', '')),
             },
         'stored_figures_insert':
             {
@@ -1097,9 +1097,9 @@ STATEMENTS: dict[str, dict[str, dict[str, Any]]] = {
         'stored_figures_delete':
             {
                 'sql': (
-                    'DELETE FROM stored_figures WHERE stored_figures.period = %(period)s::VARCHAR AND stored_figures.scope = %(scope)s::VARCHAR AND stored_figures.basis = %(basis)s::VARCHAR'
+                    'DELETE FROM stored_figures WHERE stored_figures.period = %(period)s::VARCHAR AND stored_figures.scope = %(scope)s::VARCHAR'
                 ),
-                'params': (('period', ''), ('scope', ''), ('basis', '')),
+                'params': (('period', ''), ('scope', '')),
             },
         'stored_figures_insert':
             {
