@@ -1226,31 +1226,37 @@ FRAGMENTS: dict[str, dict[str, dict[str, Any]]] = {
         'overdue_at':
             {
                 'sql': (
-                    'EXISTS (SELECT *\n'
+                    'complaint.id IN (SELECT deadline.complaint_id\n'
                     'FROM deadline\n'
-                    "WHERE deadline.complaint_id = complaint.id AND deadline.state = 'open' AND deadline.due_at < :now AND (deadline.milestone != :resolution OR complaint.waiting_since IS NULL))"
+                    "WHERE deadline.state = 'open' AND deadline.due_at < :now) AND (EXISTS (SELECT *\n"
+                    'FROM deadline\n'
+                    "WHERE deadline.complaint_id = complaint.id AND deadline.state = 'open' AND deadline.due_at < :now AND (deadline.milestone != :resolution OR complaint.waiting_since IS NULL)))"
                 ),
                 'params': (('now', 'time'), ('resolution', '')),
             },
         'due_until':
             {
                 'sql': (
-                    'EXISTS (SELECT *\n'
+                    'complaint.id IN (SELECT deadline.complaint_id\n'
                     'FROM deadline\n'
-                    "WHERE deadline.complaint_id = complaint.id AND deadline.state = 'open' AND deadline.due_at <= :due_until AND (deadline.milestone != :resolution OR complaint.waiting_since IS NULL))"
+                    "WHERE deadline.state = 'open' AND deadline.due_at <= :due_until) AND (EXISTS (SELECT *\n"
+                    'FROM deadline\n'
+                    "WHERE deadline.complaint_id = complaint.id AND deadline.state = 'open' AND deadline.due_at <= :due_until AND (deadline.milestone != :resolution OR complaint.waiting_since IS NULL)))"
                 ),
                 'params': (('due_until', 'time'), ('resolution', '')),
             },
         'overdue_or_due_until':
             {
                 'sql': (
-                    '(EXISTS (SELECT *\n'
+                    'complaint.id IN (SELECT deadline.complaint_id\n'
+                    'FROM deadline\n'
+                    "WHERE deadline.state = 'open' AND (deadline.due_at < :now OR deadline.due_at <= :due_until)) AND ((EXISTS (SELECT *\n"
                     'FROM deadline\n'
                     "WHERE deadline.complaint_id = complaint.id AND deadline.state = 'open' AND deadline.due_at < :now AND (deadline.milestone != :resolution OR complaint.waiting_since IS NULL))) OR (EXISTS (SELECT *\n"
                     'FROM deadline\n'
-                    "WHERE deadline.complaint_id = complaint.id AND deadline.state = 'open' AND deadline.due_at <= :due_until AND (deadline.milestone != :resolution OR complaint.waiting_since IS NULL)))"
+                    "WHERE deadline.complaint_id = complaint.id AND deadline.state = 'open' AND deadline.due_at <= :due_until AND (deadline.milestone != :resolution OR complaint.waiting_since IS NULL))))"
                 ),
-                'params': (('now', 'time'), ('resolution', ''), ('due_until', 'time')),
+                'params': (('now', 'time'), ('due_until', 'time'), ('resolution', '')),
             },
         'declared_field_is':
             {
@@ -1344,31 +1350,37 @@ FRAGMENTS: dict[str, dict[str, dict[str, Any]]] = {
         'overdue_at':
             {
                 'sql': (
-                    'EXISTS (SELECT *\n'
+                    'complaint.id IN (SELECT deadline.complaint_id\n'
                     'FROM deadline\n'
-                    "WHERE deadline.complaint_id = complaint.id AND deadline.state = 'open' AND deadline.due_at < %(now)s::TIMESTAMP WITH TIME ZONE AND (deadline.milestone != %(resolution)s::VARCHAR OR complaint.waiting_since IS NULL))"
+                    "WHERE deadline.state = 'open' AND deadline.due_at < %(now)s::TIMESTAMP WITH TIME ZONE) AND (EXISTS (SELECT *\n"
+                    'FROM deadline\n'
+                    "WHERE deadline.complaint_id = complaint.id AND deadline.state = 'open' AND deadline.due_at < %(now)s::TIMESTAMP WITH TIME ZONE AND (deadline.milestone != %(resolution)s::VARCHAR OR complaint.waiting_since IS NULL)))"
                 ),
                 'params': (('now', 'time'), ('resolution', '')),
             },
         'due_until':
             {
                 'sql': (
-                    'EXISTS (SELECT *\n'
+                    'complaint.id IN (SELECT deadline.complaint_id\n'
                     'FROM deadline\n'
-                    "WHERE deadline.complaint_id = complaint.id AND deadline.state = 'open' AND deadline.due_at <= %(due_until)s::TIMESTAMP WITH TIME ZONE AND (deadline.milestone != %(resolution)s::VARCHAR OR complaint.waiting_since IS NULL))"
+                    "WHERE deadline.state = 'open' AND deadline.due_at <= %(due_until)s::TIMESTAMP WITH TIME ZONE) AND (EXISTS (SELECT *\n"
+                    'FROM deadline\n'
+                    "WHERE deadline.complaint_id = complaint.id AND deadline.state = 'open' AND deadline.due_at <= %(due_until)s::TIMESTAMP WITH TIME ZONE AND (deadline.milestone != %(resolution)s::VARCHAR OR complaint.waiting_since IS NULL)))"
                 ),
                 'params': (('due_until', 'time'), ('resolution', '')),
             },
         'overdue_or_due_until':
             {
                 'sql': (
-                    '(EXISTS (SELECT *\n'
+                    'complaint.id IN (SELECT deadline.complaint_id\n'
+                    'FROM deadline\n'
+                    "WHERE deadline.state = 'open' AND (deadline.due_at < %(now)s::TIMESTAMP WITH TIME ZONE OR deadline.due_at <= %(due_until)s::TIMESTAMP WITH TIME ZONE)) AND ((EXISTS (SELECT *\n"
                     'FROM deadline\n'
                     "WHERE deadline.complaint_id = complaint.id AND deadline.state = 'open' AND deadline.due_at < %(now)s::TIMESTAMP WITH TIME ZONE AND (deadline.milestone != %(resolution)s::VARCHAR OR complaint.waiting_since IS NULL))) OR (EXISTS (SELECT *\n"
                     'FROM deadline\n'
-                    "WHERE deadline.complaint_id = complaint.id AND deadline.state = 'open' AND deadline.due_at <= %(due_until)s::TIMESTAMP WITH TIME ZONE AND (deadline.milestone != %(resolution)s::VARCHAR OR complaint.waiting_since IS NULL)))"
+                    "WHERE deadline.complaint_id = complaint.id AND deadline.state = 'open' AND deadline.due_at <= %(due_until)s::TIMESTAMP WITH TIME ZONE AND (deadline.milestone != %(resolution)s::VARCHAR OR complaint.waiting_since IS NULL))))"
                 ),
-                'params': (('now', 'time'), ('resolution', ''), ('due_until', 'time')),
+                'params': (('now', 'time'), ('due_until', 'time'), ('resolution', '')),
             },
         'declared_field_is':
             {
