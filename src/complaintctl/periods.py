@@ -6,14 +6,13 @@ Pure: `today` is a parameter.
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
 from datetime import date, timedelta
+from typing import NamedTuple
 
 from .i18n import _
 
 
-@dataclass(frozen=True)
-class Period:
+class Period(NamedTuple):
     """Days `start`..`end`, both included, with the name people use for them."""
 
     start: date

@@ -17,9 +17,8 @@ import unicodedata
 from collections import Counter, defaultdict
 from collections.abc import Callable, Iterable
 from contextlib import AbstractContextManager
-from dataclasses import dataclass
 from datetime import datetime, time, timedelta
-from typing import Any
+from typing import Any, NamedTuple
 
 from . import fields
 from . import rules as policy_rules
@@ -31,8 +30,7 @@ from .rules import Policy
 SATISFIED = ("A", "B", "C")
 
 
-@dataclass(frozen=True)
-class Scope:
+class Scope(NamedTuple):
     """Optional narrowing of a report to one department or category."""
 
     department: str | None = None
@@ -192,8 +190,7 @@ def _alerts(register: Register, start_i: datetime, asof: datetime, scope: Scope)
     return [{"kind": k, "subject": s, "count": n, "window": w, "at": at, "no": no} for k, s, n, w, at, no in rows]
 
 
-@dataclass
-class PeriodEvents:
+class PeriodEvents(NamedTuple):
     """What happened between two instants: deadlines decided on time or late, resolutions,
     follow-up visits and reopenings, and the handling time of the first resolutions.
     The one definition behind the KPI table and the trend (docs/kpi.md)."""
@@ -477,19 +474,15 @@ def figures_basis(policy: Policy) -> str:
     their definition, the office rules, the working-day calendar and the time zone."""
     import hashlib
 
+    from chinese_calendar import __version__ as official_calendar
+
     calendar = policy.calendar
     basis = {
         "figures": FIGURES_VERSION,
-        "rules": policy.rules.raw,
+        "rules": policy.rules.raw,  # the office's own days off and working days included
         "tz": str(policy.tz),
-        "calendar": [
-            calendar.first_year,
-            calendar.last_year,
-            sorted(calendar.holidays),
-            sorted(calendar.makeup_days),
-            sorted(calendar.days_off),
-            sorted(calendar.working_days),
-        ],
+        # The official schedule is the package's data: its version says which.
+        "calendar": [official_calendar, calendar.first_year, calendar.last_year],
     }
     text = json.dumps(basis, sort_keys=True, ensure_ascii=False, default=str)
     return hashlib.sha256(text.encode("utf-8")).hexdigest()[:32]
@@ -633,8 +626,7 @@ def _change(now: float | int | None, before: float | int | None, percent: bool =
     return f"{int(diff):+d}"
 
 
-@dataclass(frozen=True)
-class Table:
+class Table(NamedTuple):
     """One table of a report: what the terminal, CSV, Markdown and Excel all show."""
 
     title: str

@@ -11,7 +11,6 @@ import re
 import unicodedata
 from collections import Counter
 from collections.abc import Iterator
-from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta, tzinfo
 from functools import lru_cache
 from typing import NamedTuple
@@ -57,13 +56,12 @@ def people(text: str | None) -> tuple[str, ...]:
     return tuple(dict.fromkeys(name for name in _PEOPLE_SPLIT.split(text or "") if name))
 
 
-@dataclass(frozen=True)
-class LoadAlert:
+class LoadAlert(NamedTuple):
     """A department or person that drew `count` complaints within the alert's window."""
 
     kind: str  # department | assignee
     subject: str
-    count: int
+    count: int  # type: ignore[assignment]  # shadows tuple.count, never called on these
     window: str
 
 

@@ -13,7 +13,6 @@ from __future__ import annotations
 
 import copy
 import re
-from dataclasses import dataclass
 from datetime import date, time
 from typing import Any, NamedTuple
 
@@ -249,16 +248,14 @@ class DeclaredField(NamedTuple):
         return value
 
 
-@dataclass(frozen=True)
-class RepeatRule:
-    count: int
+class RepeatRule(NamedTuple):
+    count: int  # type: ignore[assignment]  # shadows tuple.count, never called on these
     window: Duration
     raise_to: Severity
 
 
-@dataclass(frozen=True)
-class AlertRule:
-    count: int
+class AlertRule(NamedTuple):
+    count: int  # type: ignore[assignment]  # shadows tuple.count, never called on these
     window: Duration
 
 
