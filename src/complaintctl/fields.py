@@ -12,7 +12,7 @@ Pure: the standard library and domain.py only.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from typing import NamedTuple
 
 from .domain import Channel, Choice, CompensationKind, Origin, Priority, Satisfaction, Severity, Status, Urgency
 
@@ -25,8 +25,7 @@ from .domain import Channel, Choice, CompensationKind, Origin, Priority, Satisfa
 KINDS = ("code", "text", "long", "time", "date", "choice", "category", "money", "count", "flag", "link")
 
 
-@dataclass(frozen=True)
-class Field:
+class Field(NamedTuple):
     """One field of a complaint."""
 
     name: str  # the column in the complaint table

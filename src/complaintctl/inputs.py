@@ -13,7 +13,6 @@ from typing import TypeVar
 from .domain import Choice
 from .errors import BadInput
 from .i18n import _
-from .when import WhenError, parse_when
 
 C = TypeVar("C", bound=Choice)
 
@@ -75,6 +74,8 @@ def contact(value: str | None) -> str:
 
 def when(value: str, option: str, *, now: datetime, tz: tzinfo) -> datetime:
     """A time typed by a person (see when.py), as an aware datetime."""
+    from .when import WhenError, parse_when  # its patterns compiled only when a time is typed
+
     try:
         return parse_when(value, now=now, tz=tz)
     except WhenError as exc:

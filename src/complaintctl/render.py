@@ -6,7 +6,6 @@ layer; times are shown in the office time zone.
 
 from __future__ import annotations
 
-import json
 import sys
 from collections.abc import Callable, Iterable
 from datetime import date, datetime, tzinfo
@@ -42,6 +41,7 @@ def error(message: str) -> None:
 
 def emit_json(data: Any, tz: tzinfo) -> None:
     """Print data as JSON: codes not labels, times ISO 8601 with the office offset."""
+    import json
 
     def default(value: Any) -> Any:
         if isinstance(value, datetime):

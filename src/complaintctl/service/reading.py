@@ -9,11 +9,9 @@ attribute names as dbapi's Entity objects, so a use case that has just written a
 
 from __future__ import annotations
 
-import json
 from collections.abc import Iterable
-from dataclasses import dataclass
 from datetime import date, datetime
-from typing import Any
+from typing import Any, NamedTuple
 
 from .. import fields
 from .. import rules as policy_rules
@@ -26,8 +24,7 @@ from ..rules import Policy
 RECORD_FIELDS = fields.RECORD_FIELDS
 
 
-@dataclass(frozen=True)
-class ListFilter:
+class ListFilter(NamedTuple):
     """What `list` narrows the register to; None means any."""
 
     statuses: tuple[str, ...] | None = None
@@ -124,6 +121,8 @@ def complaint_record(
     if complaint.incident_id is not None:
         record["incident_no"] = register.scalar("complaint_no_of", id=complaint.incident_id)
     if detail:
+        import json  # `show` only: a list's records need no JSON read
+
         record["why"] = json.loads(complaint.explanation or "{}")
         record["deadlines"] = [
             {
