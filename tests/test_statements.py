@@ -241,3 +241,26 @@ def test_the_same_writes_through_the_lean_path_and_a_session_chain_the_same(db_u
         )
         decided, after_due, missed = cursor.fetchone()
     assert decided > 5 and missed >= 1 and after_due == 0
+
+
+def test_lists_of_running_deadlines_walk_only_the_open_cases(cli: Cli, register: Path) -> None:
+    """`list --overdue` / `--due-within` start from the partial index of open cases by
+    receipt, so closed history costs them nothing (migration 0015; bench/run at 1,000,000)."""
+    import sqlite3
+
+    from complaintctl.statements_sql import FRAGMENTS, STATEMENTS
+
+    cli.log()
+    listing = STATEMENTS["sqlite"]["complaint_list"]["sql"]
+    params = {
+        "now": "2026-11-23 00:00:00",
+        "due_until": "2026-11-24 00:00:00",
+        "resolution": "resolution",
+        "limit": 50,
+        "param_1": 0,
+    }
+    with sqlite3.connect(register) as conn:
+        for name in ("overdue_at", "due_until", "overdue_or_due_until"):
+            sql = listing.replace("__WHERE__", f"({FRAGMENTS['sqlite'][name]['sql']})")
+            plan = " / ".join(row[3] for row in conn.execute(f"EXPLAIN QUERY PLAN {sql}", params))
+            assert "ix_complaint_open_received" in plan, (name, plan)

@@ -31,6 +31,9 @@ class Complaint(SQLModel, table=True):
         Index("ix_complaint_closed_at", "closed_at"),
         Index("uq_complaint_source_key", "source_key", unique=True),
         Index("ix_complaint_received_at", "received_at"),
+        # Partial (WHERE status != 'closed') on both engines, as migration 0015 creates it
+        # (no dialect options here: see ix_deadline_open_due).
+        Index("ix_complaint_open_received", "received_at"),
     )
 
     id: int | None = Field(default=None, primary_key=True)

