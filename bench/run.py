@@ -186,7 +186,7 @@ def main() -> None:
     parser.add_argument("--output", default=str(HERE / "results.json"))
     args = parser.parse_args()
     sizes = [1_000, 10_000] if args.quick else [1_000, 100_000, 1_000_000]
-    runs = args.runs or (3 if args.quick else 5)
+    runs = args.runs or 5
     compile_package()
     now = datetime.now(UTC).replace(tzinfo=None)
     results: dict = {

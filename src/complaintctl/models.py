@@ -252,12 +252,12 @@ class StoredFigures(SQLModel, table=True):
     never chained, dropped and recomputed at will."""
 
     __tablename__ = "stored_figures"
-    __table_args__ = (UniqueConstraint("period", "scope", "basis", name="uq_stored_figures_key"),)
+    __table_args__ = (UniqueConstraint("period", "scope", name="uq_stored_figures_key"),)
 
     id: int | None = Field(default=None, primary_key=True)
     period: str  # first~last day
     scope: str  # department / category, as JSON
-    basis: str  # digest of what else the figures depend on: their definition, rules, calendar, time zone
+    basis: str = Field(sa_type=Text)  # what else they depend on (definition, rules, calendar, time zone), as JSON
     through_entry: int  # the newest history entry when they were computed (0: none)
     through_hash: str | None = Field(default=None, max_length=64)
     figures: str = Field(sa_type=Text)  # JSON

@@ -431,7 +431,7 @@ def report(
         if ended and kept is not None:
             kept.append(
                 {
-                    "key": _figures_key(which, scope, basis),
+                    "key": {**_figures_key(which, scope), "basis": basis},
                     "through": tuple(through[0]) if through else (0, None),
                     "figures": {"figures": figures, "counts": counts},
                 }
@@ -470,10 +470,10 @@ FIGURES_VERSION = 1
 
 
 def figures_basis(policy: Policy) -> str:
-    """A digest of everything an ended period's figures depend on besides the register:
-    their definition, the office rules, the working-day calendar and the time zone."""
-    import hashlib
-
+    """Everything an ended period's figures depend on besides the register, as canonical
+    JSON: their definition, the office rules, the official calendar and the time zone.
+    Kept whole beside the figures and compared whole (a digest would import OpenSSL's
+    hashlib, ~4 ms of every report)."""
     from chinese_calendar import __version__ as official_calendar
 
     calendar = policy.calendar
@@ -484,15 +484,13 @@ def figures_basis(policy: Policy) -> str:
         # The official schedule is the package's data: its version says which.
         "calendar": [official_calendar, calendar.first_year, calendar.last_year],
     }
-    text = json.dumps(basis, sort_keys=True, ensure_ascii=False, default=str)
-    return hashlib.sha256(text.encode("utf-8")).hexdigest()[:32]
+    return json.dumps(basis, sort_keys=True, ensure_ascii=False, separators=(",", ":"), default=str)
 
 
-def _figures_key(period: Period, scope: Scope, basis: str) -> dict[str, str]:
+def _figures_key(period: Period, scope: Scope) -> dict[str, str]:
     return {
         "period": f"{period.start.isoformat()}~{period.end.isoformat()}",
         "scope": json.dumps([scope.department, scope.category], ensure_ascii=False),
-        "basis": basis,
     }
 
 
@@ -502,10 +500,12 @@ def stored_figures(register: Register, period: Period, scope: Scope, basis: str,
     hash, which covers every entry before it), and no entry written since touches the
     period (is dated before its end, or belongs to a complaint received by then: every
     figure of a period is about such complaints or such entries)."""
-    found = register.tuples("stored_figures_of", (), **_figures_key(period, scope, basis))
+    found = register.tuples("stored_figures_of", (), **_figures_key(period, scope))
     if not found:
         return None
-    through, through_hash, text = found[0]
+    kept_basis, through, through_hash, text = found[0]
+    if kept_basis != basis:
+        return None
     if through and register.scalar("history_hash_of", id=through) != through_hash:
         return None
     touching = register.tuples(
@@ -521,7 +521,7 @@ def stored_figures(register: Register, period: Period, scope: Scope, basis: str,
 
 def store_figures(register: Register, kept: list[dict[str, Any]], now: datetime) -> int:
     """Store the figures a report computed for ended periods, replacing those kept for the
-    same period and scope (of any basis: rules since changed leave no litter); how many."""
+    same period and scope (one row each: rules since changed leave no litter); how many."""
     for item in kept:
         through, through_hash = item["through"]
         register.execute("stored_figures_delete", period=item["key"]["period"], scope=item["key"]["scope"])

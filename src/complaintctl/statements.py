@@ -129,7 +129,7 @@ def _year_counter_created() -> dict[str, Any]:
 
 
 def _figures_key_is() -> list[Any]:
-    return [stored_figures.c[name] == bindparam(name) for name in ("period", "scope", "basis")]
+    return [stored_figures.c[name] == bindparam(name) for name in ("period", "scope")]
 
 
 def _received_within(column_name: str) -> Any:
@@ -431,10 +431,9 @@ STATEMENTS.update(
         "chain_head_now": lambda: select(chain_head.c.entries, chain_head.c.last_hash),
         # Stored figures of ended periods (reports.stored_figures) and what tells they still hold.
         "stored_figures_of": lambda: select(
-            stored_figures.c.through_entry, stored_figures.c.through_hash, stored_figures.c.figures
+            stored_figures.c.basis, stored_figures.c.through_entry, stored_figures.c.through_hash, stored_figures.c.figures
         ).where(*_figures_key_is()),
-        # One row per period and scope: figures of an older basis (rules since changed) go.
-        "stored_figures_delete": lambda: delete(stored_figures).where(*_figures_key_is()[:2]),
+        "stored_figures_delete": lambda: delete(stored_figures).where(*_figures_key_is()),
         "stored_figures_insert": partial(_insert, stored_figures),
         "history_newest": lambda: select(history_entry.c.id, history_entry.c.hash).order_by(history_entry.c.id.desc()).limit(1),
         "history_hash_of": lambda: select(history_entry.c.hash).where(history_entry.c.id == bindparam("id", type_=Integer())),

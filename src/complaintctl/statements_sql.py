@@ -521,12 +521,12 @@ STATEMENTS: dict[str, dict[str, dict[str, Any]]] = {
         'stored_figures_of':
             {
                 'sql': (
-                    'SELECT stored_figures.through_entry, stored_figures.through_hash, stored_figures.figures\n'
+                    'SELECT stored_figures.basis, stored_figures.through_entry, stored_figures.through_hash, stored_figures.figures\n'
                     'FROM stored_figures\n'
-                    'WHERE stored_figures.period = :period AND stored_figures.scope = :scope AND stored_figures.basis = :basis'
+                    'WHERE stored_figures.period = :period AND stored_figures.scope = :scope'
                 ),
-                'params': (('period', ''), ('scope', ''), ('basis', '')),
-                'columns': (('through_entry', ''), ('through_hash', ''), ('figures', '')),
+                'params': (('period', ''), ('scope', '')),
+                'columns': (('basis', ''), ('through_entry', ''), ('through_hash', ''), ('figures', '')),
             },
         'stored_figures_delete':
             {
@@ -1087,12 +1087,12 @@ STATEMENTS: dict[str, dict[str, dict[str, Any]]] = {
         'stored_figures_of':
             {
                 'sql': (
-                    'SELECT stored_figures.through_entry, stored_figures.through_hash, stored_figures.figures\n'
+                    'SELECT stored_figures.basis, stored_figures.through_entry, stored_figures.through_hash, stored_figures.figures\n'
                     'FROM stored_figures\n'
-                    'WHERE stored_figures.period = %(period)s::VARCHAR AND stored_figures.scope = %(scope)s::VARCHAR AND stored_figures.basis = %(basis)s::VARCHAR'
+                    'WHERE stored_figures.period = %(period)s::VARCHAR AND stored_figures.scope = %(scope)s::VARCHAR'
                 ),
-                'params': (('period', ''), ('scope', ''), ('basis', '')),
-                'columns': (('through_entry', ''), ('through_hash', ''), ('figures', '')),
+                'params': (('period', ''), ('scope', '')),
+                'columns': (('basis', ''), ('through_entry', ''), ('through_hash', ''), ('figures', '')),
             },
         'stored_figures_delete':
             {

@@ -22,13 +22,13 @@ def upgrade() -> None:
         sa.Column("id", sa.Integer(), nullable=False),
         sa.Column("period", sqlmodel.sql.sqltypes.AutoString(), nullable=False),
         sa.Column("scope", sqlmodel.sql.sqltypes.AutoString(), nullable=False),
-        sa.Column("basis", sqlmodel.sql.sqltypes.AutoString(), nullable=False),
+        sa.Column("basis", sa.Text(), nullable=False),
         sa.Column("through_entry", sa.Integer(), nullable=False),
         sa.Column("through_hash", sqlmodel.sql.sqltypes.AutoString(length=64), nullable=True),
         sa.Column("figures", sa.Text(), nullable=False),
         sa.Column("computed_at", sqlmodel.sql.sqltypes.UTCDateTime(), nullable=False),
         sa.PrimaryKeyConstraint("id"),
-        sa.UniqueConstraint("period", "scope", "basis", name="uq_stored_figures_key"),
+        sa.UniqueConstraint("period", "scope", name="uq_stored_figures_key"),
     )
 
 
