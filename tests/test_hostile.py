@@ -49,6 +49,10 @@ NASTY = [
     "12315",
     "电话",
     "phone",
+    "0001-01-01 00:00",
+    "2026-11-20 10:00+25:00",
+    "9999-12-31 23:59",
+    b"\xff\xfe".decode("utf-8", "surrogateescape"),  # invalid UTF-8 on argv, as Python hands it over
 ]
 text = st.one_of(st.sampled_from(NASTY), st.text(max_size=60), st.text(alphabet=st.characters(codec="utf-8"), max_size=20))
 numbers = st.one_of(st.sampled_from(["TS-2026-0001", "TS-2026-0002", "TS-2026-0003", "TS-2026-0999"]), text)
@@ -201,3 +205,58 @@ def test_malformed_rules_files_are_one_line_each(hostile_register: Path, monkeyp
     path.write_text(body, encoding="utf-8")
     check(Cli(), hostile_register, ["list", "--rules", str(path)])
     check(Cli(), hostile_register, ["rules", "check", str(path)])
+
+
+# -- issue 14's tracebacks: each is now one line, exit 2, the register unchanged
+
+SURROGATE = NASTY[-1]
+
+
+@pytest.mark.parametrize(
+    "args, words",
+    [
+        (
+            [
+                "log",
+                "--customer",
+                "张三",
+                "--contact",
+                "13800138000",
+                "--channel",
+                "phone",
+                "--content",
+                "坏了",
+                "--received",
+                "0001-01-01 00:00",
+            ],
+            "between 1900 and 2999",
+        ),
+        (
+            [
+                "log",
+                "--customer",
+                "张三",
+                "--contact",
+                "13800138000",
+                "--channel",
+                "phone",
+                "--content",
+                "坏了",
+                "--received",
+                "2026-11-20 10:00+25:00",
+            ],
+            "--received",
+        ),
+        (["overdue", "--at", "9999-12-31 23:59", "--within", "5wd"], "between 1900 and 2999"),
+        (["report", "--from", "0001-01-01", "--to", "2026-01-01"], "between 1900 and 2999"),
+        (["log", "--customer", SURROGATE, "--contact", "13800138000", "--channel", "phone", "--content", "x"], "not UTF-8"),
+        (["show", SURROGATE], "not UTF-8"),
+    ],
+)
+def test_impossible_times_and_undecodable_arguments_are_one_line(cli: Cli, db_url: str, args: list[str], words: str) -> None:
+    before = snapshot(db_url)
+    result = cli(*args)
+    assert result.exit_code == 2, result.output
+    assert result.stderr.count("\n") == 1 and words in result.stderr, result.stderr
+    assert "Traceback" not in result.output and "SELECT" not in result.stderr
+    assert snapshot(db_url) == before

@@ -58,6 +58,12 @@ class _Group(TyperGroup):
 
             show(message)
 
+        given = kwargs.get("args", args[0] if args else None)
+        for arg in sys.argv[1:] if given is None else given:
+            if any("\ud800" <= ch <= "\udfff" for ch in arg):  # bytes Python could not decode
+                shown = repr(arg.encode("utf-8", "surrogateescape"))[2:-1]
+                error(_("'{shown}' is not UTF-8 text; set the terminal (or the script) to UTF-8").format(shown=shown))
+                sys.exit(2)
         try:
             result = super().main(*args, standalone_mode=False, **kwargs)
         except click_exceptions.NoArgsIsHelpError as exc:

@@ -7,7 +7,7 @@ returns a value or raises BadInput whose message names the option and the fix.
 from __future__ import annotations
 
 import re
-from datetime import date, datetime, tzinfo
+from datetime import UTC, date, datetime, tzinfo
 from typing import TypeVar
 
 from .domain import Choice
@@ -72,18 +72,33 @@ def contact(value: str | None) -> str:
     raise BadInput(_("--contact: {cleaned!r} is neither a phone number nor an e-mail address").format(cleaned=cleaned))
 
 
+# The years a typed time may fall in: wide enough for any complaint, narrow enough that
+# deadlines and periods counted from it stay within what datetime can hold.
+EARLIEST_YEAR, LATEST_YEAR = 1900, 2999
+
+
 def when(value: str, option: str, *, now: datetime, tz: tzinfo) -> datetime:
     """A time typed by a person (see when.py), as an aware datetime."""
     from .when import WhenError, parse_when  # its patterns compiled only when a time is typed
 
     try:
-        return parse_when(value, now=now, tz=tz)
+        moment = parse_when(value, now=now, tz=tz)
+        # An offset of a day or more (+25:00) is refused by datetime only when it is used.
+        moment.utcoffset()
+        in_range = EARLIEST_YEAR <= moment.year <= LATEST_YEAR and EARLIEST_YEAR <= moment.astimezone(UTC).year <= LATEST_YEAR
     except WhenError as exc:
         raise BadInput(f"{option}: {exc}") from None
     except (ValueError, OverflowError):
         raise BadInput(
             _("{option}: cannot read {value!r} as a time; write e.g. '2026-09-18 10:30'").format(option=option, value=value)
         ) from None
+    if not in_range:
+        raise BadInput(
+            _("{option}: {value!r} is not a time the register keeps; give one between {first} and {last}").format(
+                option=option, value=value, first=EARLIEST_YEAR, last=LATEST_YEAR
+            )
+        )
+    return moment
 
 
 def day(value: str, option: str, *, now: datetime, tz: tzinfo) -> date:
