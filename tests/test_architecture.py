@@ -8,7 +8,21 @@ from pathlib import Path
 import pytest
 
 PACKAGE = Path(__file__).resolve().parent.parent / "src" / "complaintctl"
-PURE = ("domain", "fields", "when", "inputs", "errors", "workdays", "ruleset", "rules", "chain", "privacy", "periods", "i18n")
+PURE = (
+    "domain",
+    "fields",
+    "when",
+    "inputs",
+    "errors",
+    "workdays",
+    "ruleset",
+    "rules",
+    "chain",
+    "privacy",
+    "cells",
+    "periods",
+    "i18n",
+)
 STDLIB_ALLOWED = {
     "__future__",
     "re",

@@ -24,6 +24,7 @@ from sqlalchemy import Text, cast, literal_column, null, select, union_all
 from sqlmodel import Session
 
 from . import fields, reports
+from .cells import for_csv, is_formula_text
 from .domain import Channel, Milestone, Satisfaction, Severity
 from .models import Complaint, ContactEntry, HistoryEntry
 from .periods import Period
@@ -247,7 +248,10 @@ def write_csv(path: Path, rows: Iterable[dict[str, Any]], columns: tuple[Column,
         writer.writerow([c.header for c in columns])
         for row in rows:
             writer.writerow(
-                [row[c.key].strftime("%Y-%m-%d %H:%M") if isinstance(row[c.key], datetime) else row[c.key] for c in columns]
+                [
+                    row[c.key].strftime("%Y-%m-%d %H:%M") if isinstance(row[c.key], datetime) else for_csv(row[c.key])
+                    for c in columns
+                ]
             )
             count += 1
     return count
@@ -446,6 +450,8 @@ def _summary_sheet(
         cells = []
         for index, value in enumerate(values):
             cell = WriteOnlyCell(sheet, value=value)
+            if is_formula_text(value):  # a subject or location typed as "=...": text, not a formula
+                cell.data_type = "s"
             if index > 0:
                 cell.alignment = right
             if percent_from is not None and index >= percent_from:

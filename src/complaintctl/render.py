@@ -421,6 +421,8 @@ def report(data: dict[str, Any], tables: list[Any], fmt: str, tz: Any = None) ->
     if fmt == "csv":
         import csv
 
+        from .cells import for_csv
+
         writer = csv.writer(sys.stdout)
         sys.stdout.write("\ufeff")
         writer.writerow([title])
@@ -430,7 +432,7 @@ def report(data: dict[str, Any], tables: list[Any], fmt: str, tz: Any = None) ->
             writer.writerow([])
             writer.writerow([table.title])
             writer.writerow(table.headers)
-            writer.writerows(table.rows)
+            writer.writerows([for_csv(value) for value in row] for row in table.rows)
         return
     if fmt == "md":
         out = [f"# {title}", ""]

@@ -1,0 +1,82 @@
+"""Nothing executable in a cell (issue 14): text a person typed that a spreadsheet would
+run as a formula is written as text; the figures the tool computes stay figures."""
+
+from __future__ import annotations
+
+import csv
+import io
+from pathlib import Path
+
+import pytest
+from hypothesis import given
+from hypothesis import strategies as st
+
+from complaintctl.cells import for_csv
+from conftest import Cli
+
+ACTIVE = ["=1+cmd|' /C calc'!A0", "@SUM(1+1)", "+cmd|' /C notepad'!A0", "-2+3+cmd|' /C calc'!A0", '=HYPERLINK("http://x")']
+
+
+@pytest.fixture
+def october(cli: Cli, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("COMPLAINTCTL_NOW", "2026-11-23T09:00+08:00")
+    for n, text in enumerate(ACTIVE):
+        cli.ok(
+            "log",
+            "--customer",
+            "张三",
+            "--contact",
+            f"1380013800{n}",
+            "--channel",
+            "phone",
+            "--content",
+            text,
+            "--subject",
+            text,
+            "--location",
+            text,
+            "--demand",
+            text,
+            "--received",
+            f"2026-10-1{n} 09:00",
+        )
+
+
+def test_the_workbook_holds_no_formula_from_typed_text(cli: Cli, october: None, tmp_path: Path) -> None:
+    from openpyxl import load_workbook
+
+    path = tmp_path / "october.xlsx"
+    cli.ok("export", "--month", "2026-10", "-o", str(path))
+    workbook = load_workbook(path)
+    seen = set()
+    for sheet in workbook.worksheets:
+        for row in sheet.iter_rows():
+            for cell in row:
+                assert cell.data_type != "f", (sheet.title, cell.coordinate, cell.value)
+                seen.add(cell.value)
+    assert set(ACTIVE) <= seen  # kept as the clerk typed it, as text
+
+
+def _cells(text: str) -> list[str]:
+    return [cell for row in csv.reader(io.StringIO(text.lstrip("\ufeff"))) for cell in row]
+
+
+def test_csv_cells_from_typed_text_start_with_an_apostrophe(cli: Cli, october: None, tmp_path: Path) -> None:
+    path = tmp_path / "october.csv"
+    cli.ok("export", "--month", "2026-10", "--format", "csv", "-o", str(path))
+    report = cli.ok("report", "--month", "2026-10", "--format", "csv").stdout
+    for text in (path.read_text(encoding="utf-8-sig"), report):
+        cells = _cells(text)
+        assert not [c for c in cells if c.startswith(("=", "@")) or c.startswith(("+cmd", "-2+3"))]
+        assert f"'{ACTIVE[0]}" in cells
+    # The report's computed changes stay figures.
+    assert any(c.startswith("+") and c[1:].isdigit() for c in _cells(report))
+
+
+@given(st.text(max_size=30))
+def test_a_neutralised_cell_never_starts_a_formula(text: str) -> None:
+    out = for_csv(text)
+    assert out == text or out == "'" + text
+    assert not str(out).startswith(("=", "@", "\t", "\r"))
+    if str(out).startswith(("+", "-")):
+        assert out.lstrip("+-").replace(".", "", 1).removesuffix("pt").removesuffix("%").isdigit()
