@@ -80,3 +80,35 @@ def test_a_neutralised_cell_never_starts_a_formula(text: str) -> None:
     assert not str(out).startswith(("=", "@", "\t", "\r"))
     if str(out).startswith(("+", "-")):
         assert out.lstrip("+-").replace(".", "", 1).removesuffix("pt").removesuffix("%").isdigit()
+
+
+def test_every_file_the_tool_writes_is_its_users_alone(cli: Cli, october: None, tmp_path: Path, db_url: str) -> None:
+    """Issue 14 §2: exports (masked, unmasked, CSV) were 0644."""
+    import os
+    import stat
+
+    os.umask(0o022)  # a login shell's usual mask
+    written = [tmp_path / "masked.xlsx", tmp_path / "unmasked.xlsx", tmp_path / "register.csv"]
+    cli.ok("export", "--month", "2026-10", "-o", str(written[0]))
+    cli.ok("export", "--month", "2026-10", "--unmasked", "-o", str(written[1]))
+    cli.ok("export", "--month", "2026-10", "--format", "csv", "-o", str(written[2]))
+    if "://" not in db_url:
+        written.append(Path(db_url))
+    for path in written:
+        assert stat.S_IMODE(path.stat().st_mode) == 0o600, path
+
+
+def test_the_shell_history_is_its_users_alone(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Issue 14 §2: ~/.local/share/complaintctl/shell_history was 0644, even one kept from before."""
+    import stat
+
+    from complaintctl.shell import history_path
+
+    monkeypatch.setenv("XDG_DATA_HOME", str(tmp_path))
+    old = tmp_path / "complaintctl" / "shell_history"
+    old.parent.mkdir(mode=0o755)
+    old.write_text("log --customer 张三\n")
+    old.chmod(0o644)
+    assert history_path() == old
+    assert stat.S_IMODE(old.stat().st_mode) == 0o600
+    assert stat.S_IMODE(old.parent.stat().st_mode) == 0o700

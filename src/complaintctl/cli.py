@@ -58,6 +58,9 @@ class _Group(TyperGroup):
 
             show(message)
 
+        # Every file and folder the tool makes (the register and its WAL, backups, exports,
+        # the shell's history) is its user's alone: 0600 and 0700.
+        os.umask(0o077)
         given = kwargs.get("args", args[0] if args else None)
         for arg in sys.argv[1:] if given is None else given:
             if any("\ud800" <= ch <= "\udfff" for ch in arg):  # bytes Python could not decode

@@ -102,6 +102,9 @@ def history_path() -> Path:
 
     path = user_data_path("complaintctl", appauthor=False) / "shell_history"
     path.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
+    path.touch(mode=0o600)
+    path.parent.chmod(0o700)  # made 0755 and the history 0644 before this version
+    path.chmod(0o600)
     return path
 
 
