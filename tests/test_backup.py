@@ -7,6 +7,9 @@ import sqlite3
 import stat
 from pathlib import Path
 
+import pytest
+
+from complaintctl import db
 from conftest import Cli, snapshot
 
 
@@ -70,3 +73,37 @@ def test_postgresql_backup_points_at_pg_dump(cli: Cli, db_url: str) -> None:
         pytest.skip("PostgreSQL only")
     result = cli("backup")
     assert result.exit_code == 1 and "pg_dump" in result.stderr and result.stderr.count("\n") == 1
+
+
+@pytest.mark.parametrize("damage", ["not-sqlite", "truncated", "zeroed-header", "missing"])
+def test_restore_works_when_the_register_is_broken(cli: Cli, register: Path, tmp_path: Path, damage: str) -> None:
+    """Issue 14 §4: the case restore exists for crashed with a traceback and left a bad
+    .before-restore file. verify says so in one line, exit 4; restore puts the backup back."""
+    no = cli.log()
+    saved = tmp_path / "saved.db"
+    cli.ok("backup", str(saved))
+    db.close_all()
+    original = register.read_bytes()
+    for part in (register.with_name(register.name + "-wal"), register.with_name(register.name + "-shm")):
+        part.unlink(missing_ok=True)
+    if damage == "not-sqlite":
+        register.write_text("这不是数据库\n", encoding="utf-8")
+    elif damage == "truncated":
+        register.write_bytes(original[:3000])
+    elif damage == "zeroed-header":
+        register.write_bytes(b"\0" * 100 + original[100:])
+    else:
+        register.unlink()
+    damaged = register.read_bytes() if register.exists() else None
+    if damaged is not None:
+        checked = cli("verify")
+        assert checked.exit_code == 4 and checked.stderr.count("\n") == 1 and "restore" in checked.stderr, checked.stderr
+    result = cli("restore", str(saved))
+    assert result.exit_code == 0 and "Traceback" not in result.output, result.output
+    assert cli.ok("show", no).stdout
+    assert cli("verify").exit_code == 0
+    kept = [p for p in tmp_path.glob("register.db.before-restore-*") if not p.name.endswith(("-wal", "-shm"))]
+    if damaged is None:
+        assert not kept and "no register there before" in result.stdout
+    else:
+        assert [p.read_bytes() for p in kept] == [damaged]  # moved aside as it was, not read

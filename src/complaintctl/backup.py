@@ -68,9 +68,10 @@ def backup(db: str | None, target: Path) -> Path:
     return target
 
 
-def restore(db: str | None, source: Path, verify: Callable[[str], dict[str, Any]], now: datetime) -> Path:
+def restore(db: str | None, source: Path, verify: Callable[[str], dict[str, Any]], now: datetime) -> Path | None:
     """Put a backup in place of the register after `verify` finds it intact; the current
-    register is kept aside. Returns where the current register was kept."""
+    register is kept aside, even one that is corrupt or not SQLite at all. Returns where it
+    was kept (None: there was none)."""
     current = _sqlite_register(db, "restore")
     if not source.is_file():
         raise StorageError(_("{source}: no such backup file").format(source=source))
@@ -95,13 +96,46 @@ def restore(db: str | None, source: Path, verify: Callable[[str], dict[str, Any]
         aside = current.with_name(f"{current.name}.before-restore-{now.astimezone(UTC):%Y%m%dT%H%M%SZ}")
         for engine in _engines.values():
             engine.dispose()
-        if current.exists():
+        kept: Path | None = aside
+        try:
+            # A working register: copied aside, then overwritten in place through SQLite,
+            # so a clerk's command running meanwhile waits on its lock, not on a moved file.
+            if not _is_register_file(current):
+                raise sqlite3.DatabaseError("not a readable register")
             private_copy(current, aside)
-        else:
+        except sqlite3.Error:
+            # Corrupt, truncated, not SQLite, or missing: the case restore is for. Moved
+            # aside whole (with its -wal and -shm), never read.
+            aside.unlink(missing_ok=True)
+            kept = aside if _move_aside(current, aside) else None
             current.parent.mkdir(parents=True, exist_ok=True)
         with sqlite3.connect(candidate) as src, sqlite3.connect(current) as dst:
             src.backup(dst)
         src.close()
         dst.close()
         os.chmod(current, 0o600)
-    return aside
+    return kept
+
+
+def _is_register_file(path: Path) -> bool:
+    """Whether `path` is a SQLite database SQLite can read through (integrity aside)."""
+    if not path.is_file():
+        return False
+    try:
+        with sqlite3.connect(f"{path.resolve().as_uri()}?mode=ro", uri=True) as conn:
+            conn.execute("SELECT count(*) FROM sqlite_master").fetchone()
+        conn.close()
+    except sqlite3.Error:
+        return False
+    return True
+
+
+def _move_aside(current: Path, aside: Path) -> bool:
+    """Move the file and its -wal and -shm to `aside`; whether there was a file."""
+    moved = False
+    for suffix in ("", "-wal", "-shm"):
+        part = current.with_name(current.name + suffix)
+        if part.exists():
+            os.replace(part, aside.with_name(aside.name + suffix))
+            moved = moved or not suffix
+    return moved

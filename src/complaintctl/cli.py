@@ -1569,7 +1569,19 @@ def verify_command(db: DbOption = None, as_json: JsonOption = False) -> None:
     from . import render
     from .service.verify import verify
 
-    report = _read(db, verify)
+    try:
+        report = _read(db, verify)
+    except StorageError as exc:
+        from .backup import NotIntact
+        from .db import _sqlite_path, database_url
+
+        path = _sqlite_path(database_url(db))
+        if path is None or not path.exists():
+            raise
+        # A file there that SQLite cannot read as a register: corrupt, truncated, overwritten.
+        raise NotIntact(
+            _("not intact: {message}; put a backup in its place with `complaintctl restore FILE`").format(message=exc.message)
+        ) from None
     if as_json:
         render.emit_json(report, UTC)
     elif report["intact"]:
@@ -1640,7 +1652,7 @@ def restore_command(
     as_json: JsonOption = False,
 ) -> None:
     """Put a backup in place of the register: refused unless the backup passes `verify`;
-    the current register is kept aside first."""
+    the current register is kept aside first, even a corrupt one (moved, not read)."""
     from pathlib import Path
 
     from . import backup, render
@@ -1652,7 +1664,9 @@ def restore_command(
     now = datetime.now(UTC)
     aside = backup.restore(db, Path(file).expanduser(), check, now)
     if as_json:
-        render.emit_json({"restored": file, "kept_aside": str(aside)}, UTC)
+        render.emit_json({"restored": file, "kept_aside": str(aside) if aside else None}, UTC)
+    elif aside is None:
+        sys.stdout.write(_("restored {file}; there was no register there before\n").format(file=file))
     else:
         sys.stdout.write(_("restored {file}; the register as it was is kept at {aside}\n").format(file=file, aside=aside))
 
