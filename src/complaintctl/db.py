@@ -143,7 +143,43 @@ def _build_engine(url: str) -> Engine:
 
 
 def ensure_schema(engine: Engine) -> None:
-    """Create or upgrade the register's schema; refuse a register newer than the tool."""
+    """Create or upgrade the register's schema; refuse a register newer than the tool.
+    On a SQLite file, one process at a time does it: the others wait, then find it done."""
+    from sqlalchemy import text
+    from sqlalchemy.exc import OperationalError, ProgrammingError
+
+    try:
+        with engine.connect() as conn:
+            if conn.execute(text("SELECT version_num FROM alembic_version")).scalar() == SCHEMA_VERSION:
+                return
+    except (OperationalError, ProgrammingError):
+        pass
+    with _schema_lock(engine):
+        _ensure_schema(engine)
+
+
+@contextmanager
+def _schema_lock(engine: Engine) -> Iterator[None]:
+    """An exclusive flock on the register's folder while its schema is made or upgraded:
+    clerks who first use a new register at once would otherwise find it half made
+    ("database is locked", or tables without a version). The folder, not the file: closing
+    any descriptor of the database file would drop the POSIX locks SQLite holds on it in
+    this process (SQLite's documentation warns of exactly that)."""
+    path = engine.url.database if engine.url.get_backend_name() == "sqlite" else None
+    if not path or path == ":memory:" or not os.path.exists(path):
+        yield
+        return
+    import fcntl
+
+    folder = os.open(os.path.dirname(os.path.abspath(path)), os.O_RDONLY)
+    try:
+        fcntl.flock(folder, fcntl.LOCK_EX)
+        yield
+    finally:
+        os.close(folder)  # releases the flock
+
+
+def _ensure_schema(engine: Engine) -> None:
     from sqlalchemy import inspect, text
     from sqlalchemy.exc import OperationalError, ProgrammingError
 
