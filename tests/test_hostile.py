@@ -212,44 +212,17 @@ def test_malformed_rules_files_are_one_line_each(hostile_register: Path, monkeyp
 SURROGATE = NASTY[-1]
 
 
+LOG = ["log", "--customer", "张三", "--contact", "13800138000", "--channel", "phone", "--content", "坏了"]
+
+
 @pytest.mark.parametrize(
     "args, words",
     [
-        (
-            [
-                "log",
-                "--customer",
-                "张三",
-                "--contact",
-                "13800138000",
-                "--channel",
-                "phone",
-                "--content",
-                "坏了",
-                "--received",
-                "0001-01-01 00:00",
-            ],
-            "between 1900 and 2999",
-        ),
-        (
-            [
-                "log",
-                "--customer",
-                "张三",
-                "--contact",
-                "13800138000",
-                "--channel",
-                "phone",
-                "--content",
-                "坏了",
-                "--received",
-                "2026-11-20 10:00+25:00",
-            ],
-            "--received",
-        ),
+        ([*LOG, "--received", "0001-01-01 00:00"], "between 1900 and 2999"),
+        ([*LOG, "--received", "2026-11-20 10:00+25:00"], "--received"),
         (["overdue", "--at", "9999-12-31 23:59", "--within", "5wd"], "between 1900 and 2999"),
         (["report", "--from", "0001-01-01", "--to", "2026-01-01"], "between 1900 and 2999"),
-        (["log", "--customer", SURROGATE, "--contact", "13800138000", "--channel", "phone", "--content", "x"], "not UTF-8"),
+        ([*LOG[:2], SURROGATE, *LOG[3:]], "not UTF-8"),
         (["show", SURROGATE], "not UTF-8"),
     ],
 )
