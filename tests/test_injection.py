@@ -112,3 +112,33 @@ def test_the_shell_history_is_its_users_alone(tmp_path: Path, monkeypatch: pytes
     assert history_path() == old
     assert stat.S_IMODE(old.stat().st_mode) == 0o600
     assert stat.S_IMODE(old.parent.stat().st_mode) == 0o700
+
+
+ACTIVE_CHARACTERS = ["\r", "\x9b", "\u202e", "\u2028", "\u2066"]
+
+
+def test_nothing_a_clerk_typed_acts_on_the_terminal(cli: Cli, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Issue 14 §3: a carriage return, an 8-bit CSI, a right-to-left override, a line
+    separator and a bidi isolate in every text field reached the screen raw."""
+    monkeypatch.setenv("COMPLAINTCTL_NOW", "2026-11-23T09:00+08:00")
+    text = "甲\r乙\x9b31m丙\u202e丁\u2028戊\u2066己"
+    no = cli.ok(
+        "log",
+        *("--customer", text, "--contact", "13800138000", "--channel", "phone", "--content", text),
+        *("--subject", text, "--location", text, "--demand", text, "--received", "2026-10-08 09:00"),
+    ).stdout.strip()
+    outputs = {
+        "list": cli.ok("list").stdout,
+        "show": cli.ok("show", no).stdout,
+        "overdue": cli("overdue").stdout,
+        "report": cli.ok("report", "--month", "2026-10").stdout,
+        "list --json": cli.ok("list", "--json").stdout,
+        "show --json": cli.ok("show", no, "--json").stdout,
+    }
+    for name, out in outputs.items():
+        assert "甲" in out or "\\u7532" in out or name in ("overdue", "report"), name
+        assert not [c for c in ACTIVE_CHARACTERS if c in out], (name, [hex(ord(c)) for c in ACTIVE_CHARACTERS if c in out])
+    assert "\\u202e" in outputs["show"] and "\\u202e" in outputs["show --json"]  # visible, not dropped
+    refused = cli("show", "TS\u20282026")
+    errors = [line for line in refused.stderr.split("\n") if line.startswith("error")]
+    assert refused.exit_code != 0 and len(errors) == 1 and "\u2028" not in refused.stderr and "\\u2028" in errors[0]

@@ -33,9 +33,37 @@ STATE_LABELS = {
 _CHOICES: dict[str, type[Choice]] = {**CHOICES, "via": Channel, "milestone": Milestone, "meets": Milestone}
 
 
+# Characters a terminal acts on rather than shows: C0 controls but the newline, DEL, C1
+# controls (U+009B is an 8-bit CSI), bidi overrides and isolates, line and paragraph
+# separators. Printed visibly escaped (\x1b, \u202e); the register keeps the original.
+_ACTIVE = {
+    code: f"\\x{code:02x}" if code < 0x100 else f"\\u{code:04x}"
+    for code in (
+        *(c for c in range(0x20) if c != 0x0A),
+        *range(0x7F, 0xA0),
+        0x061C,
+        0x200E,
+        0x200F,
+        *range(0x202A, 0x202F),
+        *range(0x2066, 0x206A),
+        0x2028,
+        0x2029,
+    )
+}
+# In JSON, json's encoder escapes C0 already; the rest as \uXXXX.
+_JSON_ACTIVE = {code: f"\\u{code:04x}" for code in _ACTIVE if code >= 0x7F}
+
+
+def visible(text: str) -> str:
+    """`text` safe to print on a terminal: what a terminal would act on, escaped."""
+    if text.isascii() and text.isprintable():
+        return text
+    return "\n".join(line.translate(_ACTIVE) for line in text.split("\n"))
+
+
 def error(message: str) -> None:
     """One line on stderr."""
-    sys.stderr.write(_("error: {message}\n").format(message=message))
+    sys.stderr.write(_("error: {message}\n").format(message=visible(message).replace("\n", "\\n")))
     sys.stderr.flush()
 
 
@@ -54,10 +82,10 @@ def emit_json(data: Any, tz: tzinfo) -> None:
         # One item per line, like sqlite-utils: still readable, and written by json's C
         # encoder, which `indent` turns off (3,000 overdue items: 70 -> 20 ms).
         encode = json.JSONEncoder(ensure_ascii=False, default=default).encode
-        items = [encode(item) for item in data]
+        items = [encode(item).translate(_JSON_ACTIVE) for item in data]
         sys.stdout.write("[\n" + ",\n".join(items) + "\n]\n" if items else "[]\n")
         return
-    sys.stdout.write(json.dumps(data, ensure_ascii=False, indent=2, default=default) + "\n")
+    sys.stdout.write(json.dumps(data, ensure_ascii=False, indent=2, default=default).translate(_JSON_ACTIVE) + "\n")
 
 
 def local_time(value: datetime | None, tz: tzinfo) -> str:
@@ -258,7 +286,7 @@ def overdue(report: dict[str, Any], policy: Policy) -> None:
 
     group = None
     for item in items:
-        here = (item["department"] or unassigned, item["assignee"] or no_owner)
+        here = (visible(item["department"] or unassigned), visible(item["assignee"] or no_owner))
         if here != group:
             group = here
             out.append(f"\n{here[0]} / {here[1]}")
@@ -271,8 +299,8 @@ def overdue(report: dict[str, Any], policy: Policy) -> None:
                 due=local_time(item["due_at"], tz),
                 flag=provisional if item["provisional"] else "",
                 severity=labelled("severity", item["severity"]),
-                customer=item["customer_name"],
-                subject=item["subject"],
+                customer=visible(item["customer_name"] or ""),
+                subject=visible(item["subject"] or ""),
             )
         )
     if report.get("breaches_recorded"):
@@ -359,6 +387,7 @@ def _cut(text: str, width: int) -> str:
 def _fit(text: str, width: int) -> str:
     """`text` padded or cut (ending in …) to exactly `width` terminal cells; a Chinese
     character takes two."""
+    text = visible(text).replace("\n", " ")
     size = cell_len(text)
     if size <= width:
         return text + " " * (width - size)
@@ -525,6 +554,7 @@ def _grid(rows: list[list[str]]) -> list[str]:
     first column stays whole; the last folds to the terminal's width."""
     if not rows:
         return []
+    rows = [[visible(text) for text in row] for row in rows]
     count = len(rows[0])
     widths = [max(cell_len(row[i]) for row in rows) for i in range(count)]
     spare = sum(widths) + 2 * (count - 1) - _terminal_width()
@@ -545,6 +575,7 @@ def _boxed(headers: list[str], rows: list[list[str]], bold: Callable[[str], str]
     column to the left and, with `align_right`, the figures to the right; cells fold to
     keep the table within the terminal. By hand: Rich took ~40 ms to import and lay out
     the tables of a report, a tenth of the command, and more for `show`."""
+    rows = [[visible(text) for text in row] for row in rows]
     count = len(headers)
     widths = [max(cell_len(line) for cells in [headers, *rows] for line in cells[i].split("\n")) for i in range(count)]
     spare = sum(widths) + 3 * count + 1 - _terminal_width()
