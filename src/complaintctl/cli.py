@@ -11,6 +11,7 @@ import sys
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from datetime import UTC, datetime
+from functools import cached_property
 from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
@@ -226,12 +227,10 @@ class _Call:
         self.tz = self.policy.tz
         self.now, _clock_mark = now(self.tz, lambda: _is_demo(db))
 
-    @property
+    @cached_property
     def actor(self) -> str:
         """Who is doing this: worked out when a write needs it (reads never do)."""
-        if not hasattr(self, "_actor"):
-            self._actor = operator_name(self._operator)
-        return self._actor
+        return operator_name(self._operator)
 
     def when(self, value: str | None, option: str = "--at") -> datetime:
         if value is None:

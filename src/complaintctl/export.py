@@ -12,7 +12,6 @@ import csv
 import itertools
 import re
 import tempfile
-import unicodedata
 import zipfile
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
@@ -29,6 +28,7 @@ from .domain import Channel, Milestone, Satisfaction, Severity
 from .models import Complaint, ContactEntry, HistoryEntry
 from .periods import Period
 from .privacy import mask_contact, mask_text
+from .render import cell_len
 from .rules import Policy
 
 
@@ -236,8 +236,7 @@ def _display_width(value: Any) -> int:
         return 0
     if isinstance(value, datetime):
         return 16
-    text = str(value)
-    return sum(2 if unicodedata.east_asian_width(ch) in ("W", "F") else 1 for ch in text)
+    return cell_len(str(value))
 
 
 def write_csv(path: Path, rows: Iterable[dict[str, Any]], columns: tuple[Column, ...] = REGISTER_COLUMNS) -> int:

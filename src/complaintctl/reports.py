@@ -431,7 +431,8 @@ def report(
         if ended and kept is not None:
             kept.append(
                 {
-                    "key": {**_figures_key(which, scope), "basis": basis},
+                    "key": _figures_key(which, scope),
+                    "basis": basis,
                     "through": tuple(through[0]) if through else (0, None),
                     "figures": {"figures": figures, "counts": counts},
                 }
@@ -524,10 +525,11 @@ def store_figures(register: Register, kept: list[dict[str, Any]], now: datetime)
     same period and scope (one row each: rules since changed leave no litter); how many."""
     for item in kept:
         through, through_hash = item["through"]
-        register.execute("stored_figures_delete", period=item["key"]["period"], scope=item["key"]["scope"])
+        register.execute("stored_figures_delete", **item["key"])
         register.execute(
             "stored_figures_insert",
             **item["key"],
+            basis=item["basis"],
             through_entry=through,
             through_hash=through_hash,
             figures=json.dumps(item["figures"], ensure_ascii=False, default=_to_json),
