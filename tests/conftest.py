@@ -171,8 +171,10 @@ def sqlite_template(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
 
 @pytest.fixture
-def cli(db_url: str, sqlite_template: Path) -> Cli:
-    """The CLI on the test's register, created as an office creates one (`init`)."""
+def cli(db_url: str, sqlite_template: Path) -> Iterator[Cli]:
+    """The CLI on the test's register, created as an office creates one (`init`). With
+    COMPLAINTCTL_TEST_VERIFY=1, every test's register must still pass `verify` at its end:
+    a write path that leaves a row unsealed shows there."""
     runner = Cli()
     if "://" in db_url:
         runner.ok("init")
@@ -181,7 +183,13 @@ def cli(db_url: str, sqlite_template: Path) -> Cli:
 
         shutil.copyfile(sqlite_template, db_url)
         os.chmod(db_url, 0o600)
-    return runner
+    yield runner
+    if os.environ.get("COMPLAINTCTL_TEST_VERIFY") and ("://" in db_url or Path(db_url).exists()):
+        if os.environ.get("COMPLAINTCTL_DB", db_url) == db_url:
+            result = runner("verify", "--db", db_url)
+            assert result.exit_code in (0, 4), result.stderr
+            if result.exit_code == 4 and "behind the tool" not in result.stdout and "rewritten" not in result.stdout:
+                raise AssertionError(result.stdout)
 
 
 def snapshot(url: str, without: tuple[str, ...] = ()) -> str:

@@ -127,7 +127,7 @@ def test_unmasked_export_shows_contacts_and_is_recorded(cli: Cli, seeded: dict[s
     cli.ok("export", "--month", "2026-10", "-o", str(path), "--unmasked", "--as", "经理")
     sheet = load_workbook(path)["投诉登记表"]
     assert sheet.cell(row=2, column=5).value == "13900000011"
-    events = query(db_url, "SELECT actor, action, details FROM register_event")
+    events = query(db_url, "SELECT actor, action, changes FROM history_entry WHERE complaint_id IS NULL")
     assert len(events) == 1 and events[0][0] == "经理" and events[0][1] == "export_unmasked"
     assert '"period": "2026-10"' in events[0][2]
 

@@ -7,6 +7,8 @@ from __future__ import annotations
 from datetime import UTC, date, datetime
 from pathlib import Path
 
+import pytest
+
 from complaintctl import dbapi, statements
 from conftest import Cli, modules_loaded_by
 
@@ -208,11 +210,20 @@ def _stored(register: dbapi.Register) -> dict[str, object]:
     return out
 
 
-def test_the_same_writes_through_the_lean_path_and_a_session_chain_the_same(db_url: str, tmp_path: Path) -> None:
+def test_the_same_writes_through_the_lean_path_and_a_session_chain_the_same(
+    db_url: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     """Acceptance of issue 13: the writes on the DB-API path (sqlite3 or psycopg opened by
     dbapi, BEGIN IMMEDIATE) and inside a SQLAlchemy Session store the same rows and the same
-    chain head."""
+    chain head (given the same nonces: they are random)."""
+    import itertools
     from contextlib import ExitStack
+
+    from complaintctl.service import lifecycle
+
+    def same_nonces() -> None:
+        counter = itertools.count()
+        monkeypatch.setattr(lifecycle, "new_nonce", lambda: f"{next(counter):032x}")
 
     from complaintctl import db
     from conftest import postgres_schema
@@ -221,8 +232,10 @@ def test_the_same_writes_through_the_lean_path_and_a_session_chain_the_same(db_u
         other = str(tmp_path / "other.db") if "://" not in db_url else stack.enter_context(postgres_schema())
         for url in (db_url, other):
             Cli().ok("init", "--db", url)
+        same_nonces()
         with dbapi.open_register(db_url, write=True) as register:
             _writes_of_a_working_week(register)
+        same_nonces()
         with db.open_session(other, write=True) as session:
             _writes_of_a_working_week(dbapi.over_session(session))
         with dbapi.open_register(db_url, write=False) as lean, dbapi.open_register(other, write=False) as through_session:

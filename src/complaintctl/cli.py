@@ -1562,14 +1562,47 @@ def _progress(label: str, total: int | None) -> Iterator[Callable[[int], None]]:
 
 
 @app.command("verify")
-def verify_command(db: DbOption = None, as_json: JsonOption = False) -> None:
+def verify_command(
+    db: DbOption = None,
+    anchor_file: Annotated[
+        str | None,
+        typer.Option(
+            "--anchor",
+            metavar="FILE",
+            help=_(
+                "A file kept outside the register's account: the chain must extend the head it holds last; an intact chain's head is appended to it."
+            ),
+        ),
+    ] = None,
+    as_json: JsonOption = False,
+) -> None:
     """Check that nobody rewrote the register: every history entry against the hash chain,
-    every complaint against its history. Exit 0 when intact, 4 when not."""
-    from . import render
-    from .service.verify import verify
+    every complaint's row, deadlines, contact log, fields and attachments against what its
+    history sealed, the office rules against their installation. With --anchor, also that
+    the chain still passes through the head anchored before (a chain recomputed whole
+    fails). Exit 0 when intact, 4 when not."""
+    from pathlib import Path
 
+    from . import render
+    from .service.verify import anchor_line, check_anchor, parse_anchor, verify
+
+    anchor = Path(anchor_file).expanduser() if anchor_file else None
+    anchored = None
+    if anchor is not None:
+        try:
+            anchored = parse_anchor(anchor.read_text(encoding="utf-8") if anchor.exists() else "", str(anchor))
+        except (OSError, UnicodeDecodeError) as exc:
+            raise BadInput(_("cannot read the anchor {file}: {exc}").format(file=anchor, exc=exc)) from None
     try:
-        report = _read(db, verify)
+        report = _read(db, lambda s: verify(s, anchored=anchored[1] if anchored else None))
+        if anchored is not None:
+            check_anchor(report, anchored)
+        if anchor is not None and report["intact"]:
+            import os
+
+            fd = os.open(anchor, os.O_WRONLY | os.O_APPEND | os.O_CREAT, 0o600)
+            with os.fdopen(fd, "a", encoding="utf-8") as out:
+                out.write(anchor_line(report, datetime.now(UTC).isoformat(timespec="seconds")))
     except StorageError as exc:
         from .backup import NotIntact
         from .db import _sqlite_path, database_url
@@ -1633,11 +1666,14 @@ def backup_command(
     the copy is readable only by you. For PostgreSQL it says how to use pg_dump."""
     from pathlib import Path
 
-    from . import backup, render
+    from . import backup, render, service
 
     now = datetime.now(UTC)
     target = Path(file).expanduser() if file else Path(backup.default_backup_name(now))
     written = backup.backup(db, target)
+    # Recorded in the register (not in the copy): `forget` lists the copies made before it.
+    actor = _Call(None, None, db).actor
+    _write(db, lambda s: service.record_backup(s, path=str(written.resolve()), now=now, actor=actor) or {})
     if as_json:
         render.emit_json({"backup": str(written)}, UTC)
     else:
@@ -1689,7 +1725,9 @@ def forget_command(
     call = _Call(operator, None, db)
     name = inputs.text(customer, "--customer", required=True, single_line=True)
     why = inputs.text(_ask(reason, _("理由 reason"), "--reason"), "--reason", required=True)
-    numbers = _write(
+    from .db import checkpoint
+
+    done = _write(
         db,
         lambda s: service.forget_customer(
             s,
@@ -1700,14 +1738,27 @@ def forget_command(
             actor=call.actor,
             personal_fields=tuple(f.key for f in call.policy.rules.fields if f.personal),
         ),
-    )  # type: ignore[arg-type,return-value]
+    )
+    numbers = done["complaints"]
+    from .attachments import remove_blobs
+
+    remove_blobs(db, done["unreferenced"])
+    flushed = checkpoint(db)  # the rewritten pages leave the -wal file as well
     if as_json:
-        render.emit_json({"forgotten": numbers}, call.tz)
-    else:
+        render.emit_json({"forgotten": numbers, "wal_emptied": flushed, "copies": done["copies"]}, call.tz)
+        return
+    sys.stdout.write(
+        _("personal data erased from {count} complaint(s): {numbers}\n").format(count=len(numbers), numbers=", ".join(numbers))
+    )
+    if flushed is False:
         sys.stdout.write(
-            _("personal data erased from {count} complaint(s): {numbers}\n").format(
-                count=len(numbers), numbers=", ".join(numbers)
+            _(
+                "note: a reader kept the write-ahead log busy; run `complaintctl forget` again later, or stop the shells, to empty it\n"
             )
+        )
+    for copy in done["copies"]:
+        sys.stdout.write(
+            _("still in a copy made {at}: {file}\n").format(at=render.local_time(copy["at"], call.tz), file=copy["file"])
         )
 
 

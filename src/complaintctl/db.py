@@ -27,7 +27,7 @@ if TYPE_CHECKING:
     from sqlmodel import Session
 
 # The newest migration in migrations/versions; a test keeps the two in step.
-SCHEMA_VERSION = "0015"
+SCHEMA_VERSION = "0016"
 
 BUSY_TIMEOUT_MS = 30_000
 
@@ -318,6 +318,11 @@ def open_session(db: str | None = None, *, write: bool, create: str = "never") -
         with Session(bind, expire_on_commit=False) as session:
             with session.begin():
                 yield session
+                if write:
+                    from .dbapi import over_session
+                    from .sealing import seal
+
+                    seal(over_session(session))
     except DatabaseError as exc:
         raise StorageError(
             _("the register at {describe} cannot be used: {orig}").format(describe=_describe(url), orig=exc.orig)
@@ -372,3 +377,29 @@ def _describe(url: str) -> str:
     from sqlalchemy.engine import make_url
 
     return make_url(url).render_as_string(hide_password=True)
+
+
+def erase_freed_bytes(session: Session) -> None:
+    """Have SQLite overwrite what this transaction deletes or rewrites with zeros, so a
+    forgotten customer's bytes leave the file's free space (PRAGMA secure_delete)."""
+    from sqlalchemy import text
+
+    if session.get_bind().dialect.name == "sqlite":
+        session.execute(text("PRAGMA secure_delete = ON"))
+
+
+def checkpoint(db: str | None) -> bool | None:
+    """Copy the WAL into the register and empty it (PRAGMA wal_checkpoint(TRUNCATE)), so
+    rewritten pages leave the -wal file too. Waits for readers up to the busy timeout and
+    never locks writers out for longer; False when a reader kept it from finishing, None on
+    a server."""
+    import sqlite3
+
+    path = _sqlite_path(database_url(db))
+    if path is None:
+        return None
+    with sqlite3.connect(path, timeout=BUSY_TIMEOUT_MS / 1000) as connection:
+        connection.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
+        busy, _log, _done = connection.execute("PRAGMA wal_checkpoint(TRUNCATE)").fetchone()
+    connection.close()
+    return not busy

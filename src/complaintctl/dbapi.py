@@ -196,6 +196,28 @@ class Register:
             rows.append(values)
         return rows
 
+    def stream(self, name: str, /, batch: int = 20_000, **params: Any) -> Iterator[Sequence[Any]]:
+        """The statement's rows one by one, converted, read `batch` at a time (a whole table:
+        on PostgreSQL through a server-side cursor, so memory stays flat)."""
+        self.flush()
+        statement = self._statements[name]
+        sql, bound = self._bind(statement, params)
+        self._streams = getattr(self, "_streams", 0) + 1
+        cursor = self.connection.cursor(f"stream_{self._streams}") if self.dialect != "sqlite" else self.connection.cursor()
+        converted = [(index, kind) for index, (_column, kind) in enumerate(statement.get("columns", ())) if kind]
+        out = self._out
+        try:
+            cursor.execute(sql, bound)
+            while fetched := cursor.fetchmany(batch):
+                for values in fetched:
+                    if converted:
+                        values = list(values)
+                        for index, kind in converted:
+                            values[index] = out(values[index], kind)
+                    yield values
+        finally:
+            cursor.close()
+
     def one_or_none(self, name: str, /, **params: Any) -> Row | None:
         found = self.rows(name, **params)
         return found[0] if found else None
@@ -358,6 +380,10 @@ def open_register(db: str | None = None, *, write: bool, create: str = "never") 
     try:
         yield register
         register.flush()
+        if write:
+            from .sealing import seal
+
+            seal(register)
     except errors as exc:
         connection.rollback()
         connection.close()

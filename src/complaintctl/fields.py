@@ -36,6 +36,7 @@ class Field(NamedTuple):
     exported: bool = False  # a column of the register sheet and the CSV, in registry order
     imported: bool = False  # read from a sheet by `import`
     personal: bool = False  # the customer's personal data: masked in what leaves the office
+    free_text: bool = False  # typed freely (kind long is always): may hold a customer's numbers
     chained: bool = True  # written into the history, so `verify` can check the column against it
     shown: bool = True  # a row of `show`'s table
     record: bool = True  # in the record `show --json` and `list --json` give (under record_key)
@@ -110,13 +111,22 @@ FIELDS: tuple[Field, ...] = (
         synonyms=("联系电话", "电话", "手机", "手机号", "手机号码", "邮箱", "phone", "email"),
         editable=True,
     ),
-    _f("location", "地点", exported=True, imported=True, synonyms=("门店", "发生地点", "地址", "网点", "store"), editable=True),
+    _f(
+        "location",
+        "地点",
+        exported=True,
+        imported=True,
+        free_text=True,
+        synonyms=("门店", "发生地点", "地址", "网点", "store"),
+        editable=True,
+    ),
     _f(
         "subject",
         "投诉主题",
         exported=True,
         imported=True,
         synonyms=("主题", "标题", "投诉事项", "投诉事由", "title"),
+        free_text=True,
         editable=True,
     ),
     _f(
@@ -237,6 +247,7 @@ FIELDS: tuple[Field, ...] = (
             ("source_key", "导入来源", "text"),
             ("created_at", "创建时间", "time"),
             ("updated_at", "修改时间", "time"),
+            ("nonce", "个人信息盐值", "text"),
         )
     ),
 )
@@ -262,6 +273,8 @@ CHAINED = tuple(f.name for f in FIELDS if f.chained)
 SHOWN = tuple(f for f in FIELDS if f.shown)
 TIME_FIELDS = tuple(f.name for f in FIELDS if f.kind == "time")
 PERSONAL = tuple(f.name for f in FIELDS if f.personal)
+# Text a clerk types freely about the case, where a customer's numbers may be written.
+FREE_TEXT = tuple(f.name for f in FIELDS if f.chained and (f.kind == "long" or f.free_text))
 CHOICES: dict[str, type[Choice]] = {f.name: f.choice for f in FIELDS if f.choice is not None}
 
 

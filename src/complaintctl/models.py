@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from datetime import date, datetime
 
-from sqlalchemy import Column, ForeignKey, Index, Integer, Text, UniqueConstraint
+from sqlalchemy import Column, ForeignKey, Index, Integer, LargeBinary, Text, UniqueConstraint
 from sqlmodel import Field, SQLModel
 
 
@@ -85,6 +85,9 @@ class Complaint(SQLModel, table=True):
     source_key: str | None = Field(default=None, max_length=40)
     created_at: datetime
     updated_at: datetime
+    # The random salt of this complaint's personal digests in the chain (chain.py); `forget`
+    # deletes it with the values, so what the history keeps cannot be tried against guesses.
+    nonce: str | None = Field(default=None, max_length=32)
 
 
 class HistoryEntry(SQLModel, table=True):
@@ -99,6 +102,9 @@ class HistoryEntry(SQLModel, table=True):
         Index("ix_history_complaint", "complaint_id", "id"),
         # The figures that count events dated in a period (resolutions, follow-up visits).
         Index("ix_history_action_at", "action", "at", "complaint_id"),
+        # Partial (WHERE hash IS NULL), as migration 0016 creates it: the entries of the
+        # transaction being committed, which sealing.seal chains just before the commit.
+        Index("ix_history_unsealed", "id"),
     )
 
     id: int | None = Field(default=None, primary_key=True)
@@ -112,6 +118,10 @@ class HistoryEntry(SQLModel, table=True):
     reason: str | None = Field(default=None, sa_type=Text)
     prev_hash: str | None = Field(default=None, max_length=64)  # the entry before it in the register's chain
     hash: str | None = Field(default=None, max_length=64)  # over this entry's content and prev_hash (chain.py)
+    # The complaint's state (its row, deadlines, contact log, fields, attachments) as the
+    # transaction that wrote this entry left it, on the last entry it wrote about the
+    # complaint: chain.state_digest. Covered by `hash`.
+    state: str | None = Field(default=None, sa_type=Text)
 
 
 class ContactEntry(SQLModel, table=True):
@@ -180,8 +190,9 @@ class YearCounter(SQLModel, table=True):
 
 
 class RegisterEvent(SQLModel, table=True):
-    """Something done to the register as a whole, kept for audit: who exported customers'
-    personal data unmasked, when, and which period. Append-only."""
+    """Something done to the register as a whole, kept for audit. No longer written:
+    migration 0016 moved its rows into the chained history (complaint_id NULL), where a
+    deleted row shows; kept so that older registers upgrade."""
 
     __tablename__ = "register_event"
 
@@ -262,3 +273,31 @@ class StoredFigures(SQLModel, table=True):
     through_hash: str | None = Field(default=None, max_length=64)
     figures: str = Field(sa_type=Text)  # JSON
     computed_at: datetime
+
+
+class Attachment(SQLModel, table=True):
+    """A piece of evidence about a complaint (seed 002 收集证据: a document, a recording, a
+    photo): its name and note as given, and the SHA-256 of its bytes, which are kept once
+    per content (`<register>.files/` beside a SQLite register, attachment_blob on a server)."""
+
+    __tablename__ = "attachment"
+    __table_args__ = (Index("ix_attachment_complaint", "complaint_id", "id"), Index("ix_attachment_sha256", "sha256"))
+
+    id: int | None = Field(default=None, primary_key=True)
+    complaint_id: int = Field(sa_column=Column(Integer, ForeignKey("complaint.id"), nullable=False))
+    sha256: str = Field(max_length=64)
+    name: str  # the file's name as given: personal data, erased by `forget`
+    size: int
+    note: str | None = Field(default=None, sa_type=Text)
+    added_at: datetime
+    added_by: str
+
+
+class AttachmentBlob(SQLModel, table=True):
+    """The bytes of an attachment on a server register, once per content, so that every
+    office reaches them (a SQLite register keeps them in files beside it)."""
+
+    __tablename__ = "attachment_blob"
+
+    sha256: str = Field(primary_key=True, max_length=64)
+    content: bytes = Field(sa_type=LargeBinary)

@@ -36,6 +36,7 @@ from sqlalchemy import (
     func,
     insert,
     literal_column,
+    null,
     or_,
     select,
     table,
@@ -57,8 +58,9 @@ register_setting = models.RegisterSetting.__table__  # type: ignore[attr-defined
 chain_head = models.ChainHead.__table__  # type: ignore[attr-defined]
 year_counter = models.YearCounter.__table__  # type: ignore[attr-defined]
 stored_figures = models.StoredFigures.__table__  # type: ignore[attr-defined]
+attachment = models.Attachment.__table__  # type: ignore[attr-defined]
 # The tables the writes of the lean path add rows to and change (dbapi.Entity).
-WRITTEN = (complaint, deadline, contact_entry, history_entry, alert, complaint_field, chain_head)
+WRITTEN = (complaint, deadline, contact_entry, history_entry, alert, complaint_field, chain_head, attachment)
 # alembic's own table: the schema version of the register.
 alembic_version = table("alembic_version", column("version_num", String))
 
@@ -254,6 +256,72 @@ STATEMENTS: dict[str, Callable[[], Any]] = {
         .limit(bindparam("limit", type_=Integer()))
     ),
 }
+
+# -- the seal (sealing.py): a complaint's state is its row and the rows of these tables about
+# it, each row led by the complaint's id, in a fixed order.
+_STATE_OF = {
+    "complaint": (complaint, complaint.c.id, (complaint.c.id,)),
+    "deadlines": (deadline, deadline.c.complaint_id, (deadline.c.complaint_id, deadline.c.id)),
+    "contacts": (contact_entry, contact_entry.c.complaint_id, (contact_entry.c.complaint_id, contact_entry.c.id)),
+    "fields": (complaint_field, complaint_field.c.complaint_id, (complaint_field.c.complaint_id, complaint_field.c.key)),
+    "attachments": (attachment, attachment.c.complaint_id, (attachment.c.complaint_id, attachment.c.id)),
+}
+
+
+def _state_rows(part: str, some: bool) -> Any:
+    written, of, order = _STATE_OF[part]
+    lead = [] if written is complaint else [of.label("of_complaint")]
+    statement = select(*lead, written).order_by(*order)
+    return statement.where(of.in_(_ids())) if some else statement
+
+
+_ENTRY = (
+    history_entry.c.id,
+    history_entry.c.complaint_id,
+    history_entry.c.at,
+    history_entry.c.recorded_at,
+    history_entry.c.actor,
+    history_entry.c.action,
+    history_entry.c.changes,
+    history_entry.c.reason,
+)
+_UNSEALED: ColumnElement[Any] = literal_column("history_entry.hash IS NULL")  # as the partial index says it
+
+STATEMENTS.update(
+    {
+        **{f"state_{part}": partial(_state_rows, part, True) for part in _STATE_OF},
+        **{f"state_all_{part}": partial(_state_rows, part, False) for part in _STATE_OF},
+        "history_unsealed": lambda: select(*_ENTRY).where(_UNSEALED).order_by(history_entry.c.id),
+        "history_unsealed_after": lambda: (
+            select(*_ENTRY)
+            .where(_UNSEALED, history_entry.c.id > bindparam("after", type_=Integer()))
+            .order_by(history_entry.c.id)
+            .limit(bindparam("limit", type_=Integer()))
+        ),
+        "history_sealed": lambda: (
+            update(history_entry)
+            .where(history_entry.c.id == bindparam("key_id", type_=Integer()))
+            .values(prev_hash=bindparam("prev_hash"), hash=bindparam("hash"), state=bindparam("state"))
+        ),
+        "history_last_per_complaint": lambda: (
+            select(history_entry.c.complaint_id, func.max(history_entry.c.id))
+            .where(history_entry.c.complaint_id.is_not(None))
+            .group_by(history_entry.c.complaint_id)
+        ),
+        "history_unseal_all": lambda: update(history_entry).values(prev_hash=null(), hash=null(), state=null()),
+        "complaints_forgotten": lambda: (
+            select(history_entry.c.complaint_id).where(history_entry.c.action == "forgotten").distinct()
+        ),
+        "complaint_ids": lambda: select(complaint.c.id).order_by(complaint.c.id),
+        "complaint_nonce": lambda: select(complaint.c.nonce).where(complaint.c.id == bindparam("id")),
+        "complaint_nonce_set": lambda: (
+            update(complaint).where(complaint.c.id == bindparam("key_id", type_=Integer())).values(nonce=bindparam("nonce"))
+        ),
+        "attachments_of": lambda: (
+            select(attachment).where(attachment.c.complaint_id == bindparam("id")).order_by(attachment.c.id)
+        ),
+    }
+)
 
 # -- the period report (reports.py): __WHERE__ takes the scope (department_is, category_is).
 

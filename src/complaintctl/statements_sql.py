@@ -31,12 +31,12 @@ STATEMENTS: dict[str, dict[str, dict[str, Any]]] = {
         'complaint_by_no':
             {
                 'sql': (
-                    'SELECT complaint.id, complaint.no, complaint.year, complaint.seq, complaint.received_at, complaint.received_date, complaint.channel, complaint.customer_name, complaint.contact, complaint.location, complaint.subject, complaint.content, complaint.demand, complaint.receiver, complaint.category, complaint.origin, complaint.severity, complaint.urgency, complaint.priority, complaint.explanation, complaint.department, complaint.assignee, complaint.cause, complaint.solution, complaint.corrective_action, complaint.compensation_cents, complaint.compensation_kind, complaint.first_response_at, complaint.resolved_at, complaint.resolved_by, complaint.final_decision, complaint.feedback_at, complaint.followup_at, complaint.followup_by, complaint.satisfaction, complaint.followup_note, complaint.remarks, complaint.status, complaint.reopen_count, complaint.escalation_level, complaint.close_reason, complaint.closed_at, complaint.incident_id, complaint.waiting_since, complaint.source_key, complaint.created_at, complaint.updated_at\n'
+                    'SELECT complaint.id, complaint.no, complaint.year, complaint.seq, complaint.received_at, complaint.received_date, complaint.channel, complaint.customer_name, complaint.contact, complaint.location, complaint.subject, complaint.content, complaint.demand, complaint.receiver, complaint.category, complaint.origin, complaint.severity, complaint.urgency, complaint.priority, complaint.explanation, complaint.department, complaint.assignee, complaint.cause, complaint.solution, complaint.corrective_action, complaint.compensation_cents, complaint.compensation_kind, complaint.first_response_at, complaint.resolved_at, complaint.resolved_by, complaint.final_decision, complaint.feedback_at, complaint.followup_at, complaint.followup_by, complaint.satisfaction, complaint.followup_note, complaint.remarks, complaint.status, complaint.reopen_count, complaint.escalation_level, complaint.close_reason, complaint.closed_at, complaint.incident_id, complaint.waiting_since, complaint.source_key, complaint.created_at, complaint.updated_at, complaint.nonce\n'
                     'FROM complaint\n'
                     'WHERE complaint.no = :no'
                 ),
                 'params': (('no', ''),),
-                'columns': (('id', ''), ('no', ''), ('year', ''), ('seq', ''), ('received_at', 'time'), ('received_date', 'date'), ('channel', ''), ('customer_name', ''), ('contact', ''), ('location', ''), ('subject', ''), ('content', ''), ('demand', ''), ('receiver', ''), ('category', ''), ('origin', ''), ('severity', ''), ('urgency', ''), ('priority', ''), ('explanation', ''), ('department', ''), ('assignee', ''), ('cause', ''), ('solution', ''), ('corrective_action', ''), ('compensation_cents', ''), ('compensation_kind', ''), ('first_response_at', 'time'), ('resolved_at', 'time'), ('resolved_by', ''), ('final_decision', 'flag'), ('feedback_at', 'time'), ('followup_at', 'time'), ('followup_by', ''), ('satisfaction', ''), ('followup_note', ''), ('remarks', ''), ('status', ''), ('reopen_count', ''), ('escalation_level', ''), ('close_reason', ''), ('closed_at', 'time'), ('incident_id', ''), ('waiting_since', 'time'), ('source_key', ''), ('created_at', 'time'), ('updated_at', 'time')),
+                'columns': (('id', ''), ('no', ''), ('year', ''), ('seq', ''), ('received_at', 'time'), ('received_date', 'date'), ('channel', ''), ('customer_name', ''), ('contact', ''), ('location', ''), ('subject', ''), ('content', ''), ('demand', ''), ('receiver', ''), ('category', ''), ('origin', ''), ('severity', ''), ('urgency', ''), ('priority', ''), ('explanation', ''), ('department', ''), ('assignee', ''), ('cause', ''), ('solution', ''), ('corrective_action', ''), ('compensation_cents', ''), ('compensation_kind', ''), ('first_response_at', 'time'), ('resolved_at', 'time'), ('resolved_by', ''), ('final_decision', 'flag'), ('feedback_at', 'time'), ('followup_at', 'time'), ('followup_by', ''), ('satisfaction', ''), ('followup_note', ''), ('remarks', ''), ('status', ''), ('reopen_count', ''), ('escalation_level', ''), ('close_reason', ''), ('closed_at', 'time'), ('incident_id', ''), ('waiting_since', 'time'), ('source_key', ''), ('created_at', 'time'), ('updated_at', 'time'), ('nonce', '')),
             },
         'complaint_no_of':
             {
@@ -82,12 +82,12 @@ STATEMENTS: dict[str, dict[str, dict[str, Any]]] = {
         'history_of':
             {
                 'sql': (
-                    'SELECT history_entry.id, history_entry.complaint_id, history_entry.at, history_entry.recorded_at, history_entry.actor, history_entry.action, history_entry.changes, history_entry.reason, history_entry.prev_hash, history_entry.hash\n'
+                    'SELECT history_entry.id, history_entry.complaint_id, history_entry.at, history_entry.recorded_at, history_entry.actor, history_entry.action, history_entry.changes, history_entry.reason, history_entry.prev_hash, history_entry.hash, history_entry.state\n'
                     'FROM history_entry\n'
                     'WHERE history_entry.complaint_id = :id ORDER BY history_entry.id'
                 ),
                 'params': (('id', ''),),
-                'columns': (('id', ''), ('complaint_id', ''), ('at', 'time'), ('recorded_at', 'time'), ('actor', ''), ('action', ''), ('changes', ''), ('reason', ''), ('prev_hash', ''), ('hash', '')),
+                'columns': (('id', ''), ('complaint_id', ''), ('at', 'time'), ('recorded_at', 'time'), ('actor', ''), ('action', ''), ('changes', ''), ('reason', ''), ('prev_hash', ''), ('hash', ''), ('state', '')),
             },
         'declared_fields_of':
             {
@@ -124,9 +124,9 @@ STATEMENTS: dict[str, dict[str, dict[str, Any]]] = {
         'complaint_insert':
             {
                 'sql': (
-                    'INSERT INTO complaint (no, year, seq, received_at, received_date, channel, customer_name, contact, location, subject, content, demand, receiver, category, origin, severity, urgency, priority, explanation, department, assignee, cause, solution, corrective_action, compensation_cents, compensation_kind, first_response_at, resolved_at, resolved_by, final_decision, feedback_at, followup_at, followup_by, satisfaction, followup_note, remarks, status, reopen_count, escalation_level, close_reason, closed_at, incident_id, waiting_since, source_key, created_at, updated_at) VALUES (:no, :year, :seq, :received_at, :received_date, :channel, :customer_name, :contact, :location, :subject, :content, :demand, :receiver, :category, :origin, :severity, :urgency, :priority, :explanation, :department, :assignee, :cause, :solution, :corrective_action, :compensation_cents, :compensation_kind, :first_response_at, :resolved_at, :resolved_by, :final_decision, :feedback_at, :followup_at, :followup_by, :satisfaction, :followup_note, :remarks, :status, :reopen_count, :escalation_level, :close_reason, :closed_at, :incident_id, :waiting_since, :source_key, :created_at, :updated_at) RETURNING id'
+                    'INSERT INTO complaint (no, year, seq, received_at, received_date, channel, customer_name, contact, location, subject, content, demand, receiver, category, origin, severity, urgency, priority, explanation, department, assignee, cause, solution, corrective_action, compensation_cents, compensation_kind, first_response_at, resolved_at, resolved_by, final_decision, feedback_at, followup_at, followup_by, satisfaction, followup_note, remarks, status, reopen_count, escalation_level, close_reason, closed_at, incident_id, waiting_since, source_key, created_at, updated_at, nonce) VALUES (:no, :year, :seq, :received_at, :received_date, :channel, :customer_name, :contact, :location, :subject, :content, :demand, :receiver, :category, :origin, :severity, :urgency, :priority, :explanation, :department, :assignee, :cause, :solution, :corrective_action, :compensation_cents, :compensation_kind, :first_response_at, :resolved_at, :resolved_by, :final_decision, :feedback_at, :followup_at, :followup_by, :satisfaction, :followup_note, :remarks, :status, :reopen_count, :escalation_level, :close_reason, :closed_at, :incident_id, :waiting_since, :source_key, :created_at, :updated_at, :nonce) RETURNING id'
                 ),
-                'params': (('no', ''), ('year', ''), ('seq', ''), ('received_at', 'time'), ('received_date', 'date'), ('channel', ''), ('customer_name', ''), ('contact', ''), ('location', ''), ('subject', ''), ('content', ''), ('demand', ''), ('receiver', ''), ('category', ''), ('origin', ''), ('severity', ''), ('urgency', ''), ('priority', ''), ('explanation', ''), ('department', ''), ('assignee', ''), ('cause', ''), ('solution', ''), ('corrective_action', ''), ('compensation_cents', ''), ('compensation_kind', ''), ('first_response_at', 'time'), ('resolved_at', 'time'), ('resolved_by', ''), ('final_decision', 'flag'), ('feedback_at', 'time'), ('followup_at', 'time'), ('followup_by', ''), ('satisfaction', ''), ('followup_note', ''), ('remarks', ''), ('status', ''), ('reopen_count', ''), ('escalation_level', ''), ('close_reason', ''), ('closed_at', 'time'), ('incident_id', ''), ('waiting_since', 'time'), ('source_key', ''), ('created_at', 'time'), ('updated_at', 'time')),
+                'params': (('no', ''), ('year', ''), ('seq', ''), ('received_at', 'time'), ('received_date', 'date'), ('channel', ''), ('customer_name', ''), ('contact', ''), ('location', ''), ('subject', ''), ('content', ''), ('demand', ''), ('receiver', ''), ('category', ''), ('origin', ''), ('severity', ''), ('urgency', ''), ('priority', ''), ('explanation', ''), ('department', ''), ('assignee', ''), ('cause', ''), ('solution', ''), ('corrective_action', ''), ('compensation_cents', ''), ('compensation_kind', ''), ('first_response_at', 'time'), ('resolved_at', 'time'), ('resolved_by', ''), ('final_decision', 'flag'), ('feedback_at', 'time'), ('followup_at', 'time'), ('followup_by', ''), ('satisfaction', ''), ('followup_note', ''), ('remarks', ''), ('status', ''), ('reopen_count', ''), ('escalation_level', ''), ('close_reason', ''), ('closed_at', 'time'), ('incident_id', ''), ('waiting_since', 'time'), ('source_key', ''), ('created_at', 'time'), ('updated_at', 'time'), ('nonce', '')),
                 'columns': (('id', ''),),
             },
         'deadline_insert':
@@ -148,9 +148,9 @@ STATEMENTS: dict[str, dict[str, dict[str, Any]]] = {
         'history_entry_insert':
             {
                 'sql': (
-                    'INSERT INTO history_entry (complaint_id, at, recorded_at, actor, action, changes, reason, prev_hash, hash) VALUES (:complaint_id, :at, :recorded_at, :actor, :action, :changes, :reason, :prev_hash, :hash) RETURNING id'
+                    'INSERT INTO history_entry (complaint_id, at, recorded_at, actor, action, changes, reason, prev_hash, hash, state) VALUES (:complaint_id, :at, :recorded_at, :actor, :action, :changes, :reason, :prev_hash, :hash, :state) RETURNING id'
                 ),
-                'params': (('complaint_id', ''), ('at', 'time'), ('recorded_at', 'time'), ('actor', ''), ('action', ''), ('changes', ''), ('reason', ''), ('prev_hash', ''), ('hash', '')),
+                'params': (('complaint_id', ''), ('at', 'time'), ('recorded_at', 'time'), ('actor', ''), ('action', ''), ('changes', ''), ('reason', ''), ('prev_hash', ''), ('hash', ''), ('state', '')),
                 'columns': (('id', ''),),
             },
         'alert_insert':
@@ -175,12 +175,20 @@ STATEMENTS: dict[str, dict[str, dict[str, Any]]] = {
                 ),
                 'params': (('id', ''), ('last_hash', ''), ('entries', '')),
             },
+        'attachment_insert':
+            {
+                'sql': (
+                    'INSERT INTO attachment (complaint_id, sha256, name, size, note, added_at, added_by) VALUES (:complaint_id, :sha256, :name, :size, :note, :added_at, :added_by) RETURNING id'
+                ),
+                'params': (('complaint_id', ''), ('sha256', ''), ('name', ''), ('size', ''), ('note', ''), ('added_at', 'time'), ('added_by', '')),
+                'columns': (('id', ''),),
+            },
         'complaint_update':
             {
                 'sql': (
-                    'UPDATE complaint SET no=:no, year=:year, seq=:seq, received_at=:received_at, received_date=:received_date, channel=:channel, customer_name=:customer_name, contact=:contact, location=:location, subject=:subject, content=:content, demand=:demand, receiver=:receiver, category=:category, origin=:origin, severity=:severity, urgency=:urgency, priority=:priority, explanation=:explanation, department=:department, assignee=:assignee, cause=:cause, solution=:solution, corrective_action=:corrective_action, compensation_cents=:compensation_cents, compensation_kind=:compensation_kind, first_response_at=:first_response_at, resolved_at=:resolved_at, resolved_by=:resolved_by, final_decision=:final_decision, feedback_at=:feedback_at, followup_at=:followup_at, followup_by=:followup_by, satisfaction=:satisfaction, followup_note=:followup_note, remarks=:remarks, status=:status, reopen_count=:reopen_count, escalation_level=:escalation_level, close_reason=:close_reason, closed_at=:closed_at, incident_id=:incident_id, waiting_since=:waiting_since, source_key=:source_key, created_at=:created_at, updated_at=:updated_at WHERE complaint.id = :key_id'
+                    'UPDATE complaint SET no=:no, year=:year, seq=:seq, received_at=:received_at, received_date=:received_date, channel=:channel, customer_name=:customer_name, contact=:contact, location=:location, subject=:subject, content=:content, demand=:demand, receiver=:receiver, category=:category, origin=:origin, severity=:severity, urgency=:urgency, priority=:priority, explanation=:explanation, department=:department, assignee=:assignee, cause=:cause, solution=:solution, corrective_action=:corrective_action, compensation_cents=:compensation_cents, compensation_kind=:compensation_kind, first_response_at=:first_response_at, resolved_at=:resolved_at, resolved_by=:resolved_by, final_decision=:final_decision, feedback_at=:feedback_at, followup_at=:followup_at, followup_by=:followup_by, satisfaction=:satisfaction, followup_note=:followup_note, remarks=:remarks, status=:status, reopen_count=:reopen_count, escalation_level=:escalation_level, close_reason=:close_reason, closed_at=:closed_at, incident_id=:incident_id, waiting_since=:waiting_since, source_key=:source_key, created_at=:created_at, updated_at=:updated_at, nonce=:nonce WHERE complaint.id = :key_id'
                 ),
-                'params': (('no', ''), ('year', ''), ('seq', ''), ('received_at', 'time'), ('received_date', 'date'), ('channel', ''), ('customer_name', ''), ('contact', ''), ('location', ''), ('subject', ''), ('content', ''), ('demand', ''), ('receiver', ''), ('category', ''), ('origin', ''), ('severity', ''), ('urgency', ''), ('priority', ''), ('explanation', ''), ('department', ''), ('assignee', ''), ('cause', ''), ('solution', ''), ('corrective_action', ''), ('compensation_cents', ''), ('compensation_kind', ''), ('first_response_at', 'time'), ('resolved_at', 'time'), ('resolved_by', ''), ('final_decision', 'flag'), ('feedback_at', 'time'), ('followup_at', 'time'), ('followup_by', ''), ('satisfaction', ''), ('followup_note', ''), ('remarks', ''), ('status', ''), ('reopen_count', ''), ('escalation_level', ''), ('close_reason', ''), ('closed_at', 'time'), ('incident_id', ''), ('waiting_since', 'time'), ('source_key', ''), ('created_at', 'time'), ('updated_at', 'time'), ('key_id', '')),
+                'params': (('no', ''), ('year', ''), ('seq', ''), ('received_at', 'time'), ('received_date', 'date'), ('channel', ''), ('customer_name', ''), ('contact', ''), ('location', ''), ('subject', ''), ('content', ''), ('demand', ''), ('receiver', ''), ('category', ''), ('origin', ''), ('severity', ''), ('urgency', ''), ('priority', ''), ('explanation', ''), ('department', ''), ('assignee', ''), ('cause', ''), ('solution', ''), ('corrective_action', ''), ('compensation_cents', ''), ('compensation_kind', ''), ('first_response_at', 'time'), ('resolved_at', 'time'), ('resolved_by', ''), ('final_decision', 'flag'), ('feedback_at', 'time'), ('followup_at', 'time'), ('followup_by', ''), ('satisfaction', ''), ('followup_note', ''), ('remarks', ''), ('status', ''), ('reopen_count', ''), ('escalation_level', ''), ('close_reason', ''), ('closed_at', 'time'), ('incident_id', ''), ('waiting_since', 'time'), ('source_key', ''), ('created_at', 'time'), ('updated_at', 'time'), ('nonce', ''), ('key_id', '')),
             },
         'deadline_update':
             {
@@ -213,12 +221,12 @@ STATEMENTS: dict[str, dict[str, dict[str, Any]]] = {
         'complaint_by_id':
             {
                 'sql': (
-                    'SELECT complaint.id, complaint.no, complaint.year, complaint.seq, complaint.received_at, complaint.received_date, complaint.channel, complaint.customer_name, complaint.contact, complaint.location, complaint.subject, complaint.content, complaint.demand, complaint.receiver, complaint.category, complaint.origin, complaint.severity, complaint.urgency, complaint.priority, complaint.explanation, complaint.department, complaint.assignee, complaint.cause, complaint.solution, complaint.corrective_action, complaint.compensation_cents, complaint.compensation_kind, complaint.first_response_at, complaint.resolved_at, complaint.resolved_by, complaint.final_decision, complaint.feedback_at, complaint.followup_at, complaint.followup_by, complaint.satisfaction, complaint.followup_note, complaint.remarks, complaint.status, complaint.reopen_count, complaint.escalation_level, complaint.close_reason, complaint.closed_at, complaint.incident_id, complaint.waiting_since, complaint.source_key, complaint.created_at, complaint.updated_at\n'
+                    'SELECT complaint.id, complaint.no, complaint.year, complaint.seq, complaint.received_at, complaint.received_date, complaint.channel, complaint.customer_name, complaint.contact, complaint.location, complaint.subject, complaint.content, complaint.demand, complaint.receiver, complaint.category, complaint.origin, complaint.severity, complaint.urgency, complaint.priority, complaint.explanation, complaint.department, complaint.assignee, complaint.cause, complaint.solution, complaint.corrective_action, complaint.compensation_cents, complaint.compensation_kind, complaint.first_response_at, complaint.resolved_at, complaint.resolved_by, complaint.final_decision, complaint.feedback_at, complaint.followup_at, complaint.followup_by, complaint.satisfaction, complaint.followup_note, complaint.remarks, complaint.status, complaint.reopen_count, complaint.escalation_level, complaint.close_reason, complaint.closed_at, complaint.incident_id, complaint.waiting_since, complaint.source_key, complaint.created_at, complaint.updated_at, complaint.nonce\n'
                     'FROM complaint\n'
                     'WHERE complaint.id = :id'
                 ),
                 'params': (('id', ''),),
-                'columns': (('id', ''), ('no', ''), ('year', ''), ('seq', ''), ('received_at', 'time'), ('received_date', 'date'), ('channel', ''), ('customer_name', ''), ('contact', ''), ('location', ''), ('subject', ''), ('content', ''), ('demand', ''), ('receiver', ''), ('category', ''), ('origin', ''), ('severity', ''), ('urgency', ''), ('priority', ''), ('explanation', ''), ('department', ''), ('assignee', ''), ('cause', ''), ('solution', ''), ('corrective_action', ''), ('compensation_cents', ''), ('compensation_kind', ''), ('first_response_at', 'time'), ('resolved_at', 'time'), ('resolved_by', ''), ('final_decision', 'flag'), ('feedback_at', 'time'), ('followup_at', 'time'), ('followup_by', ''), ('satisfaction', ''), ('followup_note', ''), ('remarks', ''), ('status', ''), ('reopen_count', ''), ('escalation_level', ''), ('close_reason', ''), ('closed_at', 'time'), ('incident_id', ''), ('waiting_since', 'time'), ('source_key', ''), ('created_at', 'time'), ('updated_at', 'time')),
+                'columns': (('id', ''), ('no', ''), ('year', ''), ('seq', ''), ('received_at', 'time'), ('received_date', 'date'), ('channel', ''), ('customer_name', ''), ('contact', ''), ('location', ''), ('subject', ''), ('content', ''), ('demand', ''), ('receiver', ''), ('category', ''), ('origin', ''), ('severity', ''), ('urgency', ''), ('priority', ''), ('explanation', ''), ('department', ''), ('assignee', ''), ('cause', ''), ('solution', ''), ('corrective_action', ''), ('compensation_cents', ''), ('compensation_kind', ''), ('first_response_at', 'time'), ('resolved_at', 'time'), ('resolved_by', ''), ('final_decision', 'flag'), ('feedback_at', 'time'), ('followup_at', 'time'), ('followup_by', ''), ('satisfaction', ''), ('followup_note', ''), ('remarks', ''), ('status', ''), ('reopen_count', ''), ('escalation_level', ''), ('close_reason', ''), ('closed_at', 'time'), ('incident_id', ''), ('waiting_since', 'time'), ('source_key', ''), ('created_at', 'time'), ('updated_at', 'time'), ('nonce', '')),
             },
         'complaint_field_of':
             {
@@ -354,14 +362,197 @@ STATEMENTS: dict[str, dict[str, dict[str, Any]]] = {
         'complaint_list':
             {
                 'sql': (
-                    'SELECT complaint.id, complaint.no, complaint.year, complaint.seq, complaint.received_at, complaint.received_date, complaint.channel, complaint.customer_name, complaint.contact, complaint.location, complaint.subject, complaint.content, complaint.demand, complaint.receiver, complaint.category, complaint.origin, complaint.severity, complaint.urgency, complaint.priority, complaint.explanation, complaint.department, complaint.assignee, complaint.cause, complaint.solution, complaint.corrective_action, complaint.compensation_cents, complaint.compensation_kind, complaint.first_response_at, complaint.resolved_at, complaint.resolved_by, complaint.final_decision, complaint.feedback_at, complaint.followup_at, complaint.followup_by, complaint.satisfaction, complaint.followup_note, complaint.remarks, complaint.status, complaint.reopen_count, complaint.escalation_level, complaint.close_reason, complaint.closed_at, complaint.incident_id, complaint.waiting_since, complaint.source_key, complaint.created_at, complaint.updated_at\n'
+                    'SELECT complaint.id, complaint.no, complaint.year, complaint.seq, complaint.received_at, complaint.received_date, complaint.channel, complaint.customer_name, complaint.contact, complaint.location, complaint.subject, complaint.content, complaint.demand, complaint.receiver, complaint.category, complaint.origin, complaint.severity, complaint.urgency, complaint.priority, complaint.explanation, complaint.department, complaint.assignee, complaint.cause, complaint.solution, complaint.corrective_action, complaint.compensation_cents, complaint.compensation_kind, complaint.first_response_at, complaint.resolved_at, complaint.resolved_by, complaint.final_decision, complaint.feedback_at, complaint.followup_at, complaint.followup_by, complaint.satisfaction, complaint.followup_note, complaint.remarks, complaint.status, complaint.reopen_count, complaint.escalation_level, complaint.close_reason, complaint.closed_at, complaint.incident_id, complaint.waiting_since, complaint.source_key, complaint.created_at, complaint.updated_at, complaint.nonce\n'
                     'FROM complaint\n'
                     'WHERE __WHERE__ ORDER BY complaint.received_at DESC, complaint.id DESC\n'
                     ' LIMIT :limit OFFSET :param_1'
                 ),
                 'params': (('limit', ''),),
                 'constants': {'param_1': 0},
-                'columns': (('id', ''), ('no', ''), ('year', ''), ('seq', ''), ('received_at', 'time'), ('received_date', 'date'), ('channel', ''), ('customer_name', ''), ('contact', ''), ('location', ''), ('subject', ''), ('content', ''), ('demand', ''), ('receiver', ''), ('category', ''), ('origin', ''), ('severity', ''), ('urgency', ''), ('priority', ''), ('explanation', ''), ('department', ''), ('assignee', ''), ('cause', ''), ('solution', ''), ('corrective_action', ''), ('compensation_cents', ''), ('compensation_kind', ''), ('first_response_at', 'time'), ('resolved_at', 'time'), ('resolved_by', ''), ('final_decision', 'flag'), ('feedback_at', 'time'), ('followup_at', 'time'), ('followup_by', ''), ('satisfaction', ''), ('followup_note', ''), ('remarks', ''), ('status', ''), ('reopen_count', ''), ('escalation_level', ''), ('close_reason', ''), ('closed_at', 'time'), ('incident_id', ''), ('waiting_since', 'time'), ('source_key', ''), ('created_at', 'time'), ('updated_at', 'time')),
+                'columns': (('id', ''), ('no', ''), ('year', ''), ('seq', ''), ('received_at', 'time'), ('received_date', 'date'), ('channel', ''), ('customer_name', ''), ('contact', ''), ('location', ''), ('subject', ''), ('content', ''), ('demand', ''), ('receiver', ''), ('category', ''), ('origin', ''), ('severity', ''), ('urgency', ''), ('priority', ''), ('explanation', ''), ('department', ''), ('assignee', ''), ('cause', ''), ('solution', ''), ('corrective_action', ''), ('compensation_cents', ''), ('compensation_kind', ''), ('first_response_at', 'time'), ('resolved_at', 'time'), ('resolved_by', ''), ('final_decision', 'flag'), ('feedback_at', 'time'), ('followup_at', 'time'), ('followup_by', ''), ('satisfaction', ''), ('followup_note', ''), ('remarks', ''), ('status', ''), ('reopen_count', ''), ('escalation_level', ''), ('close_reason', ''), ('closed_at', 'time'), ('incident_id', ''), ('waiting_since', 'time'), ('source_key', ''), ('created_at', 'time'), ('updated_at', 'time'), ('nonce', '')),
+            },
+        'state_complaint':
+            {
+                'sql': (
+                    'SELECT complaint.id, complaint.no, complaint.year, complaint.seq, complaint.received_at, complaint.received_date, complaint.channel, complaint.customer_name, complaint.contact, complaint.location, complaint.subject, complaint.content, complaint.demand, complaint.receiver, complaint.category, complaint.origin, complaint.severity, complaint.urgency, complaint.priority, complaint.explanation, complaint.department, complaint.assignee, complaint.cause, complaint.solution, complaint.corrective_action, complaint.compensation_cents, complaint.compensation_kind, complaint.first_response_at, complaint.resolved_at, complaint.resolved_by, complaint.final_decision, complaint.feedback_at, complaint.followup_at, complaint.followup_by, complaint.satisfaction, complaint.followup_note, complaint.remarks, complaint.status, complaint.reopen_count, complaint.escalation_level, complaint.close_reason, complaint.closed_at, complaint.incident_id, complaint.waiting_since, complaint.source_key, complaint.created_at, complaint.updated_at, complaint.nonce\n'
+                    'FROM complaint\n'
+                    'WHERE complaint.id IN (__[POSTCOMPILE_ids]) ORDER BY complaint.id'
+                ),
+                'params': (('ids', ''),),
+                'lists': ('ids',),
+                'columns': (('id', ''), ('no', ''), ('year', ''), ('seq', ''), ('received_at', 'time'), ('received_date', 'date'), ('channel', ''), ('customer_name', ''), ('contact', ''), ('location', ''), ('subject', ''), ('content', ''), ('demand', ''), ('receiver', ''), ('category', ''), ('origin', ''), ('severity', ''), ('urgency', ''), ('priority', ''), ('explanation', ''), ('department', ''), ('assignee', ''), ('cause', ''), ('solution', ''), ('corrective_action', ''), ('compensation_cents', ''), ('compensation_kind', ''), ('first_response_at', 'time'), ('resolved_at', 'time'), ('resolved_by', ''), ('final_decision', 'flag'), ('feedback_at', 'time'), ('followup_at', 'time'), ('followup_by', ''), ('satisfaction', ''), ('followup_note', ''), ('remarks', ''), ('status', ''), ('reopen_count', ''), ('escalation_level', ''), ('close_reason', ''), ('closed_at', 'time'), ('incident_id', ''), ('waiting_since', 'time'), ('source_key', ''), ('created_at', 'time'), ('updated_at', 'time'), ('nonce', '')),
+            },
+        'state_deadlines':
+            {
+                'sql': (
+                    'SELECT deadline.complaint_id AS of_complaint, deadline.id, deadline.complaint_id, deadline.milestone, deadline.started_at, deadline.due_at, deadline.met_at, deadline.state, deadline.provisional, deadline.breach_recorded, deadline.rule, deadline.explanation, deadline.extended, deadline.paused_seconds, deadline.missed_at\n'
+                    'FROM deadline\n'
+                    'WHERE deadline.complaint_id IN (__[POSTCOMPILE_ids]) ORDER BY deadline.complaint_id, deadline.id'
+                ),
+                'params': (('ids', ''),),
+                'lists': ('ids',),
+                'columns': (('of_complaint', ''), ('id', ''), ('complaint_id', ''), ('milestone', ''), ('started_at', 'time'), ('due_at', 'time'), ('met_at', 'time'), ('state', ''), ('provisional', 'flag'), ('breach_recorded', 'flag'), ('rule', ''), ('explanation', ''), ('extended', 'flag'), ('paused_seconds', ''), ('missed_at', 'time')),
+            },
+        'state_contacts':
+            {
+                'sql': (
+                    'SELECT contact_entry.complaint_id AS of_complaint, contact_entry.id, contact_entry.complaint_id, contact_entry.at, contact_entry.via, contact_entry.actor, contact_entry.summary, contact_entry.meets\n'
+                    'FROM contact_entry\n'
+                    'WHERE contact_entry.complaint_id IN (__[POSTCOMPILE_ids]) ORDER BY contact_entry.complaint_id, contact_entry.id'
+                ),
+                'params': (('ids', ''),),
+                'lists': ('ids',),
+                'columns': (('of_complaint', ''), ('id', ''), ('complaint_id', ''), ('at', 'time'), ('via', ''), ('actor', ''), ('summary', ''), ('meets', '')),
+            },
+        'state_fields':
+            {
+                'sql': (
+                    'SELECT complaint_field.complaint_id AS of_complaint, complaint_field.complaint_id, complaint_field."key", complaint_field.value\n'
+                    'FROM complaint_field\n'
+                    'WHERE complaint_field.complaint_id IN (__[POSTCOMPILE_ids]) ORDER BY complaint_field.complaint_id, complaint_field."key"'
+                ),
+                'params': (('ids', ''),),
+                'lists': ('ids',),
+                'columns': (('of_complaint', ''), ('complaint_id', ''), ('key', ''), ('value', '')),
+            },
+        'state_attachments':
+            {
+                'sql': (
+                    'SELECT attachment.complaint_id AS of_complaint, attachment.id, attachment.complaint_id, attachment.sha256, attachment.name, attachment.size, attachment.note, attachment.added_at, attachment.added_by\n'
+                    'FROM attachment\n'
+                    'WHERE attachment.complaint_id IN (__[POSTCOMPILE_ids]) ORDER BY attachment.complaint_id, attachment.id'
+                ),
+                'params': (('ids', ''),),
+                'lists': ('ids',),
+                'columns': (('of_complaint', ''), ('id', ''), ('complaint_id', ''), ('sha256', ''), ('name', ''), ('size', ''), ('note', ''), ('added_at', 'time'), ('added_by', '')),
+            },
+        'state_all_complaint':
+            {
+                'sql': (
+                    'SELECT complaint.id, complaint.no, complaint.year, complaint.seq, complaint.received_at, complaint.received_date, complaint.channel, complaint.customer_name, complaint.contact, complaint.location, complaint.subject, complaint.content, complaint.demand, complaint.receiver, complaint.category, complaint.origin, complaint.severity, complaint.urgency, complaint.priority, complaint.explanation, complaint.department, complaint.assignee, complaint.cause, complaint.solution, complaint.corrective_action, complaint.compensation_cents, complaint.compensation_kind, complaint.first_response_at, complaint.resolved_at, complaint.resolved_by, complaint.final_decision, complaint.feedback_at, complaint.followup_at, complaint.followup_by, complaint.satisfaction, complaint.followup_note, complaint.remarks, complaint.status, complaint.reopen_count, complaint.escalation_level, complaint.close_reason, complaint.closed_at, complaint.incident_id, complaint.waiting_since, complaint.source_key, complaint.created_at, complaint.updated_at, complaint.nonce\n'
+                    'FROM complaint ORDER BY complaint.id'
+                ),
+                'columns': (('id', ''), ('no', ''), ('year', ''), ('seq', ''), ('received_at', 'time'), ('received_date', 'date'), ('channel', ''), ('customer_name', ''), ('contact', ''), ('location', ''), ('subject', ''), ('content', ''), ('demand', ''), ('receiver', ''), ('category', ''), ('origin', ''), ('severity', ''), ('urgency', ''), ('priority', ''), ('explanation', ''), ('department', ''), ('assignee', ''), ('cause', ''), ('solution', ''), ('corrective_action', ''), ('compensation_cents', ''), ('compensation_kind', ''), ('first_response_at', 'time'), ('resolved_at', 'time'), ('resolved_by', ''), ('final_decision', 'flag'), ('feedback_at', 'time'), ('followup_at', 'time'), ('followup_by', ''), ('satisfaction', ''), ('followup_note', ''), ('remarks', ''), ('status', ''), ('reopen_count', ''), ('escalation_level', ''), ('close_reason', ''), ('closed_at', 'time'), ('incident_id', ''), ('waiting_since', 'time'), ('source_key', ''), ('created_at', 'time'), ('updated_at', 'time'), ('nonce', '')),
+            },
+        'state_all_deadlines':
+            {
+                'sql': (
+                    'SELECT deadline.complaint_id AS of_complaint, deadline.id, deadline.complaint_id, deadline.milestone, deadline.started_at, deadline.due_at, deadline.met_at, deadline.state, deadline.provisional, deadline.breach_recorded, deadline.rule, deadline.explanation, deadline.extended, deadline.paused_seconds, deadline.missed_at\n'
+                    'FROM deadline ORDER BY deadline.complaint_id, deadline.id'
+                ),
+                'columns': (('of_complaint', ''), ('id', ''), ('complaint_id', ''), ('milestone', ''), ('started_at', 'time'), ('due_at', 'time'), ('met_at', 'time'), ('state', ''), ('provisional', 'flag'), ('breach_recorded', 'flag'), ('rule', ''), ('explanation', ''), ('extended', 'flag'), ('paused_seconds', ''), ('missed_at', 'time')),
+            },
+        'state_all_contacts':
+            {
+                'sql': (
+                    'SELECT contact_entry.complaint_id AS of_complaint, contact_entry.id, contact_entry.complaint_id, contact_entry.at, contact_entry.via, contact_entry.actor, contact_entry.summary, contact_entry.meets\n'
+                    'FROM contact_entry ORDER BY contact_entry.complaint_id, contact_entry.id'
+                ),
+                'columns': (('of_complaint', ''), ('id', ''), ('complaint_id', ''), ('at', 'time'), ('via', ''), ('actor', ''), ('summary', ''), ('meets', '')),
+            },
+        'state_all_fields':
+            {
+                'sql': (
+                    'SELECT complaint_field.complaint_id AS of_complaint, complaint_field.complaint_id, complaint_field."key", complaint_field.value\n'
+                    'FROM complaint_field ORDER BY complaint_field.complaint_id, complaint_field."key"'
+                ),
+                'columns': (('of_complaint', ''), ('complaint_id', ''), ('key', ''), ('value', '')),
+            },
+        'state_all_attachments':
+            {
+                'sql': (
+                    'SELECT attachment.complaint_id AS of_complaint, attachment.id, attachment.complaint_id, attachment.sha256, attachment.name, attachment.size, attachment.note, attachment.added_at, attachment.added_by\n'
+                    'FROM attachment ORDER BY attachment.complaint_id, attachment.id'
+                ),
+                'columns': (('of_complaint', ''), ('id', ''), ('complaint_id', ''), ('sha256', ''), ('name', ''), ('size', ''), ('note', ''), ('added_at', 'time'), ('added_by', '')),
+            },
+        'history_unsealed':
+            {
+                'sql': (
+                    'SELECT history_entry.id, history_entry.complaint_id, history_entry.at, history_entry.recorded_at, history_entry.actor, history_entry.action, history_entry.changes, history_entry.reason\n'
+                    'FROM history_entry\n'
+                    'WHERE history_entry.hash IS NULL ORDER BY history_entry.id'
+                ),
+                'columns': (('id', ''), ('complaint_id', ''), ('at', 'time'), ('recorded_at', 'time'), ('actor', ''), ('action', ''), ('changes', ''), ('reason', '')),
+            },
+        'history_unsealed_after':
+            {
+                'sql': (
+                    'SELECT history_entry.id, history_entry.complaint_id, history_entry.at, history_entry.recorded_at, history_entry.actor, history_entry.action, history_entry.changes, history_entry.reason\n'
+                    'FROM history_entry\n'
+                    'WHERE history_entry.hash IS NULL AND history_entry.id > :after ORDER BY history_entry.id\n'
+                    ' LIMIT :limit OFFSET :param_1'
+                ),
+                'params': (('after', ''), ('limit', '')),
+                'constants': {'param_1': 0},
+                'columns': (('id', ''), ('complaint_id', ''), ('at', 'time'), ('recorded_at', 'time'), ('actor', ''), ('action', ''), ('changes', ''), ('reason', '')),
+            },
+        'history_sealed':
+            {
+                'sql': (
+                    'UPDATE history_entry SET prev_hash=:prev_hash, hash=:hash, state=:state WHERE history_entry.id = :key_id'
+                ),
+                'params': (('prev_hash', ''), ('hash', ''), ('state', ''), ('key_id', '')),
+            },
+        'history_last_per_complaint':
+            {
+                'sql': (
+                    'SELECT history_entry.complaint_id, max(history_entry.id) AS max_1\n'
+                    'FROM history_entry\n'
+                    'WHERE history_entry.complaint_id IS NOT NULL GROUP BY history_entry.complaint_id'
+                ),
+                'columns': (('complaint_id', ''), ('max', '')),
+            },
+        'history_unseal_all':
+            {
+                'sql': (
+                    'UPDATE history_entry SET prev_hash=NULL, hash=NULL, state=NULL'
+                ),
+            },
+        'complaints_forgotten':
+            {
+                'sql': (
+                    'SELECT DISTINCT history_entry.complaint_id\n'
+                    'FROM history_entry\n'
+                    'WHERE history_entry.action = :action_1'
+                ),
+                'constants': {'action_1': 'forgotten'},
+                'columns': (('complaint_id', ''),),
+            },
+        'complaint_ids':
+            {
+                'sql': (
+                    'SELECT complaint.id\n'
+                    'FROM complaint ORDER BY complaint.id'
+                ),
+                'columns': (('id', ''),),
+            },
+        'complaint_nonce':
+            {
+                'sql': (
+                    'SELECT complaint.nonce\n'
+                    'FROM complaint\n'
+                    'WHERE complaint.id = :id'
+                ),
+                'params': (('id', ''),),
+                'columns': (('nonce', ''),),
+            },
+        'complaint_nonce_set':
+            {
+                'sql': (
+                    'UPDATE complaint SET nonce=:nonce WHERE complaint.id = :key_id'
+                ),
+                'params': (('nonce', ''), ('key_id', '')),
+            },
+        'attachments_of':
+            {
+                'sql': (
+                    'SELECT attachment.id, attachment.complaint_id, attachment.sha256, attachment.name, attachment.size, attachment.note, attachment.added_at, attachment.added_by\n'
+                    'FROM attachment\n'
+                    'WHERE attachment.complaint_id = :id ORDER BY attachment.id'
+                ),
+                'params': (('id', ''),),
+                'columns': (('id', ''), ('complaint_id', ''), ('sha256', ''), ('name', ''), ('size', ''), ('note', ''), ('added_at', 'time'), ('added_by', '')),
             },
         'report_by_dimensions':
             {
@@ -598,12 +789,12 @@ STATEMENTS: dict[str, dict[str, dict[str, Any]]] = {
         'complaint_by_no':
             {
                 'sql': (
-                    'SELECT complaint.id, complaint.no, complaint.year, complaint.seq, complaint.received_at, complaint.received_date, complaint.channel, complaint.customer_name, complaint.contact, complaint.location, complaint.subject, complaint.content, complaint.demand, complaint.receiver, complaint.category, complaint.origin, complaint.severity, complaint.urgency, complaint.priority, complaint.explanation, complaint.department, complaint.assignee, complaint.cause, complaint.solution, complaint.corrective_action, complaint.compensation_cents, complaint.compensation_kind, complaint.first_response_at, complaint.resolved_at, complaint.resolved_by, complaint.final_decision, complaint.feedback_at, complaint.followup_at, complaint.followup_by, complaint.satisfaction, complaint.followup_note, complaint.remarks, complaint.status, complaint.reopen_count, complaint.escalation_level, complaint.close_reason, complaint.closed_at, complaint.incident_id, complaint.waiting_since, complaint.source_key, complaint.created_at, complaint.updated_at\n'
+                    'SELECT complaint.id, complaint.no, complaint.year, complaint.seq, complaint.received_at, complaint.received_date, complaint.channel, complaint.customer_name, complaint.contact, complaint.location, complaint.subject, complaint.content, complaint.demand, complaint.receiver, complaint.category, complaint.origin, complaint.severity, complaint.urgency, complaint.priority, complaint.explanation, complaint.department, complaint.assignee, complaint.cause, complaint.solution, complaint.corrective_action, complaint.compensation_cents, complaint.compensation_kind, complaint.first_response_at, complaint.resolved_at, complaint.resolved_by, complaint.final_decision, complaint.feedback_at, complaint.followup_at, complaint.followup_by, complaint.satisfaction, complaint.followup_note, complaint.remarks, complaint.status, complaint.reopen_count, complaint.escalation_level, complaint.close_reason, complaint.closed_at, complaint.incident_id, complaint.waiting_since, complaint.source_key, complaint.created_at, complaint.updated_at, complaint.nonce\n'
                     'FROM complaint\n'
                     'WHERE complaint.no = %(no)s::VARCHAR'
                 ),
                 'params': (('no', ''),),
-                'columns': (('id', ''), ('no', ''), ('year', ''), ('seq', ''), ('received_at', 'time'), ('received_date', 'date'), ('channel', ''), ('customer_name', ''), ('contact', ''), ('location', ''), ('subject', ''), ('content', ''), ('demand', ''), ('receiver', ''), ('category', ''), ('origin', ''), ('severity', ''), ('urgency', ''), ('priority', ''), ('explanation', ''), ('department', ''), ('assignee', ''), ('cause', ''), ('solution', ''), ('corrective_action', ''), ('compensation_cents', ''), ('compensation_kind', ''), ('first_response_at', 'time'), ('resolved_at', 'time'), ('resolved_by', ''), ('final_decision', 'flag'), ('feedback_at', 'time'), ('followup_at', 'time'), ('followup_by', ''), ('satisfaction', ''), ('followup_note', ''), ('remarks', ''), ('status', ''), ('reopen_count', ''), ('escalation_level', ''), ('close_reason', ''), ('closed_at', 'time'), ('incident_id', ''), ('waiting_since', 'time'), ('source_key', ''), ('created_at', 'time'), ('updated_at', 'time')),
+                'columns': (('id', ''), ('no', ''), ('year', ''), ('seq', ''), ('received_at', 'time'), ('received_date', 'date'), ('channel', ''), ('customer_name', ''), ('contact', ''), ('location', ''), ('subject', ''), ('content', ''), ('demand', ''), ('receiver', ''), ('category', ''), ('origin', ''), ('severity', ''), ('urgency', ''), ('priority', ''), ('explanation', ''), ('department', ''), ('assignee', ''), ('cause', ''), ('solution', ''), ('corrective_action', ''), ('compensation_cents', ''), ('compensation_kind', ''), ('first_response_at', 'time'), ('resolved_at', 'time'), ('resolved_by', ''), ('final_decision', 'flag'), ('feedback_at', 'time'), ('followup_at', 'time'), ('followup_by', ''), ('satisfaction', ''), ('followup_note', ''), ('remarks', ''), ('status', ''), ('reopen_count', ''), ('escalation_level', ''), ('close_reason', ''), ('closed_at', 'time'), ('incident_id', ''), ('waiting_since', 'time'), ('source_key', ''), ('created_at', 'time'), ('updated_at', 'time'), ('nonce', '')),
             },
         'complaint_no_of':
             {
@@ -649,12 +840,12 @@ STATEMENTS: dict[str, dict[str, dict[str, Any]]] = {
         'history_of':
             {
                 'sql': (
-                    'SELECT history_entry.id, history_entry.complaint_id, history_entry.at, history_entry.recorded_at, history_entry.actor, history_entry.action, history_entry.changes, history_entry.reason, history_entry.prev_hash, history_entry.hash\n'
+                    'SELECT history_entry.id, history_entry.complaint_id, history_entry.at, history_entry.recorded_at, history_entry.actor, history_entry.action, history_entry.changes, history_entry.reason, history_entry.prev_hash, history_entry.hash, history_entry.state\n'
                     'FROM history_entry\n'
                     'WHERE history_entry.complaint_id = %(id)s::INTEGER ORDER BY history_entry.id'
                 ),
                 'params': (('id', ''),),
-                'columns': (('id', ''), ('complaint_id', ''), ('at', 'time'), ('recorded_at', 'time'), ('actor', ''), ('action', ''), ('changes', ''), ('reason', ''), ('prev_hash', ''), ('hash', '')),
+                'columns': (('id', ''), ('complaint_id', ''), ('at', 'time'), ('recorded_at', 'time'), ('actor', ''), ('action', ''), ('changes', ''), ('reason', ''), ('prev_hash', ''), ('hash', ''), ('state', '')),
             },
         'declared_fields_of':
             {
@@ -691,9 +882,9 @@ STATEMENTS: dict[str, dict[str, dict[str, Any]]] = {
         'complaint_insert':
             {
                 'sql': (
-                    'INSERT INTO complaint (no, year, seq, received_at, received_date, channel, customer_name, contact, location, subject, content, demand, receiver, category, origin, severity, urgency, priority, explanation, department, assignee, cause, solution, corrective_action, compensation_cents, compensation_kind, first_response_at, resolved_at, resolved_by, final_decision, feedback_at, followup_at, followup_by, satisfaction, followup_note, remarks, status, reopen_count, escalation_level, close_reason, closed_at, incident_id, waiting_since, source_key, created_at, updated_at) VALUES (%(no)s::VARCHAR, %(year)s::INTEGER, %(seq)s::INTEGER, %(received_at)s::TIMESTAMP WITH TIME ZONE, %(received_date)s::DATE, %(channel)s::VARCHAR, %(customer_name)s::VARCHAR, %(contact)s::VARCHAR, %(location)s::VARCHAR, %(subject)s::VARCHAR, %(content)s::VARCHAR, %(demand)s::VARCHAR, %(receiver)s::VARCHAR, %(category)s::VARCHAR, %(origin)s::VARCHAR, %(severity)s::VARCHAR, %(urgency)s::VARCHAR, %(priority)s::VARCHAR, %(explanation)s::VARCHAR, %(department)s::VARCHAR, %(assignee)s::VARCHAR, %(cause)s::VARCHAR, %(solution)s::VARCHAR, %(corrective_action)s::VARCHAR, %(compensation_cents)s::INTEGER, %(compensation_kind)s::VARCHAR, %(first_response_at)s::TIMESTAMP WITH TIME ZONE, %(resolved_at)s::TIMESTAMP WITH TIME ZONE, %(resolved_by)s::VARCHAR, %(final_decision)s, %(feedback_at)s::TIMESTAMP WITH TIME ZONE, %(followup_at)s::TIMESTAMP WITH TIME ZONE, %(followup_by)s::VARCHAR, %(satisfaction)s::VARCHAR, %(followup_note)s::VARCHAR, %(remarks)s::VARCHAR, %(status)s::VARCHAR, %(reopen_count)s::INTEGER, %(escalation_level)s::INTEGER, %(close_reason)s::VARCHAR, %(closed_at)s::TIMESTAMP WITH TIME ZONE, %(incident_id)s::INTEGER, %(waiting_since)s::TIMESTAMP WITH TIME ZONE, %(source_key)s::VARCHAR, %(created_at)s::TIMESTAMP WITH TIME ZONE, %(updated_at)s::TIMESTAMP WITH TIME ZONE) RETURNING complaint.id'
+                    'INSERT INTO complaint (no, year, seq, received_at, received_date, channel, customer_name, contact, location, subject, content, demand, receiver, category, origin, severity, urgency, priority, explanation, department, assignee, cause, solution, corrective_action, compensation_cents, compensation_kind, first_response_at, resolved_at, resolved_by, final_decision, feedback_at, followup_at, followup_by, satisfaction, followup_note, remarks, status, reopen_count, escalation_level, close_reason, closed_at, incident_id, waiting_since, source_key, created_at, updated_at, nonce) VALUES (%(no)s::VARCHAR, %(year)s::INTEGER, %(seq)s::INTEGER, %(received_at)s::TIMESTAMP WITH TIME ZONE, %(received_date)s::DATE, %(channel)s::VARCHAR, %(customer_name)s::VARCHAR, %(contact)s::VARCHAR, %(location)s::VARCHAR, %(subject)s::VARCHAR, %(content)s::VARCHAR, %(demand)s::VARCHAR, %(receiver)s::VARCHAR, %(category)s::VARCHAR, %(origin)s::VARCHAR, %(severity)s::VARCHAR, %(urgency)s::VARCHAR, %(priority)s::VARCHAR, %(explanation)s::VARCHAR, %(department)s::VARCHAR, %(assignee)s::VARCHAR, %(cause)s::VARCHAR, %(solution)s::VARCHAR, %(corrective_action)s::VARCHAR, %(compensation_cents)s::INTEGER, %(compensation_kind)s::VARCHAR, %(first_response_at)s::TIMESTAMP WITH TIME ZONE, %(resolved_at)s::TIMESTAMP WITH TIME ZONE, %(resolved_by)s::VARCHAR, %(final_decision)s, %(feedback_at)s::TIMESTAMP WITH TIME ZONE, %(followup_at)s::TIMESTAMP WITH TIME ZONE, %(followup_by)s::VARCHAR, %(satisfaction)s::VARCHAR, %(followup_note)s::VARCHAR, %(remarks)s::VARCHAR, %(status)s::VARCHAR, %(reopen_count)s::INTEGER, %(escalation_level)s::INTEGER, %(close_reason)s::VARCHAR, %(closed_at)s::TIMESTAMP WITH TIME ZONE, %(incident_id)s::INTEGER, %(waiting_since)s::TIMESTAMP WITH TIME ZONE, %(source_key)s::VARCHAR, %(created_at)s::TIMESTAMP WITH TIME ZONE, %(updated_at)s::TIMESTAMP WITH TIME ZONE, %(nonce)s::VARCHAR) RETURNING complaint.id'
                 ),
-                'params': (('no', ''), ('year', ''), ('seq', ''), ('received_at', 'time'), ('received_date', 'date'), ('channel', ''), ('customer_name', ''), ('contact', ''), ('location', ''), ('subject', ''), ('content', ''), ('demand', ''), ('receiver', ''), ('category', ''), ('origin', ''), ('severity', ''), ('urgency', ''), ('priority', ''), ('explanation', ''), ('department', ''), ('assignee', ''), ('cause', ''), ('solution', ''), ('corrective_action', ''), ('compensation_cents', ''), ('compensation_kind', ''), ('first_response_at', 'time'), ('resolved_at', 'time'), ('resolved_by', ''), ('final_decision', 'flag'), ('feedback_at', 'time'), ('followup_at', 'time'), ('followup_by', ''), ('satisfaction', ''), ('followup_note', ''), ('remarks', ''), ('status', ''), ('reopen_count', ''), ('escalation_level', ''), ('close_reason', ''), ('closed_at', 'time'), ('incident_id', ''), ('waiting_since', 'time'), ('source_key', ''), ('created_at', 'time'), ('updated_at', 'time')),
+                'params': (('no', ''), ('year', ''), ('seq', ''), ('received_at', 'time'), ('received_date', 'date'), ('channel', ''), ('customer_name', ''), ('contact', ''), ('location', ''), ('subject', ''), ('content', ''), ('demand', ''), ('receiver', ''), ('category', ''), ('origin', ''), ('severity', ''), ('urgency', ''), ('priority', ''), ('explanation', ''), ('department', ''), ('assignee', ''), ('cause', ''), ('solution', ''), ('corrective_action', ''), ('compensation_cents', ''), ('compensation_kind', ''), ('first_response_at', 'time'), ('resolved_at', 'time'), ('resolved_by', ''), ('final_decision', 'flag'), ('feedback_at', 'time'), ('followup_at', 'time'), ('followup_by', ''), ('satisfaction', ''), ('followup_note', ''), ('remarks', ''), ('status', ''), ('reopen_count', ''), ('escalation_level', ''), ('close_reason', ''), ('closed_at', 'time'), ('incident_id', ''), ('waiting_since', 'time'), ('source_key', ''), ('created_at', 'time'), ('updated_at', 'time'), ('nonce', '')),
                 'columns': (('id', ''),),
             },
         'deadline_insert':
@@ -715,9 +906,9 @@ STATEMENTS: dict[str, dict[str, dict[str, Any]]] = {
         'history_entry_insert':
             {
                 'sql': (
-                    'INSERT INTO history_entry (complaint_id, at, recorded_at, actor, action, changes, reason, prev_hash, hash) VALUES (%(complaint_id)s::INTEGER, %(at)s::TIMESTAMP WITH TIME ZONE, %(recorded_at)s::TIMESTAMP WITH TIME ZONE, %(actor)s::VARCHAR, %(action)s::VARCHAR, %(changes)s::VARCHAR, %(reason)s::VARCHAR, %(prev_hash)s::VARCHAR, %(hash)s::VARCHAR) RETURNING history_entry.id'
+                    'INSERT INTO history_entry (complaint_id, at, recorded_at, actor, action, changes, reason, prev_hash, hash, state) VALUES (%(complaint_id)s::INTEGER, %(at)s::TIMESTAMP WITH TIME ZONE, %(recorded_at)s::TIMESTAMP WITH TIME ZONE, %(actor)s::VARCHAR, %(action)s::VARCHAR, %(changes)s::VARCHAR, %(reason)s::VARCHAR, %(prev_hash)s::VARCHAR, %(hash)s::VARCHAR, %(state)s::VARCHAR) RETURNING history_entry.id'
                 ),
-                'params': (('complaint_id', ''), ('at', 'time'), ('recorded_at', 'time'), ('actor', ''), ('action', ''), ('changes', ''), ('reason', ''), ('prev_hash', ''), ('hash', '')),
+                'params': (('complaint_id', ''), ('at', 'time'), ('recorded_at', 'time'), ('actor', ''), ('action', ''), ('changes', ''), ('reason', ''), ('prev_hash', ''), ('hash', ''), ('state', '')),
                 'columns': (('id', ''),),
             },
         'alert_insert':
@@ -742,12 +933,20 @@ STATEMENTS: dict[str, dict[str, dict[str, Any]]] = {
                 ),
                 'params': (('id', ''), ('last_hash', ''), ('entries', '')),
             },
+        'attachment_insert':
+            {
+                'sql': (
+                    'INSERT INTO attachment (complaint_id, sha256, name, size, note, added_at, added_by) VALUES (%(complaint_id)s::INTEGER, %(sha256)s::VARCHAR, %(name)s::VARCHAR, %(size)s::INTEGER, %(note)s::VARCHAR, %(added_at)s::TIMESTAMP WITH TIME ZONE, %(added_by)s::VARCHAR) RETURNING attachment.id'
+                ),
+                'params': (('complaint_id', ''), ('sha256', ''), ('name', ''), ('size', ''), ('note', ''), ('added_at', 'time'), ('added_by', '')),
+                'columns': (('id', ''),),
+            },
         'complaint_update':
             {
                 'sql': (
-                    'UPDATE complaint SET no=%(no)s::VARCHAR, year=%(year)s::INTEGER, seq=%(seq)s::INTEGER, received_at=%(received_at)s::TIMESTAMP WITH TIME ZONE, received_date=%(received_date)s::DATE, channel=%(channel)s::VARCHAR, customer_name=%(customer_name)s::VARCHAR, contact=%(contact)s::VARCHAR, location=%(location)s::VARCHAR, subject=%(subject)s::VARCHAR, content=%(content)s::VARCHAR, demand=%(demand)s::VARCHAR, receiver=%(receiver)s::VARCHAR, category=%(category)s::VARCHAR, origin=%(origin)s::VARCHAR, severity=%(severity)s::VARCHAR, urgency=%(urgency)s::VARCHAR, priority=%(priority)s::VARCHAR, explanation=%(explanation)s::VARCHAR, department=%(department)s::VARCHAR, assignee=%(assignee)s::VARCHAR, cause=%(cause)s::VARCHAR, solution=%(solution)s::VARCHAR, corrective_action=%(corrective_action)s::VARCHAR, compensation_cents=%(compensation_cents)s::INTEGER, compensation_kind=%(compensation_kind)s::VARCHAR, first_response_at=%(first_response_at)s::TIMESTAMP WITH TIME ZONE, resolved_at=%(resolved_at)s::TIMESTAMP WITH TIME ZONE, resolved_by=%(resolved_by)s::VARCHAR, final_decision=%(final_decision)s, feedback_at=%(feedback_at)s::TIMESTAMP WITH TIME ZONE, followup_at=%(followup_at)s::TIMESTAMP WITH TIME ZONE, followup_by=%(followup_by)s::VARCHAR, satisfaction=%(satisfaction)s::VARCHAR, followup_note=%(followup_note)s::VARCHAR, remarks=%(remarks)s::VARCHAR, status=%(status)s::VARCHAR, reopen_count=%(reopen_count)s::INTEGER, escalation_level=%(escalation_level)s::INTEGER, close_reason=%(close_reason)s::VARCHAR, closed_at=%(closed_at)s::TIMESTAMP WITH TIME ZONE, incident_id=%(incident_id)s::INTEGER, waiting_since=%(waiting_since)s::TIMESTAMP WITH TIME ZONE, source_key=%(source_key)s::VARCHAR, created_at=%(created_at)s::TIMESTAMP WITH TIME ZONE, updated_at=%(updated_at)s::TIMESTAMP WITH TIME ZONE WHERE complaint.id = %(key_id)s::INTEGER'
+                    'UPDATE complaint SET no=%(no)s::VARCHAR, year=%(year)s::INTEGER, seq=%(seq)s::INTEGER, received_at=%(received_at)s::TIMESTAMP WITH TIME ZONE, received_date=%(received_date)s::DATE, channel=%(channel)s::VARCHAR, customer_name=%(customer_name)s::VARCHAR, contact=%(contact)s::VARCHAR, location=%(location)s::VARCHAR, subject=%(subject)s::VARCHAR, content=%(content)s::VARCHAR, demand=%(demand)s::VARCHAR, receiver=%(receiver)s::VARCHAR, category=%(category)s::VARCHAR, origin=%(origin)s::VARCHAR, severity=%(severity)s::VARCHAR, urgency=%(urgency)s::VARCHAR, priority=%(priority)s::VARCHAR, explanation=%(explanation)s::VARCHAR, department=%(department)s::VARCHAR, assignee=%(assignee)s::VARCHAR, cause=%(cause)s::VARCHAR, solution=%(solution)s::VARCHAR, corrective_action=%(corrective_action)s::VARCHAR, compensation_cents=%(compensation_cents)s::INTEGER, compensation_kind=%(compensation_kind)s::VARCHAR, first_response_at=%(first_response_at)s::TIMESTAMP WITH TIME ZONE, resolved_at=%(resolved_at)s::TIMESTAMP WITH TIME ZONE, resolved_by=%(resolved_by)s::VARCHAR, final_decision=%(final_decision)s, feedback_at=%(feedback_at)s::TIMESTAMP WITH TIME ZONE, followup_at=%(followup_at)s::TIMESTAMP WITH TIME ZONE, followup_by=%(followup_by)s::VARCHAR, satisfaction=%(satisfaction)s::VARCHAR, followup_note=%(followup_note)s::VARCHAR, remarks=%(remarks)s::VARCHAR, status=%(status)s::VARCHAR, reopen_count=%(reopen_count)s::INTEGER, escalation_level=%(escalation_level)s::INTEGER, close_reason=%(close_reason)s::VARCHAR, closed_at=%(closed_at)s::TIMESTAMP WITH TIME ZONE, incident_id=%(incident_id)s::INTEGER, waiting_since=%(waiting_since)s::TIMESTAMP WITH TIME ZONE, source_key=%(source_key)s::VARCHAR, created_at=%(created_at)s::TIMESTAMP WITH TIME ZONE, updated_at=%(updated_at)s::TIMESTAMP WITH TIME ZONE, nonce=%(nonce)s::VARCHAR WHERE complaint.id = %(key_id)s::INTEGER'
                 ),
-                'params': (('no', ''), ('year', ''), ('seq', ''), ('received_at', 'time'), ('received_date', 'date'), ('channel', ''), ('customer_name', ''), ('contact', ''), ('location', ''), ('subject', ''), ('content', ''), ('demand', ''), ('receiver', ''), ('category', ''), ('origin', ''), ('severity', ''), ('urgency', ''), ('priority', ''), ('explanation', ''), ('department', ''), ('assignee', ''), ('cause', ''), ('solution', ''), ('corrective_action', ''), ('compensation_cents', ''), ('compensation_kind', ''), ('first_response_at', 'time'), ('resolved_at', 'time'), ('resolved_by', ''), ('final_decision', 'flag'), ('feedback_at', 'time'), ('followup_at', 'time'), ('followup_by', ''), ('satisfaction', ''), ('followup_note', ''), ('remarks', ''), ('status', ''), ('reopen_count', ''), ('escalation_level', ''), ('close_reason', ''), ('closed_at', 'time'), ('incident_id', ''), ('waiting_since', 'time'), ('source_key', ''), ('created_at', 'time'), ('updated_at', 'time'), ('key_id', '')),
+                'params': (('no', ''), ('year', ''), ('seq', ''), ('received_at', 'time'), ('received_date', 'date'), ('channel', ''), ('customer_name', ''), ('contact', ''), ('location', ''), ('subject', ''), ('content', ''), ('demand', ''), ('receiver', ''), ('category', ''), ('origin', ''), ('severity', ''), ('urgency', ''), ('priority', ''), ('explanation', ''), ('department', ''), ('assignee', ''), ('cause', ''), ('solution', ''), ('corrective_action', ''), ('compensation_cents', ''), ('compensation_kind', ''), ('first_response_at', 'time'), ('resolved_at', 'time'), ('resolved_by', ''), ('final_decision', 'flag'), ('feedback_at', 'time'), ('followup_at', 'time'), ('followup_by', ''), ('satisfaction', ''), ('followup_note', ''), ('remarks', ''), ('status', ''), ('reopen_count', ''), ('escalation_level', ''), ('close_reason', ''), ('closed_at', 'time'), ('incident_id', ''), ('waiting_since', 'time'), ('source_key', ''), ('created_at', 'time'), ('updated_at', 'time'), ('nonce', ''), ('key_id', '')),
             },
         'deadline_update':
             {
@@ -780,12 +979,12 @@ STATEMENTS: dict[str, dict[str, dict[str, Any]]] = {
         'complaint_by_id':
             {
                 'sql': (
-                    'SELECT complaint.id, complaint.no, complaint.year, complaint.seq, complaint.received_at, complaint.received_date, complaint.channel, complaint.customer_name, complaint.contact, complaint.location, complaint.subject, complaint.content, complaint.demand, complaint.receiver, complaint.category, complaint.origin, complaint.severity, complaint.urgency, complaint.priority, complaint.explanation, complaint.department, complaint.assignee, complaint.cause, complaint.solution, complaint.corrective_action, complaint.compensation_cents, complaint.compensation_kind, complaint.first_response_at, complaint.resolved_at, complaint.resolved_by, complaint.final_decision, complaint.feedback_at, complaint.followup_at, complaint.followup_by, complaint.satisfaction, complaint.followup_note, complaint.remarks, complaint.status, complaint.reopen_count, complaint.escalation_level, complaint.close_reason, complaint.closed_at, complaint.incident_id, complaint.waiting_since, complaint.source_key, complaint.created_at, complaint.updated_at\n'
+                    'SELECT complaint.id, complaint.no, complaint.year, complaint.seq, complaint.received_at, complaint.received_date, complaint.channel, complaint.customer_name, complaint.contact, complaint.location, complaint.subject, complaint.content, complaint.demand, complaint.receiver, complaint.category, complaint.origin, complaint.severity, complaint.urgency, complaint.priority, complaint.explanation, complaint.department, complaint.assignee, complaint.cause, complaint.solution, complaint.corrective_action, complaint.compensation_cents, complaint.compensation_kind, complaint.first_response_at, complaint.resolved_at, complaint.resolved_by, complaint.final_decision, complaint.feedback_at, complaint.followup_at, complaint.followup_by, complaint.satisfaction, complaint.followup_note, complaint.remarks, complaint.status, complaint.reopen_count, complaint.escalation_level, complaint.close_reason, complaint.closed_at, complaint.incident_id, complaint.waiting_since, complaint.source_key, complaint.created_at, complaint.updated_at, complaint.nonce\n'
                     'FROM complaint\n'
                     'WHERE complaint.id = %(id)s::INTEGER'
                 ),
                 'params': (('id', ''),),
-                'columns': (('id', ''), ('no', ''), ('year', ''), ('seq', ''), ('received_at', 'time'), ('received_date', 'date'), ('channel', ''), ('customer_name', ''), ('contact', ''), ('location', ''), ('subject', ''), ('content', ''), ('demand', ''), ('receiver', ''), ('category', ''), ('origin', ''), ('severity', ''), ('urgency', ''), ('priority', ''), ('explanation', ''), ('department', ''), ('assignee', ''), ('cause', ''), ('solution', ''), ('corrective_action', ''), ('compensation_cents', ''), ('compensation_kind', ''), ('first_response_at', 'time'), ('resolved_at', 'time'), ('resolved_by', ''), ('final_decision', 'flag'), ('feedback_at', 'time'), ('followup_at', 'time'), ('followup_by', ''), ('satisfaction', ''), ('followup_note', ''), ('remarks', ''), ('status', ''), ('reopen_count', ''), ('escalation_level', ''), ('close_reason', ''), ('closed_at', 'time'), ('incident_id', ''), ('waiting_since', 'time'), ('source_key', ''), ('created_at', 'time'), ('updated_at', 'time')),
+                'columns': (('id', ''), ('no', ''), ('year', ''), ('seq', ''), ('received_at', 'time'), ('received_date', 'date'), ('channel', ''), ('customer_name', ''), ('contact', ''), ('location', ''), ('subject', ''), ('content', ''), ('demand', ''), ('receiver', ''), ('category', ''), ('origin', ''), ('severity', ''), ('urgency', ''), ('priority', ''), ('explanation', ''), ('department', ''), ('assignee', ''), ('cause', ''), ('solution', ''), ('corrective_action', ''), ('compensation_cents', ''), ('compensation_kind', ''), ('first_response_at', 'time'), ('resolved_at', 'time'), ('resolved_by', ''), ('final_decision', 'flag'), ('feedback_at', 'time'), ('followup_at', 'time'), ('followup_by', ''), ('satisfaction', ''), ('followup_note', ''), ('remarks', ''), ('status', ''), ('reopen_count', ''), ('escalation_level', ''), ('close_reason', ''), ('closed_at', 'time'), ('incident_id', ''), ('waiting_since', 'time'), ('source_key', ''), ('created_at', 'time'), ('updated_at', 'time'), ('nonce', '')),
             },
         'complaint_field_of':
             {
@@ -921,13 +1120,195 @@ STATEMENTS: dict[str, dict[str, dict[str, Any]]] = {
         'complaint_list':
             {
                 'sql': (
-                    'SELECT complaint.id, complaint.no, complaint.year, complaint.seq, complaint.received_at, complaint.received_date, complaint.channel, complaint.customer_name, complaint.contact, complaint.location, complaint.subject, complaint.content, complaint.demand, complaint.receiver, complaint.category, complaint.origin, complaint.severity, complaint.urgency, complaint.priority, complaint.explanation, complaint.department, complaint.assignee, complaint.cause, complaint.solution, complaint.corrective_action, complaint.compensation_cents, complaint.compensation_kind, complaint.first_response_at, complaint.resolved_at, complaint.resolved_by, complaint.final_decision, complaint.feedback_at, complaint.followup_at, complaint.followup_by, complaint.satisfaction, complaint.followup_note, complaint.remarks, complaint.status, complaint.reopen_count, complaint.escalation_level, complaint.close_reason, complaint.closed_at, complaint.incident_id, complaint.waiting_since, complaint.source_key, complaint.created_at, complaint.updated_at\n'
+                    'SELECT complaint.id, complaint.no, complaint.year, complaint.seq, complaint.received_at, complaint.received_date, complaint.channel, complaint.customer_name, complaint.contact, complaint.location, complaint.subject, complaint.content, complaint.demand, complaint.receiver, complaint.category, complaint.origin, complaint.severity, complaint.urgency, complaint.priority, complaint.explanation, complaint.department, complaint.assignee, complaint.cause, complaint.solution, complaint.corrective_action, complaint.compensation_cents, complaint.compensation_kind, complaint.first_response_at, complaint.resolved_at, complaint.resolved_by, complaint.final_decision, complaint.feedback_at, complaint.followup_at, complaint.followup_by, complaint.satisfaction, complaint.followup_note, complaint.remarks, complaint.status, complaint.reopen_count, complaint.escalation_level, complaint.close_reason, complaint.closed_at, complaint.incident_id, complaint.waiting_since, complaint.source_key, complaint.created_at, complaint.updated_at, complaint.nonce\n'
                     'FROM complaint\n'
                     'WHERE __WHERE__ ORDER BY complaint.received_at DESC, complaint.id DESC\n'
                     ' LIMIT %(limit)s::INTEGER'
                 ),
                 'params': (('limit', ''),),
-                'columns': (('id', ''), ('no', ''), ('year', ''), ('seq', ''), ('received_at', 'time'), ('received_date', 'date'), ('channel', ''), ('customer_name', ''), ('contact', ''), ('location', ''), ('subject', ''), ('content', ''), ('demand', ''), ('receiver', ''), ('category', ''), ('origin', ''), ('severity', ''), ('urgency', ''), ('priority', ''), ('explanation', ''), ('department', ''), ('assignee', ''), ('cause', ''), ('solution', ''), ('corrective_action', ''), ('compensation_cents', ''), ('compensation_kind', ''), ('first_response_at', 'time'), ('resolved_at', 'time'), ('resolved_by', ''), ('final_decision', 'flag'), ('feedback_at', 'time'), ('followup_at', 'time'), ('followup_by', ''), ('satisfaction', ''), ('followup_note', ''), ('remarks', ''), ('status', ''), ('reopen_count', ''), ('escalation_level', ''), ('close_reason', ''), ('closed_at', 'time'), ('incident_id', ''), ('waiting_since', 'time'), ('source_key', ''), ('created_at', 'time'), ('updated_at', 'time')),
+                'columns': (('id', ''), ('no', ''), ('year', ''), ('seq', ''), ('received_at', 'time'), ('received_date', 'date'), ('channel', ''), ('customer_name', ''), ('contact', ''), ('location', ''), ('subject', ''), ('content', ''), ('demand', ''), ('receiver', ''), ('category', ''), ('origin', ''), ('severity', ''), ('urgency', ''), ('priority', ''), ('explanation', ''), ('department', ''), ('assignee', ''), ('cause', ''), ('solution', ''), ('corrective_action', ''), ('compensation_cents', ''), ('compensation_kind', ''), ('first_response_at', 'time'), ('resolved_at', 'time'), ('resolved_by', ''), ('final_decision', 'flag'), ('feedback_at', 'time'), ('followup_at', 'time'), ('followup_by', ''), ('satisfaction', ''), ('followup_note', ''), ('remarks', ''), ('status', ''), ('reopen_count', ''), ('escalation_level', ''), ('close_reason', ''), ('closed_at', 'time'), ('incident_id', ''), ('waiting_since', 'time'), ('source_key', ''), ('created_at', 'time'), ('updated_at', 'time'), ('nonce', '')),
+            },
+        'state_complaint':
+            {
+                'sql': (
+                    'SELECT complaint.id, complaint.no, complaint.year, complaint.seq, complaint.received_at, complaint.received_date, complaint.channel, complaint.customer_name, complaint.contact, complaint.location, complaint.subject, complaint.content, complaint.demand, complaint.receiver, complaint.category, complaint.origin, complaint.severity, complaint.urgency, complaint.priority, complaint.explanation, complaint.department, complaint.assignee, complaint.cause, complaint.solution, complaint.corrective_action, complaint.compensation_cents, complaint.compensation_kind, complaint.first_response_at, complaint.resolved_at, complaint.resolved_by, complaint.final_decision, complaint.feedback_at, complaint.followup_at, complaint.followup_by, complaint.satisfaction, complaint.followup_note, complaint.remarks, complaint.status, complaint.reopen_count, complaint.escalation_level, complaint.close_reason, complaint.closed_at, complaint.incident_id, complaint.waiting_since, complaint.source_key, complaint.created_at, complaint.updated_at, complaint.nonce\n'
+                    'FROM complaint\n'
+                    'WHERE complaint.id IN (__[POSTCOMPILE_ids]) ORDER BY complaint.id'
+                ),
+                'params': (('ids', ''),),
+                'lists': ('ids',),
+                'columns': (('id', ''), ('no', ''), ('year', ''), ('seq', ''), ('received_at', 'time'), ('received_date', 'date'), ('channel', ''), ('customer_name', ''), ('contact', ''), ('location', ''), ('subject', ''), ('content', ''), ('demand', ''), ('receiver', ''), ('category', ''), ('origin', ''), ('severity', ''), ('urgency', ''), ('priority', ''), ('explanation', ''), ('department', ''), ('assignee', ''), ('cause', ''), ('solution', ''), ('corrective_action', ''), ('compensation_cents', ''), ('compensation_kind', ''), ('first_response_at', 'time'), ('resolved_at', 'time'), ('resolved_by', ''), ('final_decision', 'flag'), ('feedback_at', 'time'), ('followup_at', 'time'), ('followup_by', ''), ('satisfaction', ''), ('followup_note', ''), ('remarks', ''), ('status', ''), ('reopen_count', ''), ('escalation_level', ''), ('close_reason', ''), ('closed_at', 'time'), ('incident_id', ''), ('waiting_since', 'time'), ('source_key', ''), ('created_at', 'time'), ('updated_at', 'time'), ('nonce', '')),
+            },
+        'state_deadlines':
+            {
+                'sql': (
+                    'SELECT deadline.complaint_id AS of_complaint, deadline.id, deadline.complaint_id, deadline.milestone, deadline.started_at, deadline.due_at, deadline.met_at, deadline.state, deadline.provisional, deadline.breach_recorded, deadline.rule, deadline.explanation, deadline.extended, deadline.paused_seconds, deadline.missed_at\n'
+                    'FROM deadline\n'
+                    'WHERE deadline.complaint_id IN (__[POSTCOMPILE_ids]) ORDER BY deadline.complaint_id, deadline.id'
+                ),
+                'params': (('ids', ''),),
+                'lists': ('ids',),
+                'columns': (('of_complaint', ''), ('id', ''), ('complaint_id', ''), ('milestone', ''), ('started_at', 'time'), ('due_at', 'time'), ('met_at', 'time'), ('state', ''), ('provisional', 'flag'), ('breach_recorded', 'flag'), ('rule', ''), ('explanation', ''), ('extended', 'flag'), ('paused_seconds', ''), ('missed_at', 'time')),
+            },
+        'state_contacts':
+            {
+                'sql': (
+                    'SELECT contact_entry.complaint_id AS of_complaint, contact_entry.id, contact_entry.complaint_id, contact_entry.at, contact_entry.via, contact_entry.actor, contact_entry.summary, contact_entry.meets\n'
+                    'FROM contact_entry\n'
+                    'WHERE contact_entry.complaint_id IN (__[POSTCOMPILE_ids]) ORDER BY contact_entry.complaint_id, contact_entry.id'
+                ),
+                'params': (('ids', ''),),
+                'lists': ('ids',),
+                'columns': (('of_complaint', ''), ('id', ''), ('complaint_id', ''), ('at', 'time'), ('via', ''), ('actor', ''), ('summary', ''), ('meets', '')),
+            },
+        'state_fields':
+            {
+                'sql': (
+                    'SELECT complaint_field.complaint_id AS of_complaint, complaint_field.complaint_id, complaint_field.key, complaint_field.value\n'
+                    'FROM complaint_field\n'
+                    'WHERE complaint_field.complaint_id IN (__[POSTCOMPILE_ids]) ORDER BY complaint_field.complaint_id, complaint_field.key'
+                ),
+                'params': (('ids', ''),),
+                'lists': ('ids',),
+                'columns': (('of_complaint', ''), ('complaint_id', ''), ('key', ''), ('value', '')),
+            },
+        'state_attachments':
+            {
+                'sql': (
+                    'SELECT attachment.complaint_id AS of_complaint, attachment.id, attachment.complaint_id, attachment.sha256, attachment.name, attachment.size, attachment.note, attachment.added_at, attachment.added_by\n'
+                    'FROM attachment\n'
+                    'WHERE attachment.complaint_id IN (__[POSTCOMPILE_ids]) ORDER BY attachment.complaint_id, attachment.id'
+                ),
+                'params': (('ids', ''),),
+                'lists': ('ids',),
+                'columns': (('of_complaint', ''), ('id', ''), ('complaint_id', ''), ('sha256', ''), ('name', ''), ('size', ''), ('note', ''), ('added_at', 'time'), ('added_by', '')),
+            },
+        'state_all_complaint':
+            {
+                'sql': (
+                    'SELECT complaint.id, complaint.no, complaint.year, complaint.seq, complaint.received_at, complaint.received_date, complaint.channel, complaint.customer_name, complaint.contact, complaint.location, complaint.subject, complaint.content, complaint.demand, complaint.receiver, complaint.category, complaint.origin, complaint.severity, complaint.urgency, complaint.priority, complaint.explanation, complaint.department, complaint.assignee, complaint.cause, complaint.solution, complaint.corrective_action, complaint.compensation_cents, complaint.compensation_kind, complaint.first_response_at, complaint.resolved_at, complaint.resolved_by, complaint.final_decision, complaint.feedback_at, complaint.followup_at, complaint.followup_by, complaint.satisfaction, complaint.followup_note, complaint.remarks, complaint.status, complaint.reopen_count, complaint.escalation_level, complaint.close_reason, complaint.closed_at, complaint.incident_id, complaint.waiting_since, complaint.source_key, complaint.created_at, complaint.updated_at, complaint.nonce\n'
+                    'FROM complaint ORDER BY complaint.id'
+                ),
+                'columns': (('id', ''), ('no', ''), ('year', ''), ('seq', ''), ('received_at', 'time'), ('received_date', 'date'), ('channel', ''), ('customer_name', ''), ('contact', ''), ('location', ''), ('subject', ''), ('content', ''), ('demand', ''), ('receiver', ''), ('category', ''), ('origin', ''), ('severity', ''), ('urgency', ''), ('priority', ''), ('explanation', ''), ('department', ''), ('assignee', ''), ('cause', ''), ('solution', ''), ('corrective_action', ''), ('compensation_cents', ''), ('compensation_kind', ''), ('first_response_at', 'time'), ('resolved_at', 'time'), ('resolved_by', ''), ('final_decision', 'flag'), ('feedback_at', 'time'), ('followup_at', 'time'), ('followup_by', ''), ('satisfaction', ''), ('followup_note', ''), ('remarks', ''), ('status', ''), ('reopen_count', ''), ('escalation_level', ''), ('close_reason', ''), ('closed_at', 'time'), ('incident_id', ''), ('waiting_since', 'time'), ('source_key', ''), ('created_at', 'time'), ('updated_at', 'time'), ('nonce', '')),
+            },
+        'state_all_deadlines':
+            {
+                'sql': (
+                    'SELECT deadline.complaint_id AS of_complaint, deadline.id, deadline.complaint_id, deadline.milestone, deadline.started_at, deadline.due_at, deadline.met_at, deadline.state, deadline.provisional, deadline.breach_recorded, deadline.rule, deadline.explanation, deadline.extended, deadline.paused_seconds, deadline.missed_at\n'
+                    'FROM deadline ORDER BY deadline.complaint_id, deadline.id'
+                ),
+                'columns': (('of_complaint', ''), ('id', ''), ('complaint_id', ''), ('milestone', ''), ('started_at', 'time'), ('due_at', 'time'), ('met_at', 'time'), ('state', ''), ('provisional', 'flag'), ('breach_recorded', 'flag'), ('rule', ''), ('explanation', ''), ('extended', 'flag'), ('paused_seconds', ''), ('missed_at', 'time')),
+            },
+        'state_all_contacts':
+            {
+                'sql': (
+                    'SELECT contact_entry.complaint_id AS of_complaint, contact_entry.id, contact_entry.complaint_id, contact_entry.at, contact_entry.via, contact_entry.actor, contact_entry.summary, contact_entry.meets\n'
+                    'FROM contact_entry ORDER BY contact_entry.complaint_id, contact_entry.id'
+                ),
+                'columns': (('of_complaint', ''), ('id', ''), ('complaint_id', ''), ('at', 'time'), ('via', ''), ('actor', ''), ('summary', ''), ('meets', '')),
+            },
+        'state_all_fields':
+            {
+                'sql': (
+                    'SELECT complaint_field.complaint_id AS of_complaint, complaint_field.complaint_id, complaint_field.key, complaint_field.value\n'
+                    'FROM complaint_field ORDER BY complaint_field.complaint_id, complaint_field.key'
+                ),
+                'columns': (('of_complaint', ''), ('complaint_id', ''), ('key', ''), ('value', '')),
+            },
+        'state_all_attachments':
+            {
+                'sql': (
+                    'SELECT attachment.complaint_id AS of_complaint, attachment.id, attachment.complaint_id, attachment.sha256, attachment.name, attachment.size, attachment.note, attachment.added_at, attachment.added_by\n'
+                    'FROM attachment ORDER BY attachment.complaint_id, attachment.id'
+                ),
+                'columns': (('of_complaint', ''), ('id', ''), ('complaint_id', ''), ('sha256', ''), ('name', ''), ('size', ''), ('note', ''), ('added_at', 'time'), ('added_by', '')),
+            },
+        'history_unsealed':
+            {
+                'sql': (
+                    'SELECT history_entry.id, history_entry.complaint_id, history_entry.at, history_entry.recorded_at, history_entry.actor, history_entry.action, history_entry.changes, history_entry.reason\n'
+                    'FROM history_entry\n'
+                    'WHERE history_entry.hash IS NULL ORDER BY history_entry.id'
+                ),
+                'columns': (('id', ''), ('complaint_id', ''), ('at', 'time'), ('recorded_at', 'time'), ('actor', ''), ('action', ''), ('changes', ''), ('reason', '')),
+            },
+        'history_unsealed_after':
+            {
+                'sql': (
+                    'SELECT history_entry.id, history_entry.complaint_id, history_entry.at, history_entry.recorded_at, history_entry.actor, history_entry.action, history_entry.changes, history_entry.reason\n'
+                    'FROM history_entry\n'
+                    'WHERE history_entry.hash IS NULL AND history_entry.id > %(after)s::INTEGER ORDER BY history_entry.id\n'
+                    ' LIMIT %(limit)s::INTEGER'
+                ),
+                'params': (('after', ''), ('limit', '')),
+                'columns': (('id', ''), ('complaint_id', ''), ('at', 'time'), ('recorded_at', 'time'), ('actor', ''), ('action', ''), ('changes', ''), ('reason', '')),
+            },
+        'history_sealed':
+            {
+                'sql': (
+                    'UPDATE history_entry SET prev_hash=%(prev_hash)s::VARCHAR, hash=%(hash)s::VARCHAR, state=%(state)s::VARCHAR WHERE history_entry.id = %(key_id)s::INTEGER'
+                ),
+                'params': (('prev_hash', ''), ('hash', ''), ('state', ''), ('key_id', '')),
+            },
+        'history_last_per_complaint':
+            {
+                'sql': (
+                    'SELECT history_entry.complaint_id, max(history_entry.id) AS max_1\n'
+                    'FROM history_entry\n'
+                    'WHERE history_entry.complaint_id IS NOT NULL GROUP BY history_entry.complaint_id'
+                ),
+                'columns': (('complaint_id', ''), ('max', '')),
+            },
+        'history_unseal_all':
+            {
+                'sql': (
+                    'UPDATE history_entry SET prev_hash=NULL, hash=NULL, state=NULL'
+                ),
+            },
+        'complaints_forgotten':
+            {
+                'sql': (
+                    'SELECT DISTINCT history_entry.complaint_id\n'
+                    'FROM history_entry\n'
+                    'WHERE history_entry.action = %(action_1)s::VARCHAR'
+                ),
+                'constants': {'action_1': 'forgotten'},
+                'columns': (('complaint_id', ''),),
+            },
+        'complaint_ids':
+            {
+                'sql': (
+                    'SELECT complaint.id\n'
+                    'FROM complaint ORDER BY complaint.id'
+                ),
+                'columns': (('id', ''),),
+            },
+        'complaint_nonce':
+            {
+                'sql': (
+                    'SELECT complaint.nonce\n'
+                    'FROM complaint\n'
+                    'WHERE complaint.id = %(id)s::INTEGER'
+                ),
+                'params': (('id', ''),),
+                'columns': (('nonce', ''),),
+            },
+        'complaint_nonce_set':
+            {
+                'sql': (
+                    'UPDATE complaint SET nonce=%(nonce)s::VARCHAR WHERE complaint.id = %(key_id)s::INTEGER'
+                ),
+                'params': (('nonce', ''), ('key_id', '')),
+            },
+        'attachments_of':
+            {
+                'sql': (
+                    'SELECT attachment.id, attachment.complaint_id, attachment.sha256, attachment.name, attachment.size, attachment.note, attachment.added_at, attachment.added_by\n'
+                    'FROM attachment\n'
+                    'WHERE attachment.complaint_id = %(id)s::INTEGER ORDER BY attachment.id'
+                ),
+                'params': (('id', ''),),
+                'columns': (('id', ''), ('complaint_id', ''), ('sha256', ''), ('name', ''), ('size', ''), ('note', ''), ('added_at', 'time'), ('added_by', '')),
             },
         'report_by_dimensions':
             {
@@ -1387,7 +1768,7 @@ TABLES: dict[str, dict[str, Any]] = {
     'complaint': {
         'key': ('id',),
         'generated': ('id',),
-        'defaults': {'location': None, 'subject': None, 'demand': None, 'category': None, 'origin': 'routine', 'severity': None, 'urgency': None, 'priority': None, 'explanation': '{}', 'department': None, 'assignee': None, 'cause': None, 'solution': None, 'corrective_action': None, 'compensation_cents': None, 'compensation_kind': None, 'first_response_at': None, 'resolved_at': None, 'resolved_by': None, 'final_decision': False, 'feedback_at': None, 'followup_at': None, 'followup_by': None, 'satisfaction': None, 'followup_note': None, 'remarks': None, 'status': 'received', 'reopen_count': 0, 'escalation_level': 0, 'close_reason': None, 'closed_at': None, 'incident_id': None, 'waiting_since': None, 'source_key': None},
+        'defaults': {'location': None, 'subject': None, 'demand': None, 'category': None, 'origin': 'routine', 'severity': None, 'urgency': None, 'priority': None, 'explanation': '{}', 'department': None, 'assignee': None, 'cause': None, 'solution': None, 'corrective_action': None, 'compensation_cents': None, 'compensation_kind': None, 'first_response_at': None, 'resolved_at': None, 'resolved_by': None, 'final_decision': False, 'feedback_at': None, 'followup_at': None, 'followup_by': None, 'satisfaction': None, 'followup_note': None, 'remarks': None, 'status': 'received', 'reopen_count': 0, 'escalation_level': 0, 'close_reason': None, 'closed_at': None, 'incident_id': None, 'waiting_since': None, 'source_key': None, 'nonce': None},
     },
     'deadline': {
         'key': ('id',),
@@ -1402,7 +1783,7 @@ TABLES: dict[str, dict[str, Any]] = {
     'history_entry': {
         'key': ('id',),
         'generated': ('id',),
-        'defaults': {'complaint_id': None, 'changes': '{}', 'reason': None, 'prev_hash': None, 'hash': None},
+        'defaults': {'complaint_id': None, 'changes': '{}', 'reason': None, 'prev_hash': None, 'hash': None, 'state': None},
     },
     'alert': {
         'key': ('id',),
@@ -1418,5 +1799,10 @@ TABLES: dict[str, dict[str, Any]] = {
         'key': ('id',),
         'generated': (),
         'defaults': {'id': 1, 'entries': 0},
+    },
+    'attachment': {
+        'key': ('id',),
+        'generated': ('id',),
+        'defaults': {'note': None},
     },
 }

@@ -27,6 +27,7 @@ _HOME = {
     "forget_customer": ".audit",
     "record_export": ".audit",
     "record_list_unmasked": ".audit",
+    "record_backup": ".audit",
     "register_events": ".audit",
     "NewComplaint": ".lifecycle",
     "assign": ".lifecycle",

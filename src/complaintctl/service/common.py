@@ -12,7 +12,6 @@ from datetime import UTC, date, datetime
 from typing import Any
 
 from .. import rules as policy_rules
-from ..chain import GENESIS, entry_hash
 from ..dbapi import Entity, Register
 from ..domain import OPEN_STATUSES as OPEN_STATUSES
 from ..domain import Milestone, Status, Urgency
@@ -20,6 +19,7 @@ from ..errors import BadInput, InvalidTransition, NotFound
 from ..i18n import _
 from ..rules import FUTURE_TOLERANCE as FUTURE_TOLERANCE
 from ..rules import Policy
+from ..sealing import chain_head as chain_head
 
 CLASSIFIED_FIELDS = ("category", "severity", "urgency", "priority")
 
@@ -66,22 +66,12 @@ def record(
     actor: str,
     reason: str | None = None,
 ) -> None:
-    """Append one entry to the complaint's history (never updated, never deleted), chained
-    to the entry before it."""
+    """Append one entry to the complaint's history (never updated, never deleted); the
+    transaction chains and seals it when it commits (sealing.py)."""
     complaint.updated_at = now
     if register.clock_mark:
         changes = {**changes, "clock": [None, register.clock_mark]}
-    head = chain_head(register)
-    digest = entry_hash(
-        head.last_hash,
-        complaint_id=complaint.id,
-        at=at,
-        recorded_at=now,
-        actor=actor,
-        action=action,
-        changes=changes,
-        reason=reason,
-    )
+    chain_head(register)  # locked now: entries take their ids in the chain's order
     register.execute(
         "history_entry_insert",
         complaint_id=complaint.id,
@@ -91,49 +81,43 @@ def record(
         action=action,
         changes=json.dumps(changes, ensure_ascii=False, sort_keys=True),
         reason=reason,
-        prev_hash=head.last_hash,
-        hash=digest,
+        prev_hash=None,
+        hash=None,
+        state=None,
     )
-    head.last_hash = digest
-    head.entries += 1
-    register.save(head)
 
 
-def chain_head(register: Register) -> Entity:
-    """The chain's newest link, locked for this transaction (writers append one at a time)."""
-    head: Entity | None = register.memo.get("chain_head")
-    if head is None:
-        head = register.entity("chain_head", "chain_head_locked")
-        if head is None:
-            head = register.add("chain_head", id=1, last_hash=GENESIS, entries=0)
-        register.memo["chain_head"] = head
-    return head
+def record_register_event(register: Register, action: str, details: dict[str, Any], *, now: datetime, actor: str) -> None:
+    """Append an entry about the register as a whole (an export, an unmasked list, rules
+    installed) to the chained history, where removing it shows."""
+    chain_rows(
+        register,
+        rows := [
+            {
+                "complaint_id": None,
+                "at": now,
+                "recorded_at": now,
+                "actor": actor,
+                "action": action,
+                "changes": json.dumps(details, ensure_ascii=False, sort_keys=True),
+                "reason": None,
+            }
+        ],
+    )
+    register.execute_many("history_entry_insert", rows)
 
 
 def chain_rows(register: Register, rows: list[dict[str, Any]]) -> None:
-    """Give history rows about to be inserted in bulk their place in the chain, in order."""
-    head = chain_head(register)
-    last = head.last_hash
+    """Make history rows about to be inserted in bulk ready for the chain: the head locked
+    (their ids then follow the chain's order), sealed when the transaction commits."""
+    chain_head(register)
     mark = register.clock_mark
     for row in rows:
         if mark:
             changes = json.loads(row["changes"])
             changes["clock"] = [None, mark]
             row["changes"] = json.dumps(changes, ensure_ascii=False, sort_keys=True)
-        row["prev_hash"] = last
-        last = row["hash"] = entry_hash(
-            last,
-            complaint_id=row["complaint_id"],
-            at=row["at"],
-            recorded_at=row["recorded_at"],
-            actor=row["actor"],
-            action=row["action"],
-            changes=row["changes"],
-            reason=row["reason"],
-        )
-    head.last_hash = last
-    head.entries += len(rows)
-    register.save(head)
+        row["prev_hash"] = row["hash"] = row["state"] = None
 
 
 def check_event_time(complaint: Any, at: datetime, now: datetime, option: str = "--at") -> None:

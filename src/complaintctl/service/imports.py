@@ -30,6 +30,7 @@ from ..importing import ImportRow
 from ..inputs import format_no
 from ..models import Complaint, ComplaintField, Deadline, HistoryEntry, YearCounter
 from ..rules import Policy, RepeatCounts
+from ..sealing import new_nonce
 from .common import apply, chain_rows, plain, record
 
 _OUR_NUMBER = re.compile(r"^TS-(\d{4})-(\d{1,6})$")
@@ -340,6 +341,7 @@ def _complaint_values(
         reopen_count=0,
         escalation_level=0,
         source_key=row.source_key,
+        nonce=new_nonce(),
         created_at=now,
         updated_at=now,
         _resolved_by=resolved_by,

@@ -25,6 +25,7 @@ from ..errors import BadInput, InvalidTransition
 from ..i18n import _
 from ..inputs import MAX_SEQ, format_no
 from ..rules import Policy
+from ..sealing import new_nonce
 from .common import (
     FUTURE_TOLERANCE,
     apply,
@@ -123,6 +124,7 @@ def log_complaint(register: Register, new: NewComplaint, *, now: datetime, actor
         origin=origin.value,
         status=Status.RECEIVED.value,
         incident_id=incident.id if incident is not None else None,
+        nonce=new_nonce(),
         created_at=now,
         updated_at=now,
     )
