@@ -4,7 +4,9 @@ command, never the shell; Ctrl-D leaves; Tab completes from the register."""
 from __future__ import annotations
 
 import json
+from pathlib import Path
 
+import pytest
 from prompt_toolkit.document import Document
 from prompt_toolkit.input import create_pipe_input
 from prompt_toolkit.output import DummyOutput
@@ -63,3 +65,20 @@ def test_tab_completes_commands_options_numbers_and_departments(cli: Cli, db_url
     assert "售后部" in complete("assign TS-2026-0001 --department 售")
     assert "产品质量" in complete("classify TS-2026-0001 --category 产")
     assert "trend" in complete("report t")
+
+
+def test_the_history_file_keeps_commands_without_customers_data(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Issue 14 §2: the shell's history file is 0600 and holds no personal value or free text."""
+    from complaintctl import shell
+
+    monkeypatch.setenv("XDG_DATA_HOME", str(tmp_path / "data"))
+    path = shell.history_path()
+    history = shell._private_history(path)
+    history.append_string('log --customer 张三 --contact 13800138000 --channel 电话 --content "冰箱坏了 13900139000"')
+    history.append_string("contact TS-2026-0001 --via phone --summary=告知已受理13800138000")
+    history.append_string('log --content "unclosed')
+    kept = path.read_text(encoding="utf-8")
+    assert "13800138000" not in kept and "张三" not in kept and "13900139000" not in kept and "unclosed" not in kept
+    assert "log --customer … --contact … --channel 电话 --content …" in kept
+    assert "--summary=…" in kept
+    assert oct(path.stat().st_mode)[-3:] == "600" and oct(path.parent.stat().st_mode)[-3:] == "700"

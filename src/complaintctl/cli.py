@@ -315,13 +315,6 @@ def _required_fields(call: "_Call", given: tuple[tuple[str, str], ...]) -> tuple
     return tuple(have.items())
 
 
-def _mask_value(value: str, mask_text: Callable[[str], str | None]) -> str:
-    """A personal value of a declared field (住址) masked: numbers as any text, and all but
-    its first characters hidden."""
-    value = mask_text(value) or ""
-    return value[:3] + "***" if len(value) > 3 else "***"
-
-
 def _installed_rules(db: str | None) -> str | None:
     """The text of the rules installed in the register, if any."""
     from .db import setting
@@ -535,14 +528,12 @@ def list_command(
     if unmasked:
         _write(db, lambda s: service.record_list_unmasked(s, count=len(records), now=call.now, actor=call.actor) or {})
     else:
-        from .privacy import mask_contact, mask_text
+        from .fields import FREE_TEXT
+        from .privacy import mask_record
 
-        personal = [f.key for f in call.policy.rules.fields if f.personal]
+        personal = tuple(f.key for f in call.policy.rules.fields if f.personal)
         for record in records:
-            record["contact"] = mask_contact(record["contact"])
-            for key in personal:
-                if key in record["fields"]:
-                    record["fields"][key] = _mask_value(record["fields"][key], mask_text)
+            mask_record(record, FREE_TEXT, personal)
     if as_json:
         render.emit_json(records, call.tz)
     else:
@@ -1389,6 +1380,7 @@ def export_command(
                     trend=trend,
                     breaches=breaches,
                     policy=call.policy,
+                    unmasked=unmasked,
                 )
         partial.replace(path)  # a reader never sees half a workbook
         if kept:

@@ -27,7 +27,7 @@ from .cells import for_csv, is_formula_text
 from .domain import Channel, Milestone, Satisfaction, Severity
 from .models import Complaint, ContactEntry, HistoryEntry
 from .periods import Period
-from .privacy import mask_contact, mask_text
+from .privacy import mask_contact, mask_name, mask_personal, mask_text
 from .render import cell_len
 from .rules import Policy
 
@@ -128,7 +128,7 @@ def register_rows(
                 if value is not None and column.choice.kind == "number":
                     value = float(value) if "." in value else int(value)
                 elif value is not None and column.choice.personal and not unmasked:
-                    value = (mask_text(value) or "")[:3] + "***"
+                    value = mask_personal(value)
             elif column.kind == "time":
                 value = _local(value, policy)
             elif column.kind == "choice":
@@ -137,7 +137,9 @@ def register_rows(
                 value = value / 100 if value is not None else None
             elif column.key == "contact" and not unmasked:
                 value = mask_contact(value)
-            elif column.kind == "long" and not unmasked:
+            elif column.key == "customer_name" and not unmasked:
+                value = mask_name(value)
+            elif column.key in fields.FREE_TEXT and not unmasked:
                 value = mask_text(value)
             out[column.key] = value
         missed = late.get(values["no"], [])
@@ -217,6 +219,8 @@ def handling_rows(session: Session, period: Period, *, policy: Policy, unmasked:
             changes = json.loads(row.body)
             if not unmasked and "contact" in changes:
                 changes["contact"] = [mask_contact(v) if isinstance(v, str) else v for v in changes["contact"]]
+            if not unmasked and "customer_name" in changes:
+                changes["customer_name"] = [mask_name(v) if isinstance(v, str) else v for v in changes["customer_name"]]
             for key in personal if not unmasked else ():
                 if key in changes:  # a declared personal field (住址): its value stays in the office
                     changes[key] = ["***" if isinstance(v, str) else v for v in changes[key]]
@@ -268,6 +272,7 @@ def write_workbook(
     breaches: Iterable[dict[str, Any]],
     policy: Policy,
     progress: Callable[[int], None] | None = None,
+    unmasked: bool = False,
 ) -> dict[str, int]:
     """Write the four sheets; return how many rows each got."""
     from openpyxl import Workbook
@@ -400,8 +405,8 @@ def write_workbook(
                 _local(met, policy),
                 late_days,
                 Severity(breach["severity"]).label if breach["severity"] else None,
-                breach["customer_name"],
-                breach["subject"],
+                breach["customer_name"] if unmasked else mask_name(breach["customer_name"]),
+                breach["subject"] if unmasked else mask_text(breach["subject"]),
             ),
             breach_ids,
         )

@@ -18,6 +18,7 @@ Pure.
 from __future__ import annotations
 
 import re
+from typing import Any
 
 # Full-width characters read as their ASCII forms, one character for one, so a match's
 # span in the translated text is its span in the original.
@@ -182,3 +183,25 @@ def scrub(text: str | None, known: tuple[str | None, ...] = ()) -> str | None:
         if value and len(value) >= 2:
             text = text.replace(value, "（已匿名）")
     return mask_text(text)
+
+
+def mask_personal(value: str | None) -> str | None:
+    """A declared field the rules mark personal (住址): all but its first characters hidden."""
+    if not value:
+        return value
+    masked = mask_text(value) or ""
+    return masked[:3] + "***" if len(masked) > 3 else "***"
+
+
+def mask_record(record: dict[str, Any], free_text: tuple[str, ...], personal_fields: tuple[str, ...] = ()) -> dict[str, Any]:
+    """A complaint's record as it may leave the desk: contact masked, numbers and addresses
+    in free text masked, declared personal fields hidden (the name stays: clerks call back)."""
+    record["contact"] = mask_contact(record.get("contact"))
+    for name in free_text:
+        if isinstance(record.get(name), str):
+            record[name] = mask_text(record[name])
+    declared = record.get("fields") or {}
+    for key in personal_fields:
+        if key in declared:
+            declared[key] = mask_personal(declared[key])
+    return record

@@ -25,6 +25,7 @@ from . import rules as policy_rules
 from .dbapi import Register
 from .domain import Duration, Milestone, Satisfaction, Severity
 from .periods import Period
+from .privacy import mask_text
 from .rules import Policy
 
 SATISFIED = ("A", "B", "C")
@@ -351,8 +352,9 @@ def _subjects_and_locations(register: Register, period: Period, scope: Scope) ->
     for subject, location, count in register.tuples(
         "report_subjects_and_locations", _scope(scope), first_day=period.start, last_day=period.end
     ):
-        subjects[subject or ""] += count  # "" for none: keys that survive JSON (stored figures)
-        locations[location or ""] += count
+        # Masked: a report leaves the office (a number a clerk typed into 地点 or 主题 stays in).
+        subjects[mask_text(subject) or ""] += count  # "" for none: keys that survive JSON (stored figures)
+        locations[mask_text(location) or ""] += count
     return subjects, locations
 
 
@@ -467,7 +469,7 @@ def report(
 
 # The definition of the stored figures: raise it whenever a figure is computed differently,
 # and every register recomputes its stored periods once.
-FIGURES_VERSION = 1
+FIGURES_VERSION = 2  # 2: hot spots masked
 
 
 def figures_basis(policy: Policy) -> str:

@@ -97,6 +97,73 @@ def _completer(command: Any, vocabulary: Vocabulary) -> Any:
     return ShellCompleter()
 
 
+# Options whose values are a customer's data or free text that may quote it: the shell's
+# history file keeps the command, not these values.
+PRIVATE_OPTIONS = frozenset(
+    (
+        "--customer",
+        "--contact",
+        "--content",
+        "--subject",
+        "--location",
+        "--demand",
+        "--remarks",
+        "--summary",
+        "--solution",
+        "--cause",
+        "--action",
+        "--note",
+        "--reason",
+        "--field",
+        "--where",
+        "--search",
+    )
+)
+
+
+def redacted(line: str) -> str | None:
+    """A command line as the history file keeps it: every private option's value replaced
+    by …; None when it cannot be read (an unclosed quote: better not kept at all)."""
+    try:
+        args = shlex.split(line)
+    except ValueError:
+        return None
+    out: list[str] = []
+    hide_next = False
+    for arg in args:
+        if hide_next:
+            out.append("…")
+            hide_next = False
+            continue
+        name, eq, _value = arg.partition("=")
+        if name in PRIVATE_OPTIONS:
+            if eq:
+                out.append(f"{name}=…")
+            else:
+                out.append(arg)
+                hide_next = True
+            continue
+        out.append(arg)
+    # quoted only where the shell needs it (shlex.join quotes every non-ASCII word)
+    return " ".join(
+        arg if arg and not any(c.isspace() or c in "'\"\\$`;&|<>()*?!#~" for c in arg) else shlex.quote(arg) for arg in out
+    )
+
+
+def _private_history(path: Path) -> Any:
+    """prompt_toolkit's file history, writing each line redacted (the session's own
+    up-arrow still recalls it whole)."""
+    from prompt_toolkit.history import FileHistory
+
+    class PrivateHistory(FileHistory):
+        def store_string(self, string: str) -> None:
+            kept = redacted(string)
+            if kept:
+                super().store_string(kept)
+
+    return PrivateHistory(str(path))
+
+
 def history_path() -> Path:
     from platformdirs import user_data_path
 
@@ -126,7 +193,7 @@ def run(app: Any, *, db: str | None, rules: str | None, input: Any = None, outpu
     """Read commands until Ctrl-D or `exit`; run each with the CLI's own parser."""
     import typer
     from prompt_toolkit import PromptSession
-    from prompt_toolkit.history import FileHistory, InMemoryHistory
+    from prompt_toolkit.history import InMemoryHistory
 
     from .db import require_register
 
@@ -138,7 +205,7 @@ def run(app: Any, *, db: str | None, rules: str | None, input: Any = None, outpu
     command = typer.main.get_command(app)
     vocabulary = Vocabulary(db)
     vocabulary.refresh()
-    history = InMemoryHistory() if input is not None else FileHistory(str(history_path()))
+    history = InMemoryHistory() if input is not None else _private_history(history_path())
     session: Any = PromptSession(
         history=history, completer=_completer(command, vocabulary), input=input, output=output, complete_while_typing=False
     )
