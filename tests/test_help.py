@@ -34,7 +34,7 @@ def test_every_command_is_registered_with_a_name() -> None:
         "overdue",
         "recompute",
     } <= set(COMMANDS)
-    assert SUBCOMMANDS == ["db current", "db upgrade", "report trend", "rules check", "rules install", "rules show"]
+    assert SUBCOMMANDS == ["db current", "db roles", "db upgrade", "report trend", "rules check", "rules install", "rules show"]
     assert set(GROUPS) == {"db", "report", "rules"}
 
 

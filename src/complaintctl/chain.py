@@ -143,6 +143,7 @@ def entry_hash(
     reason: str | None,
     nonce: str | None = None,
     state: str | None = None,
+    login: str | None = None,
 ) -> str:
     """The hash of one history entry chained to the one before it.
 
@@ -158,7 +159,17 @@ def entry_hash(
     else:
         text = changes_text(canonical_changes(changes, nonce) if any(_personal(f) for f in changes) else changes)
     body = "\x1f".join(
-        (str(complaint_id), instant(at), instant(recorded_at), actor, action, text, canonical_reason(reason, nonce), state or "")
+        (
+            str(complaint_id),
+            instant(at),
+            instant(recorded_at),
+            actor,
+            action,
+            text,
+            canonical_reason(reason, nonce),
+            state or "",
+            login or "",
+        )
     )
     return hashlib.sha256(f"{prev_hash}\n{body}".encode()).hexdigest()
 

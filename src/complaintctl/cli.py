@@ -223,6 +223,7 @@ class _Call:
         from .settings import load_policy
 
         self._operator = operator
+        self._db = db
         self.policy = load_policy(rules, _installed_rules(db))
         self.tz = self.policy.tz
         self.now, _clock_mark = now(self.tz, lambda: _is_demo(db))
@@ -231,6 +232,27 @@ class _Call:
     def actor(self) -> str:
         """Who is doing this: worked out when a write needs it (reads never do)."""
         return operator_name(self._operator)
+
+    def refused(self, action: str) -> Callable[[], str | None]:
+        """Why the logged-in person may not take `action`, asked only when it matters."""
+
+        def why() -> str | None:
+            if not self.policy.rules.people:
+                return None
+            from .db import current_login
+            from .rules import refusal
+
+            return refusal(self.policy.rules, current_login(self._db), action)
+
+        return why
+
+    def require(self, action: str) -> None:
+        """Refuse the step unless the office's roles let the logged-in person take it."""
+        why = self.refused(action)()
+        if why:
+            from .errors import NotPermitted
+
+            raise NotPermitted(why)
 
     def when(self, value: str | None, option: str = "--at") -> datetime:
         if value is None:
@@ -496,6 +518,8 @@ def list_command(
     from . import rules as policy_rules
 
     call = _Call(operator, rules, db)
+    if unmasked:
+        call.require("export_unmasked")
     statuses: tuple[str, ...] | None = None
     if status is not None:
         if status.strip().casefold() in ("open", "未结案"):
@@ -588,7 +612,18 @@ def classify_command(
         reason=inputs.text(reason, "--reason"),
         at=call.when(at),
     )
-    record = _lean_write(db, lambda s: service.classify(s, number, now=call.now, actor=call.actor, policy=call.policy, **values))  # type: ignore[arg-type]
+    record = _lean_write(
+        db,
+        lambda s: service.classify(
+            s,
+            number,
+            now=call.now,
+            actor=call.actor,
+            policy=call.policy,
+            lowering_refused=call.refused("lower_severity"),
+            **values,
+        ),  # type: ignore[arg-type]
+    )
     if as_json:
         render.emit_json(record, call.tz)
     else:
@@ -695,6 +730,8 @@ def resolve_command(
         final=final,
         at=call.when(at),
     )
+    if final:
+        call.require("resolve_final")
     record = _lean_write(db, lambda s: service.resolve(s, number, now=call.now, actor=call.actor, policy=call.policy, **values))  # type: ignore[arg-type]
     _finish(record, _("分管领导决定已记录") if final else _("处理结果已记录"), as_json, call)
 
@@ -757,6 +794,8 @@ def extend_command(
     target = call.when(_ask(to, _("新的期限 to"), "--to"), "--to")
     why = inputs.text(_ask(reason, _("理由 reason"), "--reason"), "--reason", required=True)
     when = call.when(at)
+    if late:
+        call.require("extend_late")
     record = _lean_write(
         db,
         lambda s: service.extend(
@@ -826,6 +865,7 @@ def close_command(
 
     call = _Call(operator, rules, db)
     number = inputs.complaint_no(no)
+    call.require("close")
     why = inputs.text(_ask(reason, _("结案说明 reason"), "--reason"), "--reason", required=True)
     when = call.when(at)
     record = _lean_write(
@@ -1031,6 +1071,7 @@ def rules_install_command(
     from .settings import office_tz
 
     require_register(db)
+    _Call(operator, None, db).require("rules_install")  # by the rules in force, not the file's
     text = path.read_text(encoding="utf-8")
     actor = operator_name(operator)
     now, _clock_mark = clock_now(office_tz(rules), lambda: _is_demo(db))
@@ -1158,6 +1199,51 @@ def db_upgrade_command(db: DbOption = None, as_json: JsonOption = False) -> None
             _("schema {before} → {after}\n").format(before=before or "(new)", after=after)
             if before != after
             else _("schema {after}: already up to date\n").format(after=after)
+        )
+
+
+@db_app.command("roles")
+def db_roles_command(
+    prefix: Annotated[
+        str, typer.Option(help=_("How the database's group roles are named: PREFIX + clerk, handler ..."))
+    ] = "complaintctl_",
+    db: DbOption = None,
+    rules: RulesOption = None,
+    as_json: JsonOption = False,
+) -> None:
+    """On PostgreSQL: create a group role per office role and grant each what it may read
+    and write on the register, then make each person of the office rules whose login exists
+    a member of their roles. Run it as the register's owner after `rules install` and after
+    adding people. The database then refuses, e.g., a clerk's UPDATE of the history."""
+    import re
+
+    from . import render
+    from .db import _sqlite_path, database_url
+    from .dbapi import open_register
+    from .grants import apply
+
+    if _sqlite_path(database_url(db)) is not None:
+        raise BadInput(
+            _("db roles is for a PostgreSQL register; a SQLite file is protected by its file permissions (see README)")
+        )
+    if not re.fullmatch(r"[a-z_][a-z0-9_]{0,40}", prefix):
+        raise BadInput(_("--prefix {prefix!r}: use lower-case letters, digits and _").format(prefix=prefix))
+    call = _Call(None, rules, db)
+    with open_register(db, write=True) as register:
+        granted = apply(register.connection, call.policy.rules, prefix)
+    if as_json:
+        render.emit_json(granted, UTC)
+        return
+    sys.stdout.write(
+        _("roles {roles} granted on schema {schema}\n").format(roles=", ".join(granted["roles"]), schema=granted["schema"])
+    )
+    for login, roles in granted["members"].items():
+        sys.stdout.write(f"  {login}: {', '.join(roles)}\n")
+    for login in granted["no_login_yet"]:
+        sys.stdout.write(
+            _(
+                "  {login}: no such login on the server yet; CREATE ROLE \"{login}\" LOGIN PASSWORD '…' and run this again\n"
+            ).format(login=login)
         )
 
 
@@ -1336,6 +1422,8 @@ def export_command(
     from .dbapi import open_register, over_session
 
     call = _Call(operator, rules, db)
+    if unmasked:
+        call.require("export_unmasked")
     fmt = output_format.strip().lower()
     if fmt not in ("xlsx", "csv"):
         raise BadInput(_("--format {output_format!r}: use xlsx or csv").format(output_format=output_format))
@@ -1383,6 +1471,8 @@ def export_command(
                     unmasked=unmasked,
                 )
         partial.replace(path)  # a reader never sees half a workbook
+        if call.policy.rules.file_mode != 0o600:  # the office shares its exports ([office] file_mode)
+            os.chmod(path, call.policy.rules.file_mode)
         if kept:
             _store_figures(db, kept, call.now)
     except OSError as exc:
@@ -1688,6 +1778,12 @@ def restore_command(
     def check(path: str) -> dict:
         return _read(path, verify)
 
+    try:
+        call = _Call(None, None, db)
+    except ComplaintError:
+        call = None  # a register that cannot be read cannot say who may restore it: recovery goes first
+    if call is not None:
+        call.require("restore")
     now = datetime.now(UTC)
     aside = backup.restore(db, Path(file).expanduser(), check, now)
     if as_json:
@@ -1715,6 +1811,7 @@ def forget_command(
     from . import render, service
 
     call = _Call(operator, None, db)
+    call.require("forget")
     name = inputs.text(customer, "--customer", required=True, single_line=True)
     why = inputs.text(_ask(reason, _("理由 reason"), "--reason"), "--reason", required=True)
     from .db import checkpoint

@@ -403,3 +403,25 @@ def checkpoint(db: str | None) -> bool | None:
         busy, _log, _done = connection.execute("PRAGMA wal_checkpoint(TRUNCATE)").fetchone()
     connection.close()
     return not busy
+
+
+def current_login(db: str | None) -> str:
+    """Who is at the keyboard as the system vouches for it, not as they say: the account
+    running the tool on a SQLite register (not LOGNAME or USER, which anyone can set), the
+    database's session_user on a server."""
+    if _sqlite_path(database_url(db)) is not None:
+        return os_login()
+    from .dbapi import open_register
+
+    with open_register(db, write=False) as register:
+        return str(register.scalar("session_user"))
+
+
+def os_login() -> str:
+    import os
+    import pwd
+
+    try:
+        return pwd.getpwuid(os.geteuid()).pw_name
+    except KeyError:  # an account without a passwd entry (a container's numeric user)
+        return f"uid:{os.geteuid()}"

@@ -29,3 +29,9 @@ class InvalidTransition(ComplaintError):
 
 class StorageError(ComplaintError):
     """The register cannot be opened or written."""
+
+
+class NotPermitted(ComplaintError):
+    """The office's rules do not let this person take this step (their roles)."""
+
+    exit_code = 5

@@ -122,6 +122,9 @@ class HistoryEntry(SQLModel, table=True):
     # transaction that wrote this entry left it, on the last entry it wrote about the
     # complaint: chain.state_digest. Covered by `hash`.
     state: str | None = Field(default=None, sa_type=Text)
+    # Who wrote it as the system vouches for it (the account on SQLite, session_user on a
+    # server), beside `actor`, the name they gave. Set by the seal; covered by `hash`.
+    login: str | None = None
 
 
 class ContactEntry(SQLModel, table=True):

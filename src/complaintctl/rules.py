@@ -16,6 +16,7 @@ from functools import lru_cache
 from typing import NamedTuple
 
 from .domain import Duration, Milestone, Origin, Severity, Urgency
+from .i18n import _
 from .ruleset import Rules
 from .workdays import WorkCalendar
 
@@ -349,4 +350,38 @@ def resume_shift(
     return (
         moved,
         f"waited {seconds / 86400:.2f} working days ({paused_from.astimezone(tz):%m-%d %H:%M} – {resumed_at.astimezone(tz):%m-%d %H:%M})",
+    )
+
+
+ACTION_NAMES = {
+    "resolve_final": "resolve --final (分管领导's final decision)",
+    "export_unmasked": "export --unmasked",
+    "forget": "forget",
+    "extend_late": "extend --late",
+    "close": "close",
+    "lower_severity": "lowering a severity",
+    "restore": "restore",
+    "rules_install": "rules install",
+}
+
+
+def refusal(rules: Rules, login: str, action: str) -> str | None:
+    """Why `login` may not take `action` under the office's people and roles; None when
+    they may. An office that declares no people runs without roles (one desk, one person)."""
+    if not rules.people:
+        return None
+    person = rules.person(login)
+    allowed = rules.permissions.get(action, ())
+    if person is None:
+        return _(
+            "{action} is refused: your login {login!r} is not among the office's people; a manager adds you under [people.{login}] in the office rules"
+        ).format(action=ACTION_NAMES[action], login=login)
+    if set(person.roles) & set(allowed):
+        return None
+    return _("{action} needs the role {allowed}; {name} ({login}) has {roles}").format(
+        action=ACTION_NAMES[action],
+        allowed=" or ".join(allowed) or _("(no role may)"),
+        name=person.name,
+        login=login,
+        roles=", ".join(person.roles) or _("no role"),
     )

@@ -181,11 +181,61 @@ DEFAULTS["fields"] = {
         "synonyms": ["原因分类"],
     },
 }
+# The office itself: its name, how the files the tool writes may be read, the limits of
+# what a file brought in may hold, its units (store → region → centre), its people (by
+# their login: name, unit, department, roles, where to reach them) and what each role
+# may do. One model: the later features (department lists, alerts, roll-ups) read it.
+ROLES = ("clerk", "handler", "leader", "manager", "auditor")
+# The actions that need a role, and the roles that may take them (seed 001 §7.2.1).
+PERMISSIONS: dict[str, list[str]] = {
+    "resolve_final": ["leader", "manager"],
+    "export_unmasked": ["manager", "auditor"],
+    "forget": ["manager"],
+    "extend_late": ["leader", "manager"],
+    "close": ["handler", "leader", "manager"],
+    "lower_severity": ["leader", "manager"],
+    "restore": ["manager"],
+    "rules_install": ["manager"],
+}
+DEFAULTS["office"] = {"name": "", "file_mode": "0600"}
+DEFAULTS["limits"] = {"import_rows": 1_000_000, "import_cells": 40_000_000, "import_mb": 500, "attachment_mb": 20}
+DEFAULTS["units"] = {}
+DEFAULTS["people"] = {}
+DEFAULTS["permissions"] = {action: list(roles) for action, roles in PERMISSIONS.items()}
+UNIT_SHAPE: dict[str, Any] = {"label": "", "parent": ""}
+PERSON_SHAPE: dict[str, Any] = {"name": "", "unit": "", "department": "", "roles": [], "reach": []}
+
 # The keys a [fields.KEY] table may have.
 FIELD_SHAPE: dict[str, Any] = {"label": "", "kind": "text", "required": False, "synonyms": [], "personal": False, "choices": []}
 FIELD_KINDS = ("text", "number", "date", "choice")
 
 REPLACED_WHOLE = (("categories",), ("severity", "signals"))
+
+
+class Limits(NamedTuple):
+    """How much a file brought in may hold: refused past these, in one line."""
+
+    import_rows: int
+    import_cells: int
+    import_bytes: int  # uncompressed
+    attachment_bytes: int
+
+
+class Unit(NamedTuple):
+    key: str
+    label: str
+    parent: str
+
+
+class Person(NamedTuple):
+    """Someone of the office, known by their login (the account the system vouches for)."""
+
+    login: str
+    name: str
+    unit: str
+    department: str
+    roles: tuple[str, ...]
+    reach: tuple[str, ...]
 
 
 class CategoryRule(NamedTuple):
@@ -283,6 +333,15 @@ class Rules(NamedTuple):
     matrix: dict[tuple[Severity, Urgency], Priority]
     raw: dict[str, Any]
     fields: tuple[DeclaredField, ...] = ()
+    office_name: str = ""
+    file_mode: int = 0o600
+    limits: Limits = Limits(1_000_000, 40_000_000, 500_000_000, 20_000_000)
+    units: tuple[Unit, ...] = ()
+    people: tuple[Person, ...] = ()
+    permissions: dict[str, tuple[str, ...]] = {}
+
+    def person(self, login: str) -> Person | None:
+        return next((p for p in self.people if p.login == login), None)
 
     def declared_field(self, name: str) -> DeclaredField | None:
         """A declared field by its key, label or a heading synonym, any case."""
@@ -358,7 +417,13 @@ def _merge(base: dict[str, Any], over: dict[str, Any], path: tuple[str, ...]) ->
 
 
 # Tables whose keys are names the office chooses; the value is the shape of each entry.
-_OPEN_TABLES = {("categories",): "quality", ("severity", "signals"): "media", ("fields",): ""}
+_OPEN_TABLES: dict[tuple[str, ...], Any] = {
+    ("categories",): "quality",
+    ("severity", "signals"): "media",
+    ("fields",): "",
+    ("units",): UNIT_SHAPE,
+    ("people",): PERSON_SHAPE,
+}
 
 
 def _check_keys(data: dict[str, Any], shape: dict[str, Any], path: tuple[str, ...], source: str, problems: list[str]) -> None:
@@ -366,7 +431,8 @@ def _check_keys(data: dict[str, Any], shape: dict[str, Any], path: tuple[str, ..
         here = (*path, key)
         dotted = ".".join(here)
         if path in _OPEN_TABLES:
-            template = FIELD_SHAPE if path == ("fields",) else shape[_OPEN_TABLES[path]]
+            template = _OPEN_TABLES[path]
+            template = FIELD_SHAPE if path == ("fields",) else template if isinstance(template, dict) else shape[template]
             if not isinstance(value, dict):
                 problems.append(
                     _("{source}: {dotted} must be a table like [{dotted}] with label, keywords, ...").format(
@@ -611,6 +677,59 @@ def build(data: dict[str, Any], source: str) -> Rules:
             )
         )
 
+    office = data["office"]
+    file_mode = 0o600
+    mode_text = str(office.get("file_mode", "0600"))
+    if not re.fullmatch(r"0?[0-7]{3}", mode_text) or int(mode_text, 8) & 0o133:
+        fail("office.file_mode", f"{mode_text!r} is not a file mode the register's files may take; write 0600 or 0640")
+    else:
+        file_mode = int(mode_text, 8)
+    limits_data = data["limits"]
+    numbers = {}
+    for key in ("import_rows", "import_cells", "import_mb", "attachment_mb"):
+        value = limits_data.get(key)
+        if not isinstance(value, int) or isinstance(value, bool) or value <= 0:
+            fail(f"limits.{key}", f"{value!r} is not a positive whole number")
+            value = DEFAULTS["limits"][key]
+        numbers[key] = value
+    units = []
+    for key, entry in data["units"].items():
+        units.append(Unit(key, str(entry.get("label") or key), str(entry.get("parent", ""))))
+    unit_keys = {u.key for u in units}
+    for unit in units:
+        if unit.parent and unit.parent not in unit_keys:
+            fail(f"units.{unit.key}.parent", f"{unit.parent!r} is not a unit; declare [units.{unit.parent}] or leave it empty")
+    people = []
+    for login, entry in data["people"].items():
+        roles = words(f"people.{login}.roles", entry.get("roles", []))
+        for role in roles:
+            if role not in ROLES:
+                fail(f"people.{login}.roles", f"{role!r} is not a role; use {', '.join(ROLES)}")
+        unit_key = str(entry.get("unit", ""))
+        if unit_key and unit_key not in unit_keys:
+            fail(f"people.{login}.unit", f"{unit_key!r} is not a unit; declare [units.{unit_key}]")
+        reach = entry.get("reach", [])
+        people.append(
+            Person(
+                login=login,
+                name=str(entry.get("name") or login),
+                unit=unit_key,
+                department=str(entry.get("department", "")),
+                roles=roles,
+                reach=words(f"people.{login}.reach", reach) if reach else (),
+            )
+        )
+    permissions: dict[str, tuple[str, ...]] = {}
+    for action, roles in data["permissions"].items():
+        if action not in PERMISSIONS:
+            fail(f"permissions.{action}", f"unknown action; known: {', '.join(PERMISSIONS)}")
+            continue
+        allowed = words(f"permissions.{action}", roles) if roles else ()
+        for role in allowed:
+            if role not in ROLES:
+                fail(f"permissions.{action}", f"{role!r} is not a role; use {', '.join(ROLES)}")
+        permissions[action] = allowed
+
     rules = Rules(
         source=source,
         timezone=timezone,
@@ -633,6 +752,17 @@ def build(data: dict[str, Any], source: str) -> Rules:
         matrix=matrix,
         raw=data,
         fields=tuple(declared),
+        office_name=str(office.get("name", "")),
+        file_mode=file_mode,
+        limits=Limits(
+            numbers["import_rows"],
+            numbers["import_cells"],
+            numbers["import_mb"] * 1_000_000,
+            numbers["attachment_mb"] * 1_000_000,
+        ),
+        units=tuple(units),
+        people=tuple(people),
+        permissions=permissions,
     )
     if problems:
         raise RulesError(problems)

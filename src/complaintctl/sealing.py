@@ -28,6 +28,21 @@ def new_nonce() -> str:
     return os.urandom(16).hex()
 
 
+def authenticated_login(register: Register) -> str:
+    """Who writes, as the system vouches for it: the database's session_user on a server,
+    the account running the tool on a SQLite file (not LOGNAME or USER: anyone sets those)."""
+    login: str | None = register.memo.get("login")
+    if login is None:
+        if register.dialect == "sqlite":
+            from .db import os_login
+
+            login = os_login()
+        else:
+            login = str(register.scalar("session_user"))
+        register.memo["login"] = login
+    return login
+
+
 def chain_head(register: Register) -> Entity:
     """The chain's newest link, locked for this transaction (writers append one at a time,
     and on PostgreSQL take their entries' ids in the chain's order)."""
@@ -89,17 +104,19 @@ def seal(register: Register) -> None:
     for row in pending:
         if row[1] is not None:
             last_of[row[1]] = row[0]
-    head.last_hash = _chain(register, pending, last_of, head.last_hash)
+    head.last_hash = _chain(register, pending, last_of, head.last_hash, authenticated_login(register))
     head.entries += len(pending)
     register.save(head)
 
 
-def _chain(register: Register, entries: list[Any], last_of: dict[int, int], previous: str) -> str:
+def _chain(register: Register, entries: list[Any], last_of: dict[int, int], previous: str, login: str | None) -> str:
     """Hash the entries in order after `previous`, sealing the state of each complaint whose
-    last entry is among them; the last hash."""
+    last entry is among them, and marking them as written by `login` (None: each keeps the
+    login it has); the last hash."""
     states = states_of(register, [cid for entry_id, cid, *_ in entries if cid is not None and last_of.get(cid) == entry_id])
     sealed = []
-    for entry_id, cid, at, recorded_at, actor, action, changes, reason in entries:
+    for entry_id, cid, at, recorded_at, actor, action, changes, reason, kept_login in entries:
+        login_of_entry = kept_login if login is None else login
         nonce, state = states.get(cid, (None, None))
         if last_of.get(cid) != entry_id:
             state = None
@@ -118,8 +135,9 @@ def _chain(register: Register, entries: list[Any], last_of: dict[int, int], prev
             reason=reason,
             nonce=nonce,
             state=state,
+            login=login_of_entry,
         )
-        sealed.append({"key_id": entry_id, "prev_hash": previous, "hash": digest, "state": state})
+        sealed.append({"key_id": entry_id, "prev_hash": previous, "hash": digest, "state": state, "login": login_of_entry})
         previous = digest
     register.execute_many("history_sealed", sealed)
     return previous
@@ -140,10 +158,10 @@ def rechain(register: Register) -> tuple[str, int]:
     last_of = {cid: last for cid, last in register.tuples("history_last_per_complaint")}
     previous, entries, after = GENESIS, 0, 0
     while batch := register.tuples("history_unsealed_after", after=after, limit=20_000):
-        previous = _chain(register, batch, last_of, previous)
+        previous = _chain(register, batch, last_of, previous, None)
         entries += len(batch)
         after = batch[-1][0]
-        register.memo = {"chain_head": head}  # the nonces read for this batch
+        register.memo = {"chain_head": head, "login": register.memo.get("login")}  # the nonces read for this batch
     head.last_hash, head.entries = previous, entries
     register.save(head)
     return before

@@ -284,6 +284,7 @@ _ENTRY = (
     history_entry.c.action,
     history_entry.c.changes,
     history_entry.c.reason,
+    history_entry.c.login,
 )
 _UNSEALED: ColumnElement[Any] = literal_column("history_entry.hash IS NULL")  # as the partial index says it
 
@@ -301,7 +302,7 @@ STATEMENTS.update(
         "history_sealed": lambda: (
             update(history_entry)
             .where(history_entry.c.id == bindparam("key_id", type_=Integer()))
-            .values(prev_hash=bindparam("prev_hash"), hash=bindparam("hash"), state=bindparam("state"))
+            .values(prev_hash=bindparam("prev_hash"), hash=bindparam("hash"), state=bindparam("state"), login=bindparam("login"))
         ),
         "history_last_per_complaint": lambda: (
             select(history_entry.c.complaint_id, func.max(history_entry.c.id))
@@ -313,6 +314,7 @@ STATEMENTS.update(
             select(history_entry.c.complaint_id).where(history_entry.c.action == "forgotten").distinct()
         ),
         "complaint_ids": lambda: select(complaint.c.id).order_by(complaint.c.id),
+        "session_user": lambda: select(literal_column("session_user")),
         "complaint_nonce": lambda: select(complaint.c.nonce).where(complaint.c.id == bindparam("id")),
         "complaint_nonce_set": lambda: (
             update(complaint).where(complaint.c.id == bindparam("key_id", type_=Integer())).values(nonce=bindparam("nonce"))

@@ -82,12 +82,12 @@ STATEMENTS: dict[str, dict[str, dict[str, Any]]] = {
         'history_of':
             {
                 'sql': (
-                    'SELECT history_entry.id, history_entry.complaint_id, history_entry.at, history_entry.recorded_at, history_entry.actor, history_entry.action, history_entry.changes, history_entry.reason, history_entry.prev_hash, history_entry.hash, history_entry.state\n'
+                    'SELECT history_entry.id, history_entry.complaint_id, history_entry.at, history_entry.recorded_at, history_entry.actor, history_entry.action, history_entry.changes, history_entry.reason, history_entry.prev_hash, history_entry.hash, history_entry.state, history_entry.login\n'
                     'FROM history_entry\n'
                     'WHERE history_entry.complaint_id = :id ORDER BY history_entry.id'
                 ),
                 'params': (('id', ''),),
-                'columns': (('id', ''), ('complaint_id', ''), ('at', 'time'), ('recorded_at', 'time'), ('actor', ''), ('action', ''), ('changes', ''), ('reason', ''), ('prev_hash', ''), ('hash', ''), ('state', '')),
+                'columns': (('id', ''), ('complaint_id', ''), ('at', 'time'), ('recorded_at', 'time'), ('actor', ''), ('action', ''), ('changes', ''), ('reason', ''), ('prev_hash', ''), ('hash', ''), ('state', ''), ('login', '')),
             },
         'declared_fields_of':
             {
@@ -148,9 +148,9 @@ STATEMENTS: dict[str, dict[str, dict[str, Any]]] = {
         'history_entry_insert':
             {
                 'sql': (
-                    'INSERT INTO history_entry (complaint_id, at, recorded_at, actor, action, changes, reason, prev_hash, hash, state) VALUES (:complaint_id, :at, :recorded_at, :actor, :action, :changes, :reason, :prev_hash, :hash, :state) RETURNING id'
+                    'INSERT INTO history_entry (complaint_id, at, recorded_at, actor, action, changes, reason, prev_hash, hash, state, login) VALUES (:complaint_id, :at, :recorded_at, :actor, :action, :changes, :reason, :prev_hash, :hash, :state, :login) RETURNING id'
                 ),
-                'params': (('complaint_id', ''), ('at', 'time'), ('recorded_at', 'time'), ('actor', ''), ('action', ''), ('changes', ''), ('reason', ''), ('prev_hash', ''), ('hash', ''), ('state', '')),
+                'params': (('complaint_id', ''), ('at', 'time'), ('recorded_at', 'time'), ('actor', ''), ('action', ''), ('changes', ''), ('reason', ''), ('prev_hash', ''), ('hash', ''), ('state', ''), ('login', '')),
                 'columns': (('id', ''),),
             },
         'alert_insert':
@@ -469,30 +469,30 @@ STATEMENTS: dict[str, dict[str, dict[str, Any]]] = {
         'history_unsealed':
             {
                 'sql': (
-                    'SELECT history_entry.id, history_entry.complaint_id, history_entry.at, history_entry.recorded_at, history_entry.actor, history_entry.action, history_entry.changes, history_entry.reason\n'
+                    'SELECT history_entry.id, history_entry.complaint_id, history_entry.at, history_entry.recorded_at, history_entry.actor, history_entry.action, history_entry.changes, history_entry.reason, history_entry.login\n'
                     'FROM history_entry\n'
                     'WHERE history_entry.hash IS NULL ORDER BY history_entry.id'
                 ),
-                'columns': (('id', ''), ('complaint_id', ''), ('at', 'time'), ('recorded_at', 'time'), ('actor', ''), ('action', ''), ('changes', ''), ('reason', '')),
+                'columns': (('id', ''), ('complaint_id', ''), ('at', 'time'), ('recorded_at', 'time'), ('actor', ''), ('action', ''), ('changes', ''), ('reason', ''), ('login', '')),
             },
         'history_unsealed_after':
             {
                 'sql': (
-                    'SELECT history_entry.id, history_entry.complaint_id, history_entry.at, history_entry.recorded_at, history_entry.actor, history_entry.action, history_entry.changes, history_entry.reason\n'
+                    'SELECT history_entry.id, history_entry.complaint_id, history_entry.at, history_entry.recorded_at, history_entry.actor, history_entry.action, history_entry.changes, history_entry.reason, history_entry.login\n'
                     'FROM history_entry\n'
                     'WHERE history_entry.hash IS NULL AND history_entry.id > :after ORDER BY history_entry.id\n'
                     ' LIMIT :limit OFFSET :param_1'
                 ),
                 'params': (('after', ''), ('limit', '')),
                 'constants': {'param_1': 0},
-                'columns': (('id', ''), ('complaint_id', ''), ('at', 'time'), ('recorded_at', 'time'), ('actor', ''), ('action', ''), ('changes', ''), ('reason', '')),
+                'columns': (('id', ''), ('complaint_id', ''), ('at', 'time'), ('recorded_at', 'time'), ('actor', ''), ('action', ''), ('changes', ''), ('reason', ''), ('login', '')),
             },
         'history_sealed':
             {
                 'sql': (
-                    'UPDATE history_entry SET prev_hash=:prev_hash, hash=:hash, state=:state WHERE history_entry.id = :key_id'
+                    'UPDATE history_entry SET prev_hash=:prev_hash, hash=:hash, state=:state, login=:login WHERE history_entry.id = :key_id'
                 ),
-                'params': (('prev_hash', ''), ('hash', ''), ('state', ''), ('key_id', '')),
+                'params': (('prev_hash', ''), ('hash', ''), ('state', ''), ('login', ''), ('key_id', '')),
             },
         'history_last_per_complaint':
             {
@@ -526,6 +526,13 @@ STATEMENTS: dict[str, dict[str, dict[str, Any]]] = {
                     'FROM complaint ORDER BY complaint.id'
                 ),
                 'columns': (('id', ''),),
+            },
+        'session_user':
+            {
+                'sql': (
+                    'SELECT session_user'
+                ),
+                'columns': (('session_user', ''),),
             },
         'complaint_nonce':
             {
@@ -840,12 +847,12 @@ STATEMENTS: dict[str, dict[str, dict[str, Any]]] = {
         'history_of':
             {
                 'sql': (
-                    'SELECT history_entry.id, history_entry.complaint_id, history_entry.at, history_entry.recorded_at, history_entry.actor, history_entry.action, history_entry.changes, history_entry.reason, history_entry.prev_hash, history_entry.hash, history_entry.state\n'
+                    'SELECT history_entry.id, history_entry.complaint_id, history_entry.at, history_entry.recorded_at, history_entry.actor, history_entry.action, history_entry.changes, history_entry.reason, history_entry.prev_hash, history_entry.hash, history_entry.state, history_entry.login\n'
                     'FROM history_entry\n'
                     'WHERE history_entry.complaint_id = %(id)s::INTEGER ORDER BY history_entry.id'
                 ),
                 'params': (('id', ''),),
-                'columns': (('id', ''), ('complaint_id', ''), ('at', 'time'), ('recorded_at', 'time'), ('actor', ''), ('action', ''), ('changes', ''), ('reason', ''), ('prev_hash', ''), ('hash', ''), ('state', '')),
+                'columns': (('id', ''), ('complaint_id', ''), ('at', 'time'), ('recorded_at', 'time'), ('actor', ''), ('action', ''), ('changes', ''), ('reason', ''), ('prev_hash', ''), ('hash', ''), ('state', ''), ('login', '')),
             },
         'declared_fields_of':
             {
@@ -906,9 +913,9 @@ STATEMENTS: dict[str, dict[str, dict[str, Any]]] = {
         'history_entry_insert':
             {
                 'sql': (
-                    'INSERT INTO history_entry (complaint_id, at, recorded_at, actor, action, changes, reason, prev_hash, hash, state) VALUES (%(complaint_id)s::INTEGER, %(at)s::TIMESTAMP WITH TIME ZONE, %(recorded_at)s::TIMESTAMP WITH TIME ZONE, %(actor)s::VARCHAR, %(action)s::VARCHAR, %(changes)s::VARCHAR, %(reason)s::VARCHAR, %(prev_hash)s::VARCHAR, %(hash)s::VARCHAR, %(state)s::VARCHAR) RETURNING history_entry.id'
+                    'INSERT INTO history_entry (complaint_id, at, recorded_at, actor, action, changes, reason, prev_hash, hash, state, login) VALUES (%(complaint_id)s::INTEGER, %(at)s::TIMESTAMP WITH TIME ZONE, %(recorded_at)s::TIMESTAMP WITH TIME ZONE, %(actor)s::VARCHAR, %(action)s::VARCHAR, %(changes)s::VARCHAR, %(reason)s::VARCHAR, %(prev_hash)s::VARCHAR, %(hash)s::VARCHAR, %(state)s::VARCHAR, %(login)s::VARCHAR) RETURNING history_entry.id'
                 ),
-                'params': (('complaint_id', ''), ('at', 'time'), ('recorded_at', 'time'), ('actor', ''), ('action', ''), ('changes', ''), ('reason', ''), ('prev_hash', ''), ('hash', ''), ('state', '')),
+                'params': (('complaint_id', ''), ('at', 'time'), ('recorded_at', 'time'), ('actor', ''), ('action', ''), ('changes', ''), ('reason', ''), ('prev_hash', ''), ('hash', ''), ('state', ''), ('login', '')),
                 'columns': (('id', ''),),
             },
         'alert_insert':
@@ -1226,29 +1233,29 @@ STATEMENTS: dict[str, dict[str, dict[str, Any]]] = {
         'history_unsealed':
             {
                 'sql': (
-                    'SELECT history_entry.id, history_entry.complaint_id, history_entry.at, history_entry.recorded_at, history_entry.actor, history_entry.action, history_entry.changes, history_entry.reason\n'
+                    'SELECT history_entry.id, history_entry.complaint_id, history_entry.at, history_entry.recorded_at, history_entry.actor, history_entry.action, history_entry.changes, history_entry.reason, history_entry.login\n'
                     'FROM history_entry\n'
                     'WHERE history_entry.hash IS NULL ORDER BY history_entry.id'
                 ),
-                'columns': (('id', ''), ('complaint_id', ''), ('at', 'time'), ('recorded_at', 'time'), ('actor', ''), ('action', ''), ('changes', ''), ('reason', '')),
+                'columns': (('id', ''), ('complaint_id', ''), ('at', 'time'), ('recorded_at', 'time'), ('actor', ''), ('action', ''), ('changes', ''), ('reason', ''), ('login', '')),
             },
         'history_unsealed_after':
             {
                 'sql': (
-                    'SELECT history_entry.id, history_entry.complaint_id, history_entry.at, history_entry.recorded_at, history_entry.actor, history_entry.action, history_entry.changes, history_entry.reason\n'
+                    'SELECT history_entry.id, history_entry.complaint_id, history_entry.at, history_entry.recorded_at, history_entry.actor, history_entry.action, history_entry.changes, history_entry.reason, history_entry.login\n'
                     'FROM history_entry\n'
                     'WHERE history_entry.hash IS NULL AND history_entry.id > %(after)s::INTEGER ORDER BY history_entry.id\n'
                     ' LIMIT %(limit)s::INTEGER'
                 ),
                 'params': (('after', ''), ('limit', '')),
-                'columns': (('id', ''), ('complaint_id', ''), ('at', 'time'), ('recorded_at', 'time'), ('actor', ''), ('action', ''), ('changes', ''), ('reason', '')),
+                'columns': (('id', ''), ('complaint_id', ''), ('at', 'time'), ('recorded_at', 'time'), ('actor', ''), ('action', ''), ('changes', ''), ('reason', ''), ('login', '')),
             },
         'history_sealed':
             {
                 'sql': (
-                    'UPDATE history_entry SET prev_hash=%(prev_hash)s::VARCHAR, hash=%(hash)s::VARCHAR, state=%(state)s::VARCHAR WHERE history_entry.id = %(key_id)s::INTEGER'
+                    'UPDATE history_entry SET prev_hash=%(prev_hash)s::VARCHAR, hash=%(hash)s::VARCHAR, state=%(state)s::VARCHAR, login=%(login)s::VARCHAR WHERE history_entry.id = %(key_id)s::INTEGER'
                 ),
-                'params': (('prev_hash', ''), ('hash', ''), ('state', ''), ('key_id', '')),
+                'params': (('prev_hash', ''), ('hash', ''), ('state', ''), ('login', ''), ('key_id', '')),
             },
         'history_last_per_complaint':
             {
@@ -1282,6 +1289,13 @@ STATEMENTS: dict[str, dict[str, dict[str, Any]]] = {
                     'FROM complaint ORDER BY complaint.id'
                 ),
                 'columns': (('id', ''),),
+            },
+        'session_user':
+            {
+                'sql': (
+                    'SELECT session_user'
+                ),
+                'columns': (('session_user', ''),),
             },
         'complaint_nonce':
             {
@@ -1783,7 +1797,7 @@ TABLES: dict[str, dict[str, Any]] = {
     'history_entry': {
         'key': ('id',),
         'generated': ('id',),
-        'defaults': {'complaint_id': None, 'changes': '{}', 'reason': None, 'prev_hash': None, 'hash': None, 'state': None},
+        'defaults': {'complaint_id': None, 'changes': '{}', 'reason': None, 'prev_hash': None, 'hash': None, 'state': None, 'login': None},
     },
     'alert': {
         'key': ('id',),

@@ -84,6 +84,7 @@ def record(
         prev_hash=None,
         hash=None,
         state=None,
+        login=None,
     )
 
 
@@ -117,7 +118,7 @@ def chain_rows(register: Register, rows: list[dict[str, Any]]) -> None:
             changes = json.loads(row["changes"])
             changes["clock"] = [None, mark]
             row["changes"] = json.dumps(changes, ensure_ascii=False, sort_keys=True)
-        row["prev_hash"] = row["hash"] = row["state"] = None
+        row["prev_hash"] = row["hash"] = row["state"] = row["login"] = None
 
 
 def check_event_time(complaint: Any, at: datetime, now: datetime, option: str = "--at") -> None:

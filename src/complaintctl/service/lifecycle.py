@@ -3,6 +3,7 @@ with reopen, escalation, extension, waiting on the customer and closing with a r
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
@@ -171,12 +172,20 @@ def classify(
     now: datetime,
     actor: str,
     policy: Policy,
+    lowering_refused: Callable[[], str | None] = lambda: None,
 ) -> dict[str, Any]:
     """Classify a case. Values given by hand win and are recorded with their reason;
     with none given, the automatic decisions are applied again to every other field.
-    `reset` forgets earlier hand-made choices first."""
+    `reset` forgets earlier hand-made choices first. A severity set lower than the case's
+    is refused with `lowering_refused()`'s reason, if it gives one (the office's roles)."""
     complaint = get_complaint(register, no)
     refuse_closed(complaint, _("reclassify it"))
+    if severity is not None and complaint.severity and _rank(plain(severity)) < _rank(complaint.severity):
+        why = lowering_refused()
+        if why:
+            from ..errors import NotPermitted
+
+            raise NotPermitted(why)
     check_event_time(complaint, at, now)
     if reset:
         clear_manual(complaint)
@@ -583,3 +592,7 @@ def edit(
         raise BadInput(_("{no} already has these values; nothing to correct").format(no=no))
     record(register, complaint, "edited", changes, at=at, now=now, actor=actor, reason=reason)
     return complaint_record(register, complaint, policy=policy, now=now)
+
+
+def _rank(severity: str) -> int:
+    return [s.value for s in Severity].index(severity)

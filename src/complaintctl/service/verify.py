@@ -89,7 +89,7 @@ def verify(session: Session, *, anchored: int | None = None) -> dict[str, Any]:
     cursor = conn.connection.dbapi_connection.cursor()  # type: ignore[union-attr]
     cursor.execute(
         "SELECT h.id, h.complaint_id, h.at, h.recorded_at, h.actor, h.action, h.changes, h.reason, h.prev_hash, h.hash,"
-        " h.state, c.nonce FROM history_entry h LEFT JOIN complaint c ON c.id = h.complaint_id ORDER BY h.id"
+        " h.state, c.nonce, h.login FROM history_entry h LEFT JOIN complaint c ON c.id = h.complaint_id ORDER BY h.id"
     )
     result = cursor
     previous_hash = GENESIS  # the hash of the entry before, in id order
@@ -103,7 +103,7 @@ def verify(session: Session, *, anchored: int | None = None) -> dict[str, Any]:
     anchored_hash = None
     entries = 0
     while rows := result.fetchmany(20_000):
-        for entry_id, cid, at, recorded_at, actor, action, changes_text_, reason, prev_hash, stored, state, nonce in rows:
+        for entry_id, cid, at, recorded_at, actor, action, changes_text_, reason, prev_hash, stored, state, nonce, login in rows:
             entries += 1
             if pending is not None:
                 if prev_hash == before_previous and prev_hash != previous_hash:
@@ -128,6 +128,7 @@ def verify(session: Session, *, anchored: int | None = None) -> dict[str, Any]:
                 reason=reason,
                 nonce=nonce,
                 state=state,
+                login=login,
             ):
                 problem(
                     cid,

@@ -28,6 +28,7 @@ UNSEALED = sa.text("hash IS NULL")
 def upgrade() -> None:
     op.add_column("complaint", sa.Column("nonce", sqlmodel.sql.sqltypes.AutoString(length=32), nullable=True))
     op.add_column("history_entry", sa.Column("state", sa.Text(), nullable=True))
+    op.add_column("history_entry", sa.Column("login", sqlmodel.sql.sqltypes.AutoString(), nullable=True))
     op.create_index("ix_history_unsealed", "history_entry", ["id"], sqlite_where=UNSEALED, postgresql_where=UNSEALED)
     op.create_table(
         "attachment",
@@ -82,6 +83,7 @@ def upgrade() -> None:
             prev_hash=None,
             hash=None,
             state=None,
+            login=None,
         )
         seal(register)
 
@@ -93,6 +95,7 @@ def downgrade() -> None:
     op.drop_table("attachment")
     op.drop_index("ix_history_unsealed", table_name="history_entry")
     with op.batch_alter_table("history_entry") as batch:
+        batch.drop_column("login")
         batch.drop_column("state")
     with op.batch_alter_table("complaint") as batch:
         batch.drop_column("nonce")
