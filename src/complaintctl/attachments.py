@@ -22,17 +22,28 @@ if TYPE_CHECKING:
 def folder(db: str | None) -> Path | None:
     """The folder of a SQLite register's attachments (None on a server)."""
     path = _sqlite_path(database_url(db))
-    return None if path is None else path.with_name(path.name + ".files")
+    return None if path is None else folder_beside(path)
+
+
+def folder_beside(register: Path) -> Path:
+    return register.with_name(register.name + ".files")
+
+
+def _folder_of(session: Session) -> Path | None:
+    bind = session.get_bind()
+    if bind.dialect.name != "sqlite" or not bind.url.database:
+        return None
+    return folder_beside(Path(bind.url.database))
 
 
 def digest(data: bytes) -> str:
     return hashlib.sha256(data).hexdigest()
 
 
-def put(db: str | None, session: Session, data: bytes) -> str:
+def put(session: Session, data: bytes) -> str:
     """Keep the bytes (once per content); their SHA-256."""
     sha = digest(data)
-    where = folder(db)
+    where = _folder_of(session)
     if where is None:
         from sqlalchemy import text
 
@@ -58,9 +69,9 @@ def put(db: str | None, session: Session, data: bytes) -> str:
     return sha
 
 
-def get(db: str | None, session: Session, sha: str) -> bytes | None:
+def get(session: Session, sha: str) -> bytes | None:
     """The bytes kept under this SHA-256 (None when they are gone)."""
-    where = folder(db)
+    where = _folder_of(session)
     if where is None:
         from sqlalchemy import text
 

@@ -45,6 +45,24 @@ def private_copy(source: Path, target: Path) -> None:
     dst.close()
 
 
+def copy_files(register: Path, copy: Path) -> None:
+    """Copy a register's attachments folder (`<register>.files`) beside its copy."""
+    from .attachments import folder_beside
+
+    source, target = folder_beside(register), folder_beside(copy)
+    if not source.is_dir():
+        return
+    target.mkdir(mode=0o700, exist_ok=True)
+    for blob in source.iterdir():
+        if blob.name.startswith(".") or not blob.is_file():
+            continue  # a half-written one
+        kept = target / blob.name
+        if not kept.exists():
+            fd = os.open(kept, os.O_CREAT | os.O_EXCL | os.O_WRONLY, 0o600)
+            with os.fdopen(fd, "wb") as out:
+                out.write(blob.read_bytes())
+
+
 def default_backup_name(now: datetime) -> str:
     return f"complaintctl-backup-{now.astimezone(UTC):%Y%m%dT%H%M%SZ}.db"
 
@@ -62,6 +80,7 @@ def backup(db: str | None, target: Path) -> Path:
         raise StorageError(_("{target} exists; give a new file name").format(target=target))
     try:
         private_copy(source, target)
+        copy_files(source, target)
     except (OSError, sqlite3.Error) as exc:
         target.unlink(missing_ok=True)
         raise StorageError(_("cannot write the backup {target}: {exc}").format(target=target, exc=exc)) from None
@@ -79,6 +98,7 @@ def restore(db: str | None, source: Path, verify: Callable[[str], dict[str, Any]
         candidate = Path(tmp) / "candidate.db"
         try:
             private_copy(source, candidate)
+            copy_files(source, candidate)
             report = verify(str(candidate))
         except (sqlite3.Error, StorageError) as exc:
             raise StorageError(
@@ -109,6 +129,13 @@ def restore(db: str | None, source: Path, verify: Callable[[str], dict[str, Any]
             aside.unlink(missing_ok=True)
             kept = aside if _move_aside(current, aside) else None
             current.parent.mkdir(parents=True, exist_ok=True)
+        from .attachments import folder_beside
+
+        if folder_beside(current).exists():  # the attachments go aside with the register
+            if kept is None:
+                kept = aside
+            os.replace(folder_beside(current), folder_beside(aside))
+        copy_files(candidate, current)
         with sqlite3.connect(candidate) as src, sqlite3.connect(current) as dst:
             src.backup(dst)
         src.close()

@@ -30,7 +30,7 @@ from .fields import PERSONAL as PERSONAL_FIELDS
 DECLARED = "field."  # a declared field's key in an entry's changes
 # The changes whose values enter the hash salted, and so can be erased: the customer's
 # name and contact, the free text that may quote them, a contact's note.
-PERSONAL = (*PERSONAL_FIELDS, *FREE_TEXT, "contact_entry")
+PERSONAL = (*PERSONAL_FIELDS, *FREE_TEXT, "contact_entry", "attachments")
 _PERSONAL = frozenset(PERSONAL)
 
 

@@ -1851,6 +1851,109 @@ def forget_command(
         )
 
 
+@app.command("attach")
+def attach_command(
+    no: NoArgument,
+    files: Annotated[
+        list[str], typer.Argument(metavar="FILE...", help=_("Documents, recordings, photos, e-mails to keep as evidence."))
+    ],
+    note: Annotated[str | None, typer.Option(help=_("What they are (e.g. 客户提供的发票照片)."))] = None,
+    db: DbOption = None,
+    operator: AsOption = None,
+    as_json: JsonOption = False,
+) -> None:
+    """Keep evidence with a complaint (收集证据): each file's bytes once per content beside
+    the register (in the database on PostgreSQL), its name and SHA-256 in the history;
+    `verify` re-hashes them, `backup` and `restore` carry them, `forget` removes them."""
+    from pathlib import Path
+
+    from . import render, service
+
+    call = _Call(operator, None, db)
+    number = inputs.complaint_no(no)
+    why = inputs.text(note, "--note")
+    limit = call.policy.rules.limits.attachment_bytes
+    loaded = []
+    for file in files:
+        path = Path(file).expanduser()
+        try:
+            if path.stat().st_size > limit:
+                raise BadInput(
+                    _("{file}: {size:,} bytes, more than the office's limit of {limit:,} ([limits] attachment_mb)").format(
+                        file=file, size=path.stat().st_size, limit=limit
+                    )
+                )
+            loaded.append((path.name, path.read_bytes()))
+        except OSError as exc:
+            raise BadInput(_("{file}: cannot read it ({strerror})").format(file=file, strerror=exc.strerror)) from None
+    result = _write(db, lambda s: service.attach(s, number, loaded, note=why, limit=limit, now=call.now, actor=call.actor))
+    if as_json:
+        render.emit_json(result, call.tz)
+        return
+    for item in result["attached"]:
+        sys.stdout.write(f"{result['no']} {render.visible(item['name'])} {item['size']:,} {item['sha256'][:12]}\n")
+
+
+@app.command("attachments")
+def attachments_command(
+    no: NoArgument,
+    extract: Annotated[
+        str | None, typer.Option(metavar="DIR", help=_("Write the files into DIR (made 0700; files 0600)."))
+    ] = None,
+    db: DbOption = None,
+    as_json: JsonOption = False,
+) -> None:
+    """List a complaint's evidence, or get the files back with --extract DIR."""
+    import os
+    from pathlib import Path
+
+    from . import attachments, render, service
+    from .db import open_session
+    from .service.evidence import safe_name
+
+    call = _Call("-", None, db)
+    number = inputs.complaint_no(no)
+    written = []
+    with open_session(db, write=False) as session:
+        items = service.attachments_of(session, number)
+        if extract:
+            target = Path(extract).expanduser()
+            try:
+                target.mkdir(mode=0o700, parents=True, exist_ok=True)
+                for item in items:
+                    data = attachments.get(session, item["sha256"])
+                    if data is None or attachments.digest(data) != item["sha256"]:
+                        raise StorageError(
+                            _("{name}: its kept bytes are missing or changed; `complaintctl verify` says more").format(
+                                name=render.visible(item["name"])
+                            )
+                        )
+                    name = safe_name(item["name"])
+                    path = target / name
+                    stem, n = path, 1
+                    while path.exists():
+                        path = stem.with_name(f"{stem.stem}-{n}{stem.suffix}")
+                        n += 1
+                    fd = os.open(path, os.O_CREAT | os.O_EXCL | os.O_WRONLY, 0o600)
+                    with os.fdopen(fd, "wb") as out:
+                        out.write(data)
+                    written.append(str(path))
+            except OSError as exc:
+                raise BadInput(
+                    _("--extract {dir}: cannot write there ({strerror})").format(dir=extract, strerror=exc.strerror)
+                ) from None
+    if as_json:
+        render.emit_json({"attachments": items, "written": written}, call.tz)
+        return
+    for item in items:
+        sys.stdout.write(
+            f"{render.local_time(item['at'], call.tz)}  {render.visible(item['name'])}  {item['size']:,}  {item['sha256'][:12]}"
+            f"  {render.visible(item['note'] or '')}\n"
+        )
+    for path in written:
+        sys.stdout.write(_("written {path}\n").format(path=path))
+
+
 @app.command("shell")
 def shell_command(db: DbOption = None, rules: RulesOption = None) -> None:
     """An interactive session for a terminal kept open all day: every command, same syntax,

@@ -156,6 +156,9 @@ class Urgency(Choice):
 # Labels of the history actions, for people reading `show`.
 ACTION_LABELS: dict[str, str] = {
     "logged": "登记",
+    "attached": "附证据",
+    "backup": "备份",
+    "chain_resealed": "重新封存历史",
     "classified": "分类评估",
     "assigned": "分派",
     "contacted": "客户沟通",

@@ -283,6 +283,7 @@ CHANGE_LABELS: dict[str, str] = {
     **{f.name: f.label for f in FIELDS},
     **{f.record_key: f.label for f in FIELDS},
     "compensation_cents": "赔偿金额(分)",
+    "attachments": "证据附件",
     "meets": "达成节点",
     "imported_step": "按导入表格记录",
     "contact_entry": "沟通",

@@ -171,6 +171,15 @@ def complaint(record: dict[str, Any], policy: Policy) -> None:
             contacts.append([local_time(entry["at"], tz), label("via", entry["via"]), entry["by"], summary])
         out.append(_("沟通记录"))
         out += _boxed([_("时间"), _("方式"), _("经办人"), _("内容")], contacts, _bold_if_styled(), align_right=False)
+    if record.get("attachments"):
+        files = [
+            [local_time(a["at"], tz), a["by"], a["name"], f"{a['size']:,}", a["sha256"][:12], a.get("note") or ""]
+            for a in record["attachments"]
+        ]
+        out.append(_("证据附件"))
+        out += _boxed(
+            [_("时间"), _("经办人"), _("文件"), _("字节"), "SHA-256", _("说明")], files, _bold_if_styled(), align_right=False
+        )
     history = [
         [
             local_time(entry["at"], tz),
@@ -337,7 +346,7 @@ def change_summary(changes: dict[str, list[Any]], reason: str | None, policy: Po
             else f"{heading}: {_change_value(field, new, policy)}"
         )
     if reason:
-        parts.append(_("理由: {reason}").format(reason=reason))
+        parts.append(_("理由: {reason}").format(reason=_("（已删除）") if reason.startswith("forgotten:") else reason))
     return "; ".join(parts)
 
 
@@ -351,7 +360,9 @@ def _change_value(field: str, value: Any, policy: Policy) -> str:
         except ValueError:
             pass
     if isinstance(value, dict):
-        return value.get("summary", "")
+        return _("（已删除）") if "forgotten" in value else value.get("summary", "")
+    if field == "attachments" and isinstance(value, list):
+        return "、".join(str(a.get("name", "")) for a in value if isinstance(a, dict))
     if field in ("meets", "milestone"):
         return label("milestone", value)
     return label(field, value) if value is not None else "—"

@@ -14,6 +14,7 @@ entry, and returns plain data (dicts) that the CLI renders after the transaction
 - imports.py    checked spreadsheet rows written in bulk
 - verify.py     the hash chain and the current rows against their history
 - office.py     the office's rules installed in the register
+- evidence.py   attachments: evidence kept with a complaint
 """
 
 from importlib import import_module
@@ -42,6 +43,8 @@ _HOME = {
     "resume": ".lifecycle",
     "wait": ".lifecycle",
     "install_rules": ".office",
+    "attach": ".evidence",
+    "attachments_of": ".evidence",
     "installed_rules": ".office",
     "ImportResult": ".imports",
     "import_complaints": ".imports",

@@ -144,6 +144,10 @@ def complaint_record(
             {"at": c.at, "via": c.via, "by": c.actor, "summary": c.summary, "meets": c.meets}
             for c in register.rows("contacts_of", id=complaint.id)
         ]
+        record["attachments"] = [
+            {"name": a.name, "size": a.size, "sha256": a.sha256, "note": a.note, "at": a.added_at, "by": a.added_by}
+            for a in register.rows("attachments_of", id=complaint.id)
+        ]
         record["history"] = [
             {
                 "at": h.at,

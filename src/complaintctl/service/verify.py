@@ -46,6 +46,7 @@ NOT_FIELDS = (
     "clock",
     "alert",
     "late_extension",
+    "attachments",
 )
 TIME_FIELDS = fields.TIME_FIELDS
 # The columns checked against the history: the registry's chained fields.
@@ -230,6 +231,15 @@ def verify(session: Session, *, anchored: int | None = None) -> dict[str, Any]:
                     parts=", ".join(_(PART_NAMES[part]) for part in differ), entry=seal[0]
                 ),
             )
+    # Every attachment's kept bytes against the SHA-256 its row (sealed) names.
+    from .. import attachments
+
+    for cid, sha, name in conn.exec_driver_sql("SELECT complaint_id, sha256, name FROM attachment ORDER BY id").all():
+        data = attachments.get(session, sha)
+        if data is None:
+            problem(cid, None, _("attachment {name!r} is missing (its bytes are gone)").format(name=name))
+        elif attachments.digest(data) != sha:
+            problem(cid, None, _("attachment {name!r} was changed (its bytes no longer match their SHA-256)").format(name=name))
     # Erased values only where a `forget` entry says they were.
     for cid, (entry_id, gone) in erased.items():
         if forgotten_at.get(cid, 0) < entry_id:
