@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 from datetime import datetime
 from pathlib import Path
+from typing import Any
 
 import pytest
 from openpyxl import Workbook
@@ -283,3 +284,54 @@ def test_published_templates_import_without_map(
                 assert f"{heading}: {cell}" in (record["remarks"] or ""), (heading, record["remarks"])
             elif heading not in ("投诉日期", "投诉时间", "顾客投诉日期", "完成时间", "处理状态", "投诉渠道", "投诉编号"):
                 assert cell in text, (heading, cell)
+
+
+# -- issue 14 §6: a file brought in is read within the office's limits
+
+
+def _limits(cli: Cli, tmp_path: Path, text: str) -> None:
+    (tmp_path / "limits.toml").write_text(f"[limits]\n{text}\n", encoding="utf-8")
+    cli.ok("rules", "install", str(tmp_path / "limits.toml"))
+
+
+def _sheet_of(tmp_path: Path, rows: int, content: str = "冰箱不制冷") -> Path:
+    from openpyxl import Workbook
+
+    book = Workbook()
+    sheet = book.active
+    sheet.append(["投诉时间", "客户姓名", "联系方式", "投诉内容"])
+    for i in range(rows):
+        sheet.append([f"2026-10-{1 + i % 28:02d} 09:00", "张三", f"1380000{i:04d}", content])
+    path = tmp_path / f"sheet-{rows}.xlsx"
+    book.save(path)
+    return path
+
+
+@pytest.mark.parametrize(
+    ("limit", "make", "says"),
+    [
+        ("import_rows = 20", lambda tmp: _sheet_of(tmp, 30), "more than 20 rows ([limits] import_rows)"),
+        ("import_cells = 50", lambda tmp: _sheet_of(tmp, 15), "more than 50 cells ([limits] import_cells)"),
+        (
+            "import_mb = 1",
+            lambda tmp: _sheet_of(tmp, 40, "很长的内容" * 10_000),
+            "once uncompressed, more than the office's limit",
+        ),
+    ],
+    ids=["rows", "cells", "uncompressed size"],
+)
+def test_a_file_past_the_office_limits_is_refused_in_one_line(
+    cli: Cli, db_url: str, tmp_path: Path, limit: str, make: Any, says: str
+) -> None:
+    _limits(cli, tmp_path, limit)
+    path = make(tmp_path)
+    before = snapshot(db_url)
+    result = cli("import", str(path))
+    assert result.exit_code == 2 and says in result.stderr and result.stderr.count("\n") == 1, result.stderr
+    assert snapshot(db_url) == before
+
+
+def test_within_the_limits_it_imports(cli: Cli, tmp_path: Path) -> None:
+    _limits(cli, tmp_path, "import_rows = 20")
+    cli.ok("import", str(_sheet_of(tmp_path, 19)))
+    assert len(cli.json("list", "--limit", "100")) == 19

@@ -198,7 +198,7 @@ PERMISSIONS: dict[str, list[str]] = {
     "rules_install": ["manager"],
 }
 DEFAULTS["office"] = {"name": "", "file_mode": "0600"}
-DEFAULTS["limits"] = {"import_rows": 1_000_000, "import_cells": 40_000_000, "import_mb": 500, "attachment_mb": 20}
+DEFAULTS["limits"] = {"import_rows": 200_000, "import_cells": 10_000_000, "import_mb": 200, "attachment_mb": 20}
 DEFAULTS["units"] = {}
 DEFAULTS["people"] = {}
 DEFAULTS["permissions"] = {action: list(roles) for action, roles in PERMISSIONS.items()}
@@ -335,7 +335,7 @@ class Rules(NamedTuple):
     fields: tuple[DeclaredField, ...] = ()
     office_name: str = ""
     file_mode: int = 0o600
-    limits: Limits = Limits(1_000_000, 40_000_000, 500_000_000, 20_000_000)
+    limits: Limits = Limits(200_000, 10_000_000, 200_000_000, 20_000_000)
     units: tuple[Unit, ...] = ()
     people: tuple[Person, ...] = ()
     permissions: dict[str, tuple[str, ...]] = {}
