@@ -1,5 +1,6 @@
 """Several writers at once (issue 5, acceptance 3): 8 processes log 50 complaints each;
-400 complaints, 400 distinct consecutive numbers, no writer sees an error."""
+800 complaints, 800 distinct consecutive numbers, no writer sees an error (issue 14: 16
+processes × 50 service calls)."""
 
 from __future__ import annotations
 
@@ -54,14 +55,14 @@ READER = textwrap.dedent("""
 
 
 @pytest.mark.slow
-def test_eight_writers_at_once_get_consecutive_numbers(cli: Cli, db_url: str) -> None:
+def test_sixteen_writers_at_once_get_consecutive_numbers(cli: Cli, db_url: str) -> None:
     cli.ok("db", "upgrade")  # create the register before the race, as an office would
     env = {**os.environ, "COMPLAINTCTL_DB": db_url}
     writers = [
         subprocess.Popen(
             [sys.executable, "-c", WRITER, str(n)], env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True
         )
-        for n in range(8)
+        for n in range(16)
     ]
     readers = [
         subprocess.Popen([sys.executable, "-c", READER], env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
@@ -73,10 +74,10 @@ def test_eight_writers_at_once_get_consecutive_numbers(cli: Cli, db_url: str) ->
     assert errors == []
     assert cli("verify").exit_code == 0
     numbers = [line for out, _ in outputs for line in out.splitlines()]
-    assert len(numbers) == 400 and len(set(numbers)) == 400
-    assert sorted(numbers) == [f"TS-2026-{n:04d}" for n in range(1, 401)]
+    assert len(numbers) == 800 and len(set(numbers)) == 800
+    assert sorted(numbers) == [f"TS-2026-{n:04d}" for n in range(1, 801)]
     listed = cli.json("list", "--limit", "1000")
-    assert len(listed) == 400
+    assert len(listed) == 800
 
 
 @pytest.mark.parametrize("after_init", [False, True])

@@ -53,6 +53,20 @@ NASTY = [
     "2026-11-20 10:00+25:00",
     "9999-12-31 23:59",
     b"\xff\xfe".decode("utf-8", "surrogateescape"),  # invalid UTF-8 on argv, as Python hands it over
+    # issue 14's classes: formulas, terminal controls, line separators, numbers in every form, paths
+    "=1+cmd|' /C calc'!A0",
+    "@SUM(1+1)*cmd|' /C calc'!A0",
+    "\x9b31m",
+    "a\rb",
+    "a\u2028b",
+    "１３８００１３８０００",
+    "110101199003074578",
+    "../../etc/passwd",
+    "/dev/zero",
+    "99999999999999999999999999",
+    "1900-01-01 00:00",
+    "2999-12-31 23:59",
+    "3000-01-01 00:00",
 ]
 text = st.one_of(st.sampled_from(NASTY), st.text(max_size=60), st.text(alphabet=st.characters(codec="utf-8"), max_size=20))
 numbers = st.one_of(st.sampled_from(["TS-2026-0001", "TS-2026-0002", "TS-2026-0003", "TS-2026-0999"]), text)
@@ -98,8 +112,11 @@ COMMANDS = {
     "overdue": ["--at", "--within"],
     "report": ["--month", "--quarter", "--year", "--department", "--category", "--format"],
     "export": ["--month", "--format"],
+    "attachments": ["--extract"],
+    "verify": ["--anchor"],
+    "forget": ["--customer", "--contact", "--reason"],
 }
-TAKES_NUMBER = {"classify", "assign", "contact", "resolve", "followup", "extend", "wait", "close", "show"}
+TAKES_NUMBER = {"classify", "assign", "contact", "resolve", "followup", "extend", "wait", "close", "show", "attachments"}
 
 
 @pytest.fixture(scope="module")
@@ -209,7 +226,7 @@ def test_malformed_rules_files_are_one_line_each(hostile_register: Path, monkeyp
 
 # -- issue 14's tracebacks: each is now one line, exit 2, the register unchanged
 
-SURROGATE = NASTY[-1]
+SURROGATE = b"\xff\xfe".decode("utf-8", "surrogateescape")
 
 
 LOG = ["log", "--customer", "张三", "--contact", "13800138000", "--channel", "phone", "--content", "坏了"]

@@ -142,3 +142,37 @@ def test_nothing_a_clerk_typed_acts_on_the_terminal(cli: Cli, monkeypatch: pytes
     refused = cli("show", "TS\u20282026")
     errors = [line for line in refused.stderr.split("\n") if line.startswith("error")]
     assert refused.exit_code != 0 and len(errors) == 1 and "\u2028" not in refused.stderr and "\\u2028" in errors[0]
+
+
+def test_nothing_imported_acts_on_the_terminal_and_a_number_with_controls_is_refused(
+    cli: Cli, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, db_url: str
+) -> None:
+    """Issue 14 §3: ESC sequences reached the screen through an imported sheet."""
+    from conftest import snapshot
+
+    monkeypatch.setenv("COMPLAINTCTL_NOW", "2026-11-23T09:00+08:00")
+    text = "甲\x9b31m丁\u202e戊\u2028己\u2066"  # C0 controls (ESC, CR) are refused by import: below
+    sheet = tmp_path / "in.csv"
+    sheet.write_text(
+        "投诉时间,客户姓名,联系方式,投诉主题,投诉内容,地点\n"
+        + f'2026-10-08 09:00,"{text}",13800138000,"{text}","{text}","{text}"\n',
+        encoding="utf-8",
+    )
+    cli.ok("import", str(sheet))
+    for out in (cli.ok("list").stdout, cli.ok("show", "TS-2026-0001").stdout, cli.ok("list", "--json").stdout):
+        assert not [c for c in ACTIVE_CHARACTERS if c in out]
+    escaped = tmp_path / "escaped.csv"
+    escaped.write_text(
+        "投诉时间,客户姓名,联系方式,投诉内容\n" + '2026-10-08 10:00,"张\x1b[2J三",13800138000,坏了\n', encoding="utf-8"
+    )
+    result = cli("import", str(escaped))
+    assert result.exit_code == 2 and "control characters" in result.stderr and "\x1b" not in result.stderr
+    numbered = tmp_path / "numbered.csv"
+    numbered.write_text(
+        "投诉编号,投诉时间,客户姓名,联系方式,投诉内容\n" + '"TS-2026-0007\x1b[2J",2026-10-08 10:00,张三,13800138000,坏了\n',
+        encoding="utf-8",
+    )
+    before = snapshot(db_url)
+    result = cli("import", str(numbered))
+    assert result.exit_code == 2 and "control characters" in result.stderr and "\x1b" not in result.stderr
+    assert snapshot(db_url) == before

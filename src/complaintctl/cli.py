@@ -21,6 +21,8 @@ from .errors import BadInput, ComplaintError, StorageError
 from .i18n import _
 
 if TYPE_CHECKING:
+    from pathlib import Path
+
     from sqlmodel import Session
 
     from .dbapi import Register
@@ -335,6 +337,19 @@ def _required_fields(call: "_Call", given: tuple[tuple[str, str], ...]) -> tuple
             except ValueError as exc:
                 raise BadInput(f"{entry.label}: {exc}") from None
     return tuple(have.items())
+
+
+def _path(text: str) -> "Path":
+    """A file name typed by a person: ~ expanded where it names a home (~nobody stays as
+    typed), a NUL refused in one line."""
+    from pathlib import Path
+
+    if "\0" in text:
+        raise BadInput(_("{text!r}: a file name cannot hold a NUL character").format(text=text))
+    try:
+        return Path(text).expanduser()
+    except RuntimeError:  # ~user of no such user
+        return Path(text)
 
 
 def _installed_rules(db: str | None) -> str | None:
@@ -1051,13 +1066,12 @@ def rules_install_command(
     """Check a rules file and store it in the register: from then on every command on this
     register, whoever runs it, uses these rules. Recorded in the history (who, when, which
     rules). Refused while a category it drops is still used by a complaint."""
-    from pathlib import Path
 
     from . import render
     from .ruleset import RulesError
     from .settings import read_rules
 
-    path = Path(file).expanduser()
+    path = _path(file)
     try:
         rules = read_rules(path)
     except RulesError as exc:
@@ -1415,7 +1429,6 @@ def export_command(
     """The monthly workbook for management: 投诉登记表 (the register), 处理记录 (contacts and
     history), 统计汇总 (the report's figures and charts) and 超期清单 (breaches). Contacts are
     masked unless --unmasked."""
-    from pathlib import Path
 
     from . import export, periods, render, reports, service
     from .db import open_session
@@ -1428,7 +1441,7 @@ def export_command(
     if fmt not in ("xlsx", "csv"):
         raise BadInput(_("--format {output_format!r}: use xlsx or csv").format(output_format=output_format))
     period = _period(call, month, quarter, year, date_from, date_to)
-    path = Path(output or export.default_filename(period, fmt)).expanduser()
+    path = _path(output or export.default_filename(period, fmt))
     if path.is_dir():
         path = path / export.default_filename(period, fmt)
     if not path.parent.exists():
@@ -1539,14 +1552,13 @@ def import_command(
     """Bring an existing register in from a spreadsheet (导入). Columns are matched by their
     Chinese or English headings; a bad row anywhere means nothing is written and every bad
     row is listed; importing the same file again adds nothing twice."""
-    from pathlib import Path
 
     from . import importing, render, service
     from .db import open_session, require_register
 
     call = _Call(operator, rules, db)
     require_register(db, create="default")  # before reading the file: a typo'd --db says so at once
-    path = Path(file).expanduser()
+    path = _path(file)
     if not path.is_file():
         raise BadInput(_("{file}: no such file").format(file=file))
     columns = importing.parse_mapping(mapping or [], call.policy.rules)
@@ -1663,18 +1675,21 @@ def verify_command(
     history sealed, the office rules against their installation. With --anchor, also that
     the chain still passes through the head anchored before (a chain recomputed whole
     fails). Exit 0 when intact, 4 when not."""
-    from pathlib import Path
 
     from . import render
     from .service.verify import anchor_line, check_anchor, parse_anchor, verify
 
-    anchor = Path(anchor_file).expanduser() if anchor_file else None
+    anchor = _path(anchor_file) if anchor_file else None
     anchored = None
     if anchor is not None:
         try:
             anchored = parse_anchor(anchor.read_text(encoding="utf-8") if anchor.exists() else "", str(anchor))
-        except (OSError, UnicodeDecodeError) as exc:
-            raise BadInput(_("cannot read the anchor {file}: {exc}").format(file=anchor, exc=exc)) from None
+        except (OSError, UnicodeDecodeError, ValueError) as exc:  # ValueError: a NUL in the path
+            raise BadInput(
+                _("cannot read the anchor {file}: {exc}; give a text file `verify --anchor` wrote").format(
+                    file=render.visible(str(anchor)), exc=exc
+                )
+            ) from None
     try:
         report = _read(db, lambda s: verify(s, anchored=anchored[1] if anchored else None))
         if anchored is not None:
@@ -1682,9 +1697,16 @@ def verify_command(
         if anchor is not None and report["intact"]:
             import os
 
-            fd = os.open(anchor, os.O_WRONLY | os.O_APPEND | os.O_CREAT, 0o600)
-            with os.fdopen(fd, "a", encoding="utf-8") as out:
-                out.write(anchor_line(report, datetime.now(UTC).isoformat(timespec="seconds")))
+            try:
+                fd = os.open(anchor, os.O_WRONLY | os.O_APPEND | os.O_CREAT, 0o600)
+                with os.fdopen(fd, "a", encoding="utf-8") as out:
+                    out.write(anchor_line(report, datetime.now(UTC).isoformat(timespec="seconds")))
+            except (OSError, ValueError) as exc:  # ValueError: a NUL in the path
+                raise BadInput(
+                    _("--anchor {file}: cannot write the head there ({strerror}); give a file in a folder that exists").format(
+                        file=render.visible(str(anchor)), strerror=getattr(exc, "strerror", None) or exc
+                    )
+                ) from None
     except StorageError as exc:
         from .backup import NotIntact
         from .db import _sqlite_path, database_url
@@ -1751,7 +1773,7 @@ def backup_command(
     from . import backup, render, service
 
     now = datetime.now(UTC)
-    target = Path(file).expanduser() if file else Path(backup.default_backup_name(now))
+    target = _path(file) if file else Path(backup.default_backup_name(now))
     written = backup.backup(db, target)
     # Recorded in the register (not in the copy): `forget` lists the copies made before it.
     actor = _Call(None, None, db).actor
@@ -1770,7 +1792,6 @@ def restore_command(
 ) -> None:
     """Put a backup in place of the register: refused unless the backup passes `verify`;
     the current register is kept aside first, even a corrupt one (moved, not read)."""
-    from pathlib import Path
 
     from . import backup, render
     from .service.verify import verify
@@ -1785,7 +1806,7 @@ def restore_command(
     if call is not None:
         call.require("restore")
     now = datetime.now(UTC)
-    aside = backup.restore(db, Path(file).expanduser(), check, now)
+    aside = backup.restore(db, _path(file), check, now)
     if as_json:
         render.emit_json({"restored": file, "kept_aside": str(aside) if aside else None}, UTC)
     elif aside is None:
@@ -1865,7 +1886,6 @@ def attach_command(
     """Keep evidence with a complaint (收集证据): each file's bytes once per content beside
     the register (in the database on PostgreSQL), its name and SHA-256 in the history;
     `verify` re-hashes them, `backup` and `restore` carry them, `forget` removes them."""
-    from pathlib import Path
 
     from . import render, service
 
@@ -1875,7 +1895,7 @@ def attach_command(
     limit = call.policy.rules.limits.attachment_bytes
     loaded = []
     for file in files:
-        path = Path(file).expanduser()
+        path = _path(file)
         try:
             if path.stat().st_size > limit:
                 raise BadInput(
@@ -1884,8 +1904,12 @@ def attach_command(
                     )
                 )
             loaded.append((path.name, path.read_bytes()))
-        except OSError as exc:
-            raise BadInput(_("{file}: cannot read it ({strerror})").format(file=file, strerror=exc.strerror)) from None
+        except (OSError, ValueError) as exc:  # ValueError: a NUL in the path
+            raise BadInput(
+                _("{file}: cannot read it ({strerror})").format(
+                    file=render.visible(file), strerror=getattr(exc, "strerror", None) or exc
+                )
+            ) from None
     result = _write(db, lambda s: service.attach(s, number, loaded, note=why, limit=limit, now=call.now, actor=call.actor))
     if as_json:
         render.emit_json(result, call.tz)
@@ -1905,7 +1929,6 @@ def attachments_command(
 ) -> None:
     """List a complaint's evidence, or get the files back with --extract DIR."""
     import os
-    from pathlib import Path
 
     from . import attachments, render, service
     from .db import open_session
@@ -1917,7 +1940,7 @@ def attachments_command(
     with open_session(db, write=False) as session:
         items = service.attachments_of(session, number)
         if extract:
-            target = Path(extract).expanduser()
+            target = _path(extract)
             try:
                 target.mkdir(mode=0o700, parents=True, exist_ok=True)
                 for item in items:
@@ -1938,9 +1961,11 @@ def attachments_command(
                     with os.fdopen(fd, "wb") as out:
                         out.write(data)
                     written.append(str(path))
-            except OSError as exc:
+            except (OSError, ValueError) as exc:  # ValueError: a NUL in the path
                 raise BadInput(
-                    _("--extract {dir}: cannot write there ({strerror})").format(dir=extract, strerror=exc.strerror)
+                    _("--extract {dir}: cannot write there ({strerror})").format(
+                        dir=render.visible(extract), strerror=getattr(exc, "strerror", None) or exc
+                    )
                 ) from None
     if as_json:
         render.emit_json({"attachments": items, "written": written}, call.tz)

@@ -511,6 +511,8 @@ def _check_row(
         values.get("resolved_at") or values.get("followup_at") or values.get("closed_at")
     ):
         result.untimed += 1
+    if values.get("no") and not str(values["no"]).isprintable():
+        fail("no", _("holds control characters ({value!r}); a number is letters, digits and dashes").format(value=values["no"]))
     own = re.fullmatch(r"(?i)TS-(\d+)-(\d+)", values.get("no") or "")
     if own and "received_at" in values:
         year, seq = int(own[1]), int(own[2])
