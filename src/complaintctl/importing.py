@@ -133,24 +133,29 @@ def _too_big(path: Path, size: int, limits: Limits) -> BadInput:
     )
 
 
+def _check_counts(path: Path, rows: int, cells: int, limits: Limits) -> None:
+    """One line when a file holds more rows or cells than the office's limits."""
+    if rows > limits.import_rows:
+        raise BadInput(
+            _(
+                "{name}: more than {limit:,} rows ([limits] import_rows); nothing was imported. Split the file or raise the limit"
+            ).format(name=path.name, limit=limits.import_rows)
+        )
+    if cells > limits.import_cells:
+        raise BadInput(
+            _(
+                "{name}: more than {limit:,} cells ([limits] import_cells); nothing was imported. Delete the empty columns, split the file or raise the limit"
+            ).format(name=path.name, limit=limits.import_cells)
+        )
+
+
 def _within(
     path: Path, rows: Iterator[tuple[int, list[Any]]], limits: Limits, counted: list[int]
 ) -> Iterator[tuple[int, list[Any]]]:
     for row in rows:
         counted[0] += 1
         counted[1] += len(row[1])
-        if counted[0] > limits.import_rows:
-            raise BadInput(
-                _(
-                    "{name}: more than {limit:,} rows ([limits] import_rows); nothing was imported. Split the file or raise the limit"
-                ).format(name=path.name, limit=limits.import_rows)
-            )
-        if counted[1] > limits.import_cells:
-            raise BadInput(
-                _(
-                    "{name}: more than {limit:,} cells ([limits] import_cells); nothing was imported. Delete the empty columns, split the file or raise the limit"
-                ).format(name=path.name, limit=limits.import_cells)
-            )
+        _check_counts(path, counted[0], counted[1], limits)
         yield row
 
 
@@ -181,18 +186,7 @@ def _count_sheet_rows(path: Path, limits: Limits) -> None:
                     rows += len(_ROW.findall(text, 0, cut))
                     cells += len(_CELL.findall(text, 0, cut))
                     tail = text[cut:]
-                    if rows > limits.import_rows:
-                        raise BadInput(
-                            _(
-                                "{name}: more than {limit:,} rows ([limits] import_rows); nothing was imported. Split the file or raise the limit"
-                            ).format(name=path.name, limit=limits.import_rows)
-                        )
-                    if cells > limits.import_cells:
-                        raise BadInput(
-                            _(
-                                "{name}: more than {limit:,} cells ([limits] import_cells); nothing was imported. Delete the empty columns, split the file or raise the limit"
-                            ).format(name=path.name, limit=limits.import_cells)
-                        )
+                    _check_counts(path, rows, cells, limits)
 
 
 def _read_xlsx(path: Path, sheet: str | None, limits: Limits) -> Iterator[tuple[str, Iterator[tuple[int, list[Any]]]]]:
