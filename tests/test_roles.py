@@ -76,6 +76,7 @@ def test_a_leader_may_and_the_history_says_who_really_did(cli: Cli, db_url: str,
     actor, login = query(db_url, "SELECT actor, login FROM history_entry WHERE action = 'closed'")[0]
     assert actor == "分管领导"
     assert login == me(db_url)
+    assert cli.json("show", no)["history"][-1]["login"] == me(db_url)
     assert cli.ok("verify").stdout.startswith("intact:")
 
 

@@ -153,6 +153,7 @@ def complaint_record(
                 "at": h.at,
                 "recorded_at": h.recorded_at,
                 "actor": h.actor,
+                "login": h.login,  # who the system says it was (sealing.authenticated_login)
                 "action": h.action,
                 "changes": json.loads(h.changes),
                 "reason": h.reason,
