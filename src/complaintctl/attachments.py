@@ -83,17 +83,21 @@ def get(session: Session, sha: str) -> bytes | None:
         return None
 
 
-def remove_blobs(db: str | None, shas: list[str], session: Session | None = None) -> None:
-    """Delete kept bytes no attachment refers to any more (after `forget`)."""
-    if not shas:
+def delete_blob_rows(session: Session, shas: list[str]) -> None:
+    """On a server, delete kept bytes no attachment refers to any more, in the caller's
+    transaction (`forget`); beside a SQLite register the files go after it (remove_blobs)."""
+    if session.get_bind().dialect.name == "sqlite":
         return
-    where = folder(db)
-    if where is None:
-        if session is not None:
-            from sqlalchemy import text
+    from sqlalchemy import text
 
-            for sha in shas:
-                session.execute(text("DELETE FROM attachment_blob WHERE sha256 = :sha"), {"sha": sha})
+    for sha in shas:
+        session.execute(text("DELETE FROM attachment_blob WHERE sha256 = :sha"), {"sha": sha})
+
+
+def remove_blobs(db: str | None, shas: list[str]) -> None:
+    """Delete the files of kept bytes no attachment refers to any more (after `forget`)."""
+    where = folder(db)
+    if not shas or where is None:
         return
     for sha in shas:
         target = where / sha

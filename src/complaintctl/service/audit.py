@@ -144,11 +144,9 @@ def forget_customer(
         if e["action"] in ("backup", "export_unmasked")
     ]
     unreferenced = sorted(blobs - still_used)
-    if session.get_bind().dialect.name != "sqlite":  # the bytes are rows: they go in this transaction
-        from sqlalchemy import text
+    from ..attachments import delete_blob_rows
 
-        for sha in unreferenced:
-            session.execute(text("DELETE FROM attachment_blob WHERE sha256 = :sha"), {"sha": sha})
+    delete_blob_rows(session, unreferenced)  # on a server the bytes are rows: they go in this transaction
     return {"complaints": [c.no for c in cases], "unreferenced": unreferenced, "copies": copies}
 
 
