@@ -22,6 +22,7 @@ PURE = (
     "cells",
     "periods",
     "i18n",
+    "reasons",
 )
 STDLIB_ALLOWED = {
     "__future__",

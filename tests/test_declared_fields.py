@@ -152,7 +152,7 @@ def test_the_third_complaint_about_the_same_person_is_serious(cli: Cli) -> None:
     severities = {no: cli.json("show", no)["severity"] for no in (first, second, third, other)}
     assert severities == {first: "general", second: "general", third: "major", other: "general"}
     terms = cli.json("show", third)["why"]["severity"]["terms"]
-    assert any("3 complaints about 王五 within 90d" in t for t in terms), terms
+    assert any("3 complaints about 王五 within 90天" in t for t in terms), terms
 
 
 def test_forget_erases_personal_declared_fields_and_verify_stays_intact(cli: Cli, db_url: str) -> None:

@@ -9,6 +9,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
+from complaintctl.reasons import shown
 from complaintctl.rules import (
     LoadAlert,
     RepeatCounts,
@@ -140,7 +141,7 @@ default_category = "facilities"
     )
     decision = suggest_category("3号楼电梯困人了", rules)
     assert decision.value == "emergency"
-    candidates = next(t for t in decision.terms if t.startswith("candidates"))
+    candidates = next(shown(t) for t in decision.terms if shown(t).startswith("candidates"))
     assert "突发事件 1 keyword, 4 characters" in candidates and "设施设备 1 keyword, 2 characters" in candidates
     # equal count and length: the category listed first
     assert suggest_category("路灯停电", rules).value == "facilities"
@@ -211,10 +212,10 @@ def test_milestone_states(due, met, state, paused, expected) -> None:
 
 def test_lateness_in_hours_then_working_days() -> None:
     due = datetime(2026, 10, 8, 23, 59, 59, tzinfo=SH)
-    assert lateness(due, datetime(2026, 10, 9, 9, 0, tzinfo=SH), calendar=CAL, tz=SH)[2] == "9 h late"
+    assert shown(lateness(due, datetime(2026, 10, 9, 9, 0, tzinfo=SH), calendar=CAL, tz=SH)[2]) == "9 h late"
     # Friday 9th, make-up Saturday 10th, Monday 12th: three working days past the due day
     days, _, text = lateness(due, datetime(2026, 10, 12, 9, 0, tzinfo=SH), calendar=CAL, tz=SH)
-    assert days == 3 and text == "3 working days late"
+    assert days == 3 and shown(text) == "3 working days late"
 
 
 def test_waiting_over_the_national_day_holiday_moves_nothing() -> None:

@@ -17,6 +17,7 @@ from typing import TYPE_CHECKING, Annotated, Any
 import typer
 from typer.core import TyperGroup
 
+from . import clickwords, i18n
 from .errors import BadInput, ComplaintError, StorageError
 from .i18n import _
 
@@ -77,7 +78,8 @@ class _Group(TyperGroup):
             sys.exit(2)
         except click_exceptions.UsageError as exc:
             where = exc.ctx.command_path if exc.ctx is not None else "complaintctl"
-            error(_("{format_message} (see '{where} --help')").format(format_message=exc.format_message(), where=where))
+            message = clickwords.usage_error(exc.format_message())
+            error(_("{format_message} (see '{where} --help')").format(format_message=message, where=where))
             sys.exit(2)
         except ComplaintError as exc:
             error(exc.message)
@@ -95,6 +97,16 @@ class _Group(TyperGroup):
             return result
         sys.exit(result if isinstance(result, int) else 0)
 
+
+# The language is settled before the first help text below is translated.
+def _office_language() -> str | None:
+    from .settings import office_language
+
+    return office_language(sys.argv[1:])
+
+
+i18n.use_office_language(_office_language)
+clickwords.install()
 
 app = typer.Typer(
     cls=_Group,
@@ -425,16 +437,14 @@ def _ask(value: str | None, prompt: str, option: str) -> str:
 
 @app.command("log")
 def log_command(
-    customer: Annotated[str | None, typer.Option(help=_("Customer name (客户姓名)."))] = None,
-    contact: Annotated[str | None, typer.Option(help=_("Phone or e-mail (联系方式)."))] = None,
-    channel: Annotated[
-        str | None, typer.Option(help=_("How it came in: phone|email|web|social|onsite|letter|other (投诉方式)."))
-    ] = None,
-    content: Annotated[str | None, typer.Option(help=_("What happened (投诉内容)."))] = None,
-    subject: Annotated[str | None, typer.Option(help=_("One-line subject (投诉主题)."))] = None,
-    location: Annotated[str | None, typer.Option(help=_("Where it happened (地点)."))] = None,
-    demand: Annotated[str | None, typer.Option(help=_("What the customer asks for (客户诉求)."))] = None,
-    remarks: Annotated[str | None, typer.Option(help=_("Anything else worth keeping (备注)."))] = None,
+    customer: Annotated[str | None, typer.Option(help=_("Customer name."))] = None,
+    contact: Annotated[str | None, typer.Option(help=_("Phone or e-mail."))] = None,
+    channel: Annotated[str | None, typer.Option(help=_("How it came in: phone|email|web|social|onsite|letter|other."))] = None,
+    content: Annotated[str | None, typer.Option(help=_("What happened."))] = None,
+    subject: Annotated[str | None, typer.Option(help=_("One-line subject."))] = None,
+    location: Annotated[str | None, typer.Option(help=_("Where it happened."))] = None,
+    demand: Annotated[str | None, typer.Option(help=_("What the customer asks for."))] = None,
+    remarks: Annotated[str | None, typer.Option(help=_("Anything else worth keeping."))] = None,
     field: Annotated[
         list[str] | None,
         typer.Option(
@@ -445,12 +455,10 @@ def log_command(
             ),
         ),
     ] = None,
-    category: Annotated[
-        str | None, typer.Option(help=_("Category code or label (投诉类别) [default: suggested from the text]."))
-    ] = None,
-    origin: Annotated[str | None, typer.Option(help=_("routine|discovered|mass (投诉性质)."))] = None,
-    urgent: Annotated[bool, typer.Option("--urgent", help=_("Mark it urgent (紧急) whatever the text says."))] = False,
-    receiver: Annotated[str | None, typer.Option(help=_("Who took it (受理人) [default: the operator]."))] = None,
+    category: Annotated[str | None, typer.Option(help=_("Category code or label [default: suggested from the text]."))] = None,
+    origin: Annotated[str | None, typer.Option(help=_("routine|discovered|mass."))] = None,
+    urgent: Annotated[bool, typer.Option("--urgent", help=_("Mark it urgent whatever the text says."))] = False,
+    receiver: Annotated[str | None, typer.Option(help=_("Who took it [default: the operator]."))] = None,
     received: Annotated[str | None, typer.Option(metavar="WHEN", help=_("When it was received [default: now]."))] = None,
     incident: Annotated[
         str | None, typer.Option(metavar="NO", help=_("Link to the mass incident opened by complaint NO (集中性投诉)."))
@@ -460,18 +468,16 @@ def log_command(
     operator: AsOption = None,
     as_json: JsonOption = False,
 ) -> None:
-    """Register a complaint and print its number (登记). Category, severity, priority
+    """Register a complaint and print its number. Category, severity, priority
     and deadlines follow from the rules at once."""
     from . import service
 
     call = _Call(operator, rules, db)
     new = service.NewComplaint(
-        customer_name=inputs.text(
-            _ask(customer, _("客户姓名 customer"), "--customer"), "--customer", required=True, single_line=True
-        ),  # type: ignore[arg-type]
-        contact=inputs.contact(_ask(contact, _("联系方式 contact"), "--contact")),
-        channel=inputs.choice(domain.Channel, _ask(channel, _("投诉方式 channel"), "--channel"), "--channel"),
-        content=inputs.text(_ask(content, _("投诉内容 content"), "--content"), "--content", required=True),  # type: ignore[arg-type]
+        customer_name=inputs.text(_ask(customer, _("客户姓名"), "--customer"), "--customer", required=True, single_line=True),  # type: ignore[arg-type]
+        contact=inputs.contact(_ask(contact, _("联系方式"), "--contact")),
+        channel=inputs.choice(domain.Channel, _ask(channel, _("投诉方式"), "--channel"), "--channel"),
+        content=inputs.text(_ask(content, _("投诉内容"), "--content"), "--content", required=True),  # type: ignore[arg-type]
         received_at=call.when(received, "--received"),
         receiver=inputs.text(receiver, "--receiver", single_line=True) or call.actor,
         subject=inputs.text(subject, "--subject", single_line=True),
@@ -597,10 +603,10 @@ def show_command(no: NoArgument, db: DbOption = None, rules: RulesOption = None,
 def classify_command(
     no: NoArgument,
     category: Annotated[str | None, typer.Option(help=_("Category code or label."))] = None,
-    severity: Annotated[str | None, typer.Option(help=_("general|major|critical (一般/重大/特殊复杂)."))] = None,
-    urgency: Annotated[str | None, typer.Option(help=_("urgent|normal (紧急/一般)."))] = None,
-    priority: Annotated[str | None, typer.Option(help=_("high|medium|low (高/中/低)."))] = None,
-    origin: Annotated[str | None, typer.Option(help=_("routine|discovered|mass (常规/发掘性/集中性)."))] = None,
+    severity: Annotated[str | None, typer.Option(help=_("general|major|critical."))] = None,
+    urgency: Annotated[str | None, typer.Option(help=_("urgent|normal."))] = None,
+    priority: Annotated[str | None, typer.Option(help=_("high|medium|low."))] = None,
+    origin: Annotated[str | None, typer.Option(help=_("routine|discovered|mass."))] = None,
     reset: Annotated[
         bool, typer.Option("--reset", help=_("Forget earlier hand-made choices; let the rules decide again."))
     ] = False,
@@ -611,7 +617,7 @@ def classify_command(
     operator: AsOption = None,
     as_json: JsonOption = False,
 ) -> None:
-    """Classify a complaint (分类评估). Values given by hand win and are recorded with the
+    """Classify a complaint. Values given by hand win and are recorded with the
     reason; with none, the rules are applied again and every term that fired is printed."""
     from . import render, service
 
@@ -648,17 +654,15 @@ def classify_command(
 @app.command("assign")
 def assign_command(
     no: NoArgument,
-    department: Annotated[
-        str | None, typer.Option(help=_("Responsible department (责任部门) [default: the category's routing]."))
-    ] = None,
-    to: Annotated[str | None, typer.Option("--to", metavar="PERSON", help=_("Person who handles it (处理责任人)."))] = None,
+    department: Annotated[str | None, typer.Option(help=_("Responsible department [default: the category's routing]."))] = None,
+    to: Annotated[str | None, typer.Option("--to", metavar="PERSON", help=_("Person who handles it."))] = None,
     at: AtOption = None,
     db: DbOption = None,
     rules: RulesOption = None,
     operator: AsOption = None,
     as_json: JsonOption = False,
 ) -> None:
-    """Hand a complaint to a department and, optionally, a person (分派)."""
+    """Hand a complaint to a department and, optionally, a person."""
     from . import service
 
     call = _Call(operator, rules, db)
@@ -693,14 +697,14 @@ def contact_command(
     operator: AsOption = None,
     as_json: JsonOption = False,
 ) -> None:
-    """Record a contact with the customer (沟通记录). The first is the first response;
-    the first after resolution reports the outcome (结果反馈)."""
+    """Record a contact with the customer. The first is the first response;
+    the first after resolution reports the outcome."""
     from . import service
 
     call = _Call(operator, rules, db)
     number = inputs.complaint_no(no)
-    channel = inputs.choice(domain.Channel, _ask(via, _("方式 via"), "--via"), "--via")
-    text = inputs.text(_ask(summary, _("内容 summary"), "--summary"), "--summary", required=True)
+    channel = inputs.choice(domain.Channel, _ask(via, _("方式"), "--via"), "--via")
+    text = inputs.text(_ask(summary, _("内容"), "--summary"), "--summary", required=True)
     when = call.when(at)
     record = _lean_write(
         db,
@@ -714,10 +718,10 @@ def contact_command(
 @app.command("resolve")
 def resolve_command(
     no: NoArgument,
-    solution: Annotated[str | None, typer.Option(help=_("What was done (处理结果)."))] = None,
-    cause: Annotated[str | None, typer.Option(help=_("Root cause (原因分析)."))] = None,
-    action: Annotated[str | None, typer.Option(help=_("Corrective and preventive action (纠正及预防措施)."))] = None,
-    compensation: Annotated[str | None, typer.Option(metavar="AMOUNT", help=_("Compensation in yuan (赔偿金额)."))] = None,
+    solution: Annotated[str | None, typer.Option(help=_("What was done."))] = None,
+    cause: Annotated[str | None, typer.Option(help=_("Root cause."))] = None,
+    action: Annotated[str | None, typer.Option(help=_("Corrective and preventive action."))] = None,
+    compensation: Annotated[str | None, typer.Option(metavar="AMOUNT", help=_("Compensation in yuan."))] = None,
     compensation_kind: Annotated[str | None, typer.Option(help=_("refund|replacement|repair|discount|gift|other."))] = None,
     final: Annotated[
         bool, typer.Option("--final", help=_("The supervising leader's final decision on an escalated case."))
@@ -728,14 +732,14 @@ def resolve_command(
     operator: AsOption = None,
     as_json: JsonOption = False,
 ) -> None:
-    """Record the solution of a complaint (处理完成); starts the outcome-report and
+    """Record the solution of a complaint; starts the outcome-report and
     follow-up clocks."""
     from . import service
 
     call = _Call(operator, rules, db)
     number = inputs.complaint_no(no)
     values = dict(
-        solution=inputs.text(_ask(solution, _("处理结果 solution"), "--solution"), "--solution", required=True),
+        solution=inputs.text(_ask(solution, _("处理结果"), "--solution"), "--solution", required=True),
         cause=inputs.text(cause, "--cause"),
         action=inputs.text(action, "--action"),
         compensation_cents=inputs.amount_cents(compensation, "--compensation") if compensation is not None else None,
@@ -762,7 +766,7 @@ def followup_command(
     operator: AsOption = None,
     as_json: JsonOption = False,
 ) -> None:
-    """Record the follow-up visit (回访). A–C close the case; D reopens it, and a D on a
+    """Record the follow-up visit. A–C close the case; D reopens it, and a D on a
     reopened case escalates it to the supervising leader."""
     from . import service
 
@@ -800,14 +804,14 @@ def extend_command(
     as_json: JsonOption = False,
 ) -> None:
     """Move the resolution deadline after telling the customer, in advance, that it will be
-    late (超时处理). After the target has passed it is refused unless --late, which keeps
+    late. After the target has passed it is refused unless --late, which keeps
     the miss counted."""
     from . import service
 
     call = _Call(operator, rules, db)
     number = inputs.complaint_no(no)
-    target = call.when(_ask(to, _("新的期限 to"), "--to"), "--to")
-    why = inputs.text(_ask(reason, _("理由 reason"), "--reason"), "--reason", required=True)
+    target = call.when(_ask(to, _("新的期限"), "--to"), "--to")
+    why = inputs.text(_ask(reason, _("理由"), "--reason"), "--reason", required=True)
     when = call.when(at)
     if late:
         call.require("extend_late")
@@ -835,7 +839,7 @@ def wait_command(
 
     call = _Call(operator, rules, db)
     number = inputs.complaint_no(no)
-    why = inputs.text(_ask(reason, _("等待什么 reason"), "--reason"), "--reason", required=True)
+    why = inputs.text(_ask(reason, _("等待什么"), "--reason"), "--reason", required=True)
     when = call.when(at)
     record = _lean_write(
         db, lambda s: service.wait(s, number, reason=why, at=when, now=call.now, actor=call.actor, policy=call.policy)
@@ -853,7 +857,7 @@ def resume_command(
     as_json: JsonOption = False,
 ) -> None:
     """The customer answered: the resolution clock runs again, its deadline moved by the
-    working time spent waiting (恢复处理)."""
+    working time spent waiting."""
     from . import service
 
     call = _Call(operator, rules, db)
@@ -875,13 +879,13 @@ def close_command(
     operator: AsOption = None,
     as_json: JsonOption = False,
 ) -> None:
-    """Close a complaint without resolution; a reason is required (结案)."""
+    """Close a complaint without resolution; a reason is required."""
     from . import service
 
     call = _Call(operator, rules, db)
     number = inputs.complaint_no(no)
     call.require("close")
-    why = inputs.text(_ask(reason, _("结案说明 reason"), "--reason"), "--reason", required=True)
+    why = inputs.text(_ask(reason, _("结案说明"), "--reason"), "--reason", required=True)
     when = call.when(at)
     record = _lean_write(
         db, lambda s: service.close(s, number, reason=why, at=when, now=call.now, actor=call.actor, policy=call.policy)
@@ -909,7 +913,7 @@ def edit_command(
     operator: AsOption = None,
     as_json: JsonOption = False,
 ) -> None:
-    """Correct a field typed wrong (更正): the old and new values and the reason go into the
+    """Correct a field typed wrong: the old and new values and the reason go into the
     history. Fields with their own commands (status, times, classification, department)
     are changed by those. Example: complaintctl edit TS-2026-0042 --field 联系方式=13900139000 --reason 记错号码"""
     from . import service
@@ -917,7 +921,7 @@ def edit_command(
 
     call = _Call(operator, rules, db)
     number = inputs.complaint_no(no)
-    why = inputs.text(_ask(reason, _("更正原因 reason"), "--reason"), "--reason", required=True)
+    why = inputs.text(_ask(reason, _("更正原因"), "--reason"), "--reason", required=True)
     values: dict[str, Any] = {}
     declared: dict[str, str | None] = {}
     by_name = {n.casefold(): f for f in FIELDS for n in (f.name, f.label)}
@@ -1264,7 +1268,7 @@ def db_roles_command(
 # ---------------------------------------------------------------- reports
 
 report_app = typer.Typer(
-    help=_("Statistics for a period (客户投诉案件统计表): counts, indicators, breaches, hot spots."),
+    help=_("Statistics for a period: counts, indicators, breaches, hot spots."),
     invoke_without_command=True,
 )
 app.add_typer(report_app, name="report")
@@ -1549,7 +1553,7 @@ def import_command(
     operator: AsOption = None,
     as_json: JsonOption = False,
 ) -> None:
-    """Bring an existing register in from a spreadsheet (导入). Columns are matched by their
+    """Bring an existing register in from a spreadsheet. Columns are matched by their
     Chinese or English headings; a bad row anywhere means nothing is written and every bad
     row is listed; importing the same file again adds nothing twice."""
 
@@ -1562,7 +1566,7 @@ def import_command(
     if not path.is_file():
         raise BadInput(_("{file}: no such file").format(file=file))
     columns = importing.parse_mapping(mapping or [], call.policy.rules)
-    with _progress(_("检查 checking"), None) as tick:
+    with _progress(_("检查"), None) as tick:
         loaded = importing.load(
             path, rules=call.policy.rules, tz=call.tz, now=call.now, mapping=columns, sheet=sheet, on_row=lambda: tick(1)
         )
@@ -1582,7 +1586,7 @@ def import_command(
         raise typer.Exit(2)
 
     def run(session: "Session") -> Any:
-        with _progress(_("导入 importing"), len(loaded.rows)) as tick:
+        with _progress(_("导入"), len(loaded.rows)) as tick:
             result = service.import_complaints(
                 session,
                 loaded.rows,
@@ -1834,7 +1838,7 @@ def forget_command(
     call = _Call(operator, None, db)
     call.require("forget")
     name = inputs.text(customer, "--customer", required=True, single_line=True)
-    why = inputs.text(_ask(reason, _("理由 reason"), "--reason"), "--reason", required=True)
+    why = inputs.text(_ask(reason, _("理由"), "--reason"), "--reason", required=True)
     from .db import checkpoint
 
     done = _write(
@@ -1883,7 +1887,7 @@ def attach_command(
     operator: AsOption = None,
     as_json: JsonOption = False,
 ) -> None:
-    """Keep evidence with a complaint (收集证据): each file's bytes once per content beside
+    """Keep evidence with a complaint: each file's bytes once per content beside
     the register (in the database on PostgreSQL), its name and SHA-256 in the history;
     `verify` re-hashes them, `backup` and `restore` carry them, `forget` removes them."""
 
@@ -1987,3 +1991,17 @@ def shell_command(db: DbOption = None, rules: RulesOption = None) -> None:
     from . import shell
 
     shell.run(app, db=db, rules=rules)
+
+
+def _help_in_the_user_language() -> None:
+    """A command's help is its docstring, in the user's language (the catalogs carry the
+    docstrings as they are cleaned for display)."""
+    import inspect
+
+    for typer_app in (app, rules_app, db_app, report_app):
+        for info in typer_app.registered_commands:
+            if info.help is None and info.callback is not None and info.callback.__doc__:
+                info.help = _(inspect.cleandoc(info.callback.__doc__))
+
+
+_help_in_the_user_language()

@@ -10,7 +10,7 @@ from dataclasses import dataclass
 from enum import Enum
 from typing import Self
 
-from .i18n import _
+from .i18n import N_, _
 
 
 class Choice(str, Enum):
@@ -121,7 +121,7 @@ class Milestone(Choice):
 
 
 _DURATION = re.compile(r"^\s*(\d{1,6})\s*(wd|d|h|min)\s*$")
-_DURATION_LABELS = {"wd": "个工作日", "d": "天", "h": "小时", "min": "分钟"}
+_DURATION_LABELS = {"wd": N_("{count}个工作日"), "d": N_("{count}天"), "h": N_("{count}小时"), "min": N_("{count}分钟")}
 
 
 @dataclass(frozen=True)
@@ -145,7 +145,15 @@ class Duration:
 
     @property
     def label(self) -> str:
-        return f"{self.amount}{_DURATION_LABELS[self.unit]}"
+        """As a person says it, in the reader's language: 3个工作日, 3 working days."""
+        return _(_DURATION_LABELS[self.unit]).format(count=self.amount)
+
+    @property
+    def term(self) -> str:
+        """The same, kept in a reason (reasons.py) and shown in the reader's language."""
+        from .reasons import term
+
+        return term(_DURATION_LABELS[self.unit], count=self.amount)
 
 
 class Urgency(Choice):

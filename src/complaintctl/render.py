@@ -208,7 +208,7 @@ def _why(record: dict[str, Any], policy: Policy) -> list[str]:
         value = policy.rules.category_label(note["value"]) if field == "category" else label(field, note["value"])
         source = _("人工") if note.get("source") == "manual" else _("规则")
         rows.append([_(heading), f"{value} ({source})", "; ".join(note.get("terms", []))])
-    return [_("判定依据 (why)"), *_grid(rows)] if rows else []
+    return [_("判定依据"), *_grid(rows)] if rows else []
 
 
 def _deadlines(record: dict[str, Any], policy: Policy) -> list[str]:
@@ -243,7 +243,7 @@ def _deadlines(record: dict[str, Any], policy: Policy) -> list[str]:
     if not rows:
         return []
     headers = [_("节点"), _("期限"), _("状态"), _("依据")]
-    return [_("处理时限 (deadlines)"), *_boxed(headers, rows, _bold_if_styled(), align_right=False)]
+    return [_("处理时限"), *_boxed(headers, rows, _bold_if_styled(), align_right=False)]
 
 
 def decisions(record: dict[str, Any], policy: Policy) -> None:
@@ -268,7 +268,7 @@ def overdue(report: dict[str, Any], policy: Policy) -> None:
         )
     ]
     if alerts:
-        out.append(_("\n负荷预警 (load alerts)"))
+        out.append(_("\n负荷预警"))
         for alert in alerts:
             who = _("部门") if alert["kind"] == "department" else _("处理人")
             out.append(
@@ -319,7 +319,7 @@ def overdue(report: dict[str, Any], policy: Policy) -> None:
 
 def recomputed(changed: list[dict[str, Any]], policy: Policy) -> None:
     if not changed:
-        sys.stdout.write(_("所有期限均与现行规则一致 (no deadline changed)\n"))
+        sys.stdout.write(_("所有期限均与现行规则一致\n"))
         return
     for item in changed:
         sys.stdout.write(f"{item['no']}: {change_summary(item['changes'], None, policy)}\n")
@@ -433,7 +433,7 @@ def complaint_list(records: Iterable[dict[str, Any]], policy: Policy) -> None:
         )
         lines.append(_LIST_GAP.join(_fit(cell, width) for cell, width in zip(cells, widths)).rstrip())
     if not lines:
-        sys.stdout.write(_("没有符合条件的投诉 (no complaints match)\n"))
+        sys.stdout.write(_("没有符合条件的投诉\n"))
         return
     heading = _LIST_GAP.join(_fit(_(name), width) for name, width in _LIST_COLUMNS) + _LIST_GAP + _("主题")
     sys.stdout.write((_bold(heading) if _styled() else heading) + "\n")
@@ -453,9 +453,9 @@ def report(data: dict[str, Any], tables: list[Any], fmt: str, tz: Any = None) ->
     if scope:
         title += f" [{scope}]"
     if data["totals"]["received"] == 0 and data["previous"]["totals"]["received"] == 0:
-        note = _("本期及上期均无投诉 (no complaints in this period or the one before)")
+        note = _("本期及上期均无投诉")
     elif data["totals"]["received"] == 0:
-        note = _("本期无新受理投诉 (no complaints received in this period)")
+        note = _("本期无新受理投诉")
     else:
         note = ""
     if fmt == "csv":

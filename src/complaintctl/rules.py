@@ -16,7 +16,9 @@ from functools import lru_cache
 from typing import NamedTuple
 
 from .domain import Duration, Milestone, Origin, Severity, Urgency
-from .i18n import _
+from .i18n import N_, NN_, _
+from .reasons import joined, term
+from .reasons import label as label_of
 from .ruleset import Rules
 from .workdays import WorkCalendar
 
@@ -114,22 +116,30 @@ def suggest_category(text: str, rules: Rules) -> Decision:
             hits[category.code] = found
     if not scores:
         label = rules.category_label(rules.default_category)
-        return Decision(rules.default_category, (f"no category keyword in the text → default {label}",))
+        return Decision(rules.default_category, (term(N_("no category keyword in the text → default {label}"), label=label),))
     order = {c.code: i for i, c in enumerate(rules.categories)}
     ranked = sorted(scores, key=lambda code: (-scores[code][0], -scores[code][1], order[code]))
     best = ranked[0]
-    terms = [f"keywords {', '.join(hits[best])} → {rules.category_label(best)}"]
-    terms.append(
-        "candidates: "
-        + "; ".join(
-            f"{rules.category_label(code)} {scores[code][0]} keyword{'s' if scores[code][0] > 1 else ''}, "
-            f"{scores[code][1]} characters ({', '.join(hits[code])})"
-            for code in ranked
+    terms = [term(N_("keywords {words} → {label}"), words=", ".join(hits[best]), label=rules.category_label(best))]
+    candidates = [
+        term(
+            NN_(
+                "{label} {count} keyword, {length} characters ({words})",
+                "{label} {count} keywords, {length} characters ({words})",
+            ),
+            label=rules.category_label(code),
+            count=scores[code][0],
+            length=scores[code][1],
+            words=", ".join(hits[code]),
         )
-    )
+        for code in ranked
+    ]
+    terms.append(term(N_("candidates: {candidates}"), candidates=joined(*candidates)))
     if len(ranked) > 1 and scores[ranked[1]][0] == scores[best][0]:
-        why = "longer keywords" if scores[ranked[1]][1] < scores[best][1] else "listed first in the rules"
-        terms.append(f"tie on keyword count with {rules.category_label(ranked[1])}: {why}")
+        why = N_("longer keywords") if scores[ranked[1]][1] < scores[best][1] else N_("listed first in the rules")
+        terms.append(
+            term(N_("tie on keyword count with {label}: {why}"), label=rules.category_label(ranked[1]), why=label_of(why))
+        )
     return Decision(best, tuple(terms))
 
 
@@ -141,27 +151,42 @@ def severity_for(*, category: str | None, text: str, origin: str, repeats: Repea
 
     def raise_to(target: Severity, why: str) -> None:
         nonlocal level
-        terms.append(f"{why} → {target.label}")
+        terms.append(term(N_("{why} → {level}"), why=why, level=label_of(target.label)))
         if target.rank > level.rank:
             level = target
 
     rule = rules.category(category)
     if rule is not None and rule.severity != Severity.GENERAL:
-        raise_to(rule.severity, f"category {rule.label}")
+        raise_to(rule.severity, term(N_("category {label}"), label=rule.label))
     for signal in rules.signals:
         found = keyword_hits(text, signal.keywords)
         if found:
-            raise_to(signal.raise_to, f"{signal.label}: {', '.join(found)}")
+            raise_to(signal.raise_to, term(N_("{label}: {words}"), label=signal.label, words=", ".join(found)))
     if origin == Origin.MASS.value:
-        raise_to(rules.mass_incident, "集中性投诉 (mass incident)")
+        raise_to(rules.mass_incident, label_of(N_("集中性投诉")))
     repeat = rules.repeat.get("customer")
     if repeat is not None and repeats.customer >= repeat.count:
-        raise_to(repeat.raise_to, f"repeat: {repeats.customer} complaints from this customer within {repeat.window}")
+        raise_to(
+            repeat.raise_to,
+            term(
+                N_("repeat: {count} complaints from this customer within {window}"),
+                count=repeats.customer,
+                window=repeat.window.term,
+            ),
+        )
     person = rules.repeat.get("person")
     if person is not None and repeats.person >= person.count:
-        raise_to(person.raise_to, f"repeat: {repeats.person} complaints about {repeats.person_name} within {person.window}")
+        raise_to(
+            person.raise_to,
+            term(
+                N_("repeat: {count} complaints about {name} within {window}"),
+                count=repeats.person,
+                name=repeats.person_name,
+                window=person.window.term,
+            ),
+        )
     if not terms:
-        terms.append(f"no signal, routine, no repeat → {Severity.GENERAL.label}")
+        terms.append(term(N_("no signal, routine, no repeat → {level}"), level=label_of(Severity.GENERAL.label)))
     return Decision(level.value, tuple(terms))
 
 
@@ -170,22 +195,32 @@ def urgency_for(text: str, rules: Rules) -> Decision:
     terms = []
     found = keyword_hits(text, rules.urgent_keywords)
     if found:
-        terms.append(f"urgent words: {', '.join(found)}")
+        terms.append(term(N_("urgent words: {words}"), words=", ".join(found)))
     for signal in rules.signals:
         if signal.urgent:
             hits = keyword_hits(text, signal.keywords)
             if hits:
-                terms.append(f"{signal.label} is urgent: {', '.join(hits)}")
+                terms.append(term(N_("{label} is urgent: {words}"), label=signal.label, words=", ".join(hits)))
     if terms:
         return Decision(Urgency.URGENT.value, tuple(terms))
-    return Decision(Urgency.NORMAL.value, ("no urgent word or signal",))
+    return Decision(Urgency.NORMAL.value, (label_of(N_("no urgent word or signal")),))
 
 
 def priority_for(severity: str, urgency: str, rules: Rules) -> Decision:
     """Priority from the matrix of severity × urgency."""
     level, pace = Severity.of(severity), Urgency.of(urgency)
     priority = rules.matrix[(level, pace)]
-    return Decision(priority.value, (f"{level.label} × {pace.label} → {priority.label}",))
+    return Decision(
+        priority.value,
+        (
+            term(
+                N_("{severity} × {urgency} → {priority}"),
+                severity=label_of(level.label),
+                urgency=label_of(pace.label),
+                priority=label_of(priority.label),
+            ),
+        ),
+    )
 
 
 def load_alert(kind: str, subject: str | None, count: int, rules: Rules) -> LoadAlert | None:
@@ -244,7 +279,12 @@ def deadline_for(start: datetime, duration: Duration, *, calendar: WorkCalendar,
     if duration.unit in ("h", "min"):
         delta = timedelta(hours=duration.amount) if duration.unit == "h" else timedelta(minutes=duration.amount)
         due = local + delta
-        return Due(due, False, str(duration), f"{duration.label} from {local:%Y-%m-%d %H:%M}")
+        return Due(
+            due,
+            False,
+            str(duration),
+            term(N_("{duration} from {start}"), duration=duration.term, start=f"{local:%Y-%m-%d %H:%M}"),
+        )
     # Day units depend on the day of `start` only: an import of 100,000 rows asks for the
     # same few thousand days again and again.
     return _due_after_day(local.date(), duration, calendar, tz, rules.day_end)
@@ -260,23 +300,38 @@ def _due_after_day(start_day: date, duration: Duration, calendar: WorkCalendar, 
             due,
             False,
             str(duration),
-            f"{duration.label} (non-working days included) after {local:%Y-%m-%d} → end of {day:%Y-%m-%d}",
+            term(
+                N_("{duration} (non-working days included) after {start} → end of {end}"),
+                duration=duration.term,
+                start=f"{local:%Y-%m-%d}",
+                end=f"{day:%Y-%m-%d}",
+            ),
         )
     day, provisional = calendar.nth_working_day_after(local.date(), duration.amount)
     due = datetime.combine(day, day_end, tzinfo=tz)
     skipped = _skipped(calendar, local.date(), day)
-    explanation = f"{duration.label} after {local:%Y-%m-%d} (that day not counted) → end of {day:%Y-%m-%d}"
+    parts = [
+        term(
+            N_("{duration} after {start} (that day not counted) → end of {end}"),
+            duration=duration.term,
+            start=f"{local:%Y-%m-%d}",
+            end=f"{day:%Y-%m-%d}",
+        )
+    ]
     if skipped:
-        explanation += f"; skipped {skipped}"
+        parts.append(term(N_("skipped {days}"), days=skipped))
     made_up = [d for d in _days(local.date(), day) if calendar.is_working_day(d) and d.weekday() >= 5]
     if made_up:
-        explanation += "; counted make-up working days " + ", ".join(f"{d:%m-%d}" for d in made_up)
+        parts.append(term(N_("counted make-up working days {days}"), days=", ".join(f"{d:%m-%d}" for d in made_up)))
     if provisional:
         unknown = sorted({d.year for d in _days(local.date(), day) if not calendar.is_known(d)})
-        explanation += (
-            f"; PROVISIONAL: the official calendar does not know {', '.join(map(str, unknown))} yet, counted on weekends only"
+        parts.append(
+            term(
+                N_("PROVISIONAL: the official calendar does not know {years} yet, counted on weekends only"),
+                years=", ".join(map(str, unknown)),
+            )
         )
-    return Due(due, provisional, str(duration), explanation)
+    return Due(due, provisional, str(duration), joined(*parts))
 
 
 def _days(start: date, end: date) -> Iterator[date]:
@@ -291,7 +346,7 @@ def _skipped(calendar: WorkCalendar, start, end) -> str:  # type: ignore[no-unty
     for day in _days(start, end):
         if not calendar.is_working_day(day):
             reasons[calendar.describe(day)] += 1
-    return ", ".join(f"{why} ×{n}" for why, n in reasons.items())
+    return joined(*(term(N_("{why} ×{count}"), why=why, count=n) for why, n in reasons.items()))
 
 
 def due_soon_until(
@@ -335,10 +390,10 @@ def lateness(due_at: datetime, now: datetime, *, calendar: WorkCalendar, tz: tzi
     hours = (now - due_at).total_seconds() / 3600
     working = calendar.working_days_between(due_at.astimezone(tz).date(), now.astimezone(tz).date())
     if working >= 1 and hours >= 24:
-        return working, hours, f"{working} working day{'s' if working > 1 else ''} late"
+        return working, hours, term(NN_("{count} working day late", "{count} working days late"), count=working)
     if hours >= 1:
-        return 0, hours, f"{int(hours)} h late"
-    return 0, hours, f"{max(int(hours * 60), 1)} min late"
+        return 0, hours, term(N_("{count} h late"), count=int(hours))
+    return 0, hours, term(N_("{count} min late"), count=max(int(hours * 60), 1))
 
 
 def resume_shift(
@@ -349,7 +404,12 @@ def resume_shift(
     moved = calendar.add_working_seconds(due_at, seconds, tz)
     return (
         moved,
-        f"waited {seconds / 86400:.2f} working days ({paused_from.astimezone(tz):%m-%d %H:%M} – {resumed_at.astimezone(tz):%m-%d %H:%M})",
+        term(
+            N_("waited {days} working days ({start} – {end})"),
+            days=f"{seconds / 86400:.2f}",
+            start=f"{paused_from.astimezone(tz):%m-%d %H:%M}",
+            end=f"{resumed_at.astimezone(tz):%m-%d %H:%M}",
+        ),
     )
 
 

@@ -197,7 +197,7 @@ PERMISSIONS: dict[str, list[str]] = {
     "restore": ["manager"],
     "rules_install": ["manager"],
 }
-DEFAULTS["office"] = {"name": "", "file_mode": "0600"}
+DEFAULTS["office"] = {"name": "", "file_mode": "0600", "language": "zh_CN"}
 DEFAULTS["limits"] = {"import_rows": 200_000, "import_cells": 10_000_000, "import_mb": 200, "attachment_mb": 20}
 DEFAULTS["units"] = {}
 DEFAULTS["people"] = {}
@@ -335,6 +335,7 @@ class Rules(NamedTuple):
     fields: tuple[DeclaredField, ...] = ()
     office_name: str = ""
     file_mode: int = 0o600
+    language: str = "zh_CN"
     limits: Limits = Limits(200_000, 10_000_000, 200_000_000, 20_000_000)
     units: tuple[Unit, ...] = ()
     people: tuple[Person, ...] = ()
@@ -684,6 +685,17 @@ def build(data: dict[str, Any], source: str) -> Rules:
         fail("office.file_mode", f"{mode_text!r} is not a file mode the register's files may take; write 0600 or 0640")
     else:
         file_mode = int(mode_text, 8)
+    from .i18n import LANGUAGES, normalise
+
+    language = normalise(str(office.get("language", "zh_CN")))
+    if language not in LANGUAGES:
+        choices = ", ".join(f"{code} ({label})" for code, label in LANGUAGES.items())
+        fail(
+            "office.language",
+            _("{value!r} is not a language of the tool; write one of {choices}").format(
+                value=office.get("language"), choices=choices
+            ),
+        )
     limits_data = data["limits"]
     numbers = {}
     for key in ("import_rows", "import_cells", "import_mb", "attachment_mb"):
@@ -754,6 +766,7 @@ def build(data: dict[str, Any], source: str) -> Rules:
         fields=tuple(declared),
         office_name=str(office.get("name", "")),
         file_mode=file_mode,
+        language=language if language in LANGUAGES else "zh_CN",
         limits=Limits(
             numbers["import_rows"],
             numbers["import_cells"],

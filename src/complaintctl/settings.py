@@ -127,3 +127,41 @@ def installed_rules(text: str) -> Rules:
         return from_toml(text, _("the rules installed in the register"))
     except RulesError as exc:
         raise BadInput(exc.problems[0] + _("; install corrected rules with `complaintctl rules install FILE`")) from None
+
+
+def office_language(argv: list[str]) -> str | None:
+    """The `[office] language` of the rules in force for the command in `argv` (its --db
+    and --rules), or None: asked before the help is built, so anything that goes wrong
+    here is left for the command itself to report."""
+    from .errors import ComplaintError
+
+    db, rules = _given(argv, "--db"), _given(argv, "--rules")
+    try:
+        from .db import setting
+
+        text = setting(db, "rules")
+        if text is None:
+            path = rules_path(rules)
+            text = path.read_text(encoding="utf-8") if path else None
+    except (ComplaintError, OSError, UnicodeDecodeError, ValueError):
+        return None
+    if not text or "language" not in text:
+        return None
+    import tomllib
+
+    try:
+        office = tomllib.loads(text).get("office", {})
+    except tomllib.TOMLDecodeError:
+        return None
+    value = office.get("language") if isinstance(office, dict) else None
+    return value if isinstance(value, str) else None
+
+
+def _given(argv: list[str], option: str) -> str | None:
+    """The value of `option` in a command line not parsed yet (`--db X` or `--db=X`)."""
+    for index, arg in enumerate(argv):
+        if arg == option and index + 1 < len(argv):
+            return argv[index + 1]
+        if arg.startswith(option + "="):
+            return arg[len(option) + 1 :]
+    return None

@@ -17,7 +17,8 @@ from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta, tzinfo
 from functools import lru_cache
 
-from .i18n import _
+from .i18n import N_, _
+from .reasons import label
 
 ONE_DAY = timedelta(days=1)
 # Counting never runs further than this from its start: a guard against a typo
@@ -67,16 +68,16 @@ class WorkCalendar:
         return day.weekday() < 5
 
     def describe(self, day: date) -> str:
-        """Why `day` is or is not a working day, in a few words."""
+        """Why `day` is or is not a working day, in a few words (a reason, reasons.py)."""
         if day in self.working_days:
-            return "office working day"
+            return label(N_("office working day"))
         if day in self.days_off:
-            return "office day off"
+            return label(N_("office day off"))
         if day in self.makeup_days:
-            return "调休上班 (make-up working day)"
+            return label(N_("调休上班"))
         if day in self.holidays:
-            return self.names.get(day, "public holiday")
-        return "weekday" if day.weekday() < 5 else "weekend"
+            return label(self.names.get(day, N_("public holiday")))
+        return label(N_("weekday") if day.weekday() < 5 else N_("weekend"))
 
     def nth_working_day_after(self, day: date, n: int) -> tuple[date, bool]:
         """The n-th working day after `day` (n >= 1; `day` itself never counts), and
@@ -169,13 +170,13 @@ def official_calendar() -> WorkCalendar:
     holidays = frozenset(constants.holidays)
     makeup = frozenset(constants.workdays)
     chinese = {
-        "New Year's Day": "元旦",
-        "Spring Festival": "春节",
-        "Tomb-sweeping Day": "清明节",
-        "Labour Day": "劳动节",
-        "Dragon Boat Festival": "端午节",
-        "National Day": "国庆节",
-        "Mid-autumn Festival": "中秋节",
+        "New Year's Day": N_("元旦"),
+        "Spring Festival": N_("春节"),
+        "Tomb-sweeping Day": N_("清明节"),
+        "Labour Day": N_("劳动节"),
+        "Dragon Boat Festival": N_("端午节"),
+        "National Day": N_("国庆节"),
+        "Mid-autumn Festival": N_("中秋节"),
     }
     names = {day: chinese.get(str(name), str(name)) for day, name in constants.holidays.items()}
     years = [d.year for d in holidays | makeup]

@@ -16,7 +16,8 @@ from ..dbapi import Entity, Register
 from ..domain import OPEN_STATUSES as OPEN_STATUSES
 from ..domain import Milestone, Status, Urgency
 from ..errors import BadInput, InvalidTransition, NotFound
-from ..i18n import _
+from ..i18n import N_, _
+from ..reasons import term
 from ..rules import FUTURE_TOLERANCE as FUTURE_TOLERANCE
 from ..rules import Policy
 from ..sealing import chain_head as chain_head
@@ -319,7 +320,11 @@ def set_manual(complaint: Any, field: str, value: str, *, actor: str, at: dateti
         "by": actor,
         "at": plain(at),
         "reason": reason,
-        "terms": [f"set by hand by {actor}" + (f": {reason}" if reason else "")],
+        "terms": [
+            term(N_("set by hand by {actor}: {reason}"), actor=actor, reason=reason)
+            if reason
+            else term(N_("set by hand by {actor}"), actor=actor)
+        ],
     }
     complaint.explanation = json.dumps(notes, ensure_ascii=False, sort_keys=True)
 

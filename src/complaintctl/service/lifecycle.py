@@ -25,6 +25,7 @@ from ..domain import (
 from ..errors import BadInput, InvalidTransition
 from ..i18n import _
 from ..inputs import MAX_SEQ, format_no
+from ..reasons import extended
 from ..rules import Policy
 from ..sealing import new_nonce
 from .common import (
@@ -252,7 +253,7 @@ def record_contact(
     register: Register, no: str, *, via: Channel, summary: str, at: datetime, now: datetime, actor: str, policy: Policy
 ) -> dict[str, Any]:
     """Write down a contact with the customer. The first one is the first response;
-    the first one after resolution reports the outcome (结果反馈)."""
+    the first one after resolution reports the outcome."""
     complaint = get_complaint(register, no)
     refuse_closed(complaint, _("record a contact on it"))
     check_event_time(complaint, at, now)
@@ -262,7 +263,7 @@ def record_contact(
         meets = Milestone.FIRST_RESPONSE
         values["first_response_at"] = at
     elif complaint.status == Status.RESOLVED.value and complaint.feedback_at is None:
-        _after_resolution(complaint, at, policy, "the outcome report (结果反馈)")
+        _after_resolution(complaint, at, policy, _("the outcome report"))
         meets = Milestone.FEEDBACK
         values["feedback_at"] = at
     register.add(
@@ -315,7 +316,7 @@ def resolve(
     if complaint.escalation_level > 0 and not final:
         raise InvalidTransition(
             _(
-                "{no} is escalated to the supervising leader (分管领导); record the leader's decision with `complaintctl resolve {no} --final --solution ...`"
+                "{no} is escalated to the supervising leader; record the leader's decision with `complaintctl resolve {no} --final --solution ...`"
             ).format(no=no)
         )
     if compensation_cents is not None and compensation_kind is None:
@@ -367,7 +368,7 @@ def record_followup(
     actor: str,
     policy: Policy,
 ) -> dict[str, Any]:
-    """The follow-up visit (回访). A–C close the case; the first D reopens it (the resolution
+    """The follow-up visit. A–C close the case; the first D reopens it (the resolution
     clock restarts), a D on a reopened case escalates it; a case with a leader's final
     decision closes regardless."""
     complaint = get_complaint(register, no)
@@ -379,7 +380,7 @@ def record_followup(
             ).format(no=no, status=complaint.status, label=Status.of(complaint.status).label)
         )
     check_event_time(complaint, at, now)
-    _after_resolution(complaint, at, policy, _("the follow-up visit (回访)"))
+    _after_resolution(complaint, at, policy, _("the follow-up visit"))
     changes = apply(complaint, followup_at=at, followup_by=actor, satisfaction=satisfaction, followup_note=note)
     late = meet(register, complaint, Milestone.FOLLOWUP, at)
     record(register, complaint, "followed_up", changes, at=at, now=now, actor=actor)
@@ -443,7 +444,7 @@ def extend(
     policy: Policy,
     late: bool = False,
 ) -> dict[str, Any]:
-    """The customer was told in advance that the resolution will be late (超时处理): the new
+    """The customer was told in advance that the resolution will be late: the new
     time becomes the target, recorded with its reason. After the target has passed, only
     `late` records it: the miss stays counted, and the new target runs from then on."""
     complaint = get_complaint(register, no)
@@ -537,7 +538,7 @@ def resume(register: Register, no: str, *, at: datetime, now: datetime, actor: s
         if moved != deadline.due_at:
             changes["due.resolution"] = [plain(deadline.due_at), plain(moved)]
             deadline.due_at = moved
-        deadline.explanation = (deadline.explanation or "") + f"; {why}"
+        deadline.explanation = extended(deadline.explanation, why)
     record(register, complaint, "resumed", changes, at=at, now=now, actor=actor, reason=why)
     return complaint_record(register, complaint, policy=policy, now=now)
 

@@ -10,6 +10,7 @@ from typing import TYPE_CHECKING, Any
 from .. import rules as policy_rules
 from ..dbapi import Register
 from ..domain import OPEN_STATUSES, Duration, Milestone
+from ..reasons import shown
 from ..rules import FUTURE_TOLERANCE, Policy
 
 if TYPE_CHECKING:
@@ -80,7 +81,7 @@ def check_overdue(register: Register, *, at: datetime, within: Duration | None, 
                 "due_at": due_at,
                 "late_working_days": late_days,
                 "late_hours": round(late_hours, 2),
-                "late": late_text,
+                "late": shown(late_text),
                 "provisional": provisional,
                 "department": department,
                 "assignee": assignee,

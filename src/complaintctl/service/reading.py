@@ -19,6 +19,7 @@ from ..dbapi import Register
 from ..domain import Milestone
 from ..errors import NotFound
 from ..i18n import _
+from ..reasons import shown
 from ..rules import Policy
 
 RECORD_FIELDS = fields.RECORD_FIELDS
@@ -123,7 +124,10 @@ def complaint_record(
     if detail:
         import json  # `show` only: a list's records need no JSON read
 
-        record["why"] = json.loads(complaint.explanation or "{}")
+        record["why"] = {
+            field: {**note, "terms": [shown(t) for t in note.get("terms", [])]}
+            for field, note in json.loads(complaint.explanation or "{}").items()
+        }
         record["deadlines"] = [
             {
                 "milestone": d.milestone,
@@ -135,7 +139,7 @@ def complaint_record(
                 "provisional": d.provisional,
                 "extended": d.extended,
                 "missed_at": d.missed_at,
-                "explanation": d.explanation,
+                "explanation": shown(d.explanation),
             }
             for d in deadlines
         ]
@@ -156,7 +160,7 @@ def complaint_record(
                 "login": h.login,  # who the system says it was (sealing.authenticated_login)
                 "action": h.action,
                 "changes": json.loads(h.changes),
-                "reason": h.reason,
+                "reason": shown(h.reason),
             }
             for h in register.rows("history_of", id=complaint.id)
         ]

@@ -1,0 +1,85 @@
+"""Reasons kept in the register in no language: a message id and its values, shown in
+the reader's language when read.
+
+A decision's terms (why a severity, a category) and a deadline's basis are stored when
+they are made, and read later by whoever shows the case, maybe in the other language
+(two offices sharing a register, a manager reading in English). So the rule module
+returns each reason as `term(message, **values)`: the message as written for `_()`
+and its values; a value is text, a number, or a term itself (a label to translate,
+`label("重大")`, or a phrase). `shown()` turns a stored reason into text. Text stored
+before reasons were kept this way is shown as it was written.
+
+Pure: the standard library and the message door only.
+"""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+from .i18n import _, ngettext
+
+_MARKS = ('["', '[["', '[[["')  # how a term (or several) begins once encoded
+
+
+def term(message: str | tuple[str, str], **values: Any) -> str:
+    """A reason: `message` (marked for the catalogs where it is written) with its values.
+    A (singular, plural) pair, marked with `NN_`, is chosen by the value `count`."""
+    kept = list(message) if isinstance(message, tuple) else message
+    return json.dumps([kept, {k: _plain(v) for k, v in values.items()}], ensure_ascii=False, sort_keys=True)
+
+
+def label(text: str) -> str:
+    """A word the catalogs translate (a severity's label, a milestone's name)."""
+    return term(text)
+
+
+def joined(*terms: str) -> str:
+    """Several reasons kept as one (shown separated by '; ')."""
+    return json.dumps([json.loads(t) for t in terms], ensure_ascii=False, sort_keys=True)
+
+
+def extended(stored: str | None, *terms: str) -> str:
+    """A stored reason with more terms after it (text stored before is kept as a term)."""
+    kept: list[Any] = []
+    if stored and stored.startswith("["):
+        try:
+            value = json.loads(stored)
+            kept = value if value and isinstance(value[0], list) else [value]
+        except ValueError:
+            kept = [[stored, {}]]
+    elif stored:
+        kept = [[stored, {}]]
+    return json.dumps(kept + [json.loads(t) for t in terms], ensure_ascii=False, sort_keys=True)
+
+
+def _plain(value: Any) -> Any:
+    if isinstance(value, str) and value.startswith(_MARKS):
+        try:
+            return json.loads(value)
+        except ValueError:
+            return value
+    return value if isinstance(value, (int, float)) else str(value)
+
+
+def shown(stored: str | None) -> str:
+    """A stored reason in the reader's language (older plain text as written)."""
+    if not stored:
+        return ""
+    if not stored.startswith("["):
+        return stored
+    try:
+        return _render(json.loads(stored))
+    except (ValueError, KeyError, IndexError, TypeError):
+        return stored
+
+
+def _render(value: Any) -> str:
+    if isinstance(value, list) and len(value) == 2 and isinstance(value[0], list) and isinstance(value[1], dict):
+        singular, plural = value[0]
+        return ngettext(singular, plural, int(value[1]["count"])).format(**{k: _render(v) for k, v in value[1].items()})
+    if isinstance(value, list) and len(value) == 2 and isinstance(value[0], str) and isinstance(value[1], dict):
+        return _(value[0]).format(**{k: _render(v) for k, v in value[1].items()}) if value[1] else _(value[0])
+    if isinstance(value, list):
+        return _("; ").join(_render(item) for item in value)
+    return str(value)
