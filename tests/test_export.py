@@ -102,7 +102,7 @@ def test_summary_has_figures_and_at_least_three_native_charts(workbook: Path) ->
     cells = [v for row in load_workbook(workbook)["统计汇总"].iter_rows(values_only=True) for v in row if v is not None]
     assert "客户投诉案件统计表 2026-10 (2026-10-01 ~ 2026-10-31)" in cells
     # the same label as `report`: every entry of the seeded month was typed in on 11-23
-    assert "2026-10: 已修订 2026-11-23 (23 条补录, revised by 23 late entries)" in cells
+    assert "2026-10: revised 2026-11-23 by 23 late entries" in cells
     assert "初次响应按时率" in cells and "50.0%" in cells
 
 

@@ -223,10 +223,10 @@ def test_formats_parse(cli: Cli, seeded: dict[str, str]) -> None:
     text = cli.ok("report", "--month", "2026-10", "--format", "csv").stdout
     assert text.startswith("\ufeff")
     rows = list(csv.reader(io.StringIO(text.lstrip("\ufeff"))))
-    assert ["受理 received", "5", "1", "+4", "0", "+5"] in rows  # beside September, and October 2025
+    assert ["受理", "5", "1", "+4", "0", "+5"] in rows  # beside September, and October 2025
     assert ["初次响应按时率", "50.0%", "100.0%", "-50.0pt", "—", ""] in rows
     md = cli.ok("report", "--month", "2026-10", "--format", "md").stdout
-    assert "| 受理 received | 5 | 1 | +4 | 0 | +5 |" in md and md.startswith("# 客户投诉案件统计表 2026-10")
+    assert "| 受理 | 5 | 1 | +4 | 0 | +5 |" in md and md.startswith("# 客户投诉案件统计表 2026-10")
 
 
 def test_an_empty_period_is_a_clear_empty_report(cli: Cli, seeded: dict[str, str]) -> None:

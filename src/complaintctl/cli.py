@@ -124,7 +124,7 @@ def main() -> None:
     start; building only the one invoked (not all of them) saves tens of milliseconds."""
     first = sys.argv[1] if len(sys.argv) > 1 else None
     try:
-        if first is None or (first in ("-h", "--help") and len(sys.argv) == 2):
+        if first is None or (first in ("-h", "--help", "-V", "--version") and len(sys.argv) == 2):
             _overview()()
         else:
             (_only(first) or app)()
@@ -162,6 +162,7 @@ def _overview() -> typer.Typer:
         summary = typer.Typer(help=group.typer_instance.info.help)
         summary.callback()(_no_options)
         overview.add_typer(summary, name=group.name)
+    overview.callback()(_no_options)
     return overview
 
 
@@ -191,7 +192,20 @@ def _bare_app(**settings: Any) -> typer.Typer:
     )
 
 
-def _no_options() -> None:
+def _print_version(wanted: bool) -> None:
+    if wanted:
+        from importlib.metadata import version
+
+        sys.stdout.write(" ".join(("complaintctl", version("complaintctl"))) + "\n")
+        raise typer.Exit()
+
+
+def _no_options(
+    version: Annotated[
+        bool,
+        typer.Option("--version", "-V", help=_("Print the version and exit."), is_eager=True, callback=_print_version),
+    ] = False,
+) -> None:
     """客户投诉记录登记表 — a customer-complaint register kept from the terminal."""
 
 
@@ -437,10 +451,10 @@ def _ask(value: str | None, prompt: str, option: str) -> str:
 
 @app.command("log")
 def log_command(
-    customer: Annotated[str | None, typer.Option(help=_("Customer name."))] = None,
-    contact: Annotated[str | None, typer.Option(help=_("Phone or e-mail."))] = None,
-    channel: Annotated[str | None, typer.Option(help=_("How it came in: phone|email|web|social|onsite|letter|other."))] = None,
-    content: Annotated[str | None, typer.Option(help=_("What happened."))] = None,
+    customer: Annotated[str | None, typer.Option(help=_("Customer name. {required}"))] = None,
+    contact: Annotated[str | None, typer.Option(help=_("Phone or e-mail. {required}"))] = None,
+    channel: Annotated[str | None, typer.Option(help=_("How it came in: {Channel}. {required}"))] = None,
+    content: Annotated[str | None, typer.Option(help=_("What happened. {required}"))] = None,
     subject: Annotated[str | None, typer.Option(help=_("One-line subject."))] = None,
     location: Annotated[str | None, typer.Option(help=_("Where it happened."))] = None,
     demand: Annotated[str | None, typer.Option(help=_("What the customer asks for."))] = None,
@@ -456,7 +470,7 @@ def log_command(
         ),
     ] = None,
     category: Annotated[str | None, typer.Option(help=_("Category code or label [default: suggested from the text]."))] = None,
-    origin: Annotated[str | None, typer.Option(help=_("routine|discovered|mass."))] = None,
+    origin: Annotated[str | None, typer.Option(help=_("Nature of the complaint: {Origin}."))] = None,
     urgent: Annotated[bool, typer.Option("--urgent", help=_("Mark it urgent whatever the text says."))] = False,
     receiver: Annotated[str | None, typer.Option(help=_("Who took it [default: the operator]."))] = None,
     received: Annotated[str | None, typer.Option(metavar="WHEN", help=_("When it was received [default: now]."))] = None,
@@ -501,12 +515,10 @@ def log_command(
 
 @app.command("list")
 def list_command(
-    status: Annotated[
-        str | None, typer.Option(help=_("received|assigned|resolved|closed, or 'open' for all but closed."))
-    ] = None,
+    status: Annotated[str | None, typer.Option(help=_("Status: {Status}, or open for all but closed."))] = None,
     category: Annotated[str | None, typer.Option(help=_("Category code or label."))] = None,
-    severity: Annotated[str | None, typer.Option(help=_("general|major|critical."))] = None,
-    priority: Annotated[str | None, typer.Option(help=_("high|medium|low."))] = None,
+    severity: Annotated[str | None, typer.Option(help=_("Severity: {Severity}."))] = None,
+    priority: Annotated[str | None, typer.Option(help=_("Priority: {Priority}."))] = None,
     department: Annotated[str | None, typer.Option(help=_("Responsible department."))] = None,
     assignee: Annotated[str | None, typer.Option(help=_("Person handling it."))] = None,
     customer: Annotated[str | None, typer.Option(help=_("Customer name (exact)."))] = None,
@@ -603,10 +615,10 @@ def show_command(no: NoArgument, db: DbOption = None, rules: RulesOption = None,
 def classify_command(
     no: NoArgument,
     category: Annotated[str | None, typer.Option(help=_("Category code or label."))] = None,
-    severity: Annotated[str | None, typer.Option(help=_("general|major|critical."))] = None,
-    urgency: Annotated[str | None, typer.Option(help=_("urgent|normal."))] = None,
-    priority: Annotated[str | None, typer.Option(help=_("high|medium|low."))] = None,
-    origin: Annotated[str | None, typer.Option(help=_("routine|discovered|mass."))] = None,
+    severity: Annotated[str | None, typer.Option(help=_("Severity: {Severity}."))] = None,
+    urgency: Annotated[str | None, typer.Option(help=_("Urgency: {Urgency}."))] = None,
+    priority: Annotated[str | None, typer.Option(help=_("Priority: {Priority}."))] = None,
+    origin: Annotated[str | None, typer.Option(help=_("Nature of the complaint: {Origin}."))] = None,
     reset: Annotated[
         bool, typer.Option("--reset", help=_("Forget earlier hand-made choices; let the rules decide again."))
     ] = False,
@@ -689,8 +701,8 @@ def assign_command(
 @app.command("contact")
 def contact_command(
     no: NoArgument,
-    via: Annotated[str | None, typer.Option(help=_("phone|email|web|social|onsite|letter|other."))] = None,
-    summary: Annotated[str | None, typer.Option(help=_("What was said."))] = None,
+    via: Annotated[str | None, typer.Option(help=_("How: {Channel}. {required}"))] = None,
+    summary: Annotated[str | None, typer.Option(help=_("What was said. {required}"))] = None,
     at: AtOption = None,
     db: DbOption = None,
     rules: RulesOption = None,
@@ -718,11 +730,11 @@ def contact_command(
 @app.command("resolve")
 def resolve_command(
     no: NoArgument,
-    solution: Annotated[str | None, typer.Option(help=_("What was done."))] = None,
+    solution: Annotated[str | None, typer.Option(help=_("What was done. {required}"))] = None,
     cause: Annotated[str | None, typer.Option(help=_("Root cause."))] = None,
     action: Annotated[str | None, typer.Option(help=_("Corrective and preventive action."))] = None,
     compensation: Annotated[str | None, typer.Option(metavar="AMOUNT", help=_("Compensation in yuan."))] = None,
-    compensation_kind: Annotated[str | None, typer.Option(help=_("refund|replacement|repair|discount|gift|other."))] = None,
+    compensation_kind: Annotated[str | None, typer.Option(help=_("Kind of compensation: {CompensationKind}."))] = None,
     final: Annotated[
         bool, typer.Option("--final", help=_("The supervising leader's final decision on an escalated case."))
     ] = False,
@@ -758,7 +770,7 @@ def resolve_command(
 @app.command("followup")
 def followup_command(
     no: NoArgument,
-    satisfaction: Annotated[str | None, typer.Option(help=_("A 很满意 | B 满意 | C 基本满意 | D 不满意."))] = None,
+    satisfaction: Annotated[str | None, typer.Option(help=_("Satisfaction: {Satisfaction}. {required}"))] = None,
     note: Annotated[str | None, typer.Option(help=_("What the customer said."))] = None,
     at: AtOption = None,
     db: DbOption = None,
@@ -792,8 +804,10 @@ def followup_command(
 @app.command("extend")
 def extend_command(
     no: NoArgument,
-    to: Annotated[str | None, typer.Option("--to", metavar="WHEN", help=_("The new expected resolution time."))] = None,
-    reason: Annotated[str | None, typer.Option(help=_("Why it is late, as told to the customer."))] = None,
+    to: Annotated[
+        str | None, typer.Option("--to", metavar="WHEN", help=_("The new expected resolution time. {required}"))
+    ] = None,
+    reason: Annotated[str | None, typer.Option(help=_("Why it is late, as told to the customer. {required}"))] = None,
     late: Annotated[
         bool, typer.Option("--late", help=_("Record an extension agreed after the target passed: the miss stays counted."))
     ] = False,
@@ -827,7 +841,9 @@ def extend_command(
 @app.command("wait")
 def wait_command(
     no: NoArgument,
-    reason: Annotated[str | None, typer.Option(help=_("What the customer is to provide (evidence, a decision)."))] = None,
+    reason: Annotated[
+        str | None, typer.Option(help=_("What the customer is to provide (evidence, a decision). {required}"))
+    ] = None,
     at: AtOption = None,
     db: DbOption = None,
     rules: RulesOption = None,
@@ -871,7 +887,7 @@ def resume_command(
 def close_command(
     no: NoArgument,
     reason: Annotated[
-        str | None, typer.Option(help=_("Why it closes without resolution (duplicate, withdrawn, 非合理投诉)."))
+        str | None, typer.Option(help=_("Why it closes without resolution (duplicate, withdrawn, 非合理投诉). {required}"))
     ] = None,
     at: AtOption = None,
     db: DbOption = None,
@@ -906,7 +922,7 @@ def edit_command(
             ),
         ),
     ],
-    reason: Annotated[str | None, typer.Option(help=_("Why it is corrected (kept in the history)."))] = None,
+    reason: Annotated[str | None, typer.Option(help=_("Why it is corrected (kept in the history). {required}"))] = None,
     at: AtOption = None,
     db: DbOption = None,
     rules: RulesOption = None,
@@ -915,7 +931,7 @@ def edit_command(
 ) -> None:
     """Correct a field typed wrong: the old and new values and the reason go into the
     history. Fields with their own commands (status, times, classification, department)
-    are changed by those. Example: complaintctl edit TS-2026-0042 --field 联系方式=13900139000 --reason 记错号码"""
+    are changed by those."""
     from . import service
     from .fields import FIELDS
 
@@ -1053,7 +1069,7 @@ def rules_show_command(rules: RulesOption = None, db: DbOption = None, as_json: 
     else:
         loaded = load_rules(rules)
         path = rules_path(rules)
-        source = str(path) if path else "built-in defaults"
+        source = str(path) if path else _("built-in defaults")
     if as_json:
         render.emit_json(loaded.raw, UTC)
     else:
@@ -1189,7 +1205,7 @@ def db_current_command(db: DbOption = None, as_json: JsonOption = False) -> None
         render.emit_json({"register": where, "schema": version, "tool_schema": SCHEMA_VERSION}, UTC)
     else:
         state = (
-            "up to date"
+            _("up to date")
             if version == SCHEMA_VERSION
             else _("not created yet")
             if version is None
@@ -1537,7 +1553,7 @@ def import_command(
         list[str] | None,
         typer.Option(
             "--map",
-            metavar="'HEADER=field'",
+            metavar="HEADER=FIELD",
             help=_("Place a column the tool does not know (repeatable); field 'ignore' skips it."),
         ),
     ] = None,
@@ -1825,7 +1841,7 @@ def forget_command(
     contact: Annotated[
         str | None, typer.Option(help=_("Their phone or e-mail, to tell apart customers of the same name."))
     ] = None,
-    reason: Annotated[str | None, typer.Option(help=_("Why (e.g. the customer's request and its date)."))] = None,
+    reason: Annotated[str | None, typer.Option(help=_("Why (e.g. the customer's request and its date). {required}"))] = None,
     db: DbOption = None,
     operator: AsOption = None,
     as_json: JsonOption = False,
@@ -1993,15 +2009,65 @@ def shell_command(db: DbOption = None, rules: RulesOption = None) -> None:
     shell.run(app, db=db, rules=rules)
 
 
+# One example per command, ending its help (the values are what a clerk would type).
+EXAMPLES = {
+    "log": "complaintctl log --customer 张三 --contact 13800138000 --channel 电话 --content '洗衣机漏水'",
+    "list": "complaintctl list --status open --overdue",
+    "show": "complaintctl show TS-2026-0042",
+    "classify": "complaintctl classify TS-2026-0042 --severity major --reason 涉及安全",
+    "assign": "complaintctl assign TS-2026-0042 --department 售后服务部 --to 李四",
+    "contact": "complaintctl contact TS-2026-0042 --via phone --summary '已致电说明处理方案'",
+    "resolve": "complaintctl resolve TS-2026-0042 --solution '上门更换配件' --cause 产品缺陷",
+    "followup": "complaintctl followup TS-2026-0042 --satisfaction B",
+    "extend": "complaintctl extend TS-2026-0042 --to '2026-12-01 18:00' --reason 等待厂家配件",
+    "wait": "complaintctl wait TS-2026-0042 --reason 等客户提供发票",
+    "resume": "complaintctl resume TS-2026-0042",
+    "close": "complaintctl close TS-2026-0042 --reason 重复投诉",
+    "edit": "complaintctl edit TS-2026-0042 --field 联系方式=13900139000 --reason 记错号码",
+    "overdue": "complaintctl overdue --skip-holidays",
+    "recompute": "complaintctl recompute",
+    "init": "complaintctl init",
+    "export": "complaintctl export --month 2026-10",
+    "import": "complaintctl import 客户投诉登记表.xlsx --dry-run",
+    "verify": "complaintctl verify --anchor /mnt/usb/anchor.txt",
+    "audit": "complaintctl audit",
+    "backup": "complaintctl backup -o /mnt/backup/",
+    "restore": "complaintctl restore complaintctl-backup-20261123.db",
+    "forget": "complaintctl forget --customer 张三 --contact 13800138000 --reason '客户 11月20日 来电要求'",
+    "attach": "complaintctl attach TS-2026-0042 发票.jpg --note 客户提供的发票照片",
+    "attachments": "complaintctl attachments TS-2026-0042 --extract ./evidence",
+    "shell": "complaintctl shell",
+    "rules": "complaintctl rules show > rules.toml",
+    "rules show": "complaintctl rules show > rules.toml",
+    "rules install": "complaintctl rules install rules.toml",
+    "rules check": "complaintctl rules check rules.toml",
+    "db": "complaintctl db current",
+    "db current": "complaintctl db current",
+    "db upgrade": "complaintctl db upgrade",
+    "db roles": "complaintctl db roles",
+    "report": "complaintctl report --month 2026-10",
+    "report trend": "complaintctl report trend --months 12",
+}
+
+
+def _example(name: str) -> str:
+    # \b keeps Click from re-flowing the command line.
+    return "\b\n" + _("Example:") + "\n  " + EXAMPLES[name]
+
+
 def _help_in_the_user_language() -> None:
-    """A command's help is its docstring, in the user's language (the catalogs carry the
-    docstrings as they are cleaned for display)."""
+    """A command's help is its docstring in the user's language (the catalogs carry the
+    docstrings as they are cleaned for display), and it ends with an example."""
     import inspect
 
-    for typer_app in (app, rules_app, db_app, report_app):
+    for prefix, typer_app in (("", app), ("rules ", rules_app), ("db ", db_app), ("report ", report_app)):
+        if prefix:
+            typer_app.info.epilog = _example(prefix.strip())
         for info in typer_app.registered_commands:
             if info.help is None and info.callback is not None and info.callback.__doc__:
                 info.help = _(inspect.cleandoc(info.callback.__doc__))
+            info.epilog = _example(f"{prefix}{info.name}")
 
 
 _help_in_the_user_language()
+app.callback()(_no_options)

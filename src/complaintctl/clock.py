@@ -16,7 +16,7 @@ from collections.abc import Callable
 from datetime import UTC, datetime, tzinfo
 
 from .errors import BadInput
-from .i18n import _
+from .i18n import N_, _
 
 ENV = "COMPLAINTCTL_NOW"
 
@@ -38,7 +38,7 @@ def now(tz: tzinfo, is_demo_register: Callable[[], bool]) -> tuple[datetime, str
         ) from None
     if instant.tzinfo is None:
         instant = instant.replace(tzinfo=tz)
-    why = "test suite" if under_test_suite() else "demo register" if is_demo_register() else None
+    why = _("test suite") if under_test_suite() else _("demo register") if is_demo_register() else None
     if why is None:
         sys.stderr.write(
             _(
@@ -52,4 +52,6 @@ def now(tz: tzinfo, is_demo_register: Callable[[], bool]) -> tuple[datetime, str
             shown=shown, ENV=ENV, why=why
         )
     )
-    return instant.astimezone(UTC), f"set by {ENV} to {shown}"
+    from .reasons import term
+
+    return instant.astimezone(UTC), term(N_("set by {env} to {time}"), env=ENV, time=shown)

@@ -49,29 +49,29 @@ class Choice(str, Enum):
 
     @classmethod
     def choices_text(cls) -> str:
-        return ", ".join(f"{m.value} ({m.label})" for m in cls)
+        return ", ".join(f"{m.value} ({_(m.label)})" for m in cls)
 
 
 class Channel(Choice):
-    PHONE = "phone", "电话", "tel", "热线"
-    EMAIL = "email", "邮件", "e-mail", "电子邮件"
-    WEB = "web", "官网/在线", "官网", "在线", "online", "网站"
-    SOCIAL = "social", "社交媒体", "微信", "微博"
-    ONSITE = "onsite", "现场", "on-site", "来访"
-    LETTER = "letter", "信函", "书面", "来信"
-    OTHER = "other", "其他"
+    PHONE = "phone", N_("电话"), "tel", "热线"
+    EMAIL = "email", N_("邮件"), "e-mail", "电子邮件"
+    WEB = "web", N_("官网/在线"), "官网", "在线", "online", "网站"
+    SOCIAL = "social", N_("社交媒体"), "微信", "微博"
+    ONSITE = "onsite", N_("现场"), "on-site", "来访"
+    LETTER = "letter", N_("信函"), "书面", "来信"
+    OTHER = "other", N_("其他")
 
 
 class Origin(Choice):
-    ROUTINE = "routine", "常规"
-    DISCOVERED = "discovered", "发掘性"
-    MASS = "mass", "集中性"
+    ROUTINE = "routine", N_("常规")
+    DISCOVERED = "discovered", N_("发掘性")
+    MASS = "mass", N_("集中性")
 
 
 class Severity(Choice):
-    GENERAL = "general", "一般"
-    MAJOR = "major", "重大", "严重"
-    CRITICAL = "critical", "特殊复杂", "特殊", "复杂"
+    GENERAL = "general", N_("一般")
+    MAJOR = "major", N_("重大"), "严重"
+    CRITICAL = "critical", N_("特殊复杂"), "特殊", "复杂"
 
     @property
     def rank(self) -> int:
@@ -79,17 +79,17 @@ class Severity(Choice):
 
 
 class Priority(Choice):
-    HIGH = "high", "高"
-    MEDIUM = "medium", "中"
-    LOW = "low", "低"
+    HIGH = "high", N_("高")
+    MEDIUM = "medium", N_("中")
+    LOW = "low", N_("低")
 
 
 class Status(Choice):
     # The synonyms are the words register templates use (import reads them).
-    RECEIVED = "received", "已登记", "已受理", "待处理", "新建", "未处理"
-    ASSIGNED = "assigned", "处理中", "已分派", "跟进中", "办理中", "已派单", "已转办"
-    RESOLVED = "resolved", "已解决", "待回访", "已处理", "已完成", "处理完毕"
-    CLOSED = "closed", "已结案", "已办结", "办结", "已关闭", "结案", "已回访"
+    RECEIVED = "received", N_("已登记"), "已受理", "待处理", "新建", "未处理"
+    ASSIGNED = "assigned", N_("处理中"), "已分派", "跟进中", "办理中", "已派单", "已转办"
+    RESOLVED = "resolved", N_("已解决"), "待回访", "已处理", "已完成", "处理完毕"
+    CLOSED = "closed", N_("已结案"), "已办结", "办结", "已关闭", "结案", "已回访"
 
 
 # Every status but closed: the case still needs work or a visit.
@@ -97,27 +97,27 @@ OPEN_STATUSES = (Status.RECEIVED.value, Status.ASSIGNED.value, Status.RESOLVED.v
 
 
 class Satisfaction(Choice):
-    A = "A", "很满意"
-    B = "B", "满意"
-    C = "C", "基本满意"
-    D = "D", "不满意"
+    A = "A", N_("很满意")
+    B = "B", N_("满意")
+    C = "C", N_("基本满意")
+    D = "D", N_("不满意")
 
 
 class CompensationKind(Choice):
-    REFUND = "refund", "退款"
-    REPLACEMENT = "replacement", "更换"
-    REPAIR = "repair", "维修", "免费维修"
-    DISCOUNT = "discount", "折扣", "优惠券", "折扣/优惠券"
-    GIFT = "gift", "赠品"
-    OTHER = "other", "其他"
+    REFUND = "refund", N_("退款")
+    REPLACEMENT = "replacement", N_("更换")
+    REPAIR = "repair", N_("维修"), "免费维修"
+    DISCOUNT = "discount", N_("折扣"), "优惠券", "折扣/优惠券"
+    GIFT = "gift", N_("赠品")
+    OTHER = "other", N_("其他")
 
 
 class Milestone(Choice):
-    FIRST_RESPONSE = "first_response", "初次响应"
-    RESOLUTION = "resolution", "解决"
-    FEEDBACK = "feedback", "结果反馈"
-    FOLLOWUP = "followup", "回访"
-    CORRECTIVE_ACTION = "corrective_action", "纠正预防措施"
+    FIRST_RESPONSE = "first_response", N_("初次响应")
+    RESOLUTION = "resolution", N_("解决")
+    FEEDBACK = "feedback", N_("结果反馈")
+    FOLLOWUP = "followup", N_("回访")
+    CORRECTIVE_ACTION = "corrective_action", N_("纠正预防措施")
 
 
 _DURATION = re.compile(r"^\s*(\d{1,6})\s*(wd|d|h|min)\s*$")
@@ -157,33 +157,37 @@ class Duration:
 
 
 class Urgency(Choice):
-    URGENT = "urgent", "紧急"
-    NORMAL = "normal", "一般", "普通"
+    URGENT = "urgent", N_("紧急")
+    NORMAL = "normal", N_("一般"), "普通"
 
+
+# One word each for what is not there: no department or person yet, a field left empty.
+NOT_ASSIGNED = N_("未分派")
+NOT_GIVEN = N_("未填")
 
 # Labels of the history actions, for people reading `show`.
 ACTION_LABELS: dict[str, str] = {
-    "logged": "登记",
-    "attached": "附证据",
-    "backup": "备份",
-    "chain_resealed": "重新封存历史",
-    "classified": "分类评估",
-    "assigned": "分派",
-    "contacted": "客户沟通",
-    "resolved": "处理完成",
-    "final_decision": "分管领导决定",
-    "followed_up": "回访",
-    "reopened": "重新处理",
-    "escalated": "升级至分管领导",
-    "extended": "延期",
-    "closed": "结案",
-    "incident_linked": "关联集中性投诉",
-    "breached": "超期",
-    "missed": "未完成 (已结案或重新处理)",
-    "load_alert": "负荷预警",
-    "waiting": "等待客户",
-    "resumed": "恢复处理",
-    "recomputed": "期限重算",
-    "imported": "导入",
-    "forgotten": "个人信息已删除",
+    "logged": N_("登记"),
+    "attached": N_("附证据"),
+    "backup": N_("备份"),
+    "chain_resealed": N_("重新封存历史"),
+    "classified": N_("分类评估"),
+    "assigned": N_("分派"),
+    "contacted": N_("客户沟通"),
+    "resolved": N_("处理完成"),
+    "final_decision": N_("分管领导决定"),
+    "followed_up": N_("回访"),
+    "reopened": N_("重新处理"),
+    "escalated": N_("升级至分管领导"),
+    "extended": N_("延期"),
+    "closed": N_("结案"),
+    "incident_linked": N_("关联集中性投诉"),
+    "breached": N_("超期"),
+    "missed": N_("未完成 (已结案或重新处理)"),
+    "load_alert": N_("负荷预警"),
+    "waiting": N_("等待客户"),
+    "resumed": N_("恢复处理"),
+    "recomputed": N_("期限重算"),
+    "imported": N_("导入"),
+    "forgotten": N_("个人信息已删除"),
 }

@@ -62,6 +62,11 @@ def _plain(value: Any) -> Any:
     return value if isinstance(value, (int, float)) else str(value)
 
 
+def is_reason(value: object) -> bool:
+    """Whether `value` is a reason kept by `term` (rather than a value or plain text)."""
+    return isinstance(value, str) and value.startswith(_MARKS)
+
+
 def shown(stored: str | None) -> str:
     """A stored reason in the reader's language (older plain text as written)."""
     if not stored:

@@ -14,6 +14,7 @@ from typing import TYPE_CHECKING, Any
 from .domain import ACTION_LABELS, Channel, Choice, Milestone
 from .fields import CHANGE_LABELS, CHOICES, SHOWN
 from .i18n import N_, _
+from .reasons import shown
 
 if TYPE_CHECKING:
     from .rules import Policy
@@ -329,7 +330,7 @@ def recomputed(changed: list[dict[str, Any]], policy: Policy) -> None:
 def rules_toml(raw: dict[str, Any], source: str) -> None:
     from .ruleset import to_toml
 
-    sys.stdout.write(f"# rules in force: {source}\n" + to_toml(raw))
+    sys.stdout.write(_("# rules in force: {source}\n").format(source=source) + to_toml(raw))
 
 
 def change_summary(changes: dict[str, list[Any]], reason: str | None, policy: Policy) -> str:
@@ -346,12 +347,16 @@ def change_summary(changes: dict[str, list[Any]], reason: str | None, policy: Po
             else f"{heading}: {_change_value(field, new, policy)}"
         )
     if reason:
-        parts.append(_("理由: {reason}").format(reason=_("（已删除）") if reason.startswith("forgotten:") else reason))
+        parts.append(_("理由: {reason}").format(reason=_("（已删除）") if reason.startswith("forgotten:") else shown(reason)))
     return "; ".join(parts)
 
 
 def _change_value(field: str, value: Any, policy: Policy) -> str:
     tz = policy.tz
+    if isinstance(value, str) and value.startswith('["'):
+        return shown(value)
+    if field == "compensation_cents" and isinstance(value, int):
+        return f"¥{value / 100:,.2f}"
     if field == "category" and value is not None:
         return policy.rules.category_label(value)
     if isinstance(value, str) and len(value) >= 19 and value[4] == "-" and value[10] == "T":

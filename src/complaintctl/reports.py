@@ -23,7 +23,8 @@ from typing import Any, NamedTuple
 from . import fields
 from . import rules as policy_rules
 from .dbapi import Register
-from .domain import Duration, Milestone, Satisfaction, Severity
+from .domain import NOT_ASSIGNED, NOT_GIVEN, Duration, Milestone, Satisfaction, Severity
+from .i18n import _
 from .periods import Period
 from .privacy import mask_text
 from .rules import Policy
@@ -603,13 +604,13 @@ LABELS = {name: fields.label(name) for name in ("category", "channel", "severity
 
 def _key_label(dimension: str, key: str, policy: Policy) -> str:
     if not key:
-        return "(未填)"
+        return _(NOT_GIVEN) if dimension != "department" else _(NOT_ASSIGNED)
     if dimension == "category":
         return policy.rules.category_label(key)
     kind = fields.CHOICES.get(dimension)
     if kind is not None:
         try:
-            return kind.of(key).label
+            return _(kind.of(key).label)
         except ValueError:
             return key
     return key
@@ -643,14 +644,15 @@ def status_line(data: dict[str, Any], tz: Any) -> str:
     final, or revised by entries dated into it after it ended (docs/kpi.md)."""
     label = data["period"]["label"]
     if not data.get("complete", True):
-        return f"{label}: 截至 {data['as_of'].astimezone(tz):%Y-%m-%d %H:%M} (as of; the period is still running)"
+        return _("{label}: as of {at} (the period is still running)").format(
+            label=label, at=f"{data['as_of'].astimezone(tz):%Y-%m-%d %H:%M}"
+        )
     revised = data.get("revised")
     if revised:
-        return (
-            f"{label}: 已修订 {revised['last_recorded_at'].astimezone(tz):%Y-%m-%d} "
-            f"({revised['late_entries']} 条补录, revised by {revised['late_entries']} late entries)"
+        return _("{label}: revised {day} by {count} late entries").format(
+            label=label, day=f"{revised['last_recorded_at'].astimezone(tz):%Y-%m-%d}", count=revised["late_entries"]
         )
-    return f"{label}: 期末数据 (final as of the period's end)"
+    return _("{label}: final as of the period's end").format(label=label)
 
 
 def report_tables(data: dict[str, Any], policy: Policy) -> list[Table]:
@@ -659,7 +661,7 @@ def report_tables(data: dict[str, Any], policy: Policy) -> list[Table]:
     prev = data["previous"]
     ago = data.get("year_before", prev)
     period, before, year_ago = data["period"]["label"], prev["period"]["label"], ago["period"]["label"]
-    head = ("", period, before, "环比", year_ago, "同比")
+    head = ("", period, before, _("环比"), year_ago, _("同比"))
     tables: list[Table] = []
 
     def row(
@@ -669,13 +671,15 @@ def report_tables(data: dict[str, Any], policy: Policy) -> list[Table]:
         return (name, show(now), show(then), _change(now, then, percent), show(last_year), _change(now, last_year, percent))
 
     totals = [
-        ("受理 received", "received"),
-        ("解决 resolved", "resolved"),
-        ("结案 closed", "closed"),
-        ("期末未结 open at end", "open_at_end"),
+        (_("受理"), "received"),
+        (_("解决"), "resolved"),
+        (_("结案"), "closed"),
+        (_("期末未结"), "open_at_end"),
     ]
     tables.append(
-        Table("投诉总量", head, [row(name, data["totals"][key], prev["totals"][key], ago["totals"][key]) for name, key in totals])
+        Table(
+            _("投诉总量"), head, [row(name, data["totals"][key], prev["totals"][key], ago["totals"][key]) for name, key in totals]
+        )
     )
 
     ind, pind, aind = data["indicators"], prev["indicators"], ago["indicators"]
@@ -690,33 +694,39 @@ def report_tables(data: dict[str, Any], policy: Policy) -> list[Table]:
 
     rows: list[tuple[Any, ...]] = []
     for name, key in (
-        ("初次响应按时率", "first_response_on_time"),
-        ("结果反馈按时率", "feedback_on_time"),
-        ("回访按时率", "followup_on_time"),
+        (_("初次响应按时率"), "first_response_on_time"),
+        (_("结果反馈按时率"), "feedback_on_time"),
+        (_("回访按时率"), "followup_on_time"),
     ):
         rows.append(row(name, *rate(key, "rate"), percent=True))
         if key == "first_response_on_time":
-            rows.append(row("解决按时率", *rate("resolution_on_time", "all", "rate"), percent=True))
+            rows.append(row(_("解决按时率"), *rate("resolution_on_time", "all", "rate"), percent=True))
             for level in Severity:
-                rows.append(row(f"  解决按时率 · {level.label}", *rate("resolution_on_time", level.value, "rate"), percent=True))
-    for name, key in (("处理时长中位数 (工作日)", "median"), ("处理时长 P90 (工作日)", "p90")):
+                rows.append(
+                    row(
+                        "  " + _("解决按时率 · {level}").format(level=_(level.label)),
+                        *rate("resolution_on_time", level.value, "rate"),
+                        percent=True,
+                    )
+                )
+    for name, key in ((_("处理时长中位数 (工作日)"), "median"), (_("处理时长 P90 (工作日)"), "p90")):
         rows.append(row(name, *rate("handling_working_days", key)))
-    rows.append(row("处理成功率 (首次回访 A–C)", *rate("resolution_success", "rate"), percent=True))
-    rows.append(row("重复投诉率", *rate("repeat_complaints", "rate"), percent=True))
-    rows.append(row("重新处理率 (D 重开/回访)", *rate("reopen", "rate"), percent=True))
-    rows.append(row("赔偿总额 (元)", *rate("compensation", "total"), fmt=lambda v: f"{v:.2f}"))
-    rows.append(row("超期次数", data["breaches"]["total"], prev["breaches"]["total"], ago["breaches"]["total"]))
-    tables.append(Table("考核指标", head, rows))
+    rows.append(row(_("处理成功率 (首次回访 A–C)"), *rate("resolution_success", "rate"), percent=True))
+    rows.append(row(_("重复投诉率"), *rate("repeat_complaints", "rate"), percent=True))
+    rows.append(row(_("重新处理率 (D 重开/回访)"), *rate("reopen", "rate"), percent=True))
+    rows.append(row(_("赔偿总额 (元)"), *rate("compensation", "total"), fmt=lambda v: f"{v:.2f}"))
+    rows.append(row(_("超期次数"), data["breaches"]["total"], prev["breaches"]["total"], ago["breaches"]["total"]))
+    tables.append(Table(_("考核指标"), head, rows))
 
-    sat_head = ("", period, before, "环比")
-    for title, key in (("满意度 · 首次回访", "satisfaction"), ("满意度 · 最终回访", "satisfaction_final")):
+    sat_head = ("", period, before, _("环比"))
+    for title, key in ((_("满意度 · 首次回访"), "satisfaction"), (_("满意度 · 最终回访"), "satisfaction_final")):
         tables.append(
             Table(
                 title,
                 sat_head,
                 [
                     (
-                        f"{level.value} {level.label}",
+                        f"{level.value} {_(level.label)}",
                         ind[key][level.value],
                         pind[key][level.value],
                         _change(ind[key][level.value], pind[key][level.value]),
@@ -728,14 +738,14 @@ def report_tables(data: dict[str, Any], policy: Policy) -> list[Table]:
     if data.get("alerts"):
         tables.append(
             Table(
-                "负荷预警",
-                ("对象", "名称", "件数", "窗口", "时间"),
+                _("负荷预警"),
+                (_("对象"), _("名称"), _("件数"), _("窗口"), _("时间")),
                 [
                     (
-                        "部门" if a["kind"] == "department" else "处理人",
+                        _("部门") if a["kind"] == "department" else _("处理人"),
                         a["subject"],
                         a["count"],
-                        a["window"],
+                        Duration.parse(a["window"]).label if a["window"] else "",
                         f"{a['at'].astimezone(policy.tz):%Y-%m-%d %H:%M}",
                     )
                     for a in data["alerts"]
@@ -747,8 +757,8 @@ def report_tables(data: dict[str, Any], policy: Policy) -> list[Table]:
         keys = list(counts) + [k for k in before_counts if k not in counts]
         tables.append(
             Table(
-                f"按{LABELS[dimension]}",
-                (LABELS[dimension], period, before, "变化"),
+                _("按{field}").format(field=_(LABELS[dimension])),
+                (_(LABELS[dimension]), period, before, _("变化")),
                 [
                     (
                         _key_label(dimension, k, policy),
@@ -767,10 +777,10 @@ def report_tables(data: dict[str, Any], policy: Policy) -> list[Table]:
 
         tables.append(
             Table(
-                "赔偿方式",
-                ("方式", "金额 (元)"),
+                _("赔偿方式"),
+                (_("方式"), _("金额 (元)")),
                 [
-                    (CompensationKind.of(k).label if k in CompensationKind._value2member_map_ else k, f"{v:.2f}")
+                    (_(CompensationKind.of(k).label) if k in CompensationKind._value2member_map_ else k, f"{v:.2f}")
                     for k, v in kinds.items()
                 ],
             )
@@ -780,9 +790,9 @@ def report_tables(data: dict[str, Any], policy: Policy) -> list[Table]:
     if departments:
         tables.append(
             Table(
-                "各部门解决按时率",
-                ("责任部门", "按时", "超期", "按时率"),
-                [(d or "(未分派)", c["on_time"], c["late"], _pct(c["rate"])) for d, c in departments.items()],
+                _("各部门解决按时率"),
+                (_("责任部门"), _("按时"), _("超期"), _("按时率")),
+                [(d or _(NOT_ASSIGNED), c["on_time"], c["late"], _pct(c["rate"])) for d, c in departments.items()],
             )
         )
 
@@ -790,12 +800,12 @@ def report_tables(data: dict[str, Any], policy: Policy) -> list[Table]:
         milestones = [m.value for m in Milestone]
         tables.append(
             Table(
-                "超期责任 (责任追究)",
-                ("责任部门", "处理责任人", *[m.label for m in Milestone], "合计"),
+                _("超期责任 (责任追究)"),
+                (_("责任部门"), _("处理责任人"), *[_(m.label) for m in Milestone], _("合计")),
                 [
                     (
-                        row["department"] or "(未分派)",
-                        row["assignee"] or "(未指定)",
+                        row["department"] or _(NOT_ASSIGNED),
+                        row["assignee"] or _(NOT_ASSIGNED),
                         *[row.get(m, 0) for m in milestones],
                         sum(row.get(m, 0) for m in milestones),
                     )
@@ -805,12 +815,12 @@ def report_tables(data: dict[str, Any], policy: Policy) -> list[Table]:
         )
 
     spots = data["hot_spots"]
-    for name, heading in ((n, fields.label(n)) for n in ("category", "subject", "location")):
+    for name, heading in ((n, _(fields.label(n))) for n in ("category", "subject", "location")):
         top = spots[name]["top"]
         if top:
             tables.append(
                 Table(
-                    f"投诉热点 · {heading}",
+                    _("投诉热点 · {field}").format(field=heading),
                     (heading, period, before),
                     [
                         (_key_label("category", t["key"], policy) if name == "category" else t["key"], t["count"], t["previous"])
@@ -822,8 +832,8 @@ def report_tables(data: dict[str, Any], policy: Policy) -> list[Table]:
         if growing:
             tables.append(
                 Table(
-                    f"增长最快 · {heading}",
-                    (heading, period, before, "变化"),
+                    _("增长最快 · {field}").format(field=heading),
+                    (heading, period, before, _("变化")),
                     [
                         (
                             _key_label("category", g["key"], policy) if name == "category" else g["key"],

@@ -76,8 +76,13 @@ def parse_when(text: str, *, now: datetime, tz: tzinfo) -> datetime:
             year = int(match["y"]) if match["y"] else local_now.year
             try:
                 day = date(year, int(match["m"]), int(match["d"]))
-            except ValueError as exc:
-                raise WhenError(_("{text!r} is not a real date ({exc})").format(text=text, exc=exc)) from None
+            except ValueError:
+                why = (
+                    _("there is no month {month}").format(month=match["m"])
+                    if not 1 <= int(match["m"]) <= 12
+                    else _("that month has no day {day}").format(day=match["d"])
+                )
+                raise WhenError(_("{text!r} is not a real date: {why}").format(text=text, why=why)) from None
             return _local(day, _clock(match["H"], match["M"], match["S"], raw), tz)
 
     clock = _CLOCK.match(raw)

@@ -17,7 +17,7 @@ from ..domain import OPEN_STATUSES as OPEN_STATUSES
 from ..domain import Milestone, Status, Urgency
 from ..errors import BadInput, InvalidTransition, NotFound
 from ..i18n import N_, _
-from ..reasons import term
+from ..reasons import label, term
 from ..rules import FUTURE_TOLERANCE as FUTURE_TOLERANCE
 from ..rules import Policy
 from ..sealing import chain_head as chain_head
@@ -298,7 +298,7 @@ def end_open_deadlines(
             at=deadline.missed_at,
             now=now,
             actor=actor,
-            reason="passed before the case moved on" if passed else "the case moved on before it was met",
+            reason=label(N_("passed before the case moved on") if passed else N_("the case moved on before it was met")),
         )
         deadline.breach_recorded = True
 
@@ -395,7 +395,14 @@ def check_load(register: Register, complaint: Any, policy: Policy, *, at: dateti
             at=at,
             now=now,
             actor=actor,
-            reason=f"{'部门' if kind == 'department' else '处理人'} {value}: {count} complaints within {alert.window}",
+            reason=term(
+                N_("部门 {value}: {count} complaints within {window}")
+                if kind == "department"
+                else N_("处理人 {value}: {count} complaints within {window}"),
+                value=value,
+                count=count,
+                window=rule.window.term,
+            ),
         )
 
 

@@ -26,9 +26,11 @@ from .. import fields
 from .. import rules as policy_rules
 from ..dbapi import over_session
 from ..domain import Milestone, Origin, Satisfaction, Status, Urgency
+from ..i18n import N_
 from ..importing import ImportRow
 from ..inputs import format_no
 from ..models import Complaint, ComplaintField, Deadline, HistoryEntry, YearCounter
+from ..reasons import label, term
 from ..rules import Policy, RepeatCounts
 from ..sealing import new_nonce
 from .common import apply, chain_rows, plain, record
@@ -278,9 +280,10 @@ def _complaint_values(
     received = values["received_at"]
     text = "\n".join(str(values[k]) for k in ("subject", "content", "demand") if values.get(k))
     notes: dict[str, Any] = {}
+    imported_from = term(N_("imported from {source}"), source=source)
     category = values.get("category")
     if category:
-        notes["category"] = {"value": category, "source": "manual", "terms": [f"imported from {source}"]}
+        notes["category"] = {"value": category, "source": "manual", "terms": [imported_from]}
     else:
         decision = policy_rules.suggest_category(text, policy.rules)
         category = decision.value
@@ -303,7 +306,7 @@ def _complaint_values(
     origin = values.get("origin") or Origin.ROUTINE.value
     severity = values.get("severity")
     if severity:
-        notes["severity"] = {"value": severity, "source": "manual", "terms": [f"imported from {source}"]}
+        notes["severity"] = {"value": severity, "source": "manual", "terms": [imported_from]}
     else:
         decision = policy_rules.severity_for(category=category, text=text, origin=origin, repeats=repeats, rules=policy.rules)
         severity = decision.value
@@ -312,7 +315,7 @@ def _complaint_values(
     notes["urgency"] = {"value": urgency_decision.value, "source": "auto", "terms": list(urgency_decision.terms)}
     priority = values.get("priority")
     if priority:
-        notes["priority"] = {"value": priority, "source": "manual", "terms": [f"imported from {source}"]}
+        notes["priority"] = {"value": priority, "source": "manual", "terms": [imported_from]}
     else:
         decision = policy_rules.priority_for(severity, urgency_decision.value or Urgency.NORMAL.value, policy.rules)
         priority = decision.value
@@ -458,7 +461,7 @@ def replay(
                     "missed",
                     deadline["missed_at"],
                     {"milestone": [None, deadline["milestone"]], "due_at": [None, plain(deadline["due_at"])], **who()},
-                    "passed before the case moved on" if passed else "the case moved on before it was met",
+                    label(N_("passed before the case moved on") if passed else N_("the case moved on before it was met")),
                 )
             )
 
@@ -498,7 +501,7 @@ def replay(
             else:  # the first D reopens the case: the resolution clock starts again
                 end_open(at, (Milestone.FEEDBACK, Milestone.FOLLOWUP, Milestone.RESOLUTION), (Milestone.FEEDBACK,))
                 case.update(status=Status.ASSIGNED.value, reopen_count=1, resolved_at=None, feedback_at=None)
-                step_entry("reopened", at, reason="客户不满意 (D)")
+                step_entry("reopened", at, reason=label(N_("客户不满意 (D)")))
                 start(Milestone.RESOLUTION, at)
         elif step == _CLOSE:
             end_open(at)
@@ -522,5 +525,5 @@ def _update(session: Session, complaint: Complaint, row: ImportRow, *, source: s
             at=now,
             now=now,
             actor=actor,
-            reason="updated from a spreadsheet",
+            reason=label(N_("updated from a spreadsheet")),
         )

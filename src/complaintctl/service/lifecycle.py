@@ -23,9 +23,9 @@ from ..domain import (
     Urgency,
 )
 from ..errors import BadInput, InvalidTransition
-from ..i18n import _
+from ..i18n import N_, _
 from ..inputs import MAX_SEQ, format_no
-from ..reasons import extended
+from ..reasons import extended, label, term
 from ..rules import Policy
 from ..sealing import new_nonce
 from .common import (
@@ -133,10 +133,15 @@ def log_complaint(register: Register, new: NewComplaint, *, now: datetime, actor
     for key, value in new.fields:  # before classifying: 涉及人员 counts for repeats
         register.add("complaint_field", complaint_id=complaint.id, key=key, value=value)
     if new.category is not None:
-        set_manual(complaint, "category", new.category, actor=actor, at=new.received_at, reason="given when logged")
+        set_manual(complaint, "category", new.category, actor=actor, at=new.received_at, reason=label(N_("given when logged")))
     if new.urgent:
         set_manual(
-            complaint, "urgency", Urgency.URGENT.value, actor=actor, at=new.received_at, reason="marked urgent when logged"
+            complaint,
+            "urgency",
+            Urgency.URGENT.value,
+            actor=actor,
+            at=new.received_at,
+            reason=label(N_("marked urgent when logged")),
         )
         complaint.urgency = Urgency.URGENT.value
     reclassify(register, complaint, policy)
@@ -211,7 +216,7 @@ def classify(
         at=at,
         now=now,
         actor=actor,
-        reason=reason or ("re-applied the rules" if not chosen else None),
+        reason=reason or (label(N_("re-applied the rules")) if not chosen else None),
     )
     return complaint_record(register, complaint, policy=policy, now=now, detail=True)
 
@@ -240,7 +245,7 @@ def assign(
         rule = policy.rules.category(complaint.category)
         if rule is None:
             raise BadInput(_("{no} has no category that routes to a department; give --department").format(no=no))
-        department, routed = rule.department, f"routed by category {rule.label}"
+        department, routed = rule.department, term(N_("routed by category {label}"), label=rule.label)
     changes = apply(complaint, department=department, assignee=assignee, status=Status.ASSIGNED)
     if current_deadline(register, complaint, Milestone.CORRECTIVE_ACTION) is None:
         start_deadline(register, complaint, Milestone.CORRECTIVE_ACTION, at, policy, changes)
@@ -403,10 +408,10 @@ def record_followup(
             cannot_be_met=(Milestone.FEEDBACK,),
         )
         if complaint.reopen_count == 0:
-            outcome, reason = "reopened", "客户不满意 (D)"
+            outcome, reason = "reopened", label(N_("客户不满意 (D)"))
             changes = apply(complaint, status=Status.ASSIGNED, reopen_count=1, resolved_at=None, feedback_at=None)
         else:
-            outcome, reason = "escalated", "重新处理后仍不满意 (D)"
+            outcome, reason = "escalated", label(N_("重新处理后仍不满意 (D)"))
             changes = apply(
                 complaint,
                 status=Status.ASSIGNED,
@@ -488,8 +493,11 @@ def extend(
     deadline.due_at = to
     deadline.extended = True
     deadline.provisional = False
-    deadline.explanation = (
-        f"extended {'after it passed ' if late else ''}by {actor} on {at.astimezone(policy.tz):%Y-%m-%d %H:%M}: {reason}"
+    deadline.explanation = term(
+        N_("extended after it passed by {actor} on {at}: {reason}") if late else N_("extended by {actor} on {at}: {reason}"),
+        actor=actor,
+        at=f"{at.astimezone(policy.tz):%Y-%m-%d %H:%M}",
+        reason=reason,
     )
     changes: dict[str, Any] = {"due.resolution": [plain(old), plain(to)]}
     if late:

@@ -19,7 +19,7 @@ from ..dbapi import Register
 from ..domain import Milestone
 from ..errors import NotFound
 from ..i18n import _
-from ..reasons import shown
+from ..reasons import is_reason, shown
 from ..rules import Policy
 
 RECORD_FIELDS = fields.RECORD_FIELDS
@@ -159,7 +159,9 @@ def complaint_record(
                 "actor": h.actor,
                 "login": h.login,  # who the system says it was (sealing.authenticated_login)
                 "action": h.action,
-                "changes": json.loads(h.changes),
+                "changes": {
+                    key: [shown(v) if is_reason(v) else v for v in pair] for key, pair in json.loads(h.changes).items()
+                },
                 "reason": shown(h.reason),
             }
             for h in register.rows("history_of", id=complaint.id)

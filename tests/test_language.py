@@ -1,0 +1,200 @@
+"""One language at a time (issue 15 §1): a full lifecycle and every command's help, in
+Chinese and in English, with no string of the other language on the screen.
+
+In Chinese no run of two or more ASCII letters may appear outside an allow-list: the
+names of commands and options, codes (phone, major, TS-2026-…), units, the names of
+products and formats (PostgreSQL, CSV), environment variables, paths and what the test
+typed. In English no Chinese character may appear outside what was typed and the
+office's own labels (categories, departments, fields of the rules).
+"""
+
+from __future__ import annotations
+
+import os
+import re
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from complaintctl import domain
+from complaintctl.cli import EXAMPLES, app
+from complaintctl.ruleset import default_rules
+
+COMMANDS = sorted(EXAMPLES)
+TOOL = str(Path(sys.executable).parent / "complaintctl")
+CODES = {m.value for kind in vars(domain).values() if isinstance(kind, type) and issubclass(kind, domain.Choice) for m in kind}
+# Names that stay as they are in a Chinese sentence: products, formats, keys a person types.
+NAMES = {
+    "complaintctl", "SQLAlchemy", "PostgreSQL", "SQLite", "UTF", "GBK", "GB", "CSV", "JSON", "TOML", "Excel", "xlsx",
+    "csv", "md", "json", "table", "SHA", "NUL", "README", "Tab", "Ctrl", "cron", "BOM", "TS", "wd", "min", "Asia",
+    "Shanghai", "pg_dump", "pg_restore", "shell", "help", "open", "ignore", "docx", "db", "URL", "UPDATE", "CREATE", "ROLE",
+    "LOGIN", "PASSWORD", "Q", "toml", "rules", "label", "keywords", "count", "window", "due_soon", "clerk", "handler",
+    "people", "limits", "alerts", "categories", "attachment_mb", "import_mb", "import_rows", "import_cells", "pip",
+}  # fmt: skip
+TYPED = {"tester", "frobnicate", "nope"}
+
+
+def _foreign_in_chinese(text: str, allowed: set[str]) -> list[str]:
+    """The runs of ASCII letters in `text` a Chinese reader should not meet."""
+    text = re.sub(r"`[^`]*`", " ", text)  # commands quoted for the reader to type
+    text = re.sub(r"(?<![\w])--?[A-Za-z][\w-]*", " ", text)  # options
+    text = re.sub(r"\S*[/\\]\S*|\S+\.(?:db|xlsx|csv|toml|txt|jpg)\b", " ", text)  # paths, URLs, file names
+    text = re.sub(r"\b[A-Z][A-Z0-9]*(?:_[A-Z0-9]+)+\b", " ", text)  # environment variables
+    text = re.sub(r"\[[a-z_.]+\]", " ", text)  # tables of the rules file
+    text = re.sub(r"^\s*[\w.]+ = .*$", " ", text)  # a key of the rules file and its value
+    text = re.sub(r"\b[0-9a-f]{12,64}\b", " ", text)  # digests
+    text = re.sub(r"\b\w*_\w*\b", " ", text)  # keys and names with underscores (due_soon, pg_dump)
+    return [w for w in re.findall(r"[A-Za-z]{2,}", text) if w not in allowed]
+
+
+def _chinese_in_english(text: str, allowed: set[str]) -> list[str]:
+    for word in sorted(allowed, key=len, reverse=True):
+        text = text.replace(word, " ")
+    return re.findall(r"[\u3400-\u9fff\u3000-\u303f\uff01-\uff5e]+", text)
+
+
+def _office_labels() -> set[str]:
+    rules = default_rules()
+    words = {c.label for c in rules.categories} | {c.department for c in rules.categories if c.department}
+    words |= {s.label for s in rules.signals} | {f.label for f in rules.fields}
+    words |= {w for c in rules.categories for w in c.keywords} | {w for s in rules.signals for w in s.keywords}
+    return {w for w in words if w}
+
+
+class Desk:
+    """The tool as a clerk runs it, in one language, on a register of its own."""
+
+    def __init__(self, tmp_path: Path, language: str) -> None:
+        self.env = {
+            **os.environ,
+            "COMPLAINTCTL_LANG": language,
+            "COMPLAINTCTL_DB": str(tmp_path / "register.db"),
+            "COMPLAINTCTL_NOW": "2026-11-23T09:00+08:00",
+            "COLUMNS": "80",
+        }
+        self.screens: list[tuple[str, str]] = []
+
+    def run(self, *args: str, ok: bool = True) -> subprocess.CompletedProcess[str]:
+        done = subprocess.run([TOOL, *args], env=self.env, capture_output=True, text=True, check=False)
+        if ok:
+            assert done.returncode == 0, (args, done.stderr)
+        if "--json" not in args:
+            self.screens.append((" ".join(args), done.stdout + done.stderr))
+        return done
+
+
+TYPED_TEXT = [
+    "张三",
+    "13800138000",
+    "洗衣机漏水，要求退货",
+    "涉及安全",
+    "售后服务部",
+    "李四",
+    "已致电说明处理方案",
+    "更换新机",
+    "等客户提供发票",
+    "客户说满意了",
+]
+
+
+def _lifecycle(desk: Desk) -> None:
+    desk.run("init")
+    desk.run(
+        "log", "--customer", "张三", "--contact", "13800138000", "--channel", "电话",
+        "--content", "洗衣机漏水，要求退货", "--received", "2026-11-20 10:00",
+    )  # fmt: skip
+    desk.run(
+        "log",
+        "--customer",
+        "王五",
+        "--contact",
+        "13900139000",
+        "--channel",
+        "web",
+        "--content",
+        "发票开错了",
+        "--received",
+        "2026-11-02 10:00",
+    )
+    desk.run("show", "TS-2026-0001")
+    desk.run("classify", "TS-2026-0001", "--severity", "major", "--reason", "涉及安全")
+    desk.run("assign", "TS-2026-0001", "--department", "售后服务部", "--to", "李四", "--at", "2026-11-20 11:00")
+    desk.run("contact", "TS-2026-0001", "--via", "phone", "--summary", "已致电说明处理方案", "--at", "2026-11-20 12:00")
+    desk.run("wait", "TS-2026-0001", "--reason", "等客户提供发票", "--at", "2026-11-20 13:00")
+    desk.run("resume", "TS-2026-0001", "--at", "2026-11-21 09:00")
+    desk.run("extend", "TS-2026-0001", "--to", "2026-12-10 18:00", "--reason", "等待厂家配件")
+    desk.run(
+        "resolve", "TS-2026-0001", "--solution", "更换新机", "--compensation", "300", "--compensation-kind", "refund",
+        "--at", "2026-11-22 10:00",
+    )  # fmt: skip
+    desk.run("followup", "TS-2026-0001", "--satisfaction", "D", "--note", "客户仍不满意", "--at", "2026-11-22 15:00")
+    desk.run("resolve", "TS-2026-0001", "--solution", "再次上门", "--at", "2026-11-22 16:00")
+    desk.run("contact", "TS-2026-0001", "--via", "phone", "--summary", "告知结果", "--at", "2026-11-22 17:00")
+    desk.run("followup", "TS-2026-0001", "--satisfaction", "B", "--note", "客户说满意了", "--at", "2026-11-23 08:00")
+    desk.run("show", "TS-2026-0001")
+    desk.run("show", "TS-2026-0002")
+    desk.run("list")
+    desk.run("list", "--status", "open")
+    desk.run("overdue")
+    desk.run("report", "--month", "2026-11")
+    desk.run("verify")
+    desk.run("audit")
+    desk.run("rules", "show")
+    desk.run("db", "current")
+    # Refusals, each one line.
+    desk.run("show", "TS-2026-0099", ok=False)
+    desk.run("followup", "TS-2026-0002", "--satisfaction", "B", ok=False)
+    desk.run("log", "--customer", "赵六", ok=False)
+    desk.run("log", "--nope", ok=False)
+    desk.run("frobnicate", ok=False)
+    desk.run("close", "TS-2026-0002", ok=False)
+    desk.run("assign", "TS-2026-0002", "--at", "2026-13-45", ok=False)
+    desk.run("--version")
+
+
+@pytest.mark.slow
+def test_chinese_screens_hold_no_english(tmp_path: Path) -> None:
+    desk = Desk(tmp_path, "zh_CN")
+    _lifecycle(desk)
+    for command in COMMANDS:
+        desk.run(*command.split(), "--help")
+    desk.run("--help")
+    allowed = CODES | NAMES | TYPED | set(COMMANDS) | {c for name in COMMANDS for c in name.split()}
+    leaks = {
+        f"{command}: {word}": line
+        for command, screen in desk.screens
+        for line in screen.splitlines()
+        for word in _foreign_in_chinese(line, allowed)
+    }
+    assert not leaks, "\n".join(f"{k}  ←  {v.strip()}" for k, v in sorted(leaks.items()))
+
+
+@pytest.mark.slow
+def test_english_screens_hold_no_chinese(tmp_path: Path) -> None:
+    desk = Desk(tmp_path, "en")
+    _lifecycle(desk)
+    for command in COMMANDS:
+        desk.run(*command.split(), "--help")
+    allowed = (
+        set(TYPED_TEXT)
+        | _office_labels()
+        | {"王五", "13900139000", "发票开错了", "客户仍不满意", "再次上门", "告知结果", "赵六", "等待厂家配件"}
+    )
+    allowed |= {word for example in EXAMPLES.values() for word in re.findall(r"[^\x00-\x7f]+", example)}
+    leaks = {
+        f"{command}: {word}": line
+        for command, screen in desk.screens
+        for line in screen.splitlines()
+        for word in _chinese_in_english(line, allowed)
+    }
+    assert not leaks, "\n".join(f"{k}  ←  {v.strip()}" for k, v in sorted(leaks.items()))
+
+
+def test_every_command_has_an_example() -> None:
+    names = {info.name for info in app.registered_commands} | {g.name for g in app.registered_groups}
+    names |= {
+        f"{g.name} {c.name}" for g in app.registered_groups if g.typer_instance for c in g.typer_instance.registered_commands
+    }
+    assert names == set(EXAMPLES)
