@@ -115,7 +115,9 @@ def update() -> None:
         for message, locations in messages.items():
             key = message[0] if isinstance(message, tuple) else message
             before = old.get(key)
-            string: Any = before.string if before is not None else ("", "") if isinstance(message, tuple) else ""
+            string: Any = ("", "") if isinstance(message, tuple) else ""
+            if before is not None and isinstance(before.string, tuple) == isinstance(message, tuple):
+                string = before.string  # kept unless the message gained or lost its plural
             new.add(message, string, locations=sorted(set(locations))[:3])
         path.parent.mkdir(parents=True, exist_ok=True)
         with path.open("wb") as handle:

@@ -10,7 +10,7 @@ from dataclasses import dataclass
 from enum import Enum
 from typing import Self
 
-from .i18n import N_, _
+from .i18n import N_, NN_, _, ngettext
 
 
 class Choice(str, Enum):
@@ -121,7 +121,13 @@ class Milestone(Choice):
 
 
 _DURATION = re.compile(r"^\s*(\d{1,6})\s*(wd|d|h|min)\s*$")
-_DURATION_LABELS = {"wd": N_("{count}个工作日"), "d": N_("{count}天"), "h": N_("{count}小时"), "min": N_("{count}分钟")}
+# Each with a plural form for the languages that have one (the Chinese is the same).
+_DURATION_LABELS = {
+    "wd": NN_("{count}个工作日", "{count}个工作日"),
+    "d": NN_("{count}天", "{count}天"),
+    "h": NN_("{count}小时", "{count}小时"),
+    "min": NN_("{count}分钟", "{count}分钟"),
+}
 
 
 @dataclass(frozen=True)
@@ -146,7 +152,7 @@ class Duration:
     @property
     def label(self) -> str:
         """As a person says it, in the reader's language: 3个工作日, 3 working days."""
-        return _(_DURATION_LABELS[self.unit]).format(count=self.amount)
+        return ngettext(*_DURATION_LABELS[self.unit], self.amount).format(count=self.amount)
 
     @property
     def term(self) -> str:
@@ -158,7 +164,7 @@ class Duration:
 
 class Urgency(Choice):
     URGENT = "urgent", N_("紧急")
-    NORMAL = "normal", N_("一般"), "普通"
+    NORMAL = "normal", N_("普通"), "一般"
 
 
 # One word each for what is not there: no department or person yet, a field left empty.

@@ -33,6 +33,7 @@ _ALIASES = {"zh": "zh_CN", "zh_cn": "zh_CN", "zh_hans": "zh_CN", "cn": "zh_CN", 
 
 _catalog: NullTranslations | None = None
 _office_language: Callable[[], str | None] | None = None
+_looking_up = False
 
 
 def normalise(code: str) -> str:
@@ -50,9 +51,15 @@ def normalise(code: str) -> str:
 
 def language() -> str:
     """The language messages are printed in (see the module's docstring for the order)."""
+    global _looking_up
     chosen = os.environ.get("COMPLAINTCTL_LANG", "").strip()
-    if not chosen and _office_language is not None:
-        chosen = _office_language() or ""
+    if not chosen and _office_language is not None and not _looking_up:
+        # The lookup may itself word a message (a missing register): that one is Chinese.
+        _looking_up = True
+        try:
+            chosen = _office_language() or ""
+        finally:
+            _looking_up = False
     return normalise(chosen) if chosen else DEFAULT
 
 

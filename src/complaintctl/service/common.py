@@ -145,7 +145,7 @@ def refuse_closed(complaint: Any, doing: str) -> None:
         raise InvalidTransition(
             _(
                 "{no} is closed ({label}); cannot {doing}. If the customer complains again, register it with `complaintctl log`"
-            ).format(no=complaint.no, label=Status.CLOSED.label, doing=doing)
+            ).format(no=complaint.no, label=_(Status.CLOSED.label), doing=doing)
         )
 
 

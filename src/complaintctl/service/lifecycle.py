@@ -382,7 +382,7 @@ def record_followup(
         raise InvalidTransition(
             _(
                 "{no} is {status} ({label}), not resolved; record the solution first with `complaintctl resolve {no} --solution ...`"
-            ).format(no=no, status=complaint.status, label=Status.of(complaint.status).label)
+            ).format(no=no, status=complaint.status, label=_(Status.of(complaint.status).label))
         )
     check_event_time(complaint, at, now)
     _after_resolution(complaint, at, policy, _("the follow-up visit"))

@@ -159,9 +159,7 @@ def complaint_record(
                 "actor": h.actor,
                 "login": h.login,  # who the system says it was (sealing.authenticated_login)
                 "action": h.action,
-                "changes": {
-                    key: [shown(v) if is_reason(v) else v for v in pair] for key, pair in json.loads(h.changes).items()
-                },
+                "changes": {key: [shown(v) if is_reason(v) else v for v in pair] for key, pair in json.loads(h.changes).items()},
                 "reason": shown(h.reason),
             }
             for h in register.rows("history_of", id=complaint.id)
