@@ -12,7 +12,7 @@ from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from datetime import UTC, datetime
 from functools import cached_property
-from typing import TYPE_CHECKING, Annotated, Any
+from typing import TYPE_CHECKING, Annotated, Any, TypeVar
 
 import typer
 from typer.core import TyperGroup
@@ -282,10 +282,58 @@ class _Call:
 
             raise NotPermitted(why)
 
-    def when(self, value: str | None, option: str = "--at") -> datetime:
+    def when(self, value: str | None, option: str = "--at", *, ahead: bool = False) -> datetime:
+        """The time of an event typed by a person (now when not given). A date or a part of
+        the day without a time of day is asked about at a terminal and refused in a
+        script; one more than `[input] confirm_days_back` days back or in another year
+        is confirmed at a terminal (a typo in the year would file the case a year off)."""
         if value is None:
             return self.now
-        return inputs.when(value, option, now=self.now, tz=self.tz)
+        typed = inputs.reading(value, option, now=self.now, tz=self.tz, ahead=ahead)
+        moment = typed.moment
+        if ahead and not typed.clock_given and typed.period is None:
+            # A deadline given as a day is that day's end (office closing time, else 23:59:59).
+            moment = datetime.combine(moment.date(), self.policy.rules.day_end, tzinfo=self.tz)
+        elif not typed.clock_given:
+            if not _interactive():
+                example = f"{moment.astimezone(self.tz):%Y-%m-%d} 14:30"
+                raise BadInput(
+                    _("{option}: {value!r} gives no time of day; add one, e.g. '{example}'").format(
+                        option=option, value=value, example=example
+                    )
+                )
+            from .prompts import ask
+            from .when import WhenError, clock_of
+
+            def read(answer: str) -> datetime:
+                try:
+                    return datetime.combine(moment.date(), clock_of(answer, typed.period), tzinfo=self.tz)
+                except WhenError as exc:
+                    raise BadInput(str(exc)) from None
+
+            moment = ask(
+                _("{option} {day:%Y-%m-%d}{period}: at what time").format(
+                    option=option, day=moment, period=f" {typed.period}" if typed.period else ""
+                ),
+                read,
+            )
+        local, today = moment.astimezone(self.tz), self.now.astimezone(self.tz)
+        days_back = (today.date() - local.date()).days
+        if _interactive() and (days_back > self.policy.rules.confirm_days_back or local.year != today.year):
+            from .prompts import confirm
+
+            question = (
+                _("{option} {moment:%Y-%m-%d %H:%M} is {days} days back, in {year}; is that right?").format(
+                    option=option, moment=local, days=days_back, year=local.year
+                )
+                if days_back >= 0
+                else _("{option} {moment:%Y-%m-%d %H:%M} is in {year}; is that right?").format(
+                    option=option, moment=local, year=local.year
+                )
+            )
+            if not confirm(question):
+                raise BadInput(_("{option}: {value!r} not confirmed; nothing was written").format(option=option, value=value))
+        return moment
 
     def category(self, value: str | None) -> str | None:
         """A category code from its code or label in the rules in force."""
@@ -357,11 +405,15 @@ def _required_fields(call: "_Call", given: tuple[tuple[str, str], ...]) -> tuple
         if entry.required and entry.key not in have:
             if not sys.stdin.isatty():
                 raise BadInput(_("--field {label}=… is required by the office rules; give it").format(label=entry.label))
-            answer = typer.prompt(f"{entry.label} ({entry.key})")
-            try:
-                have[entry.key] = entry.parse(answer)
-            except ValueError as exc:
-                raise BadInput(f"{entry.label}: {exc}") from None
+            from .prompts import ask
+
+            def read(answer: str, entry: Any = entry) -> str:
+                try:
+                    return str(entry.parse(answer))
+                except ValueError as exc:
+                    raise BadInput(f"{entry.label}: {exc}") from None
+
+            have[entry.key] = ask(f"{entry.label} ({entry.key})", read)
     return tuple(have.items())
 
 
@@ -437,13 +489,33 @@ def _interactive() -> bool:
     return sys.stdin.isatty()
 
 
-def _ask(value: str | None, prompt: str, option: str) -> str:
-    """A required value: prompted for on a terminal, an error without one."""
+T = TypeVar("T")
+
+
+def _ask(value: str | None, prompt: str, option: str, read: Callable[[str], T], *, multiline: bool = False) -> T:
+    """A required value read by `read`: asked for on a terminal until it reads (prompts.py),
+    an error without one."""
     if value is not None:
-        return value
+        return read(value)
     if _interactive():
-        return str(typer.prompt(prompt))
+        from .prompts import ask
+
+        return ask(prompt, read, multiline=multiline)
     raise BadInput(_("{option} is required").format(option=option))
+
+
+def _one_line(option: str) -> Callable[[str], str]:
+    def read(value: str) -> str:
+        return inputs.text(value, option, required=True, single_line=True) or ""
+
+    return read
+
+
+def _long_text(option: str) -> Callable[[str], str]:
+    def read(value: str) -> str:
+        return inputs.text(value, option, required=True) or ""
+
+    return read
 
 
 # ---------------------------------------------------------------- commands
@@ -452,7 +524,19 @@ def _ask(value: str | None, prompt: str, option: str) -> str:
 @app.command("log")
 def log_command(
     customer: Annotated[str | None, typer.Option(help=_("Customer name. {required}"))] = None,
-    contact: Annotated[str | None, typer.Option(help=_("Phone or e-mail. {required}"))] = None,
+    contact: Annotated[
+        str | None,
+        typer.Option(
+            help=_("Mobile, landline with area code (转 extension), 400/800/95xxx, overseas number or e-mail. {required}")
+        ),
+    ] = None,
+    contact_kind: Annotated[
+        str | None,
+        typer.Option(
+            metavar="other",
+            help=_("Give 'other' to keep a contact that is none of those forms, as typed (a QQ number, a 微信号)."),
+        ),
+    ] = None,
     channel: Annotated[str | None, typer.Option(help=_("How it came in: {Channel}. {required}"))] = None,
     content: Annotated[str | None, typer.Option(help=_("What happened. {required}"))] = None,
     subject: Annotated[str | None, typer.Option(help=_("One-line subject."))] = None,
@@ -487,12 +571,19 @@ def log_command(
     from . import service
 
     call = _Call(operator, rules, db)
+    if contact_kind is not None and contact_kind.strip().casefold() not in ("other", "其他"):
+        raise BadInput(
+            _(
+                "--contact-kind: {value!r} is not a kind to give; the forms are recognised by themselves, and 'other' keeps any other"
+            ).format(value=contact_kind)
+        )
+    received_at = call.when(received, "--received")
     new = service.NewComplaint(
-        customer_name=inputs.text(_ask(customer, _("客户姓名"), "--customer"), "--customer", required=True, single_line=True),  # type: ignore[arg-type]
-        contact=inputs.contact(_ask(contact, _("联系方式"), "--contact")),
-        channel=inputs.choice(domain.Channel, _ask(channel, _("投诉方式"), "--channel"), "--channel"),
-        content=inputs.text(_ask(content, _("投诉内容"), "--content"), "--content", required=True),  # type: ignore[arg-type]
-        received_at=call.when(received, "--received"),
+        customer_name=_ask(customer, _("客户姓名"), "--customer", _one_line("--customer")),
+        contact=_ask(contact, _("联系方式"), "--contact", lambda v: inputs.contact(v, "other" if contact_kind else None)),
+        channel=_ask(channel, _("投诉方式"), "--channel", lambda v: inputs.choice(domain.Channel, v, "--channel")),
+        content=_ask(content, _("投诉内容"), "--content", _long_text("--content"), multiline=True),
+        received_at=received_at,
         receiver=inputs.text(receiver, "--receiver", single_line=True) or call.actor,
         subject=inputs.text(subject, "--subject", single_line=True),
         location=inputs.text(location, "--location", single_line=True),
@@ -715,8 +806,8 @@ def contact_command(
 
     call = _Call(operator, rules, db)
     number = inputs.complaint_no(no)
-    channel = inputs.choice(domain.Channel, _ask(via, _("方式"), "--via"), "--via")
-    text = inputs.text(_ask(summary, _("内容"), "--summary"), "--summary", required=True)
+    channel = _ask(via, _("方式"), "--via", lambda v: inputs.choice(domain.Channel, v, "--via"))
+    text = _ask(summary, _("内容"), "--summary", _long_text("--summary"), multiline=True)
     when = call.when(at)
     record = _lean_write(
         db,
@@ -751,7 +842,7 @@ def resolve_command(
     call = _Call(operator, rules, db)
     number = inputs.complaint_no(no)
     values = dict(
-        solution=inputs.text(_ask(solution, _("处理结果"), "--solution"), "--solution", required=True),
+        solution=_ask(solution, _("处理结果"), "--solution", _long_text("--solution"), multiline=True),
         cause=inputs.text(cause, "--cause"),
         action=inputs.text(action, "--action"),
         compensation_cents=inputs.amount_cents(compensation, "--compensation") if compensation is not None else None,
@@ -784,7 +875,9 @@ def followup_command(
 
     call = _Call(operator, rules, db)
     number = inputs.complaint_no(no)
-    rating = inputs.choice(domain.Satisfaction, _ask(satisfaction, _("满意度 A/B/C/D"), "--satisfaction"), "--satisfaction")
+    rating = _ask(
+        satisfaction, _("满意度 A/B/C/D"), "--satisfaction", lambda v: inputs.choice(domain.Satisfaction, v, "--satisfaction")
+    )
     text = inputs.text(note, "--note")
     when = call.when(at)
     record = _lean_write(
@@ -824,8 +917,8 @@ def extend_command(
 
     call = _Call(operator, rules, db)
     number = inputs.complaint_no(no)
-    target = call.when(_ask(to, _("新的期限"), "--to"), "--to")
-    why = inputs.text(_ask(reason, _("理由"), "--reason"), "--reason", required=True)
+    target = _ask(to, _("新的期限"), "--to", lambda v: call.when(v, "--to", ahead=True))
+    why = _ask(reason, _("理由"), "--reason", _long_text("--reason"))
     when = call.when(at)
     if late:
         call.require("extend_late")
@@ -855,7 +948,7 @@ def wait_command(
 
     call = _Call(operator, rules, db)
     number = inputs.complaint_no(no)
-    why = inputs.text(_ask(reason, _("等待什么"), "--reason"), "--reason", required=True)
+    why = _ask(reason, _("等待什么"), "--reason", _long_text("--reason"))
     when = call.when(at)
     record = _lean_write(
         db, lambda s: service.wait(s, number, reason=why, at=when, now=call.now, actor=call.actor, policy=call.policy)
@@ -901,7 +994,7 @@ def close_command(
     call = _Call(operator, rules, db)
     number = inputs.complaint_no(no)
     call.require("close")
-    why = inputs.text(_ask(reason, _("结案说明"), "--reason"), "--reason", required=True)
+    why = _ask(reason, _("结案说明"), "--reason", _long_text("--reason"))
     when = call.when(at)
     record = _lean_write(
         db, lambda s: service.close(s, number, reason=why, at=when, now=call.now, actor=call.actor, policy=call.policy)
@@ -937,7 +1030,7 @@ def edit_command(
 
     call = _Call(operator, rules, db)
     number = inputs.complaint_no(no)
-    why = inputs.text(_ask(reason, _("更正原因"), "--reason"), "--reason", required=True)
+    why = _ask(reason, _("更正原因"), "--reason", _long_text("--reason"))
     values: dict[str, Any] = {}
     declared: dict[str, str | None] = {}
     by_name = {n.casefold(): f for f in FIELDS for n in (f.name, f.label)}
@@ -1854,7 +1947,7 @@ def forget_command(
     call = _Call(operator, None, db)
     call.require("forget")
     name = inputs.text(customer, "--customer", required=True, single_line=True)
-    why = inputs.text(_ask(reason, _("理由"), "--reason"), "--reason", required=True)
+    why = _ask(reason, _("理由"), "--reason", _long_text("--reason"))
     from .db import checkpoint
 
     done = _write(

@@ -6,6 +6,7 @@ Standard library only: every other layer speaks these types.
 from __future__ import annotations
 
 import re
+import unicodedata
 from dataclasses import dataclass
 from enum import Enum
 from typing import Self
@@ -40,9 +41,9 @@ class Choice(str, Enum):
 
         Raises ValueError naming the accepted values.
         """
-        wanted = text.strip().casefold()
+        wanted = unicodedata.normalize("NFKC", text).strip().casefold()
         for member in cls:
-            names = (member.value, member.label, *member.synonyms)
+            names = (member.value, member.label, _(member.label), *member.synonyms)
             if wanted in (n.casefold() for n in names):
                 return member
         raise ValueError(_("{text!r} is not one of: {choices_text}").format(text=text, choices_text=cls.choices_text()))
@@ -120,7 +121,29 @@ class Milestone(Choice):
     CORRECTIVE_ACTION = "corrective_action", N_("纠正预防措施")
 
 
-_DURATION = re.compile(r"^\s*(\d{1,6})\s*(wd|d|h|min)\s*$")
+_DURATION = re.compile(r"^\s*(\d{1,6})\s*(wd|d|h|min|[^\d\s].*?)\s*$")
+# The units as people write them, beside the short codes the rules use.
+_DURATION_UNITS = {
+    "wd": "wd",
+    "个工作日": "wd",
+    "工作日": "wd",
+    "working day": "wd",
+    "working days": "wd",
+    "d": "d",
+    "天": "d",
+    "日": "d",
+    "day": "d",
+    "days": "d",
+    "h": "h",
+    "小时": "h",
+    "个小时": "h",
+    "hour": "h",
+    "hours": "h",
+    "min": "min",
+    "分钟": "min",
+    "minute": "min",
+    "minutes": "min",
+}
 # Each with a plural form for the languages that have one (the Chinese is the same).
 _DURATION_LABELS = {
     "wd": NN_("{count}个工作日", "{count}个工作日"),
@@ -140,11 +163,17 @@ class Duration:
 
     @classmethod
     def parse(cls, text: str) -> Duration:
-        """Read `1wd`, `3d`, `12h`, `30min`; ValueError says how to write one."""
-        match = _DURATION.match(str(text))
-        if not match:
-            raise ValueError(_("{text!r} is not a duration; write 1wd (working days), 3d, 12h or 30min").format(text=text))
-        return cls(int(match[1]), match[2])
+        """Read `1wd`, `3d`, `12h`, `30min` (or `3个工作日`, `2天`, `4小时`, `30分钟`,
+        `2 days`); ValueError says how to write one."""
+        match = _DURATION.match(unicodedata.normalize("NFKC", str(text)).casefold())
+        unit = _DURATION_UNITS.get(match[2].strip()) if match else None
+        if match is None or unit is None:
+            raise ValueError(
+                _("{text!r} is not a duration; write 1wd (working days), 3d, 12h or 30min, or 3个工作日, 2天, 4小时").format(
+                    text=text
+                )
+            )
+        return cls(int(match[1]), unit)
 
     def __str__(self) -> str:
         return f"{self.amount}{self.unit}"

@@ -73,6 +73,7 @@ class LoadedFile:
     warnings: list[str] = field(default_factory=list)
     columns: dict[str, str] = field(default_factory=dict)  # header → field
     untimed: int = 0  # rows recording a resolution or visit without its time
+    odd_contacts: list[str] = field(default_factory=list)  # "sheet row N" of contacts in no known form
 
 
 def parse_mapping(items: list[str], rules: Rules | None = None) -> dict[str, str]:
@@ -366,6 +367,13 @@ def load(
                 own = [str(values["remarks"])] if "remarks" in values else []
                 values["remarks"] = "\n".join(own + extra)
             _check_row(result, sheet_name, number, values, headers, rules=rules, tz=tz, now=now)
+    if result.odd_contacts and not result.errors:
+        shown = ", ".join(result.odd_contacts[:5]) + (" …" if len(result.odd_contacts) > 5 else "")
+        result.warnings.append(
+            _(
+                "{count} rows have a contact that is not a phone number or e-mail in a form the desk accepts ({rows}); they are kept as written"
+            ).format(count=len(result.odd_contacts), rows=shown)
+        )
     if result.untimed and not result.errors:
         result.warnings.append(
             _(
@@ -481,7 +489,9 @@ def _check_row(
                 text = str(value).strip()
                 if isinstance(value, float) and value.is_integer():
                     text = str(int(value))  # a phone number Excel kept as a number
-                values[name] = inputs.contact(text)
+                values[name] = inputs.contact(text, "other", headers.get(name, name))
+                if inputs.contact_kind(values[name]) is None:
+                    result.odd_contacts.append(_("{sheet} row {row}").format(sheet=sheet, row=number))
             elif entry.kind == "code":
                 values[name] = str(value).strip()
             else:

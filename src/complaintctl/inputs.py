@@ -7,19 +7,22 @@ returns a value or raises BadInput whose message names the option and the fix.
 from __future__ import annotations
 
 import re
+import unicodedata
 from datetime import UTC, date, datetime, tzinfo
-from typing import TypeVar
+from typing import TYPE_CHECKING, TypeVar
 
 from .domain import Choice
 from .errors import BadInput
 from .i18n import _
+
+if TYPE_CHECKING:
+    from .when import Reading
 
 C = TypeVar("C", bound=Choice)
 
 MAX_TEXT = 20_000
 MAX_LINE = 200
 
-_PHONE = re.compile(r"^\+?[\d\s\-()]{5,24}(?:\s*(?:转|ext\.?|x)\s*\d{1,6})?$")
 _EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
 _CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
 
@@ -61,15 +64,46 @@ def text(value: str | None, option: str, *, required: bool = False, single_line:
     return cleaned
 
 
-def contact(value: str | None) -> str:
-    """A phone number or an e-mail address."""
-    cleaned = text(value, "--contact", required=True, single_line=True)
-    assert cleaned is not None
+# The contact forms the desk accepts (checked after NFKC, without spaces, dashes, dots
+# and brackets): a mobile, a landline with its area code, a 400/800 or 95xxx service
+# number, an overseas number, an e-mail address. `--contact-kind other` keeps anything.
+_CONTACT_FORMS = {
+    "mobile": re.compile(r"(?:\+86|0086)?1[3-9]\d{9}"),
+    "landline": re.compile(r"(?:(?:\+86|0086)(?:10|2\d|[3-9]\d{2})|0(?:10|2\d|[3-9]\d{2}))[1-9]\d{6,7}"),
+    "service": re.compile(r"(?:400|800)\d{7}|95\d{3}"),
+    "overseas": re.compile(r"(?:\+|00)(?!86)[1-9]\d{6,14}"),
+}
+_EXTENSION = re.compile(r"(?:转|分机|ext\.?|x|#)(\d{1,6})$", re.IGNORECASE)
+CONTACT_KINDS = ("mobile", "landline", "service", "overseas", "email", "other")
+
+
+def contact_kind(value: str) -> str | None:
+    """Which accepted form a contact has (`mobile`, `landline`, ...), None for none."""
+    cleaned = unicodedata.normalize("NFKC", value).strip()
     if _EMAIL.match(cleaned):
+        return "email"
+    compact = re.sub(r"[\s\-().]", "", cleaned)
+    extension = _EXTENSION.search(compact)
+    if extension:
+        compact = compact[: extension.start()]
+    for kind, pattern in _CONTACT_FORMS.items():
+        if pattern.fullmatch(compact) and (extension is None or kind in ("landline", "service", "overseas")):
+            return kind
+    return None
+
+
+def contact(value: str | None, kind: str | None = None, option: str = "--contact") -> str:
+    """A phone number or an e-mail address in one of the accepted forms (NFKC-normalised);
+    with `kind="other"` anything on one line is kept as typed."""
+    cleaned = text(unicodedata.normalize("NFKC", value) if value is not None else None, option, required=True, single_line=True)
+    assert cleaned is not None
+    if kind == "other" or contact_kind(cleaned) is not None:
         return cleaned
-    if _PHONE.match(cleaned) and sum(ch.isdigit() for ch in cleaned) >= 5:
-        return cleaned
-    raise BadInput(_("--contact: {cleaned!r} is neither a phone number nor an e-mail address").format(cleaned=cleaned))
+    raise BadInput(
+        _(
+            "{option}: {value!r} is not a contact the register knows: a mobile (13812345678, +86 138 1234 5678), a landline with its area code (010-12345678 转 123), a 400/800 or 95xxx service number, an overseas number (+852 2123 4567) or an e-mail; give --contact-kind other to keep it as typed"
+        ).format(option=option, value=cleaned)
+    )
 
 
 # The years a typed time may fall in: wide enough for any complaint, narrow enough that
@@ -77,12 +111,13 @@ def contact(value: str | None) -> str:
 EARLIEST_YEAR, LATEST_YEAR = 1900, 2999
 
 
-def when(value: str, option: str, *, now: datetime, tz: tzinfo) -> datetime:
-    """A time typed by a person (see when.py), as an aware datetime."""
-    from .when import WhenError, parse_when  # its patterns compiled only when a time is typed
+def reading(value: str, option: str, *, now: datetime, tz: tzinfo, ahead: bool = False) -> Reading:
+    """A time typed by a person (see when.py), with whether it named a time of day."""
+    from .when import WhenError, read_when  # its patterns compiled only when a time is typed
 
     try:
-        moment = parse_when(value, now=now, tz=tz)
+        typed = read_when(value, now=now, tz=tz, ahead=ahead)
+        moment = typed.moment
         # An offset of a day or more (+25:00) is refused by datetime only when it is used.
         moment.utcoffset()
         in_range = EARLIEST_YEAR <= moment.year <= LATEST_YEAR and EARLIEST_YEAR <= moment.astimezone(UTC).year <= LATEST_YEAR
@@ -98,7 +133,13 @@ def when(value: str, option: str, *, now: datetime, tz: tzinfo) -> datetime:
                 option=option, value=value, first=EARLIEST_YEAR, last=LATEST_YEAR
             )
         )
-    return moment
+    return typed
+
+
+def when(value: str, option: str, *, now: datetime, tz: tzinfo, ahead: bool = False) -> datetime:
+    """A time typed by a person (see when.py), as an aware datetime; a date alone is
+    the start of that day."""
+    return reading(value, option, now=now, tz=tz, ahead=ahead).moment
 
 
 def day(value: str, option: str, *, now: datetime, tz: tzinfo) -> date:
@@ -130,8 +171,8 @@ def amount_cents(value: str, option: str) -> int:
 
 def complaint_no(value: str) -> str:
     """A complaint number as typed: `TS-2026-0042`, `ts-2026-42`."""
-    cleaned = value.strip().upper()
-    match = re.fullmatch(r"TS-(\d{4})-(\d{1,6})", cleaned)
+    cleaned = unicodedata.normalize("NFKC", value).strip().upper()
+    match = re.fullmatch(r"TS\s*[-‐‑–—_ ]?\s*(\d{4})\s*[-‐‑–—_ ]?\s*(\d{1,6})", cleaned)
     if not match:
         raise BadInput(_("{value!r} is not a complaint number; they look like TS-2026-0042").format(value=value))
     return format_no(int(match[1]), int(match[2]))

@@ -199,6 +199,10 @@ PERMISSIONS: dict[str, list[str]] = {
 }
 DEFAULTS["office"] = {"name": "", "file_mode": "0600", "language": "zh_CN"}
 DEFAULTS["limits"] = {"import_rows": 200_000, "import_cells": 10_000_000, "import_mb": 200, "attachment_mb": 20}
+# How the desk checks what it is typed: a time further back than this many days, or in
+# another year, is asked about once at a terminal (a typo in the year files a case in
+# the wrong year); imports are never asked.
+DEFAULTS["input"] = {"confirm_days_back": 7}
 DEFAULTS["units"] = {}
 DEFAULTS["people"] = {}
 DEFAULTS["permissions"] = {action: list(roles) for action, roles in PERMISSIONS.items()}
@@ -337,6 +341,7 @@ class Rules(NamedTuple):
     file_mode: int = 0o600
     language: str = "zh_CN"
     limits: Limits = Limits(200_000, 10_000_000, 200_000_000, 20_000_000)
+    confirm_days_back: int = 7
     units: tuple[Unit, ...] = ()
     people: tuple[Person, ...] = ()
     permissions: dict[str, tuple[str, ...]] = {}
@@ -704,6 +709,10 @@ def build(data: dict[str, Any], source: str) -> Rules:
             fail(f"limits.{key}", f"{value!r} is not a positive whole number")
             value = DEFAULTS["limits"][key]
         numbers[key] = value
+    confirm_days_back = data["input"].get("confirm_days_back", 7)
+    if not isinstance(confirm_days_back, int) or isinstance(confirm_days_back, bool) or confirm_days_back < 0:
+        fail("input.confirm_days_back", f"{confirm_days_back!r} is not a whole number of days (0 or more)")
+        confirm_days_back = 7
     units = []
     for key, entry in data["units"].items():
         units.append(Unit(key, str(entry.get("label") or key), str(entry.get("parent", ""))))
@@ -773,6 +782,7 @@ def build(data: dict[str, Any], source: str) -> Rules:
             numbers["import_mb"] * 1_000_000,
             numbers["attachment_mb"] * 1_000_000,
         ),
+        confirm_days_back=confirm_days_back,
         units=tuple(units),
         people=tuple(people),
         permissions=permissions,

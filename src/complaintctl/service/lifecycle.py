@@ -475,14 +475,10 @@ def extend(
             )
         )
     if to <= at:
-        raise BadInput(
-            _("--to {to} is not later than now; give the new expected time").format(to=to.isoformat(timespec="minutes"))
-        )
+        raise BadInput(_("--to {to} is not later than now; give the new expected time").format(to=_local(to, policy)))
     if old is not None and to <= old:
         raise BadInput(
-            _("--to {to} is not later than the current target {target}").format(
-                to=to.isoformat(timespec="minutes"), target=old.isoformat(timespec="minutes")
-            )
+            _("--to {to} is not later than the current target {target}").format(to=_local(to, policy), target=_local(old, policy))
         )
     if late:
         assert old is not None
