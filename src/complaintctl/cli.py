@@ -492,6 +492,17 @@ def _interactive() -> bool:
 T = TypeVar("T")
 
 
+def _case_no(no: str, db: str | None, *answers: str | None) -> str:
+    """The complaint number typed; when the clerk is about to be asked for something, the
+    case is looked up first, so a mistyped number is said before the answers, not after."""
+    number = inputs.complaint_no(no)
+    if any(a is None for a in answers) and _interactive():
+        from .service.common import get_complaint
+
+        _lean_read(db, lambda register: get_complaint(register, number))
+    return number
+
+
 def _ask(value: str | None, prompt: str, option: str, read: Callable[[str], T], *, multiline: bool = False) -> T:
     """A required value read by `read`: asked for on a terminal until it reads (prompts.py),
     an error without one."""
@@ -805,7 +816,7 @@ def contact_command(
     from . import service
 
     call = _Call(operator, rules, db)
-    number = inputs.complaint_no(no)
+    number = _case_no(no, db, via, summary)
     channel = _ask(via, _("方式"), "--via", lambda v: inputs.choice(domain.Channel, v, "--via"))
     text = _ask(summary, _("内容"), "--summary", _long_text("--summary"), multiline=True)
     when = call.when(at)
@@ -840,7 +851,7 @@ def resolve_command(
     from . import service
 
     call = _Call(operator, rules, db)
-    number = inputs.complaint_no(no)
+    number = _case_no(no, db, solution)
     values = dict(
         solution=_ask(solution, _("处理结果"), "--solution", _long_text("--solution"), multiline=True),
         cause=inputs.text(cause, "--cause"),
@@ -874,7 +885,7 @@ def followup_command(
     from . import service
 
     call = _Call(operator, rules, db)
-    number = inputs.complaint_no(no)
+    number = _case_no(no, db, satisfaction)
     rating = _ask(
         satisfaction, _("满意度 A/B/C/D"), "--satisfaction", lambda v: inputs.choice(domain.Satisfaction, v, "--satisfaction")
     )
@@ -916,7 +927,7 @@ def extend_command(
     from . import service
 
     call = _Call(operator, rules, db)
-    number = inputs.complaint_no(no)
+    number = _case_no(no, db, to, reason)
     target = _ask(to, _("新的期限"), "--to", lambda v: call.when(v, "--to", ahead=True))
     why = _ask(reason, _("理由"), "--reason", _long_text("--reason"))
     when = call.when(at)
@@ -947,7 +958,7 @@ def wait_command(
     from . import service
 
     call = _Call(operator, rules, db)
-    number = inputs.complaint_no(no)
+    number = _case_no(no, db, reason)
     why = _ask(reason, _("等待什么"), "--reason", _long_text("--reason"))
     when = call.when(at)
     record = _lean_write(
@@ -992,7 +1003,7 @@ def close_command(
     from . import service
 
     call = _Call(operator, rules, db)
-    number = inputs.complaint_no(no)
+    number = _case_no(no, db, reason)
     call.require("close")
     why = _ask(reason, _("结案说明"), "--reason", _long_text("--reason"))
     when = call.when(at)
@@ -1029,7 +1040,7 @@ def edit_command(
     from .fields import FIELDS
 
     call = _Call(operator, rules, db)
-    number = inputs.complaint_no(no)
+    number = _case_no(no, db, reason)
     why = _ask(reason, _("更正原因"), "--reason", _long_text("--reason"))
     values: dict[str, Any] = {}
     declared: dict[str, str | None] = {}
