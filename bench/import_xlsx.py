@@ -61,7 +61,7 @@ def make(path: Path, rows: int) -> None:
                 rng.choice(["电话", "现场", "邮件", "官网"]),
                 rng.choice(subjects),
                 "买的商品有问题，要求尽快处理，已经来过两次了",
-                rng.choice(["售后部", "物流部", "客服部"]),
+                rng.choice(["售后服务部", "物流部", "客服部"]),
                 rng.choice(["王五", "赵六"]),
                 "已处理" if closed else None,
                 (moment + timedelta(days=3)).strftime("%Y-%m-%d") if closed else None,

@@ -13,7 +13,7 @@ a=$(complaintctl log --customer 张三 --contact 13800138000 --channel 电话 \
       --demand 更换新机 --location 朝阳门店 --received "2026-11-02 09:15")
 complaintctl classify "$a" --category 产品质量 --severity 重大 --priority 高 \
       --reason "重复报修未解决" --at "2026-11-02 09:40" --as 客服主管
-complaintctl assign "$a" --department 售后部 --to 王师傅 --at "2026-11-02 09:45"
+complaintctl assign "$a" --department 售后服务部 --to 王师傅 --at "2026-11-02 09:45"
 complaintctl contact "$a" --via 电话 --summary "告知已受理，王师傅明天上门" --at "2026-11-02 10:00"
 complaintctl resolve "$a" --solution "更换新机" --cause "压缩机批次缺陷" \
       --action "通知供应商排查同批次" --compensation 200 --compensation-kind 优惠券 \
@@ -41,5 +41,5 @@ complaintctl show "$b"
 complaintctl overdue --at "2026-11-12 08:30"
 
 # Bring in the register this office kept in a spreadsheet, then see last month's figures.
-complaintctl import "$(dirname "$0")/客户投诉登记表_示例.xlsx"
+complaintctl import "$(dirname "$0")/客户投诉登记表_示例.xlsx" --add-departments
 complaintctl report --month 2026-10 --format md | head -30

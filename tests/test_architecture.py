@@ -29,6 +29,9 @@ STDLIB_ALLOWED = {
     "re",
     "datetime",
     "decimal",
+    "difflib",
+    "json",
+    "unicodedata",
     "enum",
     "typing",
     "dataclasses",
@@ -38,8 +41,6 @@ STDLIB_ALLOWED = {
     "tomllib",
     "zoneinfo",
     "hashlib",
-    "json",
-    "unicodedata",
 }
 # The one third-party package a pure module may read: the official holiday schedule (data).
 # i18n reads the language from the environment and the catalog from beside itself: the

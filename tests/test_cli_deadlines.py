@@ -144,7 +144,7 @@ def seeded(cli: Cli) -> dict[str, str]:
     D: closed. E: waiting on the customer."""
     a = cli.log(contact="13900000001", received="2026-11-02 09:00")
     b = cli.log(contact="13900000002", received="2026-11-02 10:00")
-    cli.ok("assign", b, "--department", "售后部", "--to", "王五", "--at", "2026-11-02 10:30")
+    cli.ok("assign", b, "--department", "售后服务部", "--to", "王五", "--at", "2026-11-02 10:30")
     cli.ok("contact", b, "--via", "phone", "--summary", "已受理", "--at", "2026-11-02 11:00")
     c = cli.log(contact="13900000003", received="2026-11-05 09:00")
     cli.ok("contact", c, "--via", "phone", "--summary", "已受理", "--at", "2026-11-05 10:00")
@@ -170,7 +170,7 @@ def test_overdue_lists_exactly_the_late_and_due_soon_cases(cli: Cli, seeded: dic
     assert listed(items) == {(a, "first_response", "overdue"), (a, "resolution", "overdue"), (b, "resolution", "overdue")}
     late = {(i["no"], i["milestone"]): i for i in items}
     assert late[(a, "first_response")]["late_working_days"] == 5  # due 11-03; 04, 05, 06, 09, 10
-    assert late[(b, "resolution")]["department"] == "售后部" and late[(b, "resolution")]["assignee"] == "王五"
+    assert late[(b, "resolution")]["department"] == "售后服务部" and late[(b, "resolution")]["assignee"] == "王五"
 
     items = cli.json("overdue", "--at", "2026-11-10 09:00", "--within", "2wd")
     assert (c, "resolution", "due_soon") in listed(items)
@@ -180,7 +180,7 @@ def test_overdue_lists_exactly_the_late_and_due_soon_cases(cli: Cli, seeded: dic
 
 def test_overdue_prints_by_department_worst_first(cli: Cli, seeded: dict[str, str]) -> None:
     out = cli.ok("overdue", "--at", "2026-11-10 09:00").stdout
-    assert "售后部 / 王五" in out and "未分派" in out
+    assert "售后服务部 / 王五" in out and "未分派" in out
     assert "3 项已超期" in out
     a_lines = [line for line in out.splitlines() if seeded["a"] in line]
     assert "初次响应" in a_lines[0] and "解决" in a_lines[1]  # the earlier deadline first
@@ -195,7 +195,7 @@ def test_overdue_records_each_breach_once(cli: Cli, seeded: dict[str, str]) -> N
     assert breaches(cli, seeded["c"]) == 0
     entry = [h for h in cli.json("show", seeded["b"])["history"] if h["action"] == "breached"][0]
     assert entry["changes"]["milestone"] == [None, "resolution"]
-    assert entry["changes"]["department"] == [None, "售后部"]
+    assert entry["changes"]["department"] == [None, "售后服务部"]
 
 
 def test_a_milestone_met_late_is_a_breach_too(cli: Cli) -> None:
@@ -288,6 +288,7 @@ def test_a_customers_second_complaint_within_the_window_is_major(cli: Cli) -> No
 
 
 def test_a_department_drawing_many_complaints_raises_one_alert_not_the_severity(cli: Cli) -> None:
+    cli.ok("department", "add", "门店A")
     numbers = [cli.log(contact=f"1390000001{i}", received=f"2026-11-0{i + 2} 09:00") for i in range(6)]
     for no in numbers:
         cli.ok("assign", no, "--department", "门店A", "--at", "2026-11-08 10:00")

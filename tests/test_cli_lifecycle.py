@@ -41,7 +41,7 @@ def test_happy_path_closes_at_a_satisfied_followup(cli: Cli) -> None:
         "--at",
         "2026-11-02 10:00",
     )
-    cli.ok("assign", no, "--department", "售后部", "--to", "王五", "--at", "2026-11-02 10:05")
+    cli.ok("assign", no, "--department", "售后服务部", "--to", "王五", "--at", "2026-11-02 10:05")
     cli.ok("contact", no, "--via", "phone", "--summary", "告知已受理，王五跟进", "--at", "2026-11-02 11:00")
     cli.ok(
         "resolve",
@@ -66,7 +66,7 @@ def test_happy_path_closes_at_a_satisfied_followup(cli: Cli) -> None:
     assert record["status"] == "closed"
     assert record["satisfaction"] == "A"
     assert record["category"] == "quality" and record["severity"] == "major" and record["priority"] == "high"
-    assert record["department"] == "售后部" and record["assignee"] == "王五"
+    assert record["department"] == "售后服务部" and record["assignee"] == "王五"
     assert record["first_response_at"] == "2026-11-02T11:00:00+08:00"
     assert record["feedback_at"] == "2026-11-04T17:00:00+08:00"
     assert record["compensation_amount"] == 200.0 and record["compensation_kind"] == "refund"
@@ -85,7 +85,7 @@ def test_happy_path_closes_at_a_satisfied_followup(cli: Cli) -> None:
 
 def test_dissatisfied_customer_reopens_then_escalates_then_leader_decides(cli: Cli) -> None:
     no = cli.log()
-    cli.ok("assign", no, "--department", "售后部", "--at", "2026-11-02 10:00")
+    cli.ok("assign", no, "--department", "售后服务部", "--at", "2026-11-02 10:00")
     cli.ok("resolve", no, "--solution", "维修", "--at", "2026-11-03 10:00")
     cli.ok("followup", no, "--satisfaction", "D", "--at", "2026-11-04 10:00")
     record = cli.json("show", no)

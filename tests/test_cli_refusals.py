@@ -14,7 +14,7 @@ def cases(cli: Cli, monkeypatch: pytest.MonkeyPatch) -> dict[str, str]:
     monkeypatch.setenv("COMPLAINTCTL_NOW", "2026-11-02T12:00+08:00")
     received = cli.log()
     assigned = cli.log()
-    cli.ok("assign", assigned, "--department", "售后部")
+    cli.ok("assign", assigned, "--department", "售后服务部")
     resolved = cli.log()
     cli.ok("resolve", resolved, "--solution", "已维修")
     closed = cli.log()
@@ -30,9 +30,9 @@ REFUSALS = [
     (["followup", "{received}", "--satisfaction", "A"], 1, "not resolved"),
     (["followup", "{assigned}", "--satisfaction", "A"], 1, "resolve"),
     (["followup", "{closed}", "--satisfaction", "A"], 1, "closed"),
-    (["assign", "TS-2026-0999", "--department", "售后部"], 1, "no complaint TS-2026-0999"),
-    (["assign", "{resolved}", "--department", "售后部"], 1, "followup"),
-    (["assign", "{closed}", "--department", "售后部"], 1, "closed"),
+    (["assign", "TS-2026-0999", "--department", "售后服务部"], 1, "no complaint TS-2026-0999"),
+    (["assign", "{resolved}", "--department", "售后服务部"], 1, "followup"),
+    (["assign", "{closed}", "--department", "售后服务部"], 1, "closed"),
     (["resolve", "{resolved}", "--solution", "x"], 1, "already resolved"),
     (["resolve", "{assigned}", "--solution", "x", "--final"], 1, "not escalated"),
     (["close", "{closed}", "--reason", "again"], 1, "closed"),

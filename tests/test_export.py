@@ -117,7 +117,7 @@ def test_handling_and_breach_sheets(workbook: Path, seeded: dict[str, str]) -> N
         ("物流部", seeded["n2"], "初次响应"),
         ("物流部", seeded["n2"], "解决"),
         ("物流部", seeded["n2"], "结果反馈"),
-        ("售后部", seeded["n3"], "解决"),
+        ("售后服务部", seeded["n3"], "解决"),
         ("客服部", seeded["n5"], "初次响应"),
     }
 

@@ -34,8 +34,18 @@ def test_every_command_is_registered_with_a_name() -> None:
         "overdue",
         "recompute",
     } <= set(COMMANDS)
-    assert SUBCOMMANDS == ["db current", "db roles", "db upgrade", "report trend", "rules check", "rules install", "rules show"]
-    assert set(GROUPS) == {"db", "report", "rules"}
+    assert SUBCOMMANDS == [
+        "db current",
+        "db roles",
+        "db upgrade",
+        "department add",
+        "department list",
+        "report trend",
+        "rules check",
+        "rules install",
+        "rules show",
+    ]
+    assert set(GROUPS) == {"db", "department", "report", "rules"}
 
 
 @pytest.mark.parametrize("command", COMMANDS)

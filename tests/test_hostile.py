@@ -128,7 +128,7 @@ def hostile_register(tmp_path_factory: pytest.TempPathFactory) -> Path:
     cli.ok("init")
     first = cli.log(received="2026-11-02 09:00")
     second = cli.log(received="2026-11-02 10:00", contact="13900000001")
-    cli.ok("assign", second, "--department", "售后部")
+    cli.ok("assign", second, "--department", "售后服务部")
     third = cli.log(received="2026-11-02 11:00", contact="13900000002")
     cli.ok("resolve", third, "--solution", "维修")
     assert (first, third) == ("TS-2026-0001", "TS-2026-0003")

@@ -26,7 +26,7 @@ def workbook(path: Path, rows: list[list], title: str = "登记表") -> Path:
 
 
 def test_the_example_register_imports_fully(cli: Cli) -> None:
-    result = cli.ok("import", str(EXAMPLE))
+    result = cli.ok("import", str(EXAMPLE), "--add-departments")
     assert "300 rows read; imported 300 (TS-2026-0001 … TS-2026-0300)" in result.stdout
     listed = cli.json("list", "--limit", "1000")
     assert len(listed) == 300
@@ -39,7 +39,7 @@ def test_the_example_register_imports_fully(cli: Cli) -> None:
 
 
 def test_every_date_form_of_the_example_is_read(cli: Cli) -> None:
-    summary = cli.json("import", str(EXAMPLE))
+    summary = cli.json("import", str(EXAMPLE), "--add-departments")
     assert summary["imported"] == 300 and summary["columns"]["受理时间"] == "received_at"
     numbers = {r["no"]: r for r in cli.json("list", "--limit", "1000")}
     times = sorted(datetime.fromisoformat(r["received_at"]) for r in numbers.values())
@@ -48,8 +48,8 @@ def test_every_date_form_of_the_example_is_read(cli: Cli) -> None:
 
 
 def test_reimport_adds_nothing_twice(cli: Cli) -> None:
-    cli.ok("import", str(EXAMPLE))
-    again = cli.json("import", str(EXAMPLE))
+    cli.ok("import", str(EXAMPLE), "--add-departments")
+    again = cli.json("import", str(EXAMPLE), "--add-departments")
     assert again["imported"] == 0 and again["skipped"] == 300
     assert len(cli.json("list", "--limit", "1000")) == 300
 
@@ -57,7 +57,7 @@ def test_reimport_adds_nothing_twice(cli: Cli) -> None:
 def test_dry_run_writes_nothing(cli: Cli, db_url: str) -> None:
     cli.log()
     before = snapshot(db_url)
-    result = cli.json("import", str(EXAMPLE), "--dry-run")
+    result = cli.json("import", str(EXAMPLE), "--dry-run", "--add-departments")
     assert result["imported"] == 300 and result["dry_run"] is True
     assert snapshot(db_url) == before
 
@@ -129,14 +129,14 @@ def test_update_brings_existing_complaints_in_line(cli: Cli, tmp_path: Path) -> 
         tmp_path / "update.xlsx",
         [
             ["投诉编号", "投诉时间", "客户姓名", "投诉内容", "责任部门"],
-            [no, "2026-11-02 09:15", "张三", "买的冰箱不制冷，已经修了两次", "售后部"],
+            [no, "2026-11-02 09:15", "张三", "买的冰箱不制冷，已经修了两次", "售后服务部"],
         ],
     )
     assert cli.json("import", str(path))["skipped"] == 1
     assert cli.json("show", no)["department"] is None
     assert cli.json("import", str(path), "--update")["updated"] == 1
     record = cli.json("show", no)
-    assert record["department"] == "售后部" and record["history"][-1]["action"] == "imported"
+    assert record["department"] == "售后服务部" and record["history"][-1]["action"] == "imported"
 
 
 def test_our_numbers_are_kept_and_the_counter_moves_past_them(cli: Cli, tmp_path: Path) -> None:

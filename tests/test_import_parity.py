@@ -134,7 +134,7 @@ CASES: list[dict[str, Any]] = [
     ),
 ]
 NOW = "2026-11-23T10:00+08:00"
-RULES = '[deadlines]\ncorrective_action = "3d"\n'
+RULES = '[deadlines]\ncorrective_action = "3d"\n\n[departments."门店运营部"]\n'
 
 # Fields that say how a row was made, not what the case is.
 PROVENANCE = {"id", "explanation", "created_at", "updated_at", "source_key"}

@@ -52,7 +52,7 @@ def desk(cli: Cli, monkeypatch: pytest.MonkeyPatch) -> Desk:
 
 
 def resolved_and_visited(desk: Desk, no: str, resolved: str, visited: str, rating: str) -> None:
-    desk.at(resolved, "assign", no, "--department", "售后部")
+    desk.at(resolved, "assign", no, "--department", "售后服务部")
     desk.at(resolved, "contact", no, "--via", "phone", "--summary", "已受理")
     desk.at(resolved, "resolve", no, "--solution", "维修")
     desk.at(resolved, "contact", no, "--via", "phone", "--summary", "告知结果")
@@ -122,7 +122,7 @@ def test_the_trend_and_the_kpi_table_agree(desk: Desk) -> None:
         no = desk.log(f"{day} 09:00", contact)
         resolved_and_visited(desk, no, f"{day} 15:00", f"{day} 16:00", "B")
     late = desk.log("2026-10-21 09:00", "13900000004")  # never answered: first response and resolution late
-    desk.at("2026-10-21 10:00", "assign", late, "--department", "售后部")
+    desk.at("2026-10-21 10:00", "assign", late, "--department", "售后服务部")
     desk.monkeypatch.setenv("COMPLAINTCTL_NOW", "2026-11-10T09:00+08:00")
     trend = {row["month"]: row for row in desk.cli.json("report", "trend", "--months", "3")}
     for month in ("2026-09", "2026-10"):
@@ -164,7 +164,7 @@ def test_the_repeat_rate_counts_the_same_customer_and_category_across_the_period
 
 def test_an_extension_after_the_target_needs_late_and_keeps_the_breach(desk: Desk) -> None:
     no = desk.log("2026-10-12 09:00", "13900000001")  # resolution due 10-19 end
-    desk.at("2026-10-12 10:00", "assign", no, "--department", "售后部")
+    desk.at("2026-10-12 10:00", "assign", no, "--department", "售后服务部")
     desk.at("2026-10-12 10:00", "contact", no, "--via", "phone", "--summary", "已受理")
     desk.monkeypatch.setenv("COMPLAINTCTL_NOW", "2026-10-30T10:00+08:00")  # 11 days after the target
     refused = desk.cli("extend", no, "--to", "2026-11-06 18:00", "--reason", "等配件")

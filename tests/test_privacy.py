@@ -91,7 +91,7 @@ def _every_form_everywhere(cli: Cli) -> str:
         "--remarks",
         TEXT,
     ).stdout.strip()
-    cli.ok("assign", no, "--department", "售后部", "--to", "王五", "--at", "2026-10-12 10:00")
+    cli.ok("assign", no, "--department", "售后服务部", "--to", "王五", "--at", "2026-10-12 10:00")
     cli.ok("contact", no, "--via", "phone", "--summary", "告知已受理 " + TEXT, "--at", "2026-10-12 11:00")
     cli.ok("resolve", no, "--solution", TEXT, "--cause", TEXT, "--at", "2026-10-14 10:00")
     cli.ok("followup", no, "--satisfaction", "B", "--note", TEXT, "--at", "2026-10-15 10:00")

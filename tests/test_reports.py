@@ -1,9 +1,9 @@
 """Reports on a seeded register, every figure computed by hand (issue 4, acceptance 1).
 
 September 2026 (the previous period) has S1; October 2026 has N1–N5:
-  N1 quality, 售后部/王五: answered, resolved and visited back on time, ¥200 refund, A.
+  N1 quality, 售后服务部/王五: answered, resolved and visited back on time, ¥200 refund, A.
   N2 delivery, 物流部/赵六: answered late, resolved late, D → reopened, resolved on time, ¥50 gift, B.
-  N3 quality, same customer as N1 (a repeat: major), 售后部/王五: answered, never resolved.
+  N3 quality, same customer as N1 (a repeat: major), 售后服务部/王五: answered, never resolved.
   N4 attitude: closed at once (withdrawn).
   N5 attitude, 辱骂 + 记者曝光 (major, urgent), 客服部/孙八: never answered.
 """
@@ -71,7 +71,7 @@ def seeded(cli: Cli, monkeypatch: pytest.MonkeyPatch) -> dict[str, str]:
         "--location",
         "朝阳店",
     )
-    cli.ok("assign", n1, "--department", "售后部", "--to", "王五", "--at", "2026-10-08 10:00")
+    cli.ok("assign", n1, "--department", "售后服务部", "--to", "王五", "--at", "2026-10-08 10:00")
     cli.ok("contact", n1, "--via", "phone", "--summary", "已受理", "--at", "2026-10-08 11:00")
     cli.ok(
         "resolve", n1, "--solution", "换新", "--compensation", "200", "--compensation-kind", "refund", "--at", "2026-10-09 15:00"
@@ -102,7 +102,7 @@ def seeded(cli: Cli, monkeypatch: pytest.MonkeyPatch) -> dict[str, str]:
     cli.ok("followup", n2, "--satisfaction", "B", "--at", "2026-10-23 10:00")
 
     n3 = log(cli, "2026-10-12 09:00", "13900000011", "冰箱又坏了", "web", "--subject", "冰箱不制冷", "--location", "朝阳店")
-    cli.ok("assign", n3, "--department", "售后部", "--to", "王五", "--at", "2026-10-12 10:00")
+    cli.ok("assign", n3, "--department", "售后服务部", "--to", "王五", "--at", "2026-10-12 10:00")
     cli.ok("contact", n3, "--via", "phone", "--summary", "已受理", "--at", "2026-10-12 11:00")
 
     n4 = log(cli, "2026-10-15 09:00", "13900000014", "收银员态度很差", "phone", "--subject", "服务态度差", "--location", "朝阳店")
@@ -123,7 +123,7 @@ def test_october_figures(cli: Cli, seeded: dict[str, str]) -> None:
     assert data["by"]["channel"] == {"phone": 3, "email": 1, "web": 1}
     assert data["by"]["severity"] == {"general": 3, "major": 2}
     assert data["by"]["origin"] == {"routine": 5}
-    assert data["by"]["department"] == {"售后部": 2, "": 1, "客服部": 1, "物流部": 1}
+    assert data["by"]["department"] == {"售后服务部": 2, "": 1, "客服部": 1, "物流部": 1}
     assert data["by"]["status"] == {"closed": 3, "assigned": 2}
     # every entry was typed in on 11-23, after October ended: the month says it was revised
     # (7 entries of N1, 9 of N2, 3 of N3, 2 each of N4 and N5; breaches are not typed in)
@@ -144,7 +144,7 @@ def test_october_figures(cli: Cli, seeded: dict[str, str]) -> None:
     assert ind["resolution_on_time"]["critical"]["rate"] is None
     assert ind["feedback_on_time"] == {"on_time": 1, "late": 2, "rate": 0.3333}
     assert ind["followup_on_time"] == {"on_time": 3, "late": 0, "rate": 1.0}
-    assert ind["resolution_on_time_by_department"]["售后部"]["rate"] == 0.5
+    assert ind["resolution_on_time_by_department"]["售后服务部"]["rate"] == 0.5
     assert ind["resolution_on_time_by_department"]["物流部"]["rate"] == 0.5
     assert "客服部" not in ind["resolution_on_time_by_department"]
     # first resolutions: N1 1 working day (10-08 → 10-09), N2 7 (10-09 → 10-19)
@@ -161,12 +161,12 @@ def test_october_figures(cli: Cli, seeded: dict[str, str]) -> None:
     breaches = data["breaches"]
     assert breaches["total"] == 6
     assert breaches["by_department"] == {
-        "售后部": {"resolution": 1},
+        "售后服务部": {"resolution": 1},
         "客服部": {"first_response": 1},
         "物流部": {"first_response": 1, "resolution": 1, "feedback": 2},
     }
     assert {(b["department"], b["assignee"]) for b in breaches["by_assignee"]} == {
-        ("售后部", "王五"),
+        ("售后服务部", "王五"),
         ("客服部", "孙八"),
         ("物流部", "赵六"),
     }
@@ -212,7 +212,7 @@ def test_quarter_and_year(cli: Cli, seeded: dict[str, str]) -> None:
 
 
 def test_scope_by_department_and_category(cli: Cli, seeded: dict[str, str]) -> None:
-    assert cli.json("report", "--month", "2026-10", "--department", "售后部")["totals"]["received"] == 2
+    assert cli.json("report", "--month", "2026-10", "--department", "售后服务部")["totals"]["received"] == 2
     data = cli.json("report", "--month", "2026-10", "--category", "物流交付")
     assert data["totals"]["received"] == 1 and data["previous"]["totals"]["received"] == 1
 
@@ -395,7 +395,7 @@ def test_kept_figures_outlive_changes_elsewhere(cli: Cli, seeded: dict[str, str]
     before = _october(cli)
     kept = query(db_url, f"SELECT through_entry, computed_at FROM stored_figures WHERE period = '{OCTOBER}'")
     november = log(cli, "2026-11-20 09:00", "13900000041", "空调漏水", "phone")
-    cli.ok("assign", november, "--department", "售后部", "--to", "王五")
+    cli.ok("assign", november, "--department", "售后服务部", "--to", "王五")
     assert _october(cli) == before
     assert query(db_url, f"SELECT through_entry, computed_at FROM stored_figures WHERE period = '{OCTOBER}'") == kept
 

@@ -49,7 +49,7 @@ roles = ["manager"]
 
 def test_a_clerk_may_not_record_the_leaders_decision_nor_export_unmasked(cli: Cli, db_url: str, tmp_path: Path) -> None:
     no = cli.log()
-    cli.ok("assign", no, "--department", "售后部", "--to", "王五")
+    cli.ok("assign", no, "--department", "售后服务部", "--to", "王五")
     cli.ok("classify", no, "--severity", "major")
     office(cli, tmp_path, '["clerk"]', login=me(db_url))
     before = snapshot(db_url)

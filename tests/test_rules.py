@@ -79,8 +79,8 @@ def test_repeat_complaints_raise_severity_at_the_threshold() -> None:
 
 def test_a_busy_department_or_person_is_an_alert_not_a_severity() -> None:
     # Issue 11: 5 in 7 days lifted nearly every complaint of a busy department to 重大.
-    assert load_alert("department", "售后部", 4, RULES) is None
-    assert load_alert("department", "售后部", 5, RULES) == LoadAlert("department", "售后部", 5, "7d")
+    assert load_alert("department", "售后服务部", 4, RULES) is None
+    assert load_alert("department", "售后服务部", 5, RULES) == LoadAlert("department", "售后服务部", 5, "7d")
     assert load_alert("assignee", "王五", 3, RULES) == LoadAlert("assignee", "王五", 3, "7d")
     assert load_alert("assignee", None, 9, RULES) is None
 

@@ -31,7 +31,7 @@ def test_commands_run_in_one_process_and_errors_do_not_end_it(cli: Cli, db_url: 
             "resolve TS-2026-0001 --solution",
             "'unclosed",
             "frobnicate",
-            "assign TS-2026-0001 --department 售后部 --to 王五",
+            "assign TS-2026-0001 --department 售后服务部 --to 王五",
             "show TS-2026-0001 --json",
             "exit",
             "log --customer 不该执行",
@@ -43,13 +43,13 @@ def test_commands_run_in_one_process_and_errors_do_not_end_it(cli: Cli, db_url: 
     assert "error: no complaint TS-2026-9999" in err
     assert "close the quote" in err and "No such command" in err
     shown = json.loads(out[out.index("{") :])
-    assert shown["department"] == "售后部" and shown["assignee"] == "王五"
+    assert shown["department"] == "售后服务部" and shown["assignee"] == "王五"
     assert len(cli.json("list")) == 1  # nothing ran after `exit`
 
 
 def test_tab_completes_commands_options_numbers_and_departments(cli: Cli, db_url: str) -> None:
     no = cli.log()
-    cli.ok("assign", no, "--department", "售后部")
+    cli.ok("assign", no, "--department", "售后服务部")
     import typer
 
     vocabulary = shell.Vocabulary(db_url)
@@ -62,7 +62,7 @@ def test_tab_completes_commands_options_numbers_and_departments(cli: Cli, db_url
     assert "log" in complete("l") and "list" in complete("l")
     assert "--satisfaction" in complete("followup TS-2026-0001 --sat")
     assert complete("show ts-2026-") == [no]
-    assert "售后部" in complete("assign TS-2026-0001 --department 售")
+    assert "售后服务部" in complete("assign TS-2026-0001 --department 售")
     assert "产品质量" in complete("classify TS-2026-0001 --category 产")
     assert "trend" in complete("report t")
 

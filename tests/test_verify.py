@@ -28,7 +28,7 @@ def busy(cli: Cli) -> list[str]:
     numbers = []
     for i in range(3):
         no = cli.log(contact=f"1390000000{i}", received=f"2026-10-{i + 12} 09:00")
-        cli.ok("assign", no, "--department", "售后部", "--to", "王五", "--at", f"2026-10-{i + 12} 10:00")
+        cli.ok("assign", no, "--department", "售后服务部", "--to", "王五", "--at", f"2026-10-{i + 12} 10:00")
         cli.ok("contact", no, "--via", "phone", "--summary", "已受理", "--at", f"2026-10-{i + 12} 11:00")
         cli.ok("resolve", no, "--solution", "维修", "--at", "2026-10-20 10:00")
         cli.ok("followup", no, "--satisfaction", "B", "--at", "2026-10-21 10:00")
@@ -214,7 +214,7 @@ def test_a_complaint_row_edited_behind_the_tools_back(cli: Cli, db_url: str, bus
     sql(db_url, f"UPDATE complaint SET department = '行政部', satisfaction = 'A' WHERE no = '{busy[1]}'")
     code, out = verify_lines(cli)
     assert code == 4
-    assert f"{busy[1]}: department is '行政部' but its history says '售后部'" in out
+    assert f"{busy[1]}: department is '行政部' but its history says '售后服务部'" in out
     assert f"{busy[1]}: satisfaction is 'A' but its history says 'B'" in out
     assert busy[0] not in out and busy[2] not in out
 

@@ -348,6 +348,41 @@ class _Call:
             )
         return rule.code
 
+    def department(self, value: str, option: str = "--department") -> str:
+        """A department of the office rules by name or synonym; refused with the closest
+        names otherwise (a typo must not make a second department)."""
+        text = inputs.text(value, option, required=True, single_line=True) or ""
+        rules = self.policy.rules
+        found = rules.find_department(text)
+        if found is not None:
+            return found.name
+        known = [d.name for d in rules.departments]
+        near = rules.closest(text, known)
+        hint = _("did you mean {names}? ").format(names=" / ".join(near)) if near else ""
+        raise BadInput(
+            _(
+                "{option}: {value!r} is not a department of the office; {hint}the departments are {known}. A new one is added with `complaintctl department add {value}`"
+            ).format(option=option, value=text, hint=hint, known=", ".join(known))
+        )
+
+    def person(self, value: str, option: str = "--to") -> str:
+        """A person by name; when the office rules list their people, one of them."""
+        text = inputs.text(value, option, required=True, single_line=True) or ""
+        rules = self.policy.rules
+        if not rules.people:
+            return text
+        found = rules.find_person(text)
+        if found is not None:
+            return found.name
+        known = [p.name for p in rules.people]
+        near = rules.closest(text, known)
+        hint = _("did you mean {names}? ").format(names=" / ".join(near)) if near else ""
+        raise BadInput(
+            _(
+                "{option}: {value!r} is not one of the office's people; {hint}they are {known} ([people] in the office rules)"
+            ).format(option=option, value=text, hint=hint, known=", ".join(known))
+        )
+
     def declared(self, items: list[str] | None, option: str) -> tuple[tuple[str, str], ...]:
         """`KEY=VALUE` pairs for the fields the office's rules declare (key or label)."""
         out: dict[str, str] = {}
@@ -781,10 +816,8 @@ def assign_command(
 
     call = _Call(operator, rules, db)
     number = inputs.complaint_no(no)
-    dept = inputs.text(department, "--department", single_line=True) if department is not None else None
-    if department is not None and dept is None:
-        raise BadInput(_("--department must not be empty"))
-    person = inputs.text(to, "--to", single_line=True)
+    dept = call.department(department) if department is not None else None
+    person = call.person(to) if to is not None else None
     when = call.when(at)
     record = _lean_write(
         db,
@@ -1258,6 +1291,92 @@ def rules_check_command(
 
 # ---------------------------------------------------------------- the register itself
 
+department_app = typer.Typer(
+    help=_("The office's departments: those its categories route to and those it adds."), no_args_is_help=True
+)
+app.add_typer(department_app, name="department")
+
+
+def _rules_text_in_force(db: str | None, rules: str | None) -> tuple[str, str]:
+    """The text of the rules in force and where it came from: installed in the register,
+    else the rules file, else the built-in defaults written out."""
+    installed = _installed_rules(db)
+    if installed is not None:
+        return installed, _("the rules installed in the register")
+    from .settings import load_rules, rules_path
+
+    path = rules_path(rules)
+    if path is not None:
+        load_rules(rules)  # a broken file says so in one line
+        return path.read_text(encoding="utf-8"), str(path)
+    from .ruleset import default_rules, to_toml
+
+    return to_toml(default_rules().raw), _("built-in defaults")
+
+
+def _add_departments(
+    session: "Session", names: list[str], call: "_Call", db: str | None, rules: str | None, unit: str = ""
+) -> dict[str, Any]:
+    from . import service
+
+    base, _where = _rules_text_in_force(db, rules)
+    return service.add_departments(
+        session, names, base, unit=unit, source="department add " + " ".join(names), now=call.now, actor=call.actor
+    )
+
+
+@department_app.command("list")
+def department_list_command(db: DbOption = None, rules: RulesOption = None, as_json: JsonOption = False) -> None:
+    """The office's departments: name, unit, other names it answers to."""
+    call = _Call(None, rules, db)
+    rows = [{"name": d.name, "unit": d.unit, "synonyms": list(d.synonyms)} for d in call.policy.rules.departments]
+    if as_json:
+        from . import render
+
+        render.emit_json(rows, call.tz)
+        return
+    for row in rows:
+        extra = "  " + " / ".join(row["synonyms"]) if row["synonyms"] else ""
+        unit = f"  [{row['unit']}]" if row["unit"] else ""
+        sys.stdout.write(f"{row['name']}{unit}{extra}\n")
+
+
+@department_app.command("add")
+def department_add_command(
+    names: Annotated[list[str], typer.Argument(metavar="NAME...", help=_("The new department's name (several may be given)."))],
+    unit: Annotated[
+        str | None, typer.Option(metavar="UNIT", help=_("The unit it belongs to ([units] in the office rules)."))
+    ] = None,
+    db: DbOption = None,
+    rules: RulesOption = None,
+    operator: AsOption = None,
+    as_json: JsonOption = False,
+) -> None:
+    """Add a department to the office rules stored in the register (installing the rules in
+    force there first if none were installed); recorded in the history like `rules install`."""
+    call = _Call(operator, rules, db)
+    call.require("rules_install")
+    wanted: list[str] = []
+    for name in names:
+        text = inputs.text(name, "NAME", required=True, single_line=True) or ""
+        known = call.policy.rules.find_department(text)
+        if known is not None:
+            raise BadInput(_("{name} is a department already ({known}); nothing changed").format(name=text, known=known.name))
+        if text not in wanted:
+            wanted.append(text)
+    result = _write(db, lambda s: _add_departments(s, wanted, call, db, rules, unit or ""))
+    if as_json:
+        from . import render
+
+        render.emit_json(result, call.tz)
+        return
+    sys.stdout.write(
+        _("{names}: added to the office rules stored in the register (rules {digest})\n").format(
+            names=", ".join(wanted), digest=result["digest"]
+        )
+    )
+
+
 db_app = typer.Typer(help=_("The register's schema: its version and upgrades."), no_args_is_help=True)
 app.add_typer(db_app, name="db")
 
@@ -1668,6 +1787,13 @@ def import_command(
     update_existing: Annotated[
         bool, typer.Option("--update", help=_("Update complaints already in the register instead of skipping them."))
     ] = False,
+    add_departments: Annotated[
+        bool,
+        typer.Option(
+            "--add-departments",
+            help=_("Add the sheet's departments the office rules do not know (recorded like `department add`)."),
+        ),
+    ] = False,
     db: DbOption = None,
     rules: RulesOption = None,
     operator: AsOption = None,
@@ -1704,8 +1830,28 @@ def import_command(
             )
         )
         raise typer.Exit(2)
+    unknown = loaded.unknown_departments
+    if unknown and not add_departments:
+        known = [d.name for d in call.policy.rules.departments]
+        listed = "; ".join(
+            name
+            + _(" ({count} rows)").format(count=count)
+            + (
+                _(", did you mean {names}?").format(names=" / ".join(near))
+                if (near := call.policy.rules.closest(name, known))
+                else ""
+            )
+            for name, count in sorted(unknown.items(), key=lambda item: -item[1])
+        )
+        raise BadInput(
+            _(
+                "{name}: departments the office rules do not know: {listed}. Correct them in the sheet (or place them with --map), or add them all with --add-departments; nothing was imported"
+            ).format(name=path.name, listed=listed)
+        )
 
     def run(session: "Session") -> Any:
+        if unknown:  # --add-departments: in the import's own transaction
+            _add_departments(session, sorted(unknown), call, db, rules)
         with _progress(_("导入"), len(loaded.rows)) as tick:
             result = service.import_complaints(
                 session,
@@ -2145,6 +2291,9 @@ EXAMPLES = {
     "rules show": "complaintctl rules show > rules.toml",
     "rules install": "complaintctl rules install rules.toml",
     "rules check": "complaintctl rules check rules.toml",
+    "department": "complaintctl department list",
+    "department list": "complaintctl department list",
+    "department add": "complaintctl department add 门店管理部",
     "db": "complaintctl db current",
     "db current": "complaintctl db current",
     "db upgrade": "complaintctl db upgrade",

@@ -74,6 +74,7 @@ class LoadedFile:
     columns: dict[str, str] = field(default_factory=dict)  # header → field
     untimed: int = 0  # rows recording a resolution or visit without its time
     odd_contacts: list[str] = field(default_factory=list)  # "sheet row N" of contacts in no known form
+    unknown_departments: dict[str, int] = field(default_factory=dict)  # name → rows naming it
 
 
 def parse_mapping(items: list[str], rules: Rules | None = None) -> dict[str, str]:
@@ -492,6 +493,12 @@ def _check_row(
                 values[name] = inputs.contact(text, "other", headers.get(name, name))
                 if inputs.contact_kind(values[name]) is None:
                     result.odd_contacts.append(_("{sheet} row {row}").format(sheet=sheet, row=number))
+            elif name == "department":
+                typed = inputs.text(str(value), headers.get(name, name), single_line=True) or ""
+                known = rules.find_department(typed)
+                if known is None:
+                    result.unknown_departments[typed] = result.unknown_departments.get(typed, 0) + 1
+                values[name] = known.name if known else typed
             elif entry.kind == "code":
                 values[name] = str(value).strip()
             else:

@@ -12,6 +12,7 @@ caller's `load_file`).
 from __future__ import annotations
 
 import copy
+import json
 import re
 from datetime import date, time
 from typing import Any, NamedTuple
@@ -204,9 +205,14 @@ DEFAULTS["limits"] = {"import_rows": 200_000, "import_cells": 10_000_000, "impor
 # the wrong year); imports are never asked.
 DEFAULTS["input"] = {"confirm_days_back": 7}
 DEFAULTS["units"] = {}
+# The office's departments beside those its categories route to (routing departments are
+# known without being listed): `assign --department` and imports take only these, so a
+# typo cannot make a second after-sales department. `complaintctl department add` records one.
+DEFAULTS["departments"] = {}
 DEFAULTS["people"] = {}
 DEFAULTS["permissions"] = {action: list(roles) for action, roles in PERMISSIONS.items()}
 UNIT_SHAPE: dict[str, Any] = {"label": "", "parent": ""}
+DEPARTMENT_SHAPE: dict[str, Any] = {"unit": "", "synonyms": []}
 PERSON_SHAPE: dict[str, Any] = {"name": "", "unit": "", "department": "", "roles": [], "reach": []}
 
 # The keys a [fields.KEY] table may have.
@@ -229,6 +235,20 @@ class Unit(NamedTuple):
     key: str
     label: str
     parent: str
+
+
+def _folded(name: str) -> str:
+    import unicodedata
+
+    return "".join(unicodedata.normalize("NFKC", name).split()).casefold()
+
+
+class Department(NamedTuple):
+    """A department of the office: its name, its unit, other names people type for it."""
+
+    name: str
+    unit: str = ""
+    synonyms: tuple[str, ...] = ()
 
 
 class Person(NamedTuple):
@@ -343,11 +363,34 @@ class Rules(NamedTuple):
     limits: Limits = Limits(200_000, 10_000_000, 200_000_000, 20_000_000)
     confirm_days_back: int = 7
     units: tuple[Unit, ...] = ()
+    departments: tuple[Department, ...] = ()
     people: tuple[Person, ...] = ()
     permissions: dict[str, tuple[str, ...]] = {}
 
     def person(self, login: str) -> Person | None:
         return next((p for p in self.people if p.login == login), None)
+
+    def find_department(self, name: str) -> Department | None:
+        """The department called `name` (its name or a synonym; full-width, case and
+        spaces forgiven)."""
+        wanted = _folded(name)
+        return next((d for d in self.departments if wanted in (_folded(n) for n in (d.name, *d.synonyms))), None)
+
+    def find_person(self, name: str) -> Person | None:
+        """Someone of the office by their name or login."""
+        wanted = _folded(name)
+        return next((p for p in self.people if wanted in (_folded(p.name), _folded(p.login))), None)
+
+    @staticmethod
+    def closest(name: str, known: list[str]) -> list[str]:
+        """The known names `name` most likely meant: those containing it or contained in it
+        (物流 → 物流部), then the close spellings."""
+        import difflib
+
+        wanted = _folded(name)
+        near = [k for k in known if wanted and (wanted in _folded(k) or _folded(k) in wanted)]
+        near += [k for k in difflib.get_close_matches(name, known, n=3, cutoff=0.5) if k not in near]
+        return near[:3]
 
     def declared_field(self, name: str) -> DeclaredField | None:
         """A declared field by its key, label or a heading synonym, any case."""
@@ -428,6 +471,7 @@ _OPEN_TABLES: dict[tuple[str, ...], Any] = {
     ("severity", "signals"): "media",
     ("fields",): "",
     ("units",): UNIT_SHAPE,
+    ("departments",): DEPARTMENT_SHAPE,
     ("people",): PERSON_SHAPE,
 }
 
@@ -720,6 +764,14 @@ def build(data: dict[str, Any], source: str) -> Rules:
     for unit in units:
         if unit.parent and unit.parent not in unit_keys:
             fail(f"units.{unit.key}.parent", f"{unit.parent!r} is not a unit; declare [units.{unit.parent}] or leave it empty")
+    departments: dict[str, Department] = {}
+    for name, entry in data["departments"].items():
+        unit_key = str(entry.get("unit", ""))
+        if unit_key and unit_key not in unit_keys:
+            fail(f"departments.{name}.unit", f"{unit_key!r} is not a unit; declare [units.{unit_key}]")
+        departments[name] = Department(name, unit_key, words(f"departments.{name}.synonyms", entry.get("synonyms", [])))
+    for category in categories:  # routing names a department: it is one
+        departments.setdefault(category.department, Department(category.department))
     people = []
     for login, entry in data["people"].items():
         roles = words(f"people.{login}.roles", entry.get("roles", []))
@@ -740,6 +792,9 @@ def build(data: dict[str, Any], source: str) -> Rules:
                 reach=words(f"people.{login}.reach", reach) if reach else (),
             )
         )
+    for person in people:  # a person's department is one of the office's too
+        if person.department:
+            departments.setdefault(person.department, Department(person.department))
     permissions: dict[str, tuple[str, ...]] = {}
     for action, roles in data["permissions"].items():
         if action not in PERMISSIONS:
@@ -784,6 +839,7 @@ def build(data: dict[str, Any], source: str) -> Rules:
         ),
         confirm_days_back=confirm_days_back,
         units=tuple(units),
+        departments=tuple(departments.values()),
         people=tuple(people),
         permissions=permissions,
     )
@@ -798,6 +854,16 @@ def _office_hours(text: str) -> tuple[time, time] | None:
     except ValueError:
         return None
     return (start, end) if start < end else None
+
+
+def with_departments(text: str, names: list[str], unit: str = "") -> str:
+    """The rules file `text` with a `[departments."NAME"]` table appended for each name (its
+    comments and layout kept as they are)."""
+    tables = []
+    for name in names:
+        quoted = json.dumps(name, ensure_ascii=False)
+        tables.append(f"[departments.{quoted}]\n" + (f"unit = {json.dumps(unit, ensure_ascii=False)}\n" if unit else ""))
+    return text.rstrip("\n") + "\n\n" + "\n".join(tables)
 
 
 def to_toml(data: dict[str, Any]) -> str:
@@ -818,14 +884,17 @@ def to_toml(data: dict[str, Any]) -> str:
         escaped = str(value).replace("\\", "\\\\").replace('"', '\\"')
         return f'"{escaped}"'
 
+    def key_of(key: str) -> str:
+        return key if re.fullmatch(r"[A-Za-z0-9_-]+", key) else scalar(key)
+
     def table(path: tuple[str, ...], body: dict[str, Any]) -> None:
         inline = path == ("priority", "matrix")  # its rows read best as inline tables
         plain = {k: v for k, v in body.items() if inline or not isinstance(v, dict)}
         nested = {k: v for k, v in body.items() if k not in plain}
-        if path and plain:
-            lines.append(f"\n[{'.'.join(path)}]")
+        if path and (plain or not nested):  # an empty table is kept: [departments."门店管理部"]
+            lines.append(f"\n[{'.'.join(map(key_of, path))}]")
         for key, value in plain.items():
-            lines.append(f"{key} = {scalar(value)}")
+            lines.append(f"{key_of(key)} = {scalar(value)}")
         for key, value in nested.items():
             table((*path, key), value)
 

@@ -43,6 +43,7 @@ _HOME = {
     "resume": ".lifecycle",
     "wait": ".lifecycle",
     "install_rules": ".office",
+    "add_departments": ".office",
     "attach": ".evidence",
     "attachments_of": ".evidence",
     "installed_rules": ".office",

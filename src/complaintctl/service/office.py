@@ -91,3 +91,21 @@ def install_rules(session: Session, rules_text: str, rules: Rules, *, source: st
     chain_rows(over_session(session), [row])
     session.execute(HistoryEntry.__table__.insert(), [row])  # type: ignore[attr-defined]
     return {"installed": True, "digest": new_digest, "previous": before["digest"] if before else None, "source": source}
+
+
+def add_departments(
+    session: Session, names: list[str], base_text: str, *, unit: str = "", source: str, now: datetime, actor: str
+) -> dict[str, Any]:
+    """Add departments to the office rules and store them in the register (installed as
+    `rules install` does, recorded in the history with `source`)."""
+    from ..ruleset import RulesError, from_toml, with_departments
+
+    new_text = with_departments(base_text, names, unit)
+    try:
+        rules = from_toml(new_text, source)
+    except RulesError as exc:
+        from ..errors import BadInput
+
+        raise BadInput(exc.problems[0]) from None
+    result = install_rules(session, new_text, rules, source=source, now=now, actor=actor)
+    return {**result, "added": names}
