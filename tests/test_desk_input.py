@@ -140,3 +140,15 @@ def test_extend_to_a_weekday_means_the_next_one(cli: Cli, desk: None) -> None:
     deadlines = cli.json("show", no)["deadlines"]
     resolution = next(d for d in deadlines if d["milestone"] == "resolution")
     assert resolution["due_at"] == "2026-11-10T17:00:00+08:00"
+
+
+def test_office_time_in_errors_and_in_the_history_json(cli: Cli, desk: None) -> None:
+    no = cli.log()
+    cli.ok("assign", no, "--department", "售后服务部")
+    late = cli(*["contact", no, "--via", "phone", "--summary", "x", "--at", "2026-11-01 23:30"])
+    assert "2026-11-01 23:30" in late.stderr and "2026-11-02 09:15" in late.stderr and "+00:00" not in late.stderr
+    cli.ok("extend", no, "--to", "2026-12-07", "--reason", "等配件")
+    history = cli.json("show", no)["history"]
+    extended = next(h for h in history if h["action"] == "extended")
+    assert extended["changes"]["due.resolution"][1] == "2026-12-07T23:59:59+08:00"
+    assert all("+00:00" not in str(h["changes"]) for h in history)

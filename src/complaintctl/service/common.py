@@ -8,7 +8,7 @@ Rows come as dbapi.Entity objects, whose columns are attributes, as on the ORM's
 from __future__ import annotations
 
 import json
-from datetime import UTC, date, datetime
+from datetime import UTC, date, datetime, tzinfo
 from typing import Any
 
 from .. import rules as policy_rules
@@ -122,20 +122,22 @@ def chain_rows(register: Register, rows: list[dict[str, Any]]) -> None:
         row["prev_hash"] = row["hash"] = row["state"] = row["login"] = None
 
 
-def check_event_time(complaint: Any, at: datetime, now: datetime, option: str = "--at") -> None:
+def check_event_time(complaint: Any, at: datetime, now: datetime, option: str = "--at", *, tz: tzinfo = UTC) -> None:
+    """Refuse an event in the future or before the case was received (times said in the
+    office zone `tz`)."""
     if at > now + FUTURE_TOLERANCE:
         raise BadInput(
             _("{option} {when} is in the future; record events when they have happened").format(
-                option=option, when=at.isoformat(timespec="minutes")
+                option=option, when=f"{at.astimezone(tz):%Y-%m-%d %H:%M}"
             )
         )
     if at < complaint.received_at:
         raise BadInput(
             _("{option} {when} is before {no} was received ({received})").format(
                 option=option,
-                when=at.isoformat(timespec="minutes"),
+                when=f"{at.astimezone(tz):%Y-%m-%d %H:%M}",
                 no=complaint.no,
-                received=complaint.received_at.isoformat(timespec="minutes"),
+                received=f"{complaint.received_at.astimezone(tz):%Y-%m-%d %H:%M}",
             )
         )
 

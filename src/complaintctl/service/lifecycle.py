@@ -192,7 +192,7 @@ def classify(
             from ..errors import NotPermitted
 
             raise NotPermitted(why)
-    check_event_time(complaint, at, now)
+    check_event_time(complaint, at, now, tz=policy.tz)
     if reset:
         clear_manual(complaint)
     chosen: dict[str, Any] = {}
@@ -239,7 +239,7 @@ def assign(
         raise InvalidTransition(
             _("{no} is resolved and waits for its follow-up visit; record it with `complaintctl followup {no}`").format(no=no)
         )
-    check_event_time(complaint, at, now)
+    check_event_time(complaint, at, now, tz=policy.tz)
     routed = None
     if department is None:
         rule = policy.rules.category(complaint.category)
@@ -261,7 +261,7 @@ def record_contact(
     the first one after resolution reports the outcome."""
     complaint = get_complaint(register, no)
     refuse_closed(complaint, _("record a contact on it"))
-    check_event_time(complaint, at, now)
+    check_event_time(complaint, at, now, tz=policy.tz)
     meets: Milestone | None = None
     values: dict[str, Any] = {}
     if complaint.first_response_at is None:
@@ -328,7 +328,7 @@ def resolve(
         raise BadInput(_("--compensation needs --compensation-kind (refund, replacement, repair, discount, gift, other)"))
     if complaint.waiting_since is not None:
         raise InvalidTransition(_("{no} is waiting on the customer; `complaintctl resume {no}` first").format(no=no))
-    check_event_time(complaint, at, now)
+    check_event_time(complaint, at, now, tz=policy.tz)
     clock = current_deadline(register, complaint, Milestone.RESOLUTION)
     if complaint.reopen_count and clock is not None and at < clock.started_at:
         raise BadInput(
@@ -384,7 +384,7 @@ def record_followup(
                 "{no} is {status} ({label}), not resolved; record the solution first with `complaintctl resolve {no} --solution ...`"
             ).format(no=no, status=complaint.status, label=_(Status.of(complaint.status).label))
         )
-    check_event_time(complaint, at, now)
+    check_event_time(complaint, at, now, tz=policy.tz)
     _after_resolution(complaint, at, policy, _("the follow-up visit"))
     changes = apply(complaint, followup_at=at, followup_by=actor, satisfaction=satisfaction, followup_note=note)
     late = meet(register, complaint, Milestone.FOLLOWUP, at)
@@ -456,7 +456,7 @@ def extend(
     refuse_closed(complaint, _("extend it"))
     if complaint.status == Status.RESOLVED.value:
         raise InvalidTransition(_("{no} is already resolved; nothing to extend").format(no=no))
-    check_event_time(complaint, at, now)
+    check_event_time(complaint, at, now, tz=policy.tz)
     deadline = current_deadline(register, complaint, Milestone.RESOLUTION)
     if deadline is None or deadline.state != "open":
         raise InvalidTransition(_("{no} has no running resolution deadline to extend").format(no=no))
@@ -514,7 +514,7 @@ def wait(register: Register, no: str, *, reason: str, at: datetime, now: datetim
                 no=no, astimezone=complaint.waiting_since.astimezone(policy.tz)
             )
         )
-    check_event_time(complaint, at, now)
+    check_event_time(complaint, at, now, tz=policy.tz)
     changes = apply(complaint, waiting_since=at)
     record(register, complaint, "waiting", changes, at=at, now=now, actor=actor, reason=reason)
     return complaint_record(register, complaint, policy=policy, now=now)
@@ -529,7 +529,7 @@ def resume(register: Register, no: str, *, at: datetime, now: datetime, actor: s
         raise InvalidTransition(
             _("{no} is not waiting on the customer; `complaintctl wait {no} --reason ...` starts a wait").format(no=no)
         )
-    check_event_time(complaint, at, now)
+    check_event_time(complaint, at, now, tz=policy.tz)
     if at < complaint.waiting_since:
         raise BadInput(_("--at is before the wait began"))
     since = complaint.waiting_since
@@ -551,7 +551,7 @@ def close(register: Register, no: str, *, reason: str, at: datetime, now: dateti
     """Close without resolution: duplicate, withdrawn, or unreasonable after explanation."""
     complaint = get_complaint(register, no)
     refuse_closed(complaint, "close it again")
-    check_event_time(complaint, at, now)
+    check_event_time(complaint, at, now, tz=policy.tz)
     # Closed by decision (duplicate, withdrawn, 非合理投诉): what was not yet due is no longer
     # asked for; what had already passed stays missed.
     end_open_deadlines(register, complaint, at=at, now=now, actor=actor)
@@ -576,7 +576,7 @@ def edit(
     fields the office's rules declare (None clears one). Old and new values and the reason
     go into the history; classification is not re-run (`classify NO` does that)."""
     complaint = get_complaint(register, no)
-    check_event_time(complaint, at, now)
+    check_event_time(complaint, at, now, tz=policy.tz)
     for name in values:
         if not fields.BY_NAME[name].editable:
             raise BadInput(_("{label} is not corrected with edit; its own command changes it").format(label=fields.label(name)))

@@ -9,8 +9,9 @@ attribute names as dbapi's Entity objects, so a use case that has just written a
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterable
-from datetime import date, datetime
+from datetime import date, datetime, tzinfo
 from typing import Any, NamedTuple
 
 from .. import fields
@@ -159,12 +160,25 @@ def complaint_record(
                 "actor": h.actor,
                 "login": h.login,  # who the system says it was (sealing.authenticated_login)
                 "action": h.action,
-                "changes": {key: [shown(v) if is_reason(v) else v for v in pair] for key, pair in json.loads(h.changes).items()},
+                "changes": {
+                    key: [shown(v) if is_reason(v) else _office_instant(v, policy.tz) for v in pair]
+                    for key, pair in json.loads(h.changes).items()
+                },
                 "reason": shown(h.reason),
             }
             for h in register.rows("history_of", id=complaint.id)
         ]
     return record
+
+
+_INSTANT = re.compile(r"\d{4}-\d\d-\d\dT\d\d:\d\d(?::\d\d(?:\.\d+)?)?(?:[+-]\d\d:\d\d|Z)")
+
+
+def _office_instant(value: Any, tz: tzinfo) -> Any:
+    """An instant the history keeps in UTC, as the office reads it (+08:00)."""
+    if isinstance(value, str) and _INSTANT.fullmatch(value):
+        return datetime.fromisoformat(value).astimezone(tz).isoformat()
+    return value
 
 
 def show(register: Register, no: str, *, policy: Policy, now: datetime) -> dict[str, Any]:
