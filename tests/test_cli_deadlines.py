@@ -65,7 +65,7 @@ def test_severity_change_recomputes_the_resolution_deadline(cli: Cli) -> None:
     cli.ok("classify", no, "--severity", "major")
     record = cli.json("show", no)
     assert record["due"]["resolution"] == "2026-11-16T23:59:59+08:00"
-    assert record["history"][-1]["changes"]["due.resolution"][1] == "2026-11-16T15:59:59+00:00"
+    assert record["history"][-1]["changes"]["due.resolution"][1] == "2026-11-16T23:59:59+08:00"
 
 
 def test_reopen_restarts_the_resolution_deadline(cli: Cli) -> None:
@@ -96,7 +96,7 @@ def test_recompute_rederives_open_deadlines_and_records_each_change(cli: Cli, tm
     rules = tmp_path / "rules.toml"
     rules.write_text('[deadlines.resolution]\ngeneral = "7wd"\nmajor = "10wd"\ncritical = "15wd"\n', encoding="utf-8")
     changed = cli.json("recompute", "--rules", str(rules))
-    assert changed == [{"no": no, "changes": {"due.resolution": ["2026-11-09T15:59:59+00:00", "2026-11-11T15:59:59+00:00"]}}]
+    assert changed == [{"no": no, "changes": {"due.resolution": ["2026-11-09T23:59:59+08:00", "2026-11-11T23:59:59+08:00"]}}]
     record = cli.json("show", no)
     assert record["history"][-1]["action"] == "recomputed"
     assert cli.json("recompute", "--rules", str(rules)) == []

@@ -162,8 +162,8 @@ def test_extend_moves_the_resolution_target_and_records_why(cli: Cli) -> None:
     cli.ok("extend", no, "--to", "2026-11-25 18:00", "--reason", "检测延期", "--at", "2026-11-06 10:00")
     record = cli.json("show", no)
     assert record["due"]["resolution"] == "2026-11-25T18:00:00+08:00"
-    assert record["history"][-2]["changes"]["due.resolution"] == ["2026-11-09T15:59:59+00:00", "2026-11-20T10:00:00+00:00"]
-    assert record["history"][-1]["changes"]["due.resolution"] == ["2026-11-20T10:00:00+00:00", "2026-11-25T10:00:00+00:00"]
+    assert record["history"][-2]["changes"]["due.resolution"] == ["2026-11-09T23:59:59+08:00", "2026-11-20T18:00:00+08:00"]
+    assert record["history"][-1]["changes"]["due.resolution"] == ["2026-11-20T18:00:00+08:00", "2026-11-25T18:00:00+08:00"]
     assert record["history"][-1]["reason"] == "检测延期"
 
 

@@ -135,7 +135,7 @@ def recompute(session: Session, *, now: datetime, actor: str, policy: Policy) ->
 
     from ..dbapi import over_session
     from ..models import Complaint, Deadline
-    from .common import record, rederive
+    from .common import office_instant, record, rederive
 
     OPEN: Any = literal_column("'open'")  # a literal: SQLite then uses the partial index on open deadlines
 
@@ -162,5 +162,6 @@ def recompute(session: Session, *, now: datetime, actor: str, policy: Policy) ->
             actor=actor,
             reason=f"rules: {policy.rules.source}",
         )
-        report.append({"no": complaint.no, "changes": changes})
+        shown = {key: [office_instant(v, policy.tz) for v in pair] for key, pair in changes.items()}
+        report.append({"no": complaint.no, "changes": shown})
     return report
