@@ -11,7 +11,7 @@ from collections.abc import Callable, Iterable
 from datetime import date, datetime, tzinfo
 from typing import TYPE_CHECKING, Any
 
-from .domain import ACTION_LABELS, Channel, Choice, Milestone
+from .domain import ACTION_LABELS, NOT_ASSIGNED, Channel, Choice, Milestone
 from .fields import CHANGE_LABELS, CHOICES, SHOWN
 from .i18n import N_, _
 from .reasons import shown
@@ -256,66 +256,112 @@ def decisions(record: dict[str, Any], policy: Policy) -> None:
 
 
 def overdue(report: dict[str, Any], policy: Policy) -> None:
-    """The morning check: nothing at all when nothing is due, so cron sends no mail."""
+    """The morning check, as cron mails it: nothing at all when nothing is due (no mail);
+    else by department, a count line each, every case once with all its late or due-soon
+    milestones, lines that fit the terminal (80 columns in a mail, CJK counted two), and
+    the totals at the end."""
     items = report["items"]
     alerts = report.get("alerts", [])
     if not items and not alerts:
         return
     tz = policy.tz
+    width = max(40, min(_terminal_width(), 100))
+    # Each text translated once, not once per item: the first check of a big register
+    # prints thousands of lines.
+    due_soon = STATE_LABELS["due_soon"]
+    soon_text, provisional = _(due_soon), _(" [暂定期限]")
+    unassigned = _(NOT_ASSIGNED)
+    milestone_text = _("{milestone} {state} ({due}{flag})")
+    labels: dict[tuple[str, Any], str] = {}
+
+    def labelled(field: str, value: Any) -> str:
+        key = (field, value)
+        if key not in labels:
+            labels[key] = label(field, value)
+        return labels[key]
+
+    departments: dict[str, dict[str, list[dict[str, Any]]]] = {}
+    for item in items:
+        cases = departments.setdefault(visible(item["department"] or unassigned), {})
+        cases.setdefault(item["no"], []).append(item)
     late = sum(1 for i in items if i["state"] == "overdue")
+    case_count = sum(len(cases) for cases in departments.values())
+    counts = _("{cases} 件投诉: {late} 项已超期, {soon} 项即将到期")
     out = [
-        _("投诉处理时限检查 {at}: {late} 项已超期, {soon} 项即将到期").format(
-            at=local_time(report["at"], tz), late=late, soon=len(items) - late
-        )
+        _("投诉处理时限检查 {at}").format(at=local_time(report["at"], tz))
+        + " — "
+        + counts.format(cases=case_count, late=late, soon=len(items) - late)
     ]
     if alerts:
         out.append(_("\n负荷预警"))
         for alert in alerts:
             who = _("部门") if alert["kind"] == "department" else _("处理人")
             out.append(
-                _("  {who} {subject}: {window} 内 {count} 件投诉 ({at}, {no})").format(
-                    who=who,
-                    subject=alert["subject"],
-                    window=alert["window"],
-                    count=alert["count"],
-                    at=local_time(alert["at"], tz),
-                    no=alert["no"] or "-",
-                )
+                _fit(
+                    _("  {who} {subject}: {window} 内 {count} 件投诉 ({at}, {no})").format(
+                        who=who,
+                        subject=alert["subject"],
+                        window=alert["window"],
+                        count=alert["count"],
+                        at=local_time(alert["at"], tz),
+                        no=alert["no"] or "-",
+                    ),
+                    width,
+                ).rstrip()
             )
-    # Each text translated once, not once per item: the first check of a big register
-    # prints thousands of lines.
-    line = _("  {no}  {milestone}  {state_label} {state}  期限 {due}{flag}  {severity}  {customer}: {subject}")
-    unassigned, no_owner, soon, provisional = _("未分派"), _("未指定责任人"), _("即将到期"), _(" [暂定期限]")
-    labels: dict[tuple[str, Any], str] = {}
-
-    def labelled(field: str, value: Any) -> str:
-        key = (field, value)
-        if key not in labels:
-            labels[key] = _(STATE_LABELS[value]) if field == "state" else label(field, value)
-        return labels[key]
-
-    group = None
-    for item in items:
-        here = (visible(item["department"] or unassigned), visible(item["assignee"] or no_owner))
-        if here != group:
-            group = here
-            out.append(f"\n{here[0]} / {here[1]}")
+    for department, cases in departments.items():
+        milestones = [m for case in cases.values() for m in case]
+        department_late = sum(1 for m in milestones if m["state"] == "overdue")
+        out.append("")
         out.append(
-            line.format(
-                no=item["no"],
-                milestone=labelled("milestone", item["milestone"]),
-                state_label=labelled("state", item["state"]),
-                state=item["late"] if item["state"] == "overdue" else soon,
-                due=local_time(item["due_at"], tz),
-                flag=provisional if item["provisional"] else "",
-                severity=labelled("severity", item["severity"]),
-                customer=visible(item["customer_name"] or ""),
-                subject=visible(item["subject"] or ""),
-            )
+            _fit(
+                f"{department} — "
+                + counts.format(cases=len(cases), late=department_late, soon=len(milestones) - department_late),
+                width,
+            ).rstrip()
         )
+        for no, case in cases.items():
+            first = case[0]
+            owner = f" [{visible(first['assignee'])}]" if first["assignee"] else ""
+            about = visible(first["customer_name"] or "") + ": " + visible(first["subject"] or "")
+            head = f"  {no}  {labelled('severity', first['severity'])}{owner}  {about}"
+            out.append(_fit(head, width).rstrip())
+            parts = [
+                milestone_text.format(
+                    milestone=labelled("milestone", m["milestone"]),
+                    state=m["late"] if m["state"] == "overdue" else soon_text,
+                    due=_short_due(local_time(m["due_at"], tz)),
+                    flag=provisional if m["provisional"] else "",
+                )
+                for m in case
+            ]
+            out.extend(_wrapped(parts, "      ", width))
+    out.append("")
+    out.append(_("合计") + ": " + counts.format(cases=case_count, late=late, soon=len(items) - late))
     if report.get("breaches_recorded"):
-        out.append(_("\n(本次新记录超期 {count} 项)").format(count=report["breaches_recorded"]))
+        out.append(_("(本次新记录超期 {count} 项)").format(count=report["breaches_recorded"]))
     sys.stdout.write("\n".join(out) + "\n")
+
+
+def _short_due(local: str) -> str:
+    """`2026-10-08 23:59` as `10-08` (a day's end goes without saying), else `10-08 14:00`."""
+    return local[5:10] if local.endswith("23:59") else local[5:]
+
+
+def _wrapped(parts: list[str], indent: str, width: int) -> list[str]:
+    """`parts` joined by "; " into lines of at most `width` cells, each starting `indent`;
+    a part longer than a line is cut."""
+    lines: list[str] = []
+    line = ""
+    for part in parts:
+        candidate = f"{line}; {part}" if line else part
+        if line and cell_len(indent + candidate) > width:
+            lines.append(indent + line)
+            candidate = part
+        line = candidate
+    if line:
+        lines.append(indent + line)
+    return [text if cell_len(text) <= width else _fit(text, width).rstrip() for text in lines]
 
 
 def recomputed(changed: list[dict[str, Any]], policy: Policy) -> None:
