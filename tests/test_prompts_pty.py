@@ -85,3 +85,21 @@ def test_ctrl_d_ends_a_long_answer_and_ctrl_c_cancels(desk) -> None:
     bash.expect_exact("$ ")
     listed = json.loads(subprocess.run([TOOL, "list", "--json"], env=env, capture_output=True, check=True).stdout)
     assert [r["customer_name"] for r in listed] == ["王五"]
+
+
+def test_list_is_coloured_on_a_terminal_unless_no_color(desk) -> None:
+    bash, _env = desk
+    bash.sendline(
+        f"{TOOL} log --customer 王五 --contact 13900139000 --channel phone --content 空调漏水 --received '2026-10-08 09:00'"
+    )
+    bash.expect_exact("[y/N]")  # weeks back: confirmed at the desk
+    bash.send("y\r")
+    bash.expect(r"TS-\d{4}-\d{4}")
+    bash.expect_exact("$ ")
+    bash.sendline(f"{TOOL} list; echo end-of-$((40+2))")
+    bash.expect_exact("end-of-42")
+    assert "\x1b[31m" in bash.before  # overdue in red
+    bash.expect_exact("$ ")
+    bash.sendline(f"NO_COLOR=1 {TOOL} list; echo end-of-$((40+2))")
+    bash.expect_exact("end-of-42")
+    assert "TS-2026-0001" in bash.before and "\x1b[31m" not in bash.before and "\x1b[1m" not in bash.before

@@ -52,16 +52,18 @@ def test_list_columns_line_up_within_the_terminal(cli: Cli, monkeypatch: pytest.
         "2026-11-03 10:00",
     )
     lines = cli.ok("list").stdout.splitlines()
-    assert lines[0].split() == ["编号", "投诉时间", "客户", "类别", "严重", "状态", "主题"]
-    assert len(lines) == 3
+    assert lines[0].split() == ["编号", "投诉时间", "客户", "部门/人", "下一期限", "主题"]
+    assert len(lines) == 4 and lines[-1] == "(下一期限: ! 已超期)"  # the legend of the marker used
     assert all(cell_len(line) <= columns for line in lines)
     newest = lines[1]
-    assert newest.startswith("TS-2026-0002")  # "!" follows when late, as it is by now
-    assert "  欧阳长…   " in newest  # the customer column is 8 cells wide
+    assert newest.startswith("TS-2026-0002   11-03 10:00  欧***…  未分派")  # the customer masked
+    subject = newest[newest.index("一个") :]
+    assert cell_len(subject) >= 20
     assert newest.endswith("…")  # the subject is cut at the terminal's edge
     # Every column starts at the same cell in every line.
-    for line in lines[1:]:
-        assert cell_len(line[: line.index("26-11-0")]) == 15
+    for line in lines[1:3]:
+        assert cell_len(line[: line.index("11-0")]) == 15
+        assert cell_len(line[: line.rindex("11-0")]) == 15 + 11 + 2 + 6 + 2 + 10 + 2
 
 
 def test_list_says_so_when_nothing_matches(cli: Cli) -> None:
@@ -81,3 +83,26 @@ def test_report_tables_are_boxed_with_figures_to_the_right() -> None:
         "│ 期末未结      │     180 │  +29 │",
         "└───────────────┴─────────┴──────┘",
     ]
+
+
+def test_list_takes_two_lines_a_case_when_narrow(cli: Cli, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("COLUMNS", "60")
+    no = cli.log()
+    lines = cli.ok("list").stdout.splitlines()
+    assert lines[1].startswith(no) and lines[2].strip() == "冰箱不制冷"
+    assert all(cell_len(line) <= 60 for line in lines)
+
+
+def test_list_shows_the_next_deadline_and_the_department(cli: Cli, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("COMPLAINTCTL_NOW", "2026-11-02T12:00+08:00")
+    no = cli.log()
+    cli.ok("assign", no, "--department", "售后服务部", "--to", "王师傅长名")
+    row = cli.ok("list").stdout.splitlines()[1]
+    assert "  售后服务…  " in row  # department/person cut to 10 columns
+    assert "11-03 ~" in row and "!" not in row  # the first response is due tomorrow: due soon, not late
+    assert cli.ok("list").stdout.splitlines()[-1] == "(下一期限: ~ 即将到期)"
+
+
+def test_list_has_no_colour_in_a_pipe(cli: Cli, monkeypatch: pytest.MonkeyPatch) -> None:
+    cli.log()
+    assert "\x1b[" not in cli.ok("list").stdout

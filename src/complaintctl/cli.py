@@ -731,7 +731,7 @@ def list_command(
     if as_json:
         render.emit_json(records, call.tz)
     else:
-        render.complaint_list(records, call.policy)
+        render.complaint_list(records, call.policy, unmasked=unmasked)
 
 
 @app.command("show")

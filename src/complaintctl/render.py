@@ -420,7 +420,7 @@ def _change_value(field: str, value: Any, policy: Policy) -> str:
 
 
 # `list` columns: heading and width in terminal cells; the subject takes what is left.
-_LIST_COLUMNS = ((N_("编号"), 13), (N_("投诉时间"), 14), (N_("客户"), 8), (N_("类别"), 8), (N_("严重"), 8), (N_("状态"), 6))
+_LIST_COLUMNS = ((N_("编号"), 13), (N_("投诉时间"), 11), (N_("客户"), 6), (N_("部门/人"), 10), (N_("下一期限"), 8))
 _LIST_GAP = "  "
 
 
@@ -458,37 +458,71 @@ def _fit(text: str, width: int) -> str:
     return cut + " " * (width - cell_len(cut))
 
 
-def complaint_list(records: Iterable[dict[str, Any]], policy: Policy) -> None:
-    """A table of complaints that fits an 80-column terminal; a late case is marked !.
+def complaint_list(records: Iterable[dict[str, Any]], policy: Policy, *, unmasked: bool = False) -> None:
+    """A table of complaints for the terminal: number, received, customer (masked), the
+    department and person, the next deadline with its state, and the subject (at least 20
+    columns at 80; below that each case takes two lines). Overdue is marked ! and due soon
+    ~, in colour on a terminal (never with NO_COLOR or into a pipe), explained under the table.
 
     Laid out by hand rather than with a Rich table: `list` is typed all day, and a Rich
     table of 50 rows costs more than the query behind it."""
-    import shutil
+    from .privacy import mask_name
 
     tz = policy.tz
-    subject_width = max(
-        8, shutil.get_terminal_size((80, 24)).columns - sum(w for _, w in _LIST_COLUMNS) - len(_LIST_GAP) * len(_LIST_COLUMNS) - 1
-    )
-    widths = [w for _, w in _LIST_COLUMNS] + [subject_width]
+    width = _terminal_width() - 1  # the last column is never written: no terminal wraps early
+    fixed = sum(w for _, w in _LIST_COLUMNS) + len(_LIST_GAP) * len(_LIST_COLUMNS)
+    two_lines = width - fixed < 20
+    colour = _styled()
+    unassigned = _(NOT_ASSIGNED)
+    marks = {"overdue": "!", "due_soon": "~"}
+    seen: set[str] = set()
     lines = []
     for record in records:
-        late = "overdue" in record.get("milestones", {}).values()
-        cells = (
-            record["no"] + ("!" if late else ""),
-            local_time(record["received_at"], tz)[2:],
-            record["customer_name"],
-            policy.rules.category_label(record["category"]),
-            label("severity", record["severity"]),
-            label("status", record["status"]),
-            record["subject"] or record["content"].splitlines()[0],
-        )
-        lines.append(_LIST_GAP.join(_fit(cell, width) for cell, width in zip(cells, widths)).rstrip())
+        state, due = _next_deadline(record)
+        mark = marks.get(state or "", "")
+        if mark:
+            seen.add(state or "")
+        owner = "/".join(visible(p) for p in (record["department"], record["assignee"]) if p) or unassigned
+        shown_due = (_short_due(local_time(due, tz))[:5] + " " + mark).rstrip() if due else label("status", record["status"])
+        customer = record["customer_name"] if unmasked else mask_name(record["customer_name"])
+        cells = [
+            (record["no"], 13),
+            (local_time(record["received_at"], tz)[5:], 11),
+            (customer or "", 6),
+            (owner, 10),
+            (shown_due, 8),
+        ]
+        row = _LIST_GAP.join(_fit(cell, w) for cell, w in cells)
+        if colour and mark:
+            row = ("\x1b[31m" if state == "overdue" else "\x1b[33m") + row + "\x1b[0m"
+        subject = record["subject"] or record["content"].splitlines()[0]
+        if two_lines:
+            lines.append(row.rstrip())
+            lines.append(("    " + _fit(subject, max(8, width - 4))).rstrip())
+        else:
+            lines.append((row + _LIST_GAP + _fit(subject, width - fixed)).rstrip())
     if not lines:
         sys.stdout.write(_("没有符合条件的投诉\n"))
         return
-    heading = _LIST_GAP.join(_fit(_(name), width) for name, width in _LIST_COLUMNS) + _LIST_GAP + _("主题")
-    sys.stdout.write((_bold(heading) if _styled() else heading) + "\n")
-    sys.stdout.write("\n".join(lines) + "\n")
+    heading = _LIST_GAP.join(_fit(_(name), w) for name, w in _LIST_COLUMNS) + ("" if two_lines else _LIST_GAP + _("主题"))
+    out = [_bold(heading) if colour else heading, *lines]
+    legend = [text for state, text in (("overdue", _("! 已超期")), ("due_soon", _("~ 即将到期"))) if state in seen]
+    if legend:
+        out.append("(" + _("下一期限") + ": " + "  ".join(legend) + ")")
+    sys.stdout.write("\n".join(out) + "\n")
+
+
+def _next_deadline(record: dict[str, Any]) -> tuple[str | None, datetime | None]:
+    """The earliest deadline still running on the case, and its state."""
+    running = [
+        (record["due"][milestone], state)
+        for milestone, state in record.get("milestones", {}).items()
+        if state in ("pending", "due_soon", "overdue") and record.get("due", {}).get(milestone)
+    ]
+    if not running:
+        return None, None
+    due, state = min(running, key=lambda pair: pair[0])
+    return state, due
 
 
 def report(data: dict[str, Any], tables: list[Any], fmt: str, tz: Any = None) -> None:
