@@ -103,3 +103,27 @@ def test_list_is_coloured_on_a_terminal_unless_no_color(desk) -> None:
     bash.sendline(f"NO_COLOR=1 {TOOL} list; echo end-of-$((40+2))")
     bash.expect_exact("end-of-42")
     assert "TS-2026-0001" in bash.before and "\x1b[31m" not in bash.before and "\x1b[1m" not in bash.before
+
+
+def test_a_command_pasted_into_a_field_prompt_of_the_shell_stays_there(desk) -> None:
+    bash, env = desk
+    subprocess.run(
+        [TOOL, "log", "--customer", "王五", "--contact", "13900139000", "--channel", "phone", "--content", "漏水"],
+        env=env,
+        check=True,
+        capture_output=True,
+    )
+    bash.sendline(f"{TOOL} shell")
+    bash.expect("投诉>")
+    bash.send("contact TS-2026-0001 --via phone\r")
+    bash.expect("内容")
+    bash.send("\x1b[200~close TS-2026-0001 --reason 误操作\n\x1b[201~")  # the next command, pasted too soon
+    bash.send("\x03")  # seen in the answer, not run: the clerk cancels the field
+    bash.expect("取消")
+    bash.expect("投诉>")
+    bash.send("show TS-2026-0001 --json\r")
+    bash.expect("投诉>")
+    bash.send("\x04")
+    bash.expect_exact("$ ")
+    shown = json.loads(subprocess.run([TOOL, "show", "TS-2026-0001", "--json"], env=env, capture_output=True, check=True).stdout)
+    assert shown["status"] != "closed" and shown["contacts"] == []

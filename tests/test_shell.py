@@ -82,3 +82,35 @@ def test_the_history_file_keeps_commands_without_customers_data(tmp_path: Path, 
     assert "log --customer … --contact … --channel 电话 --content …" in kept
     assert "--summary=…" in kept
     assert oct(path.stat().st_mode)[-3:] == "600" and oct(path.parent.stat().st_mode)[-3:] == "700"
+
+
+def test_help_and_clear_are_words_of_the_shell(cli: Cli, db_url: str, capsys) -> None:
+    """Issue 15: `help` said "Did you mean 'shell'?", `clear` "close"."""
+    run_lines(["help", "help log", "clear", "exit"], db_url)
+    out, err = capsys.readouterr()
+    assert "Did you mean" not in err and "No such command" not in err
+    assert "Commands" in out and "log" in out  # the overview
+    assert "--customer" in out  # `help log`: the command's own help
+    assert "\x1b[H\x1b[2J" in out
+
+
+def test_tab_completes_the_values_of_choice_options(cli: Cli, db_url: str) -> None:
+    import typer
+
+    cli.log()
+    vocabulary = shell.Vocabulary(db_url)
+    vocabulary.refresh()
+    completer = shell._completer(typer.main.get_command(app), vocabulary)
+
+    def complete(text: str) -> list[str]:
+        return [c.text for c in completer.get_completions(Document(text), None)]
+
+    assert {"phone", "email", "电话"} <= set(complete("log --channel "))
+    assert "email" in complete("contact TS-2026-0001 --via e")
+    assert complete("classify TS-2026-0001 --severity m") == ["major"]
+    assert complete("classify TS-2026-0001 --priority h") == ["high"]
+    assert set(complete("followup TS-2026-0001 --satisfaction ")) >= {"A", "B", "C", "D"}
+    assert "open" in complete("list --status o")
+    assert "help" in complete("he") and "clear" in complete("cl")
+    assert "log" in complete("help l")
+    assert "物流部" in complete("assign TS-2026-0001 --department 物")

@@ -25,6 +25,20 @@ VALUE_SOURCES = {
     "--assignee": "assignees",
     "--incident": "numbers",
 }
+# Options that take one of a closed set: Tab offers its codes and labels (domain.py).
+CHOICE_OPTIONS = {
+    "--channel": "Channel",
+    "--via": "Channel",
+    "--severity": "Severity",
+    "--priority": "Priority",
+    "--urgency": "Urgency",
+    "--satisfaction": "Satisfaction",
+    "--status": "Status",
+    "--origin": "Origin",
+    "--compensation-kind": "CompensationKind",
+}
+# Words of the shell itself, beside the commands.
+SHELL_WORDS = ("help", "clear", "exit")
 
 
 class Vocabulary:
@@ -49,9 +63,14 @@ class Vocabulary:
                 self.numbers = list(session.execute(select(Complaint.no).order_by(Complaint.id.desc()).limit(500)).scalars())  # type: ignore[union-attr]
                 self.departments = sorted(d for d in session.execute(select(Complaint.department).distinct()).scalars() if d)
                 self.assignees = sorted(a for a in session.execute(select(Complaint.assignee).distinct()).scalars() if a)
-            rules = load_rules(os.environ.get("COMPLAINTCTL_RULES"))
+            from .db import setting
+            from .settings import installed_rules
+
+            installed = setting(self.db, "rules")
+            rules = installed_rules(installed) if installed else load_rules(os.environ.get("COMPLAINTCTL_RULES"))
             self.categories = [c.label for c in rules.categories] + [c.code for c in rules.categories]
-            self.departments = sorted(set(self.departments) | {c.department for c in rules.categories})
+            self.departments = [d.name for d in rules.departments]  # the office's list, nothing else
+            self.assignees = sorted(set(self.assignees) | {p.name for p in rules.people})
         except Exception:  # completion must never break the shell
             pass
 
@@ -69,7 +88,10 @@ def _completer(command: Any, vocabulary: Vocabulary) -> Any:
             current = "" if text.endswith(" ") or not words else words[-1]
             done = words if text.endswith(" ") else words[:-1]
             if not done:
-                yield from _matching(current, sorted(command.commands) + ["exit"])
+                yield from _matching(current, sorted(command.commands) + list(SHELL_WORDS))
+                return
+            if done[0] == "help" and len(done) == 1:
+                yield from _matching(current, sorted(command.commands))
                 return
             sub = command.commands.get(done[0])
             if sub is not None and hasattr(sub, "commands") and len(done) == 1:
@@ -82,12 +104,23 @@ def _completer(command: Any, vocabulary: Vocabulary) -> Any:
             if source:
                 yield from _matching(current, getattr(vocabulary, source))
                 return
+            if previous in CHOICE_OPTIONS:
+                yield from _matching(current, _choice_words(previous))
+                return
             if current.startswith("-") or sub is None:
                 options = [o for p in getattr(sub, "params", []) for o in getattr(p, "opts", []) if o.startswith("--")]
                 yield from _matching(current, options)
                 return
             if any(getattr(p, "name", "") == "no" for p in getattr(sub, "params", [])):
                 yield from _matching(current.upper(), vocabulary.numbers)
+
+    def _choice_words(option: str) -> list[str]:
+        from . import domain
+        from .i18n import _
+
+        kind = getattr(domain, CHOICE_OPTIONS[option])
+        words = [m.value for m in kind] + [_(m.label) for m in kind]
+        return words + ["open"] if option == "--status" else words
 
     def _matching(prefix: str, candidates: Iterable[str]) -> Iterable[Any]:
         for candidate in candidates:
@@ -211,10 +244,12 @@ def run(app: Any, *, db: str | None, rules: str | None, input: Any = None, outpu
     )
     settle()
     if input is None:
-        sys.stdout.write(_("complaintctl shell — every command as on the command line; Tab completes, Ctrl-D leaves.\n"))
+        sys.stdout.write(
+            _("complaintctl shell — every command as on the command line; help, clear; Tab completes, Ctrl-D leaves.\n")
+        )
     while True:
         try:
-            line = session.prompt("投诉> ")
+            line = session.prompt(_("投诉> "))
         except KeyboardInterrupt:
             continue
         except EOFError:
@@ -228,6 +263,12 @@ def run(app: Any, *, db: str | None, rules: str | None, input: Any = None, outpu
             continue
         if args[0] in ("exit", "quit"):
             break
+        if args[0] in ("help", "?"):
+            args = [*args[1:2], "--help"]  # `help` is the overview, `help log` a command's own
+        if args[0] in ("clear", "cls"):
+            sys.stdout.write("\x1b[H\x1b[2J")
+            sys.stdout.flush()
+            continue
         if args[0] == "shell":
             sys.stderr.write(_("error: this is the shell already\n"))
             continue
