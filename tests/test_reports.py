@@ -445,3 +445,10 @@ def test_kept_figures_follow_the_rules(cli: Cli, seeded: dict[str, str], db_url:
     assert after["indicators"]["repeat_complaints"]["repeats"] == 0
     assert after == json.loads(_october(cli, "--fresh"))
     assert query(db_url, f"SELECT count(*) FROM stored_figures WHERE period = '{OCTOBER}'")[0][0] == 1
+
+
+def test_a_new_register_reports_in_one_line(cli: Cli) -> None:
+    """Issue 15: a bare `report` on a new register printed ten empty frames."""
+    out = cli.ok("report", "--month", "2026-10").stdout
+    assert out.splitlines() == ["2026-10: 本期、上期及去年同期均无投诉, 也无未结投诉"]
+    assert cli.json("report", "--month", "2026-10")["totals"]["received"] == 0  # JSON as ever

@@ -1883,7 +1883,7 @@ def import_command(
     if as_json:
         render.emit_json(summary, call.tz)
         return
-    verb = _("would import") if dry_run else "imported"
+    verb = _("would import") if dry_run else _("imported")
     numbers = result.imported
     span = f" ({numbers[0]} … {numbers[-1]})" if len(numbers) > 1 else f" ({numbers[0]})" if numbers else ""
     sys.stdout.write(

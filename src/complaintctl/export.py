@@ -24,7 +24,8 @@ from sqlmodel import Session
 
 from . import fields, reports
 from .cells import for_csv, is_formula_text
-from .domain import Channel, Milestone, Satisfaction, Severity
+from .domain import NOT_ASSIGNED, Channel, Milestone, Satisfaction, Severity
+from .i18n import _
 from .models import Complaint, ContactEntry, HistoryEntry
 from .periods import Period
 from .privacy import mask_contact, mask_name, mask_personal, mask_text
@@ -397,8 +398,8 @@ def write_workbook(
         )
         spool.add(
             (
-                breach["department"] or "(未分派)",
-                breach["assignee"] or "(未指定)",
+                breach["department"] or _(NOT_ASSIGNED),
+                breach["assignee"] or _(NOT_ASSIGNED),
                 breach["no"],
                 Milestone(breach["milestone"]).label,
                 _local(due, policy),
@@ -545,7 +546,7 @@ def _summary_sheet(
     put(["图表数据 · 各部门解决按时率", "按时率"], strong=True, fill=True)
     start = row + 1
     for name, cell in departments.items() or [("(无)", {"rate": None})]:
-        put([name or "(未分派)", cell["rate"]], percent_from=1)
+        put([name or _(NOT_ASSIGNED), cell["rate"]], percent_from=1)
     end = row
     chart = BarChart()
     chart.title = "各部门解决按时率"

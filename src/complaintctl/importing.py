@@ -335,7 +335,7 @@ def load(
             result.warnings.append(
                 _(
                     "{sheet_name}: no column for {columns}; cases resolved in the sheet count that contact as never made (missed once closed), as the register would had it been typed. If the sheet keeps those times under another heading, place it with --map"
-                ).format(sheet_name=sheet_name, columns=" or ".join(unrecorded))
+                ).format(sheet_name=sheet_name, columns=_(" or ").join(unrecorded))
             )
         for required in ("received_at", "customer_name"):
             if required not in columns.values():

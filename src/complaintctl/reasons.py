@@ -86,5 +86,9 @@ def _render(value: Any) -> str:
     if isinstance(value, list) and len(value) == 2 and isinstance(value[0], str) and isinstance(value[1], dict):
         return _(value[0]).format(**{k: _render(v) for k, v in value[1].items()}) if value[1] else _(value[0])
     if isinstance(value, list):
-        return _("; ").join(_render(item) for item in value)
+        # A term over nothing ("skipped []", kept by versions before 0.15) says nothing.
+        kept = [
+            i for i in value if not (isinstance(i, list) and len(i) == 2 and isinstance(i[1], dict) and "[]" in i[1].values())
+        ]
+        return _("; ").join(_render(item) for item in kept)
     return str(value)

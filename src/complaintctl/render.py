@@ -537,6 +537,12 @@ def report(data: dict[str, Any], tables: list[Any], fmt: str, tz: Any = None) ->
     scope = ", ".join(f"{k}={v}" for k, v in data["scope"].items() if v)
     if scope:
         title += f" [{scope}]"
+    sides = (data["totals"], data["previous"]["totals"], data.get("year_before", {}).get("totals", {}))
+    if fmt == "table" and not any(side.get(key) for side in sides for key in ("received", "resolved", "closed", "open_at_end")):
+        # Nothing this period, the last one or a year before, and nothing open: ten empty
+        # frames would say less than one line.
+        sys.stdout.write(_("{period}: 本期、上期及去年同期均无投诉, 也无未结投诉").format(period=data["period"]["label"]) + "\n")
+        return
     if data["totals"]["received"] == 0 and data["previous"]["totals"]["received"] == 0:
         note = _("本期及上期均无投诉")
     elif data["totals"]["received"] == 0:

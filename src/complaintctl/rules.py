@@ -346,6 +346,8 @@ def _skipped(calendar: WorkCalendar, start, end) -> str:  # type: ignore[no-unty
     for day in _days(start, end):
         if not calendar.is_working_day(day):
             reasons[calendar.describe(day)] += 1
+    if not reasons:
+        return ""
     return joined(*(term(N_("{why} ×{count}"), why=why, count=n) for why, n in reasons.items()))
 
 
