@@ -532,8 +532,8 @@ def build(data: dict[str, Any], source: str) -> Rules:
         except ValueError:
             fail(
                 key,
-                f"{value!r} is not a duration; write 1wd (working days), 3d, 12h or 30min"
-                + (', or "" to not track it' if optional else ""),
+                _("{value!r} is not a duration; write 1wd (working days), 3d, 12h or 30min").format(value=value)
+                + (_(', or "" to not track it') if optional else ""),
             )
             return None
 
@@ -541,19 +541,19 @@ def build(data: dict[str, Any], source: str) -> Rules:
         try:
             return Severity.parse(str(value))  # type: ignore[return-value]
         except ValueError:
-            fail(key, f"{value!r} is not a severity; use general, major or critical")
+            fail(key, _("{value!r} is not a severity; use general, major or critical").format(value=value))
             return Severity.GENERAL
 
     def words(key: str, value: Any) -> tuple[str, ...]:
         if not isinstance(value, list) or not all(isinstance(v, str) and v.strip() for v in value):
-            fail(key, 'must be a list of non-empty strings, like ["媒体", "记者"]')
+            fail(key, _('must be a list of non-empty strings, like ["媒体", "记者"]'))
             return ()
         return tuple(v.strip() for v in value)
 
     def days(key: str, value: Any) -> tuple[date, ...]:
         out = []
         if not isinstance(value, list):
-            fail(key, "must be a list of dates, like [2026-12-31]")
+            fail(key, _("must be a list of dates, like [2026-12-31]"))
             return ()
         for item in value:
             if isinstance(item, date):
@@ -562,7 +562,7 @@ def build(data: dict[str, Any], source: str) -> Rules:
             try:
                 out.append(date.fromisoformat(str(item)))
             except ValueError:
-                fail(key, f"{item!r} is not a date; write 2026-12-31")
+                fail(key, _("{item!r} is not a date; write 2026-12-31").format(item=item))
         return tuple(out)
 
     calendar = data["calendar"]
@@ -572,43 +572,46 @@ def build(data: dict[str, Any], source: str) -> Rules:
 
         ZoneInfo(timezone)
     except Exception:
-        fail("calendar.timezone", f"{timezone!r} is not a time zone; use a name like Asia/Shanghai")
+        fail("calendar.timezone", _("{timezone!r} is not a time zone; use a name like Asia/Shanghai").format(timezone=timezone))
     office_hours = None
     if calendar.get("office_hours"):
         office_hours = _office_hours(str(calendar["office_hours"]))
         if office_hours is None:
-            fail("calendar.office_hours", f"{calendar['office_hours']!r} is not office hours; write 09:00-18:00")
+            fail(
+                "calendar.office_hours",
+                _("{office_hours!r} is not office hours; write 09:00-18:00").format(office_hours=calendar["office_hours"]),
+            )
     due_soon = duration("calendar.due_soon", calendar.get("due_soon")) or Duration(1, "wd")
 
     deadlines = data["deadlines"]
     resolution_raw = deadlines.get("resolution")
     resolution: dict[Severity, Duration] = {}
     if not isinstance(resolution_raw, dict):
-        fail("deadlines.resolution", "must be a table with general, major and critical durations")
+        fail("deadlines.resolution", _("must be a table with general, major and critical durations"))
     else:
         for level in Severity:
             if level.value not in resolution_raw:
-                fail(f"deadlines.resolution.{level.value}", "is missing; give a duration like 5wd")
+                fail(f"deadlines.resolution.{level.value}", _("is missing; give a duration like 5wd"))
                 continue
             found = duration(f"deadlines.resolution.{level.value}", resolution_raw[level.value])
             if found:
                 resolution[level] = found
         for key in resolution_raw:
             if key not in {s.value for s in Severity}:
-                fail(f"deadlines.resolution.{key}", "unknown severity; use general, major or critical")
+                fail(f"deadlines.resolution.{key}", _("unknown severity; use general, major or critical"))
 
     categories: list[CategoryRule] = []
     raw_categories = data["categories"]
     if not raw_categories:
-        fail("categories", "no categories; define at least one [categories.NAME] with label and department")
+        fail("categories", _("no categories; define at least one [categories.NAME] with label and department"))
     for code, entry in raw_categories.items():
         key = f"categories.{code}"
         department = str(entry.get("department", "")).strip()
         if not department:
-            fail(f"{key}.department", 'is missing: every category must route to a department; add department = "..."')
+            fail(f"{key}.department", _('is missing: every category must route to a department; add department = "..."'))
         label = str(entry.get("label", "")).strip()
         if not label:
-            fail(f"{key}.label", "is missing; give the Chinese name shown to staff")
+            fail(f"{key}.label", _("is missing; give the Chinese name shown to staff"))
         categories.append(
             CategoryRule(
                 code=code,
@@ -621,7 +624,10 @@ def build(data: dict[str, Any], source: str) -> Rules:
     default_category = str(data["classification"].get("default_category", ""))
     if raw_categories and default_category not in raw_categories:
         fail(
-            "classification.default_category", f"{default_category!r} is not one of the categories ({', '.join(raw_categories)})"
+            "classification.default_category",
+            _("{default_category!r} is not one of the categories ({choices})").format(
+                default_category=default_category, choices=", ".join(raw_categories)
+            ),
         )
 
     signals: list[SignalRule] = []
@@ -629,7 +635,7 @@ def build(data: dict[str, Any], source: str) -> Rules:
         key = f"severity.signals.{code}"
         urgent = entry.get("urgent", False)
         if not isinstance(urgent, bool):
-            fail(f"{key}.urgent", "must be true or false")
+            fail(f"{key}.urgent", _("must be true or false"))
         signals.append(
             SignalRule(
                 code=code,
@@ -644,14 +650,20 @@ def build(data: dict[str, Any], source: str) -> Rules:
         """A `count` within a `window` ([repeat.*], [alerts.*]); None when turned off or wrong."""
         count = entry.get("count", 0)
         if not isinstance(count, int) or isinstance(count, bool) or count < 0:
-            fail(f"{key}.count", f"{count!r} must be a whole number (0 turns the {what} off)")
+            message = (
+                _("{count!r} must be a whole number (0 turns the rule off)")
+                if what == "rule"
+                else _("{count!r} must be a whole number (0 turns the alert off)")
+            )
+            fail(f"{key}.count", message.format(count=count))
             return None
         window = duration(f"{key}.window", entry.get("window", ""))
         if count == 1:
             fail(
                 f"{key}.count",
-                f"1 would {'raise' if what == 'rule' else 'alert on'} every complaint; "
-                f"use 2 or more, or 0 to turn the {what} off",
+                _("1 would raise every complaint; use 2 or more, or 0 to turn the rule off")
+                if what == "rule"
+                else _("1 would alert on every complaint; use 2 or more, or 0 to turn the alert off"),
             )
         return (count, window) if count >= 2 and window is not None else None
 
@@ -673,48 +685,58 @@ def build(data: dict[str, Any], source: str) -> Rules:
     for level in Severity:
         row = raw_matrix.get(level.value)
         if not isinstance(row, dict):
-            fail(f"priority.matrix.{level.value}", 'is missing; write { urgent = "high", normal = "medium" }')
+            fail(f"priority.matrix.{level.value}", _('is missing; write { urgent = "high", normal = "medium" }'))
             continue
         for urgency in Urgency:
             value = row.get(urgency.value)
             try:
                 matrix[(level, urgency)] = Priority.parse(str(value))  # type: ignore[assignment]
             except ValueError:
-                fail(f"priority.matrix.{level.value}.{urgency.value}", f"{value!r} is not a priority; use high, medium or low")
+                fail(
+                    f"priority.matrix.{level.value}.{urgency.value}",
+                    _("{value!r} is not a priority; use high, medium or low").format(value=value),
+                )
         for key in row:
             if key not in {u.value for u in Urgency}:
-                fail(f"priority.matrix.{level.value}.{key}", "unknown; the columns are urgent and normal")
+                fail(f"priority.matrix.{level.value}.{key}", _("unknown; the columns are urgent and normal"))
     for key in raw_matrix:
         if key not in {s.value for s in Severity}:
-            fail(f"priority.matrix.{key}", "unknown severity; use general, major or critical")
+            fail(f"priority.matrix.{key}", _("unknown severity; use general, major or critical"))
 
     declared: list[DeclaredField] = []
-    taken = {n.casefold(): f"the built-in field {f.label}" for f in BUILTIN_FIELDS for n in (f.label, f.record_key, *f.synonyms)}
+    taken = {
+        n.casefold(): _("the built-in field {label}").format(label=_(f.label))
+        for f in BUILTIN_FIELDS
+        for n in (f.label, f.record_key, *f.synonyms)
+    }
     for key, entry in data.get("fields", {}).items():
         where = f"fields.{key}"
         if not re.fullmatch(r"[a-z][a-z0-9_]{0,39}", key):
-            fail(where, "a field's key is lower-case letters, digits and _ (like order_no); the label is its Chinese name")
+            fail(where, _("a field's key is lower-case letters, digits and _ (like order_no); the label is its Chinese name"))
             continue
         label = str(entry.get("label", "")).strip()
         kind = entry.get("kind", "text")
         choices = entry.get("choices", [])
         if not label:
-            fail(f"{where}.label", 'is required, like label = "订单号"')
+            fail(f"{where}.label", _('is required, like label = "订单号"'))
         if kind not in FIELD_KINDS:
-            fail(f"{where}.kind", f"{kind!r} is not a kind; use {', '.join(FIELD_KINDS)}")
+            fail(f"{where}.kind", _("{kind!r} is not a kind; use {choices}").format(kind=kind, choices=", ".join(FIELD_KINDS)))
         if kind == "choice" and (
             not isinstance(choices, list) or not choices or not all(isinstance(c, str) and c.strip() for c in choices)
         ):
-            fail(f"{where}.choices", 'a choice field needs its choices, like choices = ["消协", "媒体"]')
+            fail(f"{where}.choices", _('a choice field needs its choices, like choices = ["消协", "媒体"]'))
         for flag in ("required", "personal"):
             if not isinstance(entry.get(flag, False), bool):
-                fail(f"{where}.{flag}", "must be true or false")
+                fail(f"{where}.{flag}", _("must be true or false"))
         synonyms = words(f"{where}.synonyms", entry.get("synonyms", []))
         for name in (label, *synonyms):
             clash = taken.get(name.casefold())
             if name and clash:
-                fail(where, f"{name!r} is already {clash}; give the field another label or heading")
-            taken[name.casefold()] = f"the field {label or key}"
+                fail(
+                    where,
+                    _("{name!r} is already {clash}; give the field another label or heading").format(name=name, clash=clash),
+                )
+            taken[name.casefold()] = _("the field {label}").format(label=label or key)
         declared.append(
             DeclaredField(
                 key=key,
@@ -731,7 +753,10 @@ def build(data: dict[str, Any], source: str) -> Rules:
     file_mode = 0o600
     mode_text = str(office.get("file_mode", "0600"))
     if not re.fullmatch(r"0?[0-7]{3}", mode_text) or int(mode_text, 8) & 0o133:
-        fail("office.file_mode", f"{mode_text!r} is not a file mode the register's files may take; write 0600 or 0640")
+        fail(
+            "office.file_mode",
+            _("{mode_text!r} is not a file mode the register's files may take; write 0600 or 0640").format(mode_text=mode_text),
+        )
     else:
         file_mode = int(mode_text, 8)
     from .i18n import LANGUAGES, normalise
@@ -750,12 +775,15 @@ def build(data: dict[str, Any], source: str) -> Rules:
     for key in ("import_rows", "import_cells", "import_mb", "attachment_mb"):
         value = limits_data.get(key)
         if not isinstance(value, int) or isinstance(value, bool) or value <= 0:
-            fail(f"limits.{key}", f"{value!r} is not a positive whole number")
+            fail(f"limits.{key}", _("{value!r} is not a positive whole number").format(value=value))
             value = DEFAULTS["limits"][key]
         numbers[key] = value
     confirm_days_back = data["input"].get("confirm_days_back", 7)
     if not isinstance(confirm_days_back, int) or isinstance(confirm_days_back, bool) or confirm_days_back < 0:
-        fail("input.confirm_days_back", f"{confirm_days_back!r} is not a whole number of days (0 or more)")
+        fail(
+            "input.confirm_days_back",
+            _("{confirm_days_back!r} is not a whole number of days (0 or more)").format(confirm_days_back=confirm_days_back),
+        )
         confirm_days_back = 7
     units = []
     for key, entry in data["units"].items():
@@ -763,12 +791,19 @@ def build(data: dict[str, Any], source: str) -> Rules:
     unit_keys = {u.key for u in units}
     for unit in units:
         if unit.parent and unit.parent not in unit_keys:
-            fail(f"units.{unit.key}.parent", f"{unit.parent!r} is not a unit; declare [units.{unit.parent}] or leave it empty")
+            fail(
+                f"units.{unit.key}.parent",
+                _("{unit_parent!r} is not a unit; declare [units.{unit_parent}] or leave it empty").format(
+                    unit_parent=unit.parent
+                ),
+            )
     departments: dict[str, Department] = {}
     for name, entry in data["departments"].items():
         unit_key = str(entry.get("unit", ""))
         if unit_key and unit_key not in unit_keys:
-            fail(f"departments.{name}.unit", f"{unit_key!r} is not a unit; declare [units.{unit_key}]")
+            fail(
+                f"departments.{name}.unit", _("{unit_key!r} is not a unit; declare [units.{unit_key}]").format(unit_key=unit_key)
+            )
         departments[name] = Department(name, unit_key, words(f"departments.{name}.synonyms", entry.get("synonyms", [])))
     for category in categories:  # routing names a department: it is one
         departments.setdefault(category.department, Department(category.department))
@@ -777,10 +812,13 @@ def build(data: dict[str, Any], source: str) -> Rules:
         roles = words(f"people.{login}.roles", entry.get("roles", []))
         for role in roles:
             if role not in ROLES:
-                fail(f"people.{login}.roles", f"{role!r} is not a role; use {', '.join(ROLES)}")
+                fail(
+                    f"people.{login}.roles",
+                    _("{role!r} is not a role; use {choices}").format(role=role, choices=", ".join(ROLES)),
+                )
         unit_key = str(entry.get("unit", ""))
         if unit_key and unit_key not in unit_keys:
-            fail(f"people.{login}.unit", f"{unit_key!r} is not a unit; declare [units.{unit_key}]")
+            fail(f"people.{login}.unit", _("{unit_key!r} is not a unit; declare [units.{unit_key}]").format(unit_key=unit_key))
         reach = entry.get("reach", [])
         people.append(
             Person(
@@ -798,12 +836,15 @@ def build(data: dict[str, Any], source: str) -> Rules:
     permissions: dict[str, tuple[str, ...]] = {}
     for action, roles in data["permissions"].items():
         if action not in PERMISSIONS:
-            fail(f"permissions.{action}", f"unknown action; known: {', '.join(PERMISSIONS)}")
+            fail(f"permissions.{action}", _("unknown action; known: {choices}").format(choices=", ".join(PERMISSIONS)))
             continue
         allowed = words(f"permissions.{action}", roles) if roles else ()
         for role in allowed:
             if role not in ROLES:
-                fail(f"permissions.{action}", f"{role!r} is not a role; use {', '.join(ROLES)}")
+                fail(
+                    f"permissions.{action}",
+                    _("{role!r} is not a role; use {choices}").format(role=role, choices=", ".join(ROLES)),
+                )
         permissions[action] = allowed
 
     rules = Rules(
