@@ -47,8 +47,9 @@ def test_each_case_is_listed_once_with_all_its_late_milestones(cli: Cli, sample:
     assert set(listed) == {i["no"] for i in items}
     lines = sample.splitlines()
     twice = next(no for no in listed if sum(i["no"] == no for i in items) == 2)
-    below = lines[next(i for i, line in enumerate(lines) if twice in line) + 1]
-    assert "初次响应" in below and "解决" in below
+    at = next(i for i, line in enumerate(lines) if twice in line)
+    entry = lines[at] if "初次响应" in lines[at] else lines[at + 1]  # on the case's line when it fits, else below
+    assert "初次响应" in entry and "解决" in entry
 
 
 def test_a_count_per_department_and_totals(cli: Cli, sample: str) -> None:
@@ -60,6 +61,7 @@ def test_a_count_per_department_and_totals(cli: Cli, sample: str) -> None:
         assert f"{department} — {len(cases)} 件投诉: {late} 项已超期" in sample
     assert sample.splitlines()[-2].startswith("合计: ") or sample.splitlines()[-1].startswith("合计: ")
     assert "未分派 / " not in sample
+    assert "即将到期 即将到期" not in sample and "已超期 超期" not in sample
 
 
 def _cron_job(name: str) -> tuple[dict[str, str], str]:
@@ -112,3 +114,11 @@ def test_a_systemd_timer_is_given_with_the_office_zone() -> None:
     assert "OnCalendar=*-*-* 08:30 Asia/Shanghai" in timer
     service = (ROOT / "examples" / "systemd" / "complaintctl-overdue.service").read_text(encoding="utf-8")
     assert "ExecStart=%h/.local/bin/complaintctl overdue" in service
+
+
+def test_due_soon_is_said_once(cli: Cli, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Issue 15: `即将到期 即将到期` (twice) on a milestone due soon."""
+    cli.log(received="2026-11-02 09:00")
+    out = cli.ok("overdue", "--at", "2026-11-02 12:00").stdout
+    assert out.count("即将到期") == 1 + 3  # the milestone once, plus the three count lines (check, department, total)
+    assert "即将到期 即将到期" not in out

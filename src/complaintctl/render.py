@@ -325,7 +325,6 @@ def overdue(report: dict[str, Any], policy: Policy) -> None:
             owner = f" [{visible(first['assignee'])}]" if first["assignee"] else ""
             about = visible(first["customer_name"] or "") + ": " + visible(first["subject"] or "")
             head = f"  {no}  {labelled('severity', first['severity'])}{owner}  {about}"
-            out.append(_fit(head, width).rstrip())
             parts = [
                 milestone_text.format(
                     milestone=labelled("milestone", m["milestone"]),
@@ -335,6 +334,11 @@ def overdue(report: dict[str, Any], policy: Policy) -> None:
                 )
                 for m in case
             ]
+            one_line = f"{head}  — " + "; ".join(parts)
+            if cell_len(one_line) <= width:  # the case and its milestones on one line when they fit
+                out.append(one_line)
+                continue
+            out.append(_fit(head, width).rstrip())
             out.extend(_wrapped(parts, "      ", width))
     out.append("")
     out.append(_("合计") + ": " + counts.format(cases=case_count, late=late, soon=len(items) - late))
