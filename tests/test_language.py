@@ -107,6 +107,10 @@ TYPED_TEXT = [
     "更换新机",
     "等客户提供发票",
     "客户说满意了",
+    "门店管理部",
+    "物流",
+    "11月2日",
+    "2天",
 ]
 
 
@@ -154,7 +158,16 @@ def _lifecycle(desk: Desk) -> None:
     desk.run("audit")
     desk.run("rules", "show")
     desk.run("db", "current")
+    desk.run("department", "add", "门店管理部")
+    desk.run("department", "list")
+    desk.run("overdue", "--within", "2天", "--at", "2026-11-23 09:00")
+    desk.run("report", "--month", "2025-01")  # nothing then: one line
     # Refusals, each one line.
+    desk.run("assign", "TS-2026-0002", "--department", "物流", ok=False)
+    desk.run("log", "--customer", "赵六", "--contact", "12345", "--channel", "phone", "--content", "x", ok=False)
+    desk.run("log", "--customer", "赵六", "--contact", "13800138000", "--channel", "phone", "--content", "x",
+             "--received", "11月2日", ok=False)  # fmt: skip
+    desk.run("list", "--due-within", "2x", ok=False)
     desk.run("show", "TS-2026-0099", ok=False)
     desk.run("followup", "TS-2026-0002", "--satisfaction", "B", ok=False)
     desk.run("log", "--customer", "赵六", ok=False)

@@ -1343,7 +1343,9 @@ def department_list_command(db: DbOption = None, rules: RulesOption = None, as_j
 
 @department_app.command("add")
 def department_add_command(
-    names: Annotated[list[str], typer.Argument(metavar="NAME...", help=_("The new department's name (several may be given)."))],
+    names: Annotated[
+        list[str], typer.Argument(metavar="DEPARTMENT...", help=_("The new department's name (several may be given)."))
+    ],
     unit: Annotated[
         str | None, typer.Option(metavar="UNIT", help=_("The unit it belongs to ([units] in the office rules)."))
     ] = None,
@@ -1358,7 +1360,7 @@ def department_add_command(
     call.require("rules_install")
     wanted: list[str] = []
     for name in names:
-        text = inputs.text(name, "NAME", required=True, single_line=True) or ""
+        text = inputs.text(name, "DEPARTMENT", required=True, single_line=True) or ""
         known = call.policy.rules.find_department(text)
         if known is not None:
             raise BadInput(_("{name} is a department already ({known}); nothing changed").format(name=text, known=known.name))
@@ -2313,7 +2315,8 @@ def _help_in_the_user_language() -> None:
     docstrings as they are cleaned for display), and it ends with an example."""
     import inspect
 
-    for prefix, typer_app in (("", app), ("rules ", rules_app), ("db ", db_app), ("report ", report_app)):
+    groups = [(f"{group.name} ", group.typer_instance) for group in app.registered_groups if group.typer_instance]
+    for prefix, typer_app in [("", app), *groups]:
         if prefix:
             typer_app.info.epilog = _example(prefix.strip())
         for info in typer_app.registered_commands:

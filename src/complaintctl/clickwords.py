@@ -66,6 +66,8 @@ METAVARS = {
     "N": N_("N"),
     "NUMBER": N_("NUMBER"),
     "NAME": N_("NAME"),
+    "UNIT": N_("UNIT"),
+    "DEPARTMENT": N_("DEPARTMENT"),
     "PERSON": N_("PERSON"),
     "AMOUNT": N_("AMOUNT"),
     "PATH_OR_URL": N_("PATH_OR_URL"),
