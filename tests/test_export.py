@@ -199,3 +199,37 @@ def test_libreoffice_opens_the_workbook(workbook: Path, tmp_path: Path) -> None:
     assert result.returncode == 0, result.stderr
     pdf = out / "october.pdf"
     assert pdf.exists() and pdf.stat().st_size > 5000
+
+
+def test_the_workbook_speaks_the_office_language(
+    cli: Cli,
+    seeded: dict[str, str],  # noqa: F811
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """Issue 15 §1: the workbook's words come from the catalogs, as the screens' do."""
+    import re
+
+    from complaintctl import i18n
+
+    path = tmp_path / "october-en.xlsx"
+    monkeypatch.setenv("COMPLAINTCTL_LANG", "en")
+    i18n.reset()
+    try:
+        cli.ok("export", "--month", "2026-10", "-o", str(path))
+    finally:
+        monkeypatch.setenv("COMPLAINTCTL_LANG", "C")
+        i18n.reset()
+    book = load_workbook(path)
+    assert book.sheetnames == ["Register", "Handling log", "Summary", "Late milestones"]
+    # Office-declared words stay as the office wrote them: its fields, categories, departments.
+    declared = {"住址", "来源", "涉及人员", "原因类别", "产品质量", "售后服务", "服务态度", "物流交付", "系统操作"}
+    declared |= {"价格收费", "环境设施", "其他", "售后服务部", "物流部", "质量管理部", "客服部", "财务部", "行政部", "技术部"}
+    for name in ("Register", "Handling log", "Late milestones"):
+        header = [c.value for c in next(book[name].iter_rows(max_row=1))]
+        assert not [h for h in header if re.search(r"[\u4e00-\u9fff]", str(h)) and h not in declared], (name, header)
+    summary = [str(c.value) for row in book["Summary"].iter_rows(max_col=1) for c in row if c.value]
+    assert "A Very satisfied" in summary or any(t.startswith("A ") and t.isascii() for t in summary)
+    typed = {str(c.value) for row in book["Register"].iter_rows(min_row=2) for c in row if c.value}  # subjects ...
+    chinese = [t for t in summary if re.search(r"[\u4e00-\u9fff]", t) and t not in declared | typed]
+    assert not chinese, chinese

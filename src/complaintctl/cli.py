@@ -19,7 +19,7 @@ from typer.core import TyperGroup
 
 from . import clickwords, i18n
 from .errors import BadInput, ComplaintError, StorageError
-from .i18n import _
+from .i18n import _, ngettext
 
 if TYPE_CHECKING:
     from pathlib import Path
@@ -1755,7 +1755,9 @@ def export_command(
     else:
         sys.stdout.write(
             f"{path}: "
-            + ", ".join(f"{k} {v} 行" for k, v in counts.items())
+            + ", ".join(
+                ngettext("{sheet} {count} 行", "{sheet} {count} 行", v).format(sheet=k, count=v) for k, v in counts.items()
+            )
             + (_(" (联系方式未遮蔽, 已记录)") if unmasked else "")
             + "\n"
         )

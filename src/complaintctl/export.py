@@ -25,7 +25,7 @@ from sqlmodel import Session
 from . import fields, reports
 from .cells import for_csv, is_formula_text
 from .domain import NOT_ASSIGNED, Channel, Milestone, Satisfaction, Severity
-from .i18n import _
+from .i18n import N_, _
 from .models import Complaint, ContactEntry, HistoryEntry
 from .periods import Period
 from .privacy import mask_contact, mask_name, mask_personal, mask_text
@@ -51,7 +51,7 @@ def _column(entry: fields.Field) -> Column:
 
 # The registry's exported fields in the paper form's order (docs/domain.md §1), then the
 # milestones the case missed.
-REGISTER_COLUMNS: tuple[Column, ...] = (*(_column(f) for f in fields.EXPORTED), Column("late", "超期节点"))
+REGISTER_COLUMNS: tuple[Column, ...] = (*(_column(f) for f in fields.EXPORTED), Column("late", N_("超期节点")))
 
 
 def register_columns(policy: Policy) -> tuple[Column, ...]:
@@ -74,7 +74,7 @@ BATCH = 2000
 
 
 def default_filename(period: Period, fmt: str) -> str:
-    return f"客户投诉汇总_{period.label}.{'csv' if fmt == 'csv' else 'xlsx'}"
+    return _("客户投诉汇总_{period}.{suffix}").format(period=period.label, suffix="csv" if fmt == "csv" else "xlsx")
 
 
 def _label(column: Column, value: Any, policy: Policy) -> Any:
@@ -83,7 +83,7 @@ def _label(column: Column, value: Any, policy: Policy) -> Any:
     if column.choice == "category":
         return policy.rules.category_label(value)
     try:
-        return column.choice(value).label
+        return _(column.choice(value).label)
     except ValueError:
         return value
 
@@ -144,7 +144,7 @@ def register_rows(
                 value = mask_text(value)
             out[column.key] = value
         missed = late.get(values["no"], [])
-        out["late"] = "、".join(Milestone(m).label for m in missed) or None
+        out["late"] = _("、").join(_(Milestone(m).label) for m in missed) or None
         out["_late"] = {LATE_CELL[m] for m in missed}
         yield out
 
@@ -215,7 +215,7 @@ def handling_rows(session: Session, period: Period, *, policy: Policy, unmasked:
             at = at.replace(tzinfo=UTC)
         if row.kind == "contact":
             body = row.body if unmasked else mask_text(row.body)
-            yield (row.no, _local(at, policy), "沟通", row.actor, Channel(row.what).label, body)
+            yield (row.no, _local(at, policy), _("沟通"), row.actor, _(Channel(row.what).label), body)
         else:
             changes = json.loads(row.body)
             if not unmasked and "contact" in changes:
@@ -229,9 +229,9 @@ def handling_rows(session: Session, period: Period, *, policy: Policy, unmasked:
             yield (
                 row.no,
                 _local(at, policy),
-                "处理",
+                _("处理"),
                 row.actor,
-                ACTION_LABELS.get(row.what, row.what),
+                _(ACTION_LABELS.get(row.what, row.what)),
                 text if unmasked else mask_text(text),
             )
 
@@ -249,7 +249,7 @@ def write_csv(path: Path, rows: Iterable[dict[str, Any]], columns: tuple[Column,
     count = 0
     with path.open("w", encoding="utf-8-sig", newline="") as handle:
         writer = csv.writer(handle)
-        writer.writerow([c.header for c in columns])
+        writer.writerow([_(c.header) for c in columns])
         for row in rows:
             writer.writerow(
                 [
@@ -308,15 +308,15 @@ def write_workbook(
 
     # 1. 投诉登记表
     columns = register_columns(policy)
-    sheet = workbook.create_sheet("投诉登记表")
+    sheet = workbook.create_sheet(_("投诉登记表"))
     first = list(itertools.islice(register, 300))
-    widths = [max([_display_width(c.header)] + [_display_width(r[c.key]) for r in first]) for c in columns]
+    widths = [max([_display_width(_(c.header))] + [_display_width(r[c.key]) for r in first]) for c in columns]
     for index, (column, width) in enumerate(zip(columns, widths), start=1):
         cap = 40 if column.kind == "long" else 30
         sheet.column_dimensions[get_column_letter(index)].width = min(max(width + 2, 8), cap)
     sheet.freeze_panes = "B2"
     _landscape(sheet)
-    sheet.append(header_row(sheet, [c.header for c in columns]))
+    sheet.append(header_row(sheet, [_(c.header) for c in columns]))
     long_style = template(sheet, alignment=wrap)
     time_style = template(sheet, number_format="yyyy-mm-dd hh:mm", alignment=top)
     late_time_style = template(sheet, number_format="yyyy-mm-dd hh:mm", fill=late_fill, alignment=top)
@@ -347,17 +347,17 @@ def write_workbook(
         if progress and spool.count % 1000 == 0:
             progress(1000)
     rows = spool.count
-    spools["投诉登记表"] = spool
+    spools[_("投诉登记表")] = spool
     sheet.auto_filter.ref = f"A1:{get_column_letter(len(columns))}{rows + 1}"
-    counts["投诉登记表"] = rows
+    counts[_("投诉登记表")] = rows
 
     # 2. 处理记录
-    sheet = workbook.create_sheet("处理记录")
+    sheet = workbook.create_sheet(_("处理记录"))
     _landscape(sheet)
     for letter, width in zip("ABCDEF", (15, 17, 6, 12, 16, 80)):
         sheet.column_dimensions[letter].width = width
     sheet.freeze_panes = "A2"
-    sheet.append(header_row(sheet, ("投诉编号", "时间", "类型", "操作人", "事项", "内容")))
+    sheet.append(header_row(sheet, (_("投诉编号"), _("时间"), _("类型"), _("操作人"), _("事项"), _("内容"))))
     spool = RowSpool(6)
     handling_ids = [
         plain_style.style_id,
@@ -370,22 +370,34 @@ def write_workbook(
     for values in handling:
         spool.add(values, handling_ids)
     handled = spool.count
-    spools["处理记录"] = spool
+    spools[_("处理记录")] = spool
     sheet.auto_filter.ref = f"A1:F{handled + 1}"
-    counts["处理记录"] = handled
+    counts[_("处理记录")] = handled
 
     # 3. 统计汇总, with its charts
-    counts["统计汇总"] = _summary_sheet(workbook, report, tables, trend, period, bold, header_fill, policy.tz)
+    counts[_("统计汇总")] = _summary_sheet(workbook, report, tables, trend, period, bold, header_fill, policy.tz)
 
     # 4. 超期清单
-    sheet = workbook.create_sheet("超期清单")
+    sheet = workbook.create_sheet(_("超期清单"))
     _landscape(sheet)
     for letter, width in zip("ABCDEFGHIJ", (14, 12, 15, 14, 17, 17, 10, 10, 10, 30)):
         sheet.column_dimensions[letter].width = width
     sheet.freeze_panes = "A2"
     sheet.append(
         header_row(
-            sheet, ("责任部门", "处理责任人", "投诉编号", "节点", "期限", "完成时间", "超期(工作日)", "严重程度", "客户", "主题")
+            sheet,
+            (
+                _("责任部门"),
+                _("处理责任人"),
+                _("投诉编号"),
+                _("节点"),
+                _("期限"),
+                _("完成时间"),
+                _("超期(工作日)"),
+                _("严重程度"),
+                _("客户"),
+                _("主题"),
+            ),
         )
     )
     asof = min(datetime.now(policy.tz), datetime.combine(period.end + timedelta(days=1), datetime.min.time(), tzinfo=policy.tz))
@@ -401,20 +413,20 @@ def write_workbook(
                 breach["department"] or _(NOT_ASSIGNED),
                 breach["assignee"] or _(NOT_ASSIGNED),
                 breach["no"],
-                Milestone(breach["milestone"]).label,
+                _(Milestone(breach["milestone"]).label),
                 _local(due, policy),
                 _local(met, policy),
                 late_days,
-                Severity(breach["severity"]).label if breach["severity"] else None,
+                _(Severity(breach["severity"]).label) if breach["severity"] else None,
                 breach["customer_name"] if unmasked else mask_name(breach["customer_name"]),
                 breach["subject"] if unmasked else mask_text(breach["subject"]),
             ),
             breach_ids,
         )
     listed = spool.count
-    spools["超期清单"] = spool
+    spools[_("超期清单")] = spool
     sheet.auto_filter.ref = f"A1:J{listed + 1}"
-    counts["超期清单"] = listed
+    counts[_("超期清单")] = listed
 
     path.parent.mkdir(parents=True, exist_ok=True)
     order = [ws.title for ws in workbook.worksheets]
@@ -439,7 +451,7 @@ def _summary_sheet(
 
     from . import reports
 
-    sheet = workbook.create_sheet("统计汇总")
+    sheet = workbook.create_sheet(_("统计汇总"))
     _landscape(sheet, fit_width=True)
     sheet.column_dimensions["A"].width = 30
     for letter in "BCD":
@@ -470,7 +482,9 @@ def _summary_sheet(
         row += 1
         return row
 
-    title = f"客户投诉案件统计表 {period.label} ({period.start.isoformat()} ~ {period.end.isoformat()})"
+    title = _("客户投诉案件统计表 {period} ({start} ~ {end})").format(
+        period=period.label, start=period.start.isoformat(), end=period.end.isoformat()
+    )
     put([title], strong=True)
     if "as_of" in report:  # which figures these are: as of an instant, final, or revised (docs/kpi.md)
         put([reports.status_line(report, tz)])
@@ -480,17 +494,19 @@ def _summary_sheet(
     # The charts' data first, in blocks the charts refer to.
     charts: list[tuple[Any, str]] = []
 
-    categories = [(t[0], t[1]) for t in next((t.rows for t in tables if t.title == "按投诉类别"), [])]
-    put(["图表数据 · 投诉类别", "件数"], strong=True, fill=True)
+    categories = [
+        (t[0], t[1]) for t in next((t.rows for t in tables if t.title == _("按{field}").format(field=_("投诉类别"))), [])
+    ]
+    put([_("图表数据 · 投诉类别"), _("件数")], strong=True, fill=True)
     start = row + 1
-    for name, count in categories or [("(无)", 0)]:
+    for name, count in categories or [(_("(无)"), 0)]:
         put([name, count])
     end = row
     chart = BarChart()
     chart.type = "bar"
     chart.style = 10
-    chart.title = "投诉类别分布"
-    chart.y_axis.title = "件数"
+    chart.title = _("投诉类别分布")
+    chart.y_axis.title = _("件数")
     chart.y_axis.scaling.min = 0  # bars start at zero, or small differences look large
     chart.add_data(Reference(sheet, min_col=2, min_row=start - 1, max_row=end), titles_from_data=True)
     chart.set_categories(Reference(sheet, min_col=1, min_row=start, max_row=end))
@@ -500,14 +516,14 @@ def _summary_sheet(
     charts.append((chart, "D3"))
     put([])
 
-    put(["图表数据 · 月度趋势", "受理件数", "解决按时率"], strong=True, fill=True)
+    put([_("图表数据 · 月度趋势"), _("受理件数"), _("解决按时率")], strong=True, fill=True)
     start = row + 1
     for point in trend:
         put([point["month"], point["received"], point["resolution_on_time_rate"]], percent_from=2)
     end = row
     chart = BarChart()
-    chart.title = "近12个月投诉量"
-    chart.y_axis.title = "件数"
+    chart.title = _("近12个月投诉量")
+    chart.y_axis.title = _("件数")
     chart.y_axis.scaling.min = 0
     chart.add_data(Reference(sheet, min_col=2, min_row=start - 1, max_row=end), titles_from_data=True)
     chart.set_categories(Reference(sheet, min_col=1, min_row=start, max_row=end))
@@ -517,7 +533,7 @@ def _summary_sheet(
     line.series[0].marker.symbol = "circle"
     line.series[0].marker.size = 7
     line.y_axis.axId = 200
-    line.y_axis.title = "解决按时率"
+    line.y_axis.title = _("解决按时率")
     line.y_axis.number_format = "0%"
     line.y_axis.crosses = "max"
     line.y_axis.scaling.min = 0
@@ -528,13 +544,13 @@ def _summary_sheet(
     put([])
 
     satisfaction = report["indicators"]["satisfaction"]
-    put(["图表数据 · 满意度", "件数"], strong=True, fill=True)
+    put([_("图表数据 · 满意度"), _("件数")], strong=True, fill=True)
     start = row + 1
     for level in Satisfaction:
-        put([f"{level.value} {level.label}", satisfaction[level.value]])
+        put([f"{level.value} {_(level.label)}", satisfaction[level.value]])
     end = row
     chart = PieChart() if sum(satisfaction.values()) else BarChart()
-    chart.title = "回访满意度 A–D"
+    chart.title = _("回访满意度 A–D")
     chart.add_data(Reference(sheet, min_col=2, min_row=start - 1, max_row=end), titles_from_data=True)
     chart.set_categories(Reference(sheet, min_col=1, min_row=start, max_row=end))
     chart.dataLabels = _labels(percent=isinstance(chart, PieChart), value=not isinstance(chart, PieChart))
@@ -543,13 +559,13 @@ def _summary_sheet(
     put([])
 
     departments = report["indicators"]["resolution_on_time_by_department"]
-    put(["图表数据 · 各部门解决按时率", "按时率"], strong=True, fill=True)
+    put([_("图表数据 · 各部门解决按时率"), _("按时率")], strong=True, fill=True)
     start = row + 1
-    for name, cell in departments.items() or [("(无)", {"rate": None})]:
+    for name, cell in departments.items() or [(_("(无)"), {"rate": None})]:
         put([name or _(NOT_ASSIGNED), cell["rate"]], percent_from=1)
     end = row
     chart = BarChart()
-    chart.title = "各部门解决按时率"
+    chart.title = _("各部门解决按时率")
     chart.y_axis.number_format = "0%"
     chart.y_axis.scaling.min = 0
     chart.y_axis.scaling.max = 1
