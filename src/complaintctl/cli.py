@@ -357,8 +357,7 @@ class _Call:
         if found is not None:
             return found.name
         known = [d.name for d in rules.departments]
-        near = rules.closest(text, known)
-        hint = _("did you mean {names}? ").format(names=" / ".join(near)) if near else ""
+        hint = _did_you_mean(rules, text, known)
         raise BadInput(
             _(
                 "{option}: {value!r} is not a department of the office; {hint}the departments are {known}. A new one is added with `complaintctl department add {value}`"
@@ -375,8 +374,7 @@ class _Call:
         if found is not None:
             return found.name
         known = [p.name for p in rules.people]
-        near = rules.closest(text, known)
-        hint = _("did you mean {names}? ").format(names=" / ".join(near)) if near else ""
+        hint = _did_you_mean(rules, text, known)
         raise BadInput(
             _(
                 "{option}: {value!r} is not one of the office's people; {hint}they are {known} ([people] in the office rules)"
@@ -409,6 +407,12 @@ class _Call:
             return Duration.parse(value)
         except ValueError as exc:
             raise BadInput(f"{option}: {exc}") from None
+
+
+def _did_you_mean(rules: Any, text: str, known: list[str]) -> str:
+    """`did you mean 物流部? ` for the known names closest to `text`, or nothing."""
+    near = rules.closest(text, known)
+    return _("did you mean {names}? ").format(names=" / ".join(near)) if near else ""
 
 
 def operator_name(given: str | None) -> str:
