@@ -54,6 +54,12 @@ class _Group(TyperGroup):
     """Maps every error to one line on stderr and an exit code, tests included."""
 
     def main(self, *args: Any, standalone_mode: bool = True, **kwargs: Any) -> Any:  # type: ignore[override]
+        try:
+            return self._main(*args, standalone_mode=standalone_mode, **kwargs)
+        finally:
+            _settings.clear()  # the next command (in the shell, in a test) reads them afresh
+
+    def _main(self, *args: Any, standalone_mode: bool = True, **kwargs: Any) -> Any:
         from typer._click import exceptions as click_exceptions
         from typer.exceptions import Abort
 
@@ -98,11 +104,25 @@ class _Group(TyperGroup):
         sys.exit(result if isinstance(result, int) else 0)
 
 
+# The register's own settings a command reads (its installed rules, whether it is a
+# demonstration): read once per command, not once per question (each read opens the
+# register: ~1 ms of every start).
+_settings: dict[tuple[str | None, str], str | None] = {}
+
+
+def _setting(db: str | None, key: str) -> str | None:
+    if (db, key) not in _settings:
+        from .db import setting
+
+        _settings[(db, key)] = setting(db, key)
+    return _settings[(db, key)]
+
+
 # The language is settled before the first help text below is translated.
 def _office_language() -> str | None:
     from .settings import office_language
 
-    return office_language(sys.argv[1:])
+    return office_language(sys.argv[1:], read_setting=_setting)
 
 
 i18n.use_office_language(_office_language)
@@ -471,15 +491,11 @@ def _path(text: str) -> "Path":
 
 def _installed_rules(db: str | None) -> str | None:
     """The text of the rules installed in the register, if any."""
-    from .db import setting
-
-    return setting(db, "rules")
+    return _setting(db, "rules")
 
 
 def _is_demo(db: str | None) -> bool:
-    from .db import setting
-
-    return setting(db, "demo") == "true"
+    return _setting(db, "demo") == "true"
 
 
 def _write(db: str | None, use_case: Callable[["Session"], dict[str, Any]], create: str = "never") -> dict[str, Any]:

@@ -10,6 +10,7 @@ sentences Click builds (`usage_error`).
 
 from __future__ import annotations
 
+import functools
 import re
 from typing import Any
 
@@ -32,8 +33,9 @@ TYPER_WORDS = (
 HELP_OPTION = N_("Show this message and exit.")
 
 # Click's sentences, as it builds them, and the same sentence to translate.
-_SENTENCES: tuple[tuple[re.Pattern[str], str], ...] = tuple(
-    (re.compile(pattern), message)
+# Compiled when a usage error is shown, not at every start (start-up counts).
+_SENTENCES: tuple[tuple[str, str], ...] = tuple(
+    (pattern, message)
     for pattern, message in (
         (r"No such option: (?P<name>\S+)", N_("no such option: {name}")),
         (r"No such command '(?P<name>.*)'\.", N_("no such command '{name}'")),
@@ -84,7 +86,11 @@ METAVARS = {
     "SHEET": N_("SHEET"),
     "FORMAT": N_("FORMAT"),
 }
-_METAVAR = re.compile(r"(?<![\w-])(" + "|".join(re.escape(m) for m in sorted(METAVARS, key=len, reverse=True)) + r")(?![\w=-])")
+
+
+@functools.cache
+def _metavar_pattern() -> re.Pattern[str]:
+    return re.compile(r"(?<![\w-])(" + "|".join(re.escape(m) for m in sorted(METAVARS, key=len, reverse=True)) + r")(?![\w=-])")
 
 
 def metavars(text: str) -> str:
@@ -92,10 +98,10 @@ def metavars(text: str) -> str:
     for typer_word, word in _TYPER_METAVARS.items():
         text = text.replace(typer_word, word)
     text = re.sub(r"\{([A-Z_.]+)\}", r"\1", text)
-    return _METAVAR.sub(lambda found: _(METAVARS[found[1]]), text)
+    return _metavar_pattern().sub(lambda found: _(METAVARS[found[1]]), text)
 
 
-_CHOICES = re.compile(r"\{(Channel|Origin|Status|Severity|Priority|Urgency|CompensationKind|Satisfaction)\}")
+_CHOICES = r"\{(Channel|Origin|Status|Severity|Priority|Urgency|CompensationKind|Satisfaction)\}"
 
 
 def choices(text: str) -> str:
@@ -118,7 +124,7 @@ def choices(text: str) -> str:
             items.append(item + (_("（{words}）").format(words=_("、").join(words)) if words else ""))
         return " | ".join(items)
 
-    return _CHOICES.sub(listed, text)
+    return re.sub(_CHOICES, listed, text)
 
 
 def usage_error(message: str) -> str:
@@ -128,7 +134,7 @@ def usage_error(message: str) -> str:
     if current() == "C":
         return message
     for pattern, wanted in _SENTENCES:
-        message = pattern.sub(lambda found, wanted=wanted: _(wanted).format(**found.groupdict()), message)
+        message = re.sub(pattern, lambda found, wanted=wanted: _(wanted).format(**found.groupdict()), message)
     return message
 
 
@@ -147,12 +153,12 @@ def _wide_wrapper() -> type:
     """Click's text wrapper measuring display columns, breaking between CJK characters."""
     from typer._click._textwrap import TextWrapper
 
-    cjk = re.compile(r"([\u2e80-\u9fff\uf900-\ufaff\uff00-\uffef\u3000-\u303f])")
+    cjk = r"([\u2e80-\u9fff\uf900-\ufaff\uff00-\uffef\u3000-\u303f])"  # compiled at the first help shown
 
     class WideTextWrapper(TextWrapper):  # type: ignore[misc]
         def _split(self, text: str) -> list[str]:
             pieces: list[str] = []
-            for piece in (p for chunk in super()._split(text) for p in cjk.split(chunk) if p):
+            for piece in (p for chunk in super()._split(text) for p in re.split(cjk, chunk) if p):
                 # A line never starts with closing punctuation nor ends with opening (禁则).
                 if pieces and (piece[0] in _CLOSING or pieces[-1][-1] in _OPENING) and not pieces[-1].isspace():
                     pieces[-1] += piece

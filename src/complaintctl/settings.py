@@ -17,6 +17,7 @@ from .errors import BadInput
 from .i18n import _
 
 if TYPE_CHECKING:
+    from collections.abc import Callable
     from datetime import tzinfo
 
     from .rules import Policy
@@ -129,7 +130,7 @@ def installed_rules(text: str) -> Rules:
         raise BadInput(exc.problems[0] + _("; install corrected rules with `complaintctl rules install FILE`")) from None
 
 
-def office_language(argv: list[str]) -> str | None:
+def office_language(argv: list[str], read_setting: Callable[[str | None, str], str | None] | None = None) -> str | None:
     """The `[office] language` of the rules in force for the command in `argv` (its --db
     and --rules), or None: asked before the help is built, so anything that goes wrong
     here is left for the command itself to report."""
@@ -139,7 +140,7 @@ def office_language(argv: list[str]) -> str | None:
     try:
         from .db import setting
 
-        text = setting(db, "rules")
+        text = (read_setting or setting)(db, "rules")
         if text is None:
             path = rules_path(rules)
             text = path.read_text(encoding="utf-8") if path else None
@@ -147,6 +148,9 @@ def office_language(argv: list[str]) -> str | None:
         return None
     if not text or "language" not in text:
         return None
+    quick = _office_language_line(text)
+    if quick is not None:
+        return quick
     import tomllib
 
     try:
@@ -155,6 +159,24 @@ def office_language(argv: list[str]) -> str | None:
         return None
     value = office.get("language") if isinstance(office, dict) else None
     return value if isinstance(value, str) else None
+
+
+def _office_language_line(text: str) -> str | None:
+    """`language = "en"` under `[office]`, read from the lines without parsing the whole
+    file (each start pays for this; TOML is parsed when the form is any other)."""
+    import re
+
+    section = ""
+    for line in text.splitlines():
+        header = re.match(r"\s*\[\s*([^\[\]]+?)\s*\]\s*(?:#.*)?$", line)
+        if header:
+            section = header[1]
+            continue
+        if section == "office":
+            found = re.match(r"\s*language\s*=\s*\"([^\"\\]*)\"\s*(?:#.*)?$", line)
+            if found:
+                return found[1]
+    return None
 
 
 def _given(argv: list[str], option: str) -> str | None:

@@ -8,7 +8,6 @@ Rows come as dbapi.Entity objects, whose columns are attributes, as on the ORM's
 from __future__ import annotations
 
 import json
-import re
 from datetime import UTC, date, datetime, tzinfo
 from typing import Any
 
@@ -31,16 +30,6 @@ def get_complaint(register: Register, no: str) -> Entity:
     if complaint is None:
         raise NotFound(_("no complaint {no} in this register; `complaintctl list` shows the numbers").format(no=no))
     return complaint
-
-
-_INSTANT = re.compile(r"\d{4}-\d\d-\d\dT\d\d:\d\d(?::\d\d(?:\.\d+)?)?(?:[+-]\d\d:\d\d|Z)")
-
-
-def office_instant(value: Any, tz: tzinfo) -> Any:
-    """An instant the history keeps in UTC (plain()), as the office reads it (+08:00)."""
-    if isinstance(value, str) and _INSTANT.fullmatch(value):
-        return datetime.fromisoformat(value).astimezone(tz).isoformat()
-    return value
 
 
 def plain(value: Any) -> Any:

@@ -135,7 +135,8 @@ def recompute(session: Session, *, now: datetime, actor: str, policy: Policy) ->
 
     from ..dbapi import over_session
     from ..models import Complaint, Deadline
-    from .common import office_instant, record, rederive
+    from .common import record, rederive
+    from .reading import office_instant
 
     OPEN: Any = literal_column("'open'")  # a literal: SQLite then uses the partial index on open deadlines
 

@@ -9,8 +9,9 @@ attribute names as dbapi's Entity objects, so a use case that has just written a
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterable
-from datetime import date, datetime
+from datetime import date, datetime, tzinfo
 from typing import Any, NamedTuple
 
 from .. import fields
@@ -21,7 +22,6 @@ from ..errors import NotFound
 from ..i18n import _
 from ..reasons import is_reason, shown
 from ..rules import Policy
-from .common import office_instant
 
 RECORD_FIELDS = fields.RECORD_FIELDS
 
@@ -169,6 +169,16 @@ def complaint_record(
             for h in register.rows("history_of", id=complaint.id)
         ]
     return record
+
+
+_INSTANT = re.compile(r"\d{4}-\d\d-\d\dT\d\d:\d\d(?::\d\d(?:\.\d+)?)?(?:[+-]\d\d:\d\d|Z)")
+
+
+def office_instant(value: Any, tz: tzinfo) -> Any:
+    """An instant the history keeps in UTC (plain()), as the office reads it (+08:00)."""
+    if isinstance(value, str) and _INSTANT.fullmatch(value):
+        return datetime.fromisoformat(value).astimezone(tz).isoformat()
+    return value
 
 
 def show(register: Register, no: str, *, policy: Policy, now: datetime) -> dict[str, Any]:
