@@ -14,7 +14,6 @@ Pure: the standard library and the message door only.
 
 from __future__ import annotations
 
-import json
 from typing import Any
 
 from .i18n import _, ngettext
@@ -22,9 +21,15 @@ from .i18n import _, ngettext
 _MARKS = ('["', '[["', '[[["')  # how a term (or several) begins once encoded
 
 
+# json is imported inside the functions: `list` and the cron check read no reason, and
+# importing it costs every start ~1 ms.
+
+
 def term(message: str | tuple[str, str], **values: Any) -> str:
     """A reason: `message` (marked for the catalogs where it is written) with its values.
     A (singular, plural) pair, marked with `NN_`, is chosen by the value `count`."""
+    import json
+
     kept = list(message) if isinstance(message, tuple) else message
     return json.dumps([kept, {k: _plain(v) for k, v in values.items()}], ensure_ascii=False, sort_keys=True)
 
@@ -36,11 +41,15 @@ def label(text: str) -> str:
 
 def joined(*terms: str) -> str:
     """Several reasons kept as one (shown separated by '; ')."""
+    import json
+
     return json.dumps([json.loads(t) for t in terms], ensure_ascii=False, sort_keys=True)
 
 
 def extended(stored: str | None, *terms: str) -> str:
     """A stored reason with more terms after it (text stored before is kept as a term)."""
+    import json
+
     kept: list[Any] = []
     if stored and stored.startswith("["):
         try:
@@ -54,6 +63,8 @@ def extended(stored: str | None, *terms: str) -> str:
 
 
 def _plain(value: Any) -> Any:
+    import json
+
     if isinstance(value, str) and value.startswith(_MARKS):
         try:
             return json.loads(value)
@@ -73,6 +84,8 @@ def shown(stored: str | None) -> str:
         return ""
     if not stored.startswith("["):
         return stored
+    import json  # imported when a reason is read, not at every start
+
     try:
         return _render(json.loads(stored))
     except (ValueError, KeyError, IndexError, TypeError):

@@ -277,8 +277,7 @@ def deadline_for(start: datetime, duration: Duration, *, calendar: WorkCalendar,
     """
     local = start.astimezone(tz)
     if duration.unit in ("h", "min"):
-        delta = timedelta(hours=duration.amount) if duration.unit == "h" else timedelta(minutes=duration.amount)
-        due = local + delta
+        due, _provisional = due_at(local, duration, calendar=calendar, tz=tz, day_end=rules.day_end)
         return Due(
             due,
             False,
@@ -290,12 +289,27 @@ def deadline_for(start: datetime, duration: Duration, *, calendar: WorkCalendar,
     return _due_after_day(local.date(), duration, calendar, tz, rules.day_end)
 
 
+def due_at(local: datetime, duration: Duration, *, calendar: WorkCalendar, tz: tzinfo, day_end: time) -> tuple[datetime, bool]:
+    """The instant a duration started at `local` (office time) runs out, and whether it is
+    provisional (it crossed a year the official calendar does not know): the one place the
+    units are counted. Hours and minutes run from the moment; N calendar days end at the
+    end of the N-th day after its day, N working days at the end of the N-th working day
+    after it (that day never counts, whatever the hour)."""
+    if duration.unit in ("h", "min"):
+        delta = timedelta(hours=duration.amount) if duration.unit == "h" else timedelta(minutes=duration.amount)
+        return local + delta, False
+    if duration.unit == "d":
+        return datetime.combine(local.date() + timedelta(days=duration.amount), day_end, tzinfo=tz), False
+    day, provisional = calendar.nth_working_day_after(local.date(), duration.amount)
+    return datetime.combine(day, day_end, tzinfo=tz), provisional
+
+
 @lru_cache(maxsize=4096)
 def _due_after_day(start_day: date, duration: Duration, calendar: WorkCalendar, tz: tzinfo, day_end: time) -> Due:
     local = datetime.combine(start_day, time(0), tzinfo=tz)
+    due, provisional = due_at(local, duration, calendar=calendar, tz=tz, day_end=day_end)
+    day = due.date()
     if duration.unit == "d":
-        day = local.date() + timedelta(days=duration.amount)
-        due = datetime.combine(day, day_end, tzinfo=tz)
         return Due(
             due,
             False,
@@ -307,8 +321,6 @@ def _due_after_day(start_day: date, duration: Duration, calendar: WorkCalendar, 
                 end=f"{day:%Y-%m-%d}",
             ),
         )
-    day, provisional = calendar.nth_working_day_after(local.date(), duration.amount)
-    due = datetime.combine(day, day_end, tzinfo=tz)
     skipped = _skipped(calendar, local.date(), day)
     parts = [
         term(
@@ -355,7 +367,8 @@ def due_soon_until(
     now: datetime, *, calendar: WorkCalendar, tz: tzinfo, rules: Rules, within: Duration | None = None
 ) -> datetime:
     """Deadlines up to this instant count as due soon."""
-    return deadline_for(now, within or rules.due_soon, calendar=calendar, tz=tz, rules=rules).due_at
+    local = now.astimezone(tz)
+    return due_at(local, within or rules.due_soon, calendar=calendar, tz=tz, day_end=rules.day_end)[0]
 
 
 def milestone_state(

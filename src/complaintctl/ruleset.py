@@ -12,7 +12,6 @@ caller's `load_file`).
 from __future__ import annotations
 
 import copy
-import json
 import re
 from datetime import date, time
 from typing import Any, NamedTuple
@@ -900,6 +899,8 @@ def _office_hours(text: str) -> tuple[time, time] | None:
 def with_departments(text: str, names: list[str], unit: str = "") -> str:
     """The rules file `text` with a `[departments."NAME"]` table appended for each name (its
     comments and layout kept as they are)."""
+    import json
+
     tables = []
     for name in names:
         quoted = json.dumps(name, ensure_ascii=False)
