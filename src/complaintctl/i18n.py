@@ -23,7 +23,7 @@ from __future__ import annotations
 
 import os
 from collections.abc import Callable
-from gettext import GNUTranslations, NullTranslations, translation
+from gettext import GNUTranslations, NullTranslations
 from pathlib import Path
 
 DOMAIN = "complaintctl"
@@ -79,7 +79,15 @@ def _load() -> NullTranslations:
     global _catalog
     if _catalog is None:
         code = language()
-        _catalog = NullTranslations() if code == "C" else translation(DOMAIN, localedir(), languages=[code], fallback=True)
+        _catalog = NullTranslations()
+        if code != "C":
+            # The file itself, not gettext.translation(): its search through locale
+            # aliases costs every start for a path known here.
+            try:
+                with open(os.path.join(localedir(), code, "LC_MESSAGES", DOMAIN + ".mo"), "rb") as mo:
+                    _catalog = GNUTranslations(mo)
+            except OSError:
+                pass
     return _catalog
 
 
