@@ -14,6 +14,7 @@ import os
 import re
 import subprocess
 import sys
+from collections.abc import Callable, Iterable
 from pathlib import Path
 
 import pytest
@@ -178,6 +179,17 @@ def _lifecycle(desk: Desk) -> None:
     desk.run("--version")
 
 
+def _assert_no_leaks(desk: Desk, foreign: Callable[[str, set[str]], Iterable[str]], allowed: set[str]) -> None:
+    """Every word of the other language on the screens the desk saw, with its line."""
+    leaks = {
+        f"{command}: {word}": line
+        for command, screen in desk.screens
+        for line in screen.splitlines()
+        for word in foreign(line, allowed)
+    }
+    assert not leaks, "\n".join(f"{k}  ←  {v.strip()}" for k, v in sorted(leaks.items()))
+
+
 @pytest.mark.slow
 def test_chinese_screens_hold_no_english(tmp_path: Path) -> None:
     desk = Desk(tmp_path, "zh_CN")
@@ -186,13 +198,7 @@ def test_chinese_screens_hold_no_english(tmp_path: Path) -> None:
         desk.run(*command.split(), "--help")
     desk.run("--help")
     allowed = CODES | NAMES | TYPED | set(COMMANDS) | {c for name in COMMANDS for c in name.split()}
-    leaks = {
-        f"{command}: {word}": line
-        for command, screen in desk.screens
-        for line in screen.splitlines()
-        for word in _foreign_in_chinese(line, allowed)
-    }
-    assert not leaks, "\n".join(f"{k}  ←  {v.strip()}" for k, v in sorted(leaks.items()))
+    _assert_no_leaks(desk, _foreign_in_chinese, allowed)
 
 
 @pytest.mark.slow
@@ -207,13 +213,7 @@ def test_english_screens_hold_no_chinese(tmp_path: Path) -> None:
         | {"王五", "13900139000", "发票开错了", "客户仍不满意", "再次上门", "告知结果", "赵六", "等待厂家配件"}
     )
     allowed |= {word for example in EXAMPLES.values() for word in re.findall(r"[^\x00-\x7f]+", example)}
-    leaks = {
-        f"{command}: {word}": line
-        for command, screen in desk.screens
-        for line in screen.splitlines()
-        for word in _chinese_in_english(line, allowed)
-    }
-    assert not leaks, "\n".join(f"{k}  ←  {v.strip()}" for k, v in sorted(leaks.items()))
+    _assert_no_leaks(desk, _chinese_in_english, allowed)
 
 
 def test_every_command_has_an_example() -> None:

@@ -377,11 +377,10 @@ class _Call:
         if found is not None:
             return found.name
         known = [d.name for d in rules.departments]
-        hint = _did_you_mean(rules, text, known)
         raise BadInput(
             _(
                 "{option}: {value!r} is not a department of the office; {hint}the departments are {known}. A new one is added with `complaintctl department add {value}`"
-            ).format(option=option, value=text, hint=hint, known=", ".join(known))
+            ).format(option=option, value=text, hint=_did_you_mean(rules, text, known), known=", ".join(known))
         )
 
     def person(self, value: str, option: str = "--to") -> str:
@@ -394,11 +393,10 @@ class _Call:
         if found is not None:
             return found.name
         known = [p.name for p in rules.people]
-        hint = _did_you_mean(rules, text, known)
         raise BadInput(
             _(
                 "{option}: {value!r} is not one of the office's people; {hint}they are {known} ([people] in the office rules)"
-            ).format(option=option, value=text, hint=hint, known=", ".join(known))
+            ).format(option=option, value=text, hint=_did_you_mean(rules, text, known), known=", ".join(known))
         )
 
     def declared(self, items: list[str] | None, option: str) -> tuple[tuple[str, str], ...]:

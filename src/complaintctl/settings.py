@@ -138,9 +138,11 @@ def office_language(argv: list[str], read_setting: Callable[[str | None, str], s
 
     db, rules = _given(argv, "--db"), _given(argv, "--rules")
     try:
-        from .db import setting
+        if read_setting is None:
+            from .db import setting
 
-        text = (read_setting or setting)(db, "rules")
+            read_setting = setting
+        text = read_setting(db, "rules")
         if text is None:
             path = rules_path(rules)
             text = path.read_text(encoding="utf-8") if path else None
