@@ -23,6 +23,7 @@ PURE = (
     "periods",
     "i18n",
     "reasons",
+    "procedures",
 )
 STDLIB_ALLOWED = {
     "__future__",

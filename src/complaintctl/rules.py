@@ -15,8 +15,9 @@ from datetime import date, datetime, time, timedelta, tzinfo
 from functools import lru_cache
 from typing import NamedTuple
 
-from .domain import Duration, Milestone, Origin, Severity, Urgency
+from .domain import Duration, Origin, Severity, Urgency
 from .i18n import N_, NN_, _
+from .procedures import MilestoneRule
 from .reasons import joined, term
 from .reasons import label as label_of
 from .ruleset import Rules
@@ -247,25 +248,83 @@ def window_start(at: datetime, window: Duration, *, calendar: WorkCalendar, tz: 
 # ---------------------------------------------------------------- deadlines
 
 
-def milestone_durations(severity: str | None, rules: Rules) -> dict[Milestone, Duration | None]:
-    """The service level of each milestone for a case of this severity."""
-    level = Severity.of(severity) if severity else Severity.GENERAL
-    return {
-        Milestone.FIRST_RESPONSE: rules.first_response,
-        Milestone.RESOLUTION: rules.resolution[level],
-        Milestone.FEEDBACK: rules.feedback,
-        Milestone.FOLLOWUP: rules.followup,
-        Milestone.CORRECTIVE_ACTION: rules.corrective_action,
-    }
+def duration_for(milestone: MilestoneRule, category: str | None, severity: str | None) -> tuple[Duration | None, str]:
+    """A milestone's service level for a case: by category and severity, else by category,
+    else by severity, else its default; and which of these it was."""
+    level = severity or Severity.GENERAL.value
+    for key in (f"{category}/{level}", category or "", level):
+        if key in milestone.durations:
+            return milestone.durations[key], key
+    return milestone.duration, ""
 
 
-def start_clock(milestone: Milestone, start: datetime, severity: str | None, policy: Policy) -> Due | None:
-    """When a milestone started at `start` is due for a case of this severity; None when the
-    rules do not track it. The one way a clock starts: log, assign, resolve, reopen, import."""
-    duration = milestone_durations(severity, policy.rules)[milestone]
+def applies(milestone: MilestoneRule, *, category: str | None, severity: str | None, text: str, rules: Rules) -> bool:
+    """Whether a milestone applies to a case: always, unless it names categories,
+    severities or signals, of which the case must match one of each named kind."""
+    if milestone.categories and category not in milestone.categories:
+        return False
+    if milestone.severities and (severity or Severity.GENERAL.value) not in milestone.severities:
+        return False
+    if milestone.signals:
+        wanted = [s for s in rules.signals if s.code in milestone.signals]
+        if not any(keyword_hits(text, s.keywords) for s in wanted):
+            return False
+    return True
+
+
+def start_clock(key: str, start: datetime, category: str | None, severity: str | None, policy: Policy) -> Due | None:
+    """When a milestone started at `start` is due for a case of this category and severity;
+    None when the rules do not track it. The one way a clock starts."""
+    milestone = policy.rules.milestone(key)
+    if milestone is None:
+        return None
+    duration, _by = duration_for(milestone, category, severity)
     if duration is None:
         return None
+    if milestone.clock == "office" and duration.unit in ("h", "min") and policy.rules.office_hours:
+        return _office_time_due(start, duration, policy)
     return deadline_for(start, duration, calendar=policy.calendar, tz=policy.tz, rules=policy.rules)
+
+
+def _office_time_due(start: datetime, duration: Duration, policy: Policy) -> Due:
+    """Hours or minutes counted only within office hours on working days."""
+    assert policy.rules.office_hours is not None
+    opens, closes = policy.rules.office_hours
+    left = timedelta(hours=duration.amount) if duration.unit == "h" else timedelta(minutes=duration.amount)
+    moment = start.astimezone(policy.tz)
+    for _day in range(800):
+        day = moment.date()
+        if policy.calendar.is_working_day(day):
+            begin = max(moment, datetime.combine(day, opens, tzinfo=policy.tz))
+            end = datetime.combine(day, closes, tzinfo=policy.tz)
+            if begin < end:
+                if begin + left <= end:
+                    due = begin + left
+                    break
+                left -= end - begin
+        moment = datetime.combine(day + timedelta(days=1), time(0), tzinfo=policy.tz)
+    else:  # pragma: no cover - office hours of zero length are refused by the rules
+        due = moment
+    return Due(
+        due,
+        False,
+        str(duration),
+        term(
+            N_("{duration} of office hours from {start}"),
+            duration=duration.term,
+            start=f"{start.astimezone(policy.tz):%Y-%m-%d %H:%M}",
+        ),
+    )
+
+
+def ladder_due(milestone: MilestoneRule, started_at: datetime, policy: Policy) -> list[datetime]:
+    """When each step of the milestone's escalation ladder is due, in the ladder's order."""
+    return [
+        due_at(
+            started_at.astimezone(policy.tz), step.after, calendar=policy.calendar, tz=policy.tz, day_end=policy.rules.day_end
+        )[0]
+        for step in milestone.ladder
+    ]
 
 
 def deadline_for(start: datetime, duration: Duration, *, calendar: WorkCalendar, tz: tzinfo, rules: Rules) -> Due:

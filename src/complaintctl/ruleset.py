@@ -19,6 +19,7 @@ from typing import Any, NamedTuple
 from .domain import Duration, Priority, Severity, Urgency
 from .fields import IMPORTED as BUILTIN_FIELDS
 from .i18n import _
+from .procedures import MILESTONE_SHAPE, PROCEDURE_DEFAULTS, ROLE_SHAPE, STEP_SHAPE, MilestoneRule, Procedures, build_procedures
 
 DEFAULTS: dict[str, Any] = {
     "calendar": {
@@ -210,8 +211,11 @@ DEFAULTS["units"] = {}
 DEFAULTS["departments"] = {}
 DEFAULTS["people"] = {}
 DEFAULTS["permissions"] = {action: list(roles) for action, roles in PERMISSIONS.items()}
+# The procedures (procedures.py): milestones beyond the built-in five, named steps, the
+# positions people are told as (值班经理), escalation levels, who hears of what.
+DEFAULTS.update(copy.deepcopy(PROCEDURE_DEFAULTS))
 UNIT_SHAPE: dict[str, Any] = {"label": "", "parent": ""}
-DEPARTMENT_SHAPE: dict[str, Any] = {"unit": "", "synonyms": []}
+DEPARTMENT_SHAPE: dict[str, Any] = {"unit": "", "synonyms": [], "reach": []}
 PERSON_SHAPE: dict[str, Any] = {"name": "", "unit": "", "department": "", "roles": [], "reach": []}
 
 # The keys a [fields.KEY] table may have.
@@ -248,6 +252,7 @@ class Department(NamedTuple):
     name: str
     unit: str = ""
     synonyms: tuple[str, ...] = ()
+    reach: tuple[str, ...] = ()  # Apprise URLs: where the department is told
 
 
 class Person(NamedTuple):
@@ -365,6 +370,29 @@ class Rules(NamedTuple):
     departments: tuple[Department, ...] = ()
     people: tuple[Person, ...] = ()
     permissions: dict[str, tuple[str, ...]] = {}
+    procedures: Procedures | None = None
+
+    @property
+    def milestones(self) -> tuple[MilestoneRule, ...]:
+        return self.procedures.milestones if self.procedures else ()
+
+    def milestone(self, key: str) -> MilestoneRule | None:
+        return next((m for m in self.milestones if m.key == key), None)
+
+    def milestone_label(self, key: str) -> str:
+        """A milestone's label as the office declares it (translated when built in)."""
+        found = self.milestone(key)
+        if found is None:
+            return key
+        from .procedures import BUILTIN_MILESTONES
+
+        return _(found.label) if key in BUILTIN_MILESTONES else found.label
+
+    def step_label(self, key: str) -> str:
+        from .procedures import BUILTIN_STEPS
+
+        label = self.procedures.steps.get(key, key) if self.procedures else key
+        return _(label) if BUILTIN_STEPS.get(key) == label else label
 
     def person(self, login: str) -> Person | None:
         return next((p for p in self.people if p.login == login), None)
@@ -446,6 +474,16 @@ def from_toml(text: str, source: str) -> Rules:
     try:
         data = tomllib.loads(text)
     except tomllib.TOMLDecodeError as exc:
+        twice = re.match(r"Cannot (?:declare|overwrite a value) \(?(.*?)\)? (?:twice )?\(at line (\d+)", str(exc))
+        if twice:
+            key = ".".join(part.strip(" '\"") for part in twice[1].split(",") if part.strip())
+            raise RulesError(
+                [
+                    _("{source}: line {line}: {key} is declared twice; keep one (or give the second its own key)").format(
+                        source=source, line=twice[2], key=key or twice[1]
+                    )
+                ]
+            ) from None
         raise RulesError([f"{source}: not valid TOML ({exc}); check quotes and brackets on that line"]) from None
     problems: list[str] = []
     _check_keys(data, DEFAULTS, (), source, problems)
@@ -472,6 +510,9 @@ _OPEN_TABLES: dict[tuple[str, ...], Any] = {
     ("units",): UNIT_SHAPE,
     ("departments",): DEPARTMENT_SHAPE,
     ("people",): PERSON_SHAPE,
+    ("milestones",): MILESTONE_SHAPE,
+    ("steps",): STEP_SHAPE,
+    ("roles",): ROLE_SHAPE,
 }
 
 
@@ -505,6 +546,14 @@ def _check_keys(data: dict[str, Any], shape: dict[str, Any], path: tuple[str, ..
             )
             continue
         expected = shape[key]
+        if isinstance(expected, dict) and not expected and path:  # a table of the office's own names
+            if not isinstance(value, dict):
+                problems.append(
+                    _("{source}: {dotted} must be a table ([{dotted}]), not {kind}").format(
+                        source=source, dotted=dotted, kind=type(value).__name__
+                    )
+                )
+            continue
         if isinstance(expected, dict):
             if not isinstance(value, dict):
                 problems.append(
@@ -803,14 +852,20 @@ def build(data: dict[str, Any], source: str) -> Rules:
             fail(
                 f"departments.{name}.unit", _("{unit_key!r} is not a unit; declare [units.{unit_key}]").format(unit_key=unit_key)
             )
-        departments[name] = Department(name, unit_key, words(f"departments.{name}.synonyms", entry.get("synonyms", [])))
+        reach = entry.get("reach", [])
+        departments[name] = Department(
+            name,
+            unit_key,
+            words(f"departments.{name}.synonyms", entry.get("synonyms", [])),
+            words(f"departments.{name}.reach", reach) if reach else (),
+        )
     for category in categories:  # routing names a department: it is one
         departments.setdefault(category.department, Department(category.department))
     people = []
     for login, entry in data["people"].items():
         roles = words(f"people.{login}.roles", entry.get("roles", []))
         for role in roles:
-            if role not in ROLES:
+            if role not in ROLES and role not in data["roles"]:
                 fail(
                     f"people.{login}.roles",
                     _("{role!r} is not a role; use {choices}").format(role=role, choices=", ".join(ROLES)),
@@ -846,6 +901,13 @@ def build(data: dict[str, Any], source: str) -> Rules:
                 )
         permissions[action] = allowed
 
+    procedures = build_procedures(
+        data,
+        fail=fail,
+        categories={c.code for c in categories},
+        signals={s.code for s in signals},
+        people=people,
+    )
     rules = Rules(
         source=source,
         timezone=timezone,
@@ -882,6 +944,7 @@ def build(data: dict[str, Any], source: str) -> Rules:
         departments=tuple(departments.values()),
         people=tuple(people),
         permissions=permissions,
+        procedures=procedures,
     )
     if problems:
         raise RulesError(problems)

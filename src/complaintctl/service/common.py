@@ -14,7 +14,7 @@ from typing import Any
 from .. import rules as policy_rules
 from ..dbapi import Entity, Register
 from ..domain import OPEN_STATUSES as OPEN_STATUSES
-from ..domain import Milestone, Status, Urgency
+from ..domain import Status, Urgency
 from ..errors import BadInput, InvalidTransition, NotFound
 from ..i18n import N_, _
 from ..reasons import label, term
@@ -154,39 +154,44 @@ def refuse_closed(complaint: Any, doing: str) -> None:
 # ---------------------------------------------------------------- deadlines
 
 
-def current_deadline(register: Register, complaint: Any, milestone: Milestone) -> Entity | None:
+def _key(milestone: Any) -> str:
+    return str(getattr(milestone, "value", milestone))
+
+
+def current_deadline(register: Register, complaint: Any, milestone: Any) -> Entity | None:
     """The newest deadline of a milestone that was not voided."""
-    return register.entity("deadline", "current_deadline", id=complaint.id, milestone=milestone.value)
+    return register.entity("deadline", "current_deadline", id=complaint.id, milestone=_key(milestone))
 
 
 def start_deadline(
-    register: Register, complaint: Any, milestone: Milestone, start: datetime, policy: Policy, changes: dict[str, Any]
+    register: Register, complaint: Any, milestone: Any, start: datetime, policy: Policy, changes: dict[str, Any]
 ) -> Entity | None:
-    """Start a milestone's clock if the rules give it a service level."""
-    due = policy_rules.start_clock(milestone, start, complaint.severity, policy)
+    """Start a milestone's clock if the rules give it a service level for this case."""
+    key = _key(milestone)
+    due = policy_rules.start_clock(key, start, complaint.category, complaint.severity, policy)
     if due is None:
         return None
     deadline = register.add(
         "deadline",
         complaint_id=complaint.id,
-        milestone=milestone.value,
+        milestone=key,
         started_at=start,
         due_at=due.due_at,
         provisional=due.provisional,
         rule=due.rule,
         explanation=due.explanation,
     )
-    changes[f"due.{milestone.value}"] = [None, plain(due.due_at)]
+    changes[f"due.{key}"] = [None, plain(due.due_at)]
     return deadline
 
 
 def rederive(deadline: Any, complaint: Any, policy: Policy) -> dict[str, Any]:
     """Recompute an open, not extended deadline from its start under the rules in force;
     return its changes."""
-    milestone = Milestone.of(deadline.milestone)
+    key = deadline.milestone
     if deadline.extended or deadline.state != "open":
         return {}
-    due = policy_rules.start_clock(milestone, deadline.started_at, complaint.severity, policy)
+    due = policy_rules.start_clock(key, deadline.started_at, complaint.category, complaint.severity, policy)
     if due is None:
         return {}
     due_at = due.due_at
@@ -194,27 +199,145 @@ def rederive(deadline: Any, complaint: Any, policy: Policy) -> dict[str, Any]:
         due_at = policy.calendar.add_working_seconds(due_at, deadline.paused_seconds, policy.tz)
     changes: dict[str, Any] = {}
     if deadline.due_at is None or deadline.due_at != due_at:
-        changes[f"due.{milestone.value}"] = [plain(deadline.due_at), plain(due_at)]
+        changes[f"due.{key}"] = [plain(deadline.due_at), plain(due_at)]
         deadline.due_at = due_at
     if deadline.provisional != due.provisional:
-        changes[f"provisional.{milestone.value}"] = [deadline.provisional, due.provisional]
+        changes[f"provisional.{key}"] = [deadline.provisional, due.provisional]
     deadline.provisional = due.provisional
     deadline.rule = due.rule
     deadline.explanation = due.explanation
     return changes
 
 
-def meet(register: Register, complaint: Any, milestone: Milestone, at: datetime) -> Entity | None:
+def meet(register: Register, complaint: Any, milestone: Any, at: datetime) -> Entity | None:
     """Mark a milestone met at `at`; return its deadline when that was late and the
     breach is not yet in the history (the caller records it after its own entry)."""
     deadline = current_deadline(register, complaint, milestone)
     if deadline is None or deadline.state != "open":
         return None
+    return _met(deadline, at)
+
+
+def _met(deadline: Any, at: datetime) -> Any:
     deadline.state = "met"
     deadline.met_at = at
     if deadline.due_at is not None and at > deadline.due_at and not deadline.breach_recorded:
         return deadline
     return None
+
+
+def fire(
+    register: Register,
+    complaint: Any,
+    events: tuple[str, ...],
+    at: datetime,
+    policy: Policy,
+    changes: dict[str, Any],
+) -> tuple[list[Any], list[str]]:
+    """An event of the office's procedure happened at `at`: the milestones it stops are
+    met (a contact meets one: the open one started first), those it starts and that apply
+    to the case start their clocks. Returns the deadlines met late (their breaches not yet
+    written) and the keys of the milestones met."""
+    late: list[Any] = []
+    met: list[str] = []
+    stopped = [m for m in policy.rules.milestones if set(m.stop) & set(events)]
+    if stopped:
+        wanted = {m.key for m in stopped}
+        open_ones = [
+            d
+            for d in register.entities("deadline", "open_deadlines_of", id=complaint.id)
+            if d.milestone in wanted and d.state == "open"
+        ]
+        if any(e.startswith("contacted") for e in events):
+            open_ones = sorted(open_ones, key=lambda d: (d.started_at, d.id))[:1]
+        for deadline in open_ones:
+            late.append(_met(deadline, at))
+            met.append(deadline.milestone)
+    started = [m for m in policy.rules.milestones if set(m.start) & set(events)]
+    if started:
+        running = {d.milestone for d in register.entities("deadline", "open_deadlines_of", id=complaint.id) if d.state == "open"}
+        text = complaint_text(complaint)
+        for milestone in started:
+            if milestone.key in running:
+                continue
+            if milestone.conditional and not policy_rules.applies(
+                milestone, category=complaint.category, severity=complaint.severity, text=text, rules=policy.rules
+            ):
+                continue
+            start_deadline(register, complaint, milestone.key, at, policy, changes)
+    return [d for d in late if d is not None], met
+
+
+def contact_events(complaint: Any, actor: str, policy: Policy) -> tuple[str, ...]:
+    """The events a contact by `actor` is: contacted, and by the receiver (首问负责人) or
+    the handling department when it is one of them."""
+    events = ["contacted"]
+    if actor == complaint.receiver:
+        events.append("contacted:receiver")
+    person = policy.rules.find_person(actor) if policy.rules.people else None
+    if actor == complaint.assignee or (person is not None and complaint.department and person.department == complaint.department):
+        events.append("contacted:department")
+    return tuple(events)
+
+
+def event_times(register: Register, complaint: Any) -> dict[str, datetime]:
+    """When each event of the procedure last happened to the case, from its history."""
+    actions = {
+        "logged": "received",
+        "resolved": "resolved",
+        "final_decision": "resolved",
+        "reopened": "reopened",
+        "escalated": "escalated",
+        "followed_up": "followed_up",
+        "closed": "closed",
+    }
+    times: dict[str, datetime] = {}
+    for entry in register.rows("history_of", id=complaint.id):
+        if entry.action in actions:
+            times[actions[entry.action]] = entry.at
+        elif entry.action == "assigned":
+            times["reassigned" if "assigned" in times else "assigned"] = entry.at
+        elif entry.action == "contacted":
+            times.setdefault("contacted", entry.at)
+        elif entry.action == "step":
+            key = json.loads(entry.changes).get("step", [None, None])[1]
+            if key:
+                times[f"step:{key}"] = entry.at
+    return times
+
+
+def reapply_milestones(register: Register, complaint: Any, policy: Policy) -> dict[str, Any]:
+    """After a reclassification: a conditional milestone that now applies starts from its
+    start event (and may be overdue at once); an open one that no longer applies is void
+    (n/a: out of the rates). Open deadlines follow the new category and severity."""
+    changes: dict[str, Any] = {}
+    deadlines = register.entities("deadline", "deadlines_of", ids=[complaint.id])
+    current = {d.milestone: d for d in deadlines if d.state != "void"}
+    text = complaint_text(complaint)
+    times: dict[str, datetime] | None = None
+    for milestone in policy.rules.milestones:
+        deadline = current.get(milestone.key)
+        if deadline is not None and deadline.state == "open":
+            if milestone.conditional and not policy_rules.applies(
+                milestone, category=complaint.category, severity=complaint.severity, text=text, rules=policy.rules
+            ):
+                deadline.state = "void"
+                changes[f"void.{milestone.key}"] = [plain(deadline.due_at), None]
+            else:
+                changes.update(rederive(deadline, complaint, policy))
+            continue
+        if deadline is not None or not milestone.conditional or complaint.status == "closed":
+            continue
+        if not policy_rules.applies(
+            milestone, category=complaint.category, severity=complaint.severity, text=text, rules=policy.rules
+        ):
+            continue
+        if times is None:
+            times = event_times(register, complaint)
+        began = [times[e] for e in milestone.start if e in times]
+        if began:
+            start_deadline(register, complaint, milestone.key, max(began), policy, changes)
+    return changes
 
 
 def record_breach(register: Register, complaint: Any, deadline: Any, *, now: datetime, actor: str) -> None:
@@ -266,20 +389,21 @@ def end_open_deadlines(
     at: datetime,
     now: datetime,
     actor: str,
-    milestones: tuple[Milestone, ...] | None = None,
-    cannot_be_met: tuple[Milestone, ...] = (),
+    milestones: tuple[Any, ...] | None = None,
+    cannot_be_met: tuple[Any, ...] = (),
 ) -> None:
     """The case moves on at `at` (closed, or reopened) and its open deadlines stop running.
     One already past, or one the case can no longer meet (`cannot_be_met`: closed before
     the outcome was reported, say), is missed: it counts late and is written into the
     history with the department and assignee. The others are void: no longer asked for."""
     open_deadlines = register.entities("deadline", "open_deadlines_of", id=complaint.id)
-    wanted = {m.value for m in milestones} if milestones is not None else None
+    wanted = {_key(m) for m in milestones} if milestones is not None else None
+    unmeetable = {_key(m) for m in cannot_be_met}
     for deadline in open_deadlines:
-        if wanted is not None and deadline.milestone not in wanted:
+        if deadline.state != "open" or (wanted is not None and deadline.milestone not in wanted):
             continue
         passed = deadline.due_at is not None and deadline.due_at < at
-        if not passed and Milestone.of(deadline.milestone) not in cannot_be_met:
+        if not passed and deadline.milestone not in unmeetable:
             deadline.state = "void"
             continue
         deadline.state = "missed"
@@ -451,15 +575,8 @@ def reclassify(register: Register, complaint: Any, policy: Policy) -> dict[str, 
             ),
         )
     complaint.explanation = json.dumps(notes, ensure_ascii=False, sort_keys=True)
-    old_severity = complaint.severity
+    before = (complaint.category, complaint.severity)
     changes = apply(complaint, **values)
-    if complaint.severity != old_severity:
-        changes.update(rederive_resolution(register, complaint, policy))
+    if (complaint.category, complaint.severity) != before and complaint.id is not None:
+        changes.update(reapply_milestones(register, complaint, policy))
     return changes
-
-
-def rederive_resolution(register: Register, complaint: Any, policy: Policy) -> dict[str, Any]:
-    deadline = current_deadline(register, complaint, Milestone.RESOLUTION)
-    if deadline is None:
-        return {}
-    return rederive(deadline, complaint, policy)

@@ -25,7 +25,7 @@ from sqlmodel import Session, col
 from .. import fields
 from .. import rules as policy_rules
 from ..dbapi import over_session
-from ..domain import Milestone, Origin, Satisfaction, Status, Urgency
+from ..domain import Origin, Satisfaction, Status, Urgency
 from ..i18n import N_
 from ..importing import ImportRow
 from ..inputs import format_no
@@ -399,12 +399,12 @@ def replay(
     deadlines: list[dict[str, Any]] = []
     entries: list[tuple[str, datetime, dict[str, Any], str | None]] = []
 
-    def start(milestone: Milestone, at: datetime) -> None:
-        due = policy_rules.start_clock(milestone, at, case["severity"], policy)
+    def start(key: str, at: datetime) -> None:
+        due = policy_rules.start_clock(key, at, case["category"], case["severity"], policy)
         if due is not None:
             deadlines.append(
                 {
-                    "milestone": milestone.value,
+                    "milestone": key,
                     "started_at": at,
                     "due_at": due.due_at,
                     "met_at": None,
@@ -428,11 +428,27 @@ def replay(
     def who() -> dict[str, Any]:
         return {"department": [None, case["department"]], "assignee": [None, case["assignee"]]}
 
-    def meet(milestone: Milestone, at: datetime) -> None:  # common.meet + record_breach
-        current = [d for d in deadlines if d["milestone"] == milestone.value and d["state"] != "void"]
-        if not current or current[-1]["state"] != "open":
-            return
-        deadline = current[-1]
+    text = "\n".join(part for part in (case.get("subject"), case.get("content"), case.get("demand")) if part)
+
+    def fire(events: tuple[str, ...], at: datetime) -> None:  # common.fire + record_breach
+        stopped = {m.key for m in policy.rules.milestones if set(m.stop) & set(events)}
+        open_ones = [d for d in deadlines if d["state"] == "open" and d["milestone"] in stopped]
+        if any(e.startswith("contacted") for e in events):
+            open_ones = sorted(open_ones, key=lambda d: d["started_at"])[:1]
+        for deadline in open_ones:
+            met(deadline, at)
+        running = {d["milestone"] for d in deadlines if d["state"] == "open"}
+        for milestone in policy.rules.milestones:
+            if not set(milestone.start) & set(events) or milestone.key in running:
+                continue
+            if milestone.conditional and not policy_rules.applies(
+                milestone, category=case["category"], severity=case["severity"], text=text, rules=policy.rules
+            ):
+                continue
+            start(milestone.key, at)
+
+    def met(deadline: dict[str, Any], at: datetime) -> None:
+        milestone = deadline["milestone"]
         deadline.update(state="met", met_at=at)
         if at > deadline["due_at"] and not deadline["breach_recorded"]:
             deadline["breach_recorded"] = True
@@ -440,19 +456,21 @@ def replay(
                 (
                     "breached",
                     deadline["due_at"],
-                    {"milestone": [None, milestone.value], "due_at": [None, plain(deadline["due_at"])], **who()},
+                    {"milestone": [None, milestone], "due_at": [None, plain(deadline["due_at"])], **who()},
                     None,
                 )
             )
 
-    def end_open(
-        at: datetime, milestones: tuple[Milestone, ...] = tuple(Milestone), cannot_be_met: tuple[Milestone, ...] = ()
-    ) -> None:  # common.end_open_deadlines
+    every = tuple(m.key for m in policy.rules.milestones)
+    round_bound = tuple(m.key for m in policy.rules.milestones if {"resolved", "reopened", "escalated"} & set(m.start))
+
+    def end_open(at: datetime, milestones: tuple[str, ...] = every, cannot_be_met: tuple[str, ...] = ()) -> None:
+        # common.end_open_deadlines
         for deadline in deadlines:
-            if deadline["state"] != "open" or Milestone.of(deadline["milestone"]) not in milestones:
+            if deadline["state"] != "open" or deadline["milestone"] not in milestones:
                 continue
             passed = deadline["due_at"] < at
-            if not passed and Milestone.of(deadline["milestone"]) not in cannot_be_met:
+            if not passed and deadline["milestone"] not in cannot_be_met:
                 deadline["state"] = "void"
                 continue
             deadline.update(state="missed", missed_at=deadline["due_at"] if passed else at, breach_recorded=True)
@@ -466,44 +484,39 @@ def replay(
             )
 
     received = case["received_at"]
-    start(Milestone.FIRST_RESPONSE, received)  # log
-    start(Milestone.RESOLUTION, received)
+    fire(("received",), received)  # log
     if case["department"] or case["assignee"]:  # assign, at receipt: the sheet keeps no other time
         case["status"] = Status.ASSIGNED.value
-        start(Milestone.CORRECTIVE_ACTION, received)
+        fire(("assigned",), received)
     for at, step in steps_of(sheet):
         if case["status"] == Status.CLOSED.value:
             break
         if step in (_CONTACT, _OUTCOME):  # contact: the first is the first response
             if case["first_response_at"] is None:
                 case["first_response_at"] = at
-                meet(Milestone.FIRST_RESPONSE, at)
             elif case["status"] == Status.RESOLVED.value and case["feedback_at"] is None:
                 case["feedback_at"] = at
-                meet(Milestone.FEEDBACK, at)
+            fire(("contacted",), at)
         elif step == _RESOLVE and case["status"] != Status.RESOLVED.value:
             case.update(status=Status.RESOLVED.value, resolved_at=at, resolved_by=case["_resolved_by"])
             step_entry("resolved", at)
-            meet(Milestone.RESOLUTION, at)
-            if case["corrective_action"]:
-                meet(Milestone.CORRECTIVE_ACTION, at)
-            if case["feedback_at"] is None:
-                start(Milestone.FEEDBACK, at)
-            start(Milestone.FOLLOWUP, at)
+            fire(("resolved", *(("step:action",) if case["corrective_action"] else ())), at)
         elif step == _FOLLOWUP and case["status"] == Status.RESOLVED.value:
             case["followup_at"] = at
             step_entry("followed_up", at, {"satisfaction": [None, case["satisfaction"]]})
-            meet(Milestone.FOLLOWUP, at)
+            fire(("followed_up",), at)
             if case["satisfaction"] != Satisfaction.D.value:
-                end_open(at, cannot_be_met=tuple(Milestone))
+                fire(("closed",), at)
+                end_open(at, cannot_be_met=every)
                 case.update(status=Status.CLOSED.value, closed_at=at)
                 step_entry("closed", at)
             else:  # the first D reopens the case: the resolution clock starts again
-                end_open(at, (Milestone.FEEDBACK, Milestone.FOLLOWUP, Milestone.RESOLUTION), (Milestone.FEEDBACK,))
+                end_open(at, round_bound, round_bound)
                 case.update(status=Status.ASSIGNED.value, reopen_count=1, resolved_at=None, feedback_at=None)
                 step_entry("reopened", at, reason=label(N_("客户不满意 (D)")))
-                start(Milestone.RESOLUTION, at)
+                fire(("reopened",), at)
         elif step == _CLOSE:
+            fire(("closed",), at)
             end_open(at)
             case.update(status=Status.CLOSED.value, closed_at=at)
             step_entry("closed", at)

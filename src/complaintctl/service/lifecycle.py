@@ -34,18 +34,18 @@ from .common import (
     check_event_time,
     check_load,
     clear_manual,
+    contact_events,
     current_deadline,
     end_open_deadlines,
+    fire,
     get_complaint,
-    meet,
     plain,
+    reapply_milestones,
     reclassify,
     record,
     record_breach,
-    rederive_resolution,
     refuse_closed,
     set_manual,
-    start_deadline,
 )
 from .reading import complaint_record
 
@@ -151,8 +151,7 @@ def log_complaint(register: Register, new: NewComplaint, *, now: datetime, actor
         changes["incident_no"] = [None, incident.no]
     for key, value in new.fields:
         changes[f"field.{key}"] = [None, value]
-    start_deadline(register, complaint, Milestone.FIRST_RESPONSE, new.received_at, policy, changes)
-    start_deadline(register, complaint, Milestone.RESOLUTION, new.received_at, policy, changes)
+    fire(register, complaint, ("received",), new.received_at, policy, changes)
     record(register, complaint, "logged", changes, at=new.received_at, now=now, actor=actor)
     if incident is not None:
         linked = apply(incident, origin=Origin.MASS)
@@ -195,19 +194,19 @@ def classify(
     check_event_time(complaint, at, now, tz=policy.tz)
     if reset:
         clear_manual(complaint)
+    before = (complaint.category, complaint.severity)
     chosen: dict[str, Any] = {}
     for field, value in (("category", category), ("severity", severity), ("urgency", urgency), ("priority", priority)):
         if value is not None:
             chosen[field] = value
             set_manual(complaint, field, plain(value), actor=actor, at=at, reason=reason)
-    old_severity = complaint.severity
     changes = apply(complaint, **chosen)
     if origin is not None:
         changes.update(apply(complaint, origin=origin))
-    if complaint.severity != old_severity:
-        changes.update(rederive_resolution(register, complaint, policy))
     # Everything a person did not choose follows from what they did (category → severity…).
     changes.update({k: v for k, v in reclassify(register, complaint, policy).items() if k not in changes})
+    if (complaint.category, complaint.severity) != before:
+        changes.update({k: v for k, v in reapply_milestones(register, complaint, policy).items() if k not in changes})
     record(
         register,
         complaint,
@@ -246,10 +245,11 @@ def assign(
         if rule is None:
             raise BadInput(_("{no} has no category that routes to a department; give --department").format(no=no))
         department, routed = rule.department, term(N_("routed by category {label}"), label=rule.label)
+    event = "reassigned" if complaint.department else "assigned"
     changes = apply(complaint, department=department, assignee=assignee, status=Status.ASSIGNED)
-    if current_deadline(register, complaint, Milestone.CORRECTIVE_ACTION) is None:
-        start_deadline(register, complaint, Milestone.CORRECTIVE_ACTION, at, policy, changes)
+    late, _met = fire(register, complaint, (event,), at, policy, changes)
     record(register, complaint, "assigned", changes, at=at, now=now, actor=actor, reason=routed)
+    _late(register, complaint, late, now=now, actor=actor)
     check_load(register, complaint, policy, at=at, now=now, actor=actor)
     return complaint_record(register, complaint, policy=policy, now=now)
 
@@ -262,15 +262,19 @@ def record_contact(
     complaint = get_complaint(register, no)
     refuse_closed(complaint, _("record a contact on it"))
     check_event_time(complaint, at, now, tz=policy.tz)
-    meets: Milestone | None = None
+    meets: str | None = None
     values: dict[str, Any] = {}
     if complaint.first_response_at is None:
-        meets = Milestone.FIRST_RESPONSE
+        meets = Milestone.FIRST_RESPONSE.value
         values["first_response_at"] = at
     elif complaint.status == Status.RESOLVED.value and complaint.feedback_at is None:
         _after_resolution(complaint, at, policy, _("the outcome report"))
-        meets = Milestone.FEEDBACK
+        meets = Milestone.FEEDBACK.value
         values["feedback_at"] = at
+    changes: dict[str, Any] = {}
+    late, met = fire(register, complaint, contact_events(complaint, actor, policy), at, policy, changes)
+    if met:
+        meets = met[0]
     register.add(
         "contact_entry",
         complaint_id=complaint.id,
@@ -278,16 +282,14 @@ def record_contact(
         via=via.value,
         actor=actor,
         summary=summary,
-        meets=meets.value if meets else None,
+        meets=meets,
     )
-    changes: dict[str, Any] = apply(complaint, **values)
+    changes.update(apply(complaint, **values))
     changes["contact_entry"] = [None, {"via": via.value, "summary": summary}]
-    late = None
     if meets is not None:
-        late = meet(register, complaint, meets, at)
-        changes["meets"] = [None, meets.value]
+        changes["meets"] = [None, meets]
     record(register, complaint, "contacted", changes, at=at, now=now, actor=actor)
-    _late(register, complaint, [late], now=now, actor=actor)
+    _late(register, complaint, late, now=now, actor=actor)
     return complaint_record(register, complaint, policy=policy, now=now)
 
 
@@ -351,12 +353,7 @@ def resolve(
         values["compensation_kind"] = compensation_kind
         values["compensation_cents"] = compensation_cents
     changes: dict[str, Any] = apply(complaint, **values)
-    late = [meet(register, complaint, Milestone.RESOLUTION, at)]
-    if action is not None:
-        late.append(meet(register, complaint, Milestone.CORRECTIVE_ACTION, at))
-    if complaint.feedback_at is None:
-        start_deadline(register, complaint, Milestone.FEEDBACK, at, policy, changes)
-    start_deadline(register, complaint, Milestone.FOLLOWUP, at, policy, changes)
+    late, _met = fire(register, complaint, ("resolved", *(("step:action",) if action is not None else ())), at, policy, changes)
     record(register, complaint, "final_decision" if final else "resolved", changes, at=at, now=now, actor=actor)
     _late(register, complaint, late, now=now, actor=actor)
     return complaint_record(register, complaint, policy=policy, now=now)
@@ -387,26 +384,23 @@ def record_followup(
     check_event_time(complaint, at, now, tz=policy.tz)
     _after_resolution(complaint, at, policy, _("the follow-up visit"))
     changes = apply(complaint, followup_at=at, followup_by=actor, satisfaction=satisfaction, followup_note=note)
-    late = meet(register, complaint, Milestone.FOLLOWUP, at)
+    late, _met = fire(register, complaint, ("followed_up",), at, policy, changes)
     record(register, complaint, "followed_up", changes, at=at, now=now, actor=actor)
-    _late(register, complaint, [late], now=now, actor=actor)
+    _late(register, complaint, late, now=now, actor=actor)
+    every = tuple(m.key for m in policy.rules.milestones)
 
     if satisfaction != Satisfaction.D or complaint.final_decision:
         # Closing now: a first response or outcome report never made can no longer be.
-        end_open_deadlines(register, complaint, at=at, now=now, actor=actor, cannot_be_met=tuple(Milestone))
+        late, _met = fire(register, complaint, ("closed",), at, policy, changes)
+        _late(register, complaint, late, now=now, actor=actor)
+        end_open_deadlines(register, complaint, at=at, now=now, actor=actor, cannot_be_met=every)
         changes = apply(complaint, status=Status.CLOSED, closed_at=at)
         record(register, complaint, "closed", changes, at=at, now=now, actor=actor)
         outcome = "closed"
     else:
-        end_open_deadlines(
-            register,
-            complaint,
-            at=at,
-            now=now,
-            actor=actor,
-            milestones=(Milestone.FEEDBACK, Milestone.FOLLOWUP, Milestone.RESOLUTION),
-            cannot_be_met=(Milestone.FEEDBACK,),
-        )
+        # The round that ended in a D is over: what it still asked for is missed.
+        round_bound = tuple(m.key for m in policy.rules.milestones if {"resolved", "reopened", "escalated"} & set(m.start))
+        end_open_deadlines(register, complaint, at=at, now=now, actor=actor, milestones=round_bound, cannot_be_met=round_bound)
         if complaint.reopen_count == 0:
             outcome, reason = "reopened", label(N_("客户不满意 (D)"))
             changes = apply(complaint, status=Status.ASSIGNED, reopen_count=1, resolved_at=None, feedback_at=None)
@@ -419,7 +413,7 @@ def record_followup(
                 resolved_at=None,
                 feedback_at=None,
             )
-        start_deadline(register, complaint, Milestone.RESOLUTION, at, policy, changes)
+        fire(register, complaint, (outcome,), at, policy, changes)
         record(register, complaint, outcome, changes, at=at, now=now, actor=actor, reason=reason)
     return {**complaint_record(register, complaint, policy=policy, now=now), "outcome": outcome}
 
@@ -554,8 +548,11 @@ def close(register: Register, no: str, *, reason: str, at: datetime, now: dateti
     check_event_time(complaint, at, now, tz=policy.tz)
     # Closed by decision (duplicate, withdrawn, 非合理投诉): what was not yet due is no longer
     # asked for; what had already passed stays missed.
+    changes: dict[str, Any] = {}
+    late, _met = fire(register, complaint, ("closed",), at, policy, changes)
+    _late(register, complaint, late, now=now, actor=actor)
     end_open_deadlines(register, complaint, at=at, now=now, actor=actor)
-    changes = apply(complaint, status=Status.CLOSED, closed_at=at, close_reason=reason, waiting_since=None)
+    changes.update(apply(complaint, status=Status.CLOSED, closed_at=at, close_reason=reason, waiting_since=None))
     record(register, complaint, "closed", changes, at=at, now=now, actor=actor, reason=reason)
     return complaint_record(register, complaint, policy=policy, now=now)
 

@@ -76,22 +76,21 @@ def _milestones(
     due: dict[str, Any] = {}
     states: dict[str, str] = {}
     provisional: list[str] = []
-    for milestone in Milestone:
-        deadline = current.get(milestone.value)
-        if deadline is None:
-            continue
-        due[milestone.value] = deadline.due_at
-        states[milestone.value] = policy_rules.milestone_state(
+    order = [m.key for m in policy.rules.milestones]
+    for key in sorted(current, key=lambda k: order.index(k) if k in order else len(order)):
+        deadline = current[key]
+        due[key] = deadline.due_at
+        states[key] = policy_rules.milestone_state(
             due_at=deadline.due_at,
             met_at=deadline.met_at,
             state=deadline.state,
             missed_at=deadline.missed_at,
-            paused=milestone == Milestone.RESOLUTION and complaint.waiting_since is not None,
+            paused=key == Milestone.RESOLUTION.value and complaint.waiting_since is not None,
             now=now,
             soon_until=soon_until,
         )
         if deadline.provisional and deadline.state == "open":
-            provisional.append(milestone.value)
+            provisional.append(key)
     return due, states, provisional
 
 
