@@ -40,12 +40,14 @@ def test_every_command_is_registered_with_a_name() -> None:
         "db upgrade",
         "department add",
         "department list",
+        "notify test",
+        "report daily",
         "report trend",
         "rules check",
         "rules install",
         "rules show",
     ]
-    assert set(GROUPS) == {"db", "department", "report", "rules"}
+    assert set(GROUPS) == {"db", "department", "notify", "report", "rules"}
 
 
 @pytest.mark.parametrize("command", COMMANDS)

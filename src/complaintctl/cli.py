@@ -681,6 +681,10 @@ def list_command(
     date_from: Annotated[str | None, typer.Option("--from", metavar="DATE", help=_("Received on or after this day."))] = None,
     date_to: Annotated[str | None, typer.Option("--to", metavar="DATE", help=_("Received on or before this day."))] = None,
     overdue: Annotated[bool, typer.Option("--overdue", help=_("Only cases with a milestone past its deadline."))] = False,
+    mine: Annotated[bool, typer.Option("--mine", help=_("Only cases you received (首问) or handle, by your login."))] = False,
+    received_by: Annotated[
+        str | None, typer.Option("--received-by", metavar="NAME", help=_("Only cases this person received (首问人)."))
+    ] = None,
     due_within: Annotated[
         str | None, typer.Option(metavar="DURATION", help=_("Only cases with a milestone due within e.g. 2wd, 3d, 12h."))
     ] = None,
@@ -735,8 +739,12 @@ def list_command(
         due_until=due_until,
         limit=limit,
         where_fields=call.declared(where, "--where"),
+        receiver=inputs.text(received_by, "--received-by", single_line=True),
+        mine=_my_names(db, call) if mine else (),
     )
     records = _lean_read(db, lambda r: service.list_complaints(r, filters, policy=call.policy, now=call.now))
+    if mine:
+        _my_news(db, filters.mine, call)
     if unmasked:
         _write(db, lambda s: service.record_list_unmasked(s, count=len(records), now=call.now, actor=call.actor) or {})
     else:
@@ -750,6 +758,25 @@ def list_command(
         render.emit_json(records, call.tz)
     else:
         render.complaint_list(records, call.policy, unmasked=unmasked)
+
+
+def _my_names(db: str | None, call: _Call) -> tuple[str, ...]:
+    """The names the logged-in person goes by: their login, their name in the office
+    rules, and the name they work under (--as, COMPLAINTCTL_USER)."""
+    from .db import current_login
+
+    login = current_login(db)
+    person = call.policy.rules.person(login)
+    return tuple(dict.fromkeys(n for n in (login, person.name if person else None, call.actor) if n))
+
+
+def _my_news(db: str | None, names: tuple[str, ...], call: _Call) -> None:
+    """The news of one's own cases that reached no destination, shown once on stderr."""
+    from .service import notify
+
+    news = _lean_write(db, lambda r: notify.unreached(r, list(names)))
+    for item in news:
+        typer.echo(_("news: {title}").format(title=item["title"]), err=True)
 
 
 @app.command("show")
@@ -856,6 +883,17 @@ def contact_command(
     no: NoArgument,
     via: Annotated[str | None, typer.Option(help=_("How: {Channel}. {required}"))] = None,
     summary: Annotated[str | None, typer.Option(help=_("What was said. {required}"))] = None,
+    agreed: Annotated[
+        bool, typer.Option("--agreed", help=_("The customer agreed to the handling plan in this contact."))
+    ] = False,
+    part: Annotated[
+        list[str] | None,
+        typer.Option(
+            "--part",
+            metavar="NAME=TEXT",
+            help=_("A part of the written outcome report (the rules' [steps.report] parts); repeat for each."),
+        ),
+    ] = None,
     at: AtOption = None,
     db: DbOption = None,
     rules: RulesOption = None,
@@ -868,16 +906,38 @@ def contact_command(
 
     call = _Call(operator, rules, db)
     number = _case_no(no, db, via, summary)
+    parts = _parts(part or [])
     channel = _ask(via, _("方式"), "--via", lambda v: inputs.choice(domain.Channel, v, "--via"))
     text = _ask(summary, _("内容"), "--summary", _long_text("--summary"), multiline=True)
     when = call.when(at)
-    record = _lean_write(
-        db,
-        lambda s: service.record_contact(
+
+    def contact(s: Any) -> dict[str, Any]:
+        record = service.record_contact(
             s, number, via=channel, summary=text, at=when, now=call.now, actor=call.actor, policy=call.policy
-        ),
-    )  # type: ignore[arg-type]
+        )
+        if agreed:
+            record = service.record_step(
+                s, number, "agreed", note=text, at=when, now=call.now, actor=call.actor, policy=call.policy
+            )
+        if parts:
+            record = service.record_step(
+                s, number, "report", note=None, parts=parts, at=when, now=call.now, actor=call.actor, policy=call.policy
+            )
+        return record
+
+    record = _lean_write(db, contact)
     _finish(record, _("沟通已记录"), as_json, call)
+
+
+def _parts(values: list[str]) -> dict[str, str]:
+    """--part NAME=TEXT, each once."""
+    parts: dict[str, str] = {}
+    for value in values:
+        name, sep, text = value.partition("=")
+        if not sep or not name.strip() or not text.strip():
+            raise BadInput(_("--part {value!r}: write NAME=TEXT, like --part 处理结果=已更换").format(value=value))
+        parts[name.strip()] = text.strip()
+    return parts
 
 
 @app.command("resolve")
@@ -925,6 +985,12 @@ def followup_command(
     no: NoArgument,
     satisfaction: Annotated[str | None, typer.Option(help=_("Satisfaction: {Satisfaction}. {required}"))] = None,
     note: Annotated[str | None, typer.Option(help=_("What the customer said."))] = None,
+    method: Annotated[
+        str | None,
+        typer.Option(
+            metavar="METHOD", help=_("How the visit was made: the rules' [followup] methods (电话, 网上, 现场, 第三方).")
+        ),
+    ] = None,
     at: AtOption = None,
     db: DbOption = None,
     rules: RulesOption = None,
@@ -941,11 +1007,17 @@ def followup_command(
         satisfaction, _("满意度 A/B/C/D"), "--satisfaction", lambda v: inputs.choice(domain.Satisfaction, v, "--satisfaction")
     )
     text = inputs.text(note, "--note")
+    how = None
+    if method is not None:
+        methods = call.policy.rules.procedures.followup_methods if call.policy.rules.procedures else ()
+        how = next((m for m in methods if m.casefold() == method.strip().casefold()), None)
+        if how is None:
+            raise BadInput(_("--method {value!r} is not one of {choices}").format(value=method, choices=", ".join(methods)))
     when = call.when(at)
     record = _lean_write(
         db,
         lambda s: service.record_followup(
-            s, number, satisfaction=rating, note=text, at=when, now=call.now, actor=call.actor, policy=call.policy
+            s, number, satisfaction=rating, note=text, method=how, at=when, now=call.now, actor=call.actor, policy=call.policy
         ),
     )  # type: ignore[arg-type]
     outcome = {
@@ -954,6 +1026,199 @@ def followup_command(
         "escalated": _("仍不满意, 已升级至分管领导"),
     }[record["outcome"]]
     _finish(record, outcome, as_json, call)
+
+
+@app.command("step")
+def step_command(
+    no: NoArgument,
+    key: Annotated[str, typer.Argument(metavar="STEP", help=_("The step's key in the office rules, e.g. report_back."))],
+    note: Annotated[str | None, typer.Option(help=_("What was done."))] = None,
+    part: Annotated[
+        list[str] | None, typer.Option("--part", metavar="NAME=TEXT", help=_("A part the step's written text must have."))
+    ] = None,
+    at: AtOption = None,
+    db: DbOption = None,
+    rules: RulesOption = None,
+    operator: AsOption = None,
+    as_json: JsonOption = False,
+) -> None:
+    """Record a named step of the office's procedure (a written report, a verification,
+    the department's reply to the front desk); it meets the milestones it stops."""
+    from . import service
+
+    call = _Call(operator, rules, db)
+    number = _case_no(no, db)
+    parts = _parts(part or [])
+    text = inputs.text(note, "--note")
+    when = call.when(at)
+    record = _lean_write(
+        db,
+        lambda s: service.record_step(
+            s, number, key.strip(), note=text, parts=parts, at=when, now=call.now, actor=call.actor, policy=call.policy
+        ),
+    )
+    _finish(record, _("步骤已记录: {step}").format(step=call.policy.rules.step_label(key.strip())), as_json, call)
+
+
+@app.command("action")
+def action_command(
+    no: NoArgument,
+    corrective: Annotated[str | None, typer.Option(help=_("What was done to correct the cause (纠正措施)."))] = None,
+    preventive: Annotated[str | None, typer.Option(help=_("What keeps it from happening again (预防措施)."))] = None,
+    owner: Annotated[str | None, typer.Option(metavar="NAME", help=_("Who carries the measures out."))] = None,
+    approve: Annotated[bool, typer.Option("--approve", help=_("Approve the filed record (the role the rules name)."))] = False,
+    at: AtOption = None,
+    db: DbOption = None,
+    rules: RulesOption = None,
+    operator: AsOption = None,
+    as_json: JsonOption = False,
+) -> None:
+    """File the corrective and preventive action record (纠正及预防措施记录), or approve it
+    with --approve when the rules ask for a review."""
+    from . import service
+
+    call = _Call(operator, rules, db)
+    number = _case_no(no, db)
+    when = call.when(at)
+    if approve:
+        approvers = call.policy.rules.procedures.action_approver if call.policy.rules.procedures else ()
+        record = _lean_write(
+            db,
+            lambda s: service.approve(
+                s,
+                number,
+                "action_approved",
+                refused=_role_refusal(call, approvers, "action --approve"),
+                note=None,
+                at=when,
+                now=call.now,
+                actor=call.actor,
+                policy=call.policy,
+            ),
+        )
+        _finish(record, _("纠正预防措施已审核"), as_json, call)
+        return
+    text = _ask(corrective, _("纠正措施"), "--corrective", _long_text("--corrective"), multiline=True)
+    record = _lean_write(
+        db,
+        lambda s: service.file_action(
+            s,
+            number,
+            corrective=text,
+            preventive=inputs.text(preventive, "--preventive"),
+            owner=inputs.text(owner, "--owner", single_line=True),
+            at=when,
+            now=call.now,
+            actor=call.actor,
+            policy=call.policy,
+        ),
+    )
+    _finish(record, _("纠正预防措施已记录"), as_json, call)
+
+
+def _role_refusal(call: _Call, roles: tuple[str, ...], action: str) -> Callable[[], str | None]:
+    """Why the logged-in person may not take a step the rules give to `roles`; None when
+    they may, or when the office declares no people (one desk, one person)."""
+
+    def why() -> str | None:
+        rules = call.policy.rules
+        if not rules.people or not roles:
+            return None
+        from .db import current_login
+
+        login = current_login(call._db)
+        person = rules.person(login)
+        if person is not None and set(person.roles) & set(roles):
+            return None
+        return _("{action} needs the role {allowed}; {login} has {roles}").format(
+            action=action, allowed=" or ".join(roles), login=login, roles=", ".join(person.roles) if person else _("no role")
+        )
+
+    return why
+
+
+@app.command("plan")
+def plan_command(
+    no: NoArgument,
+    steps: Annotated[str | None, typer.Option(help=_("The plan's steps, as agreed with the department."))] = None,
+    approve: Annotated[
+        bool, typer.Option("--approve", help=_("Approve the plan (the 主管领导: the role the rules name)."))
+    ] = False,
+    at: AtOption = None,
+    db: DbOption = None,
+    rules: RulesOption = None,
+    operator: AsOption = None,
+    as_json: JsonOption = False,
+) -> None:
+    """Record the handling plan (处理方案), or approve it with --approve; the customer's
+    agreement is `contact NO --agreed`."""
+    from . import service
+
+    call = _Call(operator, rules, db)
+    number = _case_no(no, db)
+    when = call.when(at)
+    if approve:
+        approvers = call.policy.rules.procedures.plan_approver if call.policy.rules.procedures else ()
+        record = _lean_write(
+            db,
+            lambda s: service.approve(
+                s,
+                number,
+                "plan_approved",
+                refused=_role_refusal(call, approvers, "plan --approve"),
+                note=None,
+                at=when,
+                now=call.now,
+                actor=call.actor,
+                policy=call.policy,
+            ),
+        )
+        _finish(record, _("处理方案已审批"), as_json, call)
+        return
+    text = _ask(steps, _("方案"), "--steps", _long_text("--steps"), multiline=True)
+    record = _lean_write(
+        db, lambda s: service.plan(s, number, steps=text, at=when, now=call.now, actor=call.actor, policy=call.policy)
+    )
+    _finish(record, _("处理方案已记录"), as_json, call)
+
+
+@app.command("escalate")
+def escalate_command(
+    no: NoArgument,
+    to: Annotated[
+        str | None, typer.Option("--to", metavar="LEVEL", help=_("The level, as the rules' [escalation] levels name it."))
+    ] = None,
+    reason: Annotated[str | None, typer.Option(help=_("Why it goes up. {required}"))] = None,
+    at: AtOption = None,
+    db: DbOption = None,
+    rules: RulesOption = None,
+    operator: AsOption = None,
+    as_json: JsonOption = False,
+) -> None:
+    """Escalate a case now (网点负责人应立即出面): the level's holders and the receiver are told."""
+    from . import service
+
+    call = _Call(operator, rules, db)
+    number = _case_no(no, db, to, reason)
+    levels = call.policy.rules.procedures.escalation_levels if call.policy.rules.procedures else ()
+    level = _ask(to, _("升级至"), "--to", lambda v: _one_of(v, levels, "--to"))
+    why = _ask(reason, _("原因"), "--reason", _long_text("--reason"))
+    when = call.when(at)
+    record = _lean_write(
+        db,
+        lambda s: service.escalate(
+            s, number, level=level, reason=why, at=when, now=call.now, actor=call.actor, policy=call.policy
+        ),
+    )
+    _finish(record, _("已升级至 {level}").format(level=level), as_json, call)
+
+
+def _one_of(value: str, choices: tuple[str, ...], option: str) -> str:
+    wanted = " ".join(value.split()).casefold()
+    for choice in choices:
+        if choice.casefold() == wanted:
+            return choice
+    raise BadInput(_("{option} {value!r} is not one of {choices}").format(option=option, value=value, choices=", ".join(choices)))
 
 
 @app.command("extend")
@@ -1158,6 +1423,15 @@ def overdue_command(
     skip_holidays: Annotated[
         bool, typer.Option("--skip-holidays", help=_("Print nothing on a day that is not a working day."))
     ] = False,
+    notify: Annotated[
+        bool,
+        typer.Option(
+            "--notify",
+            help=_(
+                "Send what is due (escalation steps, breaches, load alerts, the receiver's news) to the destinations in the office rules, each once; print only what was sent."
+            ),
+        ),
+    ] = False,
     db: DbOption = None,
     rules: RulesOption = None,
     operator: AsOption = None,
@@ -1180,12 +1454,57 @@ def overdue_command(
             db,
             lambda s: service.record_overdue(s, pending, now=call.now, actor=call.actor),  # type: ignore[arg-type,return-value]
         )
+    if notify:
+        sent = _notify(db, call, report.pop("overdue_rows"))
+        if as_json:
+            render.emit_json(sent, call.tz)
+        else:
+            render.notified(sent)
+        return
     if as_json:
         render.emit_json(report["items"], call.tz)
     elif not (skip_holidays and not call.policy.calendar.is_working_day(when.astimezone(call.tz).date())):
         render.overdue(report, call.policy)
     if fail and any(item["state"] == "overdue" for item in report["items"]):
         raise typer.Exit(3)
+
+
+def _notify(db: str | None, call: _Call, overdue: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """Send what is due: listed read-only, claimed in one short write, sent with no
+    transaction open, settled in another. Returns what this run sent or tried."""
+    from .service import notify
+
+    messages = _lean_read(db, lambda r: notify.due(r, now=call.now, policy=call.policy, overdue=overdue))
+    if not messages:
+        return []
+    claimed = _lean_write(db, lambda r: notify.claim(r, messages, now=call.now))
+    if not claimed:
+        return []
+    results = notify.send(claimed, call.policy)
+    _lean_write(db, lambda r: notify.settle(r, results, now=call.now, actor=call.actor))
+    limit = call.policy.rules.procedures.notify_failures if call.policy.rules.procedures else 3
+    out = []
+    for message, state, channel, error in results:
+        if state == "failed" and message.attempt == limit:
+            typer.echo(
+                _("error: {title} to {target} failed {count} times ({error}); check its destination in the office rules").format(
+                    title=message.title, target=message.target, count=limit, error=error
+                ),
+                err=True,
+            )
+        out.append(
+            {
+                "no": message.no,
+                "kind": message.kind,
+                "to": message.target,
+                "title": message.title,
+                "state": state,
+                "channel": channel,
+                "attempt": message.attempt,
+                "error": error,
+            }
+        )
+    return out
 
 
 @app.command("recompute")
@@ -1643,6 +1962,115 @@ def _store_figures(db: str | None, kept: list[dict[str, Any]], now: datetime) ->
         _lean_write(db, lambda r: reports.store_figures(r, kept, now))
     except StorageError:
         pass
+
+
+@report_app.command("daily")
+def report_daily_command(
+    day: Annotated[str | None, typer.Option("--date", metavar="DATE", help=_("The day [default: yesterday]."))] = None,
+    notify: Annotated[
+        bool, typer.Option("--notify", help=_("Send it to those the rules name under [notify] daily, once per day."))
+    ] = False,
+    db: DbOption = None,
+    rules: RulesOption = None,
+    operator: AsOption = None,
+    as_json: JsonOption = False,
+) -> None:
+    """The daily report of major cases (seed 001 §7.2.2): major and critical complaints
+    received that day and those still open, with their next deadline."""
+    from datetime import timedelta
+
+    from . import service
+
+    call = _Call(operator, rules, db)
+    wanted = (
+        inputs.day(day, "--date", now=call.now, tz=call.tz) if day else (call.now.astimezone(call.tz) - timedelta(days=1)).date()
+    )
+    found: dict[str, dict[str, Any]] = {}
+    for severity in ("critical", "major"):
+        for filters in (
+            service.ListFilter(severity=severity, received_from=wanted, received_to=wanted, limit=100_000),
+            service.ListFilter(severity=severity, statuses=service.OPEN_STATUSES, limit=100_000),
+        ):
+            for record in _lean_read(db, lambda r, f=filters: service.list_complaints(r, f, policy=call.policy, now=call.now)):
+                found.setdefault(record["no"], record)
+    cases = sorted(found.values(), key=lambda r: r["no"])
+    title = _("major cases, {day}: {count}").format(day=wanted.isoformat(), count=len(cases))
+    lines = [title]
+    for record in cases:
+        state = _("open") if record["status"] != "closed" else _("closed")
+        lines.append(
+            f"{record['no']} {_(domain.Severity(record['severity']).label)} "
+            f"{record['department'] or _(domain.NOT_ASSIGNED)} {state} {record['subject'] or ''}".rstrip()
+        )
+    if as_json:
+        from . import render
+
+        render.emit_json(
+            {
+                "date": wanted,
+                "cases": [{k: r[k] for k in ("no", "severity", "status", "department", "assignee", "subject")} for r in cases],
+            },
+            call.tz,
+        )
+    else:
+        typer.echo("\n".join(lines))
+    if notify:
+        from .service import notify as notifying
+
+        procedures = call.policy.rules.procedures
+        targets = procedures.notify["daily"] if procedures else ()
+        if not targets:
+            raise BadInput(_("nobody to send it to; name them in the office rules under [notify] daily = [...]"))
+        messages = [
+            notifying.Message(
+                key=f"daily:{wanted.isoformat()}:{target}",
+                kind="daily",
+                target=target,
+                title=title,
+                body="\n".join(lines),
+                due_at=call.now,
+            )
+            for target in targets
+        ]
+        claimed = _lean_write(db, lambda r: notifying.claim(r, messages, now=call.now))
+        results = notifying.send(claimed, call.policy)
+        _lean_write(db, lambda r: notifying.settle(r, results, now=call.now, actor=call.actor))
+        for message, state, _channel, _error in results:
+            typer.echo(_("daily report to {to}: {state}").format(to=message.target, state=state), err=True)
+
+
+notify_app = typer.Typer(help=_("Alerts to people: try a destination."), no_args_is_help=True)
+app.add_typer(notify_app, name="notify")
+
+
+@notify_app.command("test")
+def notify_test_command(
+    target: Annotated[
+        str, typer.Argument(metavar="TARGET", help=_("A person, role, department or escalation level of the rules."))
+    ],
+    db: DbOption = None,
+    rules: RulesOption = None,
+) -> None:
+    """Send a test message to a target's destinations and say whether it went through
+    (the URL is never printed: it carries a token)."""
+    from .service import notify as notifying
+
+    call = _Call("-", rules, db)
+    urls = notifying.destinations(target, {}, call.policy)
+    if not urls:
+        raise BadInput(_('{target!r} has no destination; give it reach = ["URL"] in the office rules').format(target=target))
+    message = notifying.Message(
+        key="test",
+        kind="test",
+        target=target,
+        title=_("complaintctl test message"),
+        body=_("If you read this, alerts reach you."),
+        due_at=call.now,
+    )
+    ((_message, state, channel, error),) = notifying.send([message], call.policy)
+    if state != "sent":
+        raise BadInput(_("{target}: not sent through {channel} ({error})").format(target=target, channel=channel, error=error))
+    typer.echo(_("sent to {to} ({channel}): {title}").format(to=target, channel=channel, title=message.title))
 
 
 @report_app.command("trend")
@@ -2322,6 +2750,13 @@ EXAMPLES = {
     "db roles": "complaintctl db roles",
     "report": "complaintctl report --month 2026-10",
     "report trend": "complaintctl report trend --months 12",
+    "report daily": "complaintctl report daily --notify",
+    "step": "complaintctl step TS-2026-0042 report_back --note '已电话告知首问人'",
+    "action": "complaintctl action TS-2026-0042 --corrective '更换供应商' --preventive '入库抽检' --owner 王五",
+    "plan": "complaintctl plan TS-2026-0042 --steps '上门检测, 更换压缩机'",
+    "escalate": "complaintctl escalate TS-2026-0042 --to 分管领导 --reason 客户要求负责人出面",
+    "notify": "complaintctl notify test 值班经理",
+    "notify test": "complaintctl notify test 值班经理",
 }
 
 

@@ -225,4 +225,6 @@ ACTION_LABELS: dict[str, str] = {
     "recomputed": N_("期限重算"),
     "imported": N_("导入"),
     "forgotten": N_("个人信息已删除"),
+    "step": N_("处理步骤"),
+    "notified": N_("已通知"),
 }

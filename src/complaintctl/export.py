@@ -29,6 +29,7 @@ from .i18n import N_, _
 from .models import Complaint, ContactEntry, HistoryEntry
 from .periods import Period
 from .privacy import mask_contact, mask_name, mask_personal, mask_text
+from .procedures import label_of
 from .render import cell_len
 from .rules import Policy
 
@@ -144,7 +145,7 @@ def register_rows(
                 value = mask_text(value)
             out[column.key] = value
         missed = late.get(values["no"], [])
-        out["late"] = _("、").join(_(Milestone(m).label) for m in missed) or None
+        out["late"] = _("、").join(label_of(m) for m in missed) or None
         out["_late"] = {LATE_CELL[m] for m in missed}
         yield out
 
@@ -413,7 +414,7 @@ def write_workbook(
                 breach["department"] or _(NOT_ASSIGNED),
                 breach["assignee"] or _(NOT_ASSIGNED),
                 breach["no"],
-                _(Milestone(breach["milestone"]).label),
+                label_of(breach["milestone"]),
                 _local(due, policy),
                 _local(met, policy),
                 late_days,

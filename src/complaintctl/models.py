@@ -304,3 +304,32 @@ class AttachmentBlob(SQLModel, table=True):
 
     sha256: str = Field(primary_key=True, max_length=64)
     content: bytes = Field(sa_type=LargeBinary)
+
+
+class Notification(SQLModel, table=True):
+    """A message the office's procedure sends (an escalation step, a breach, a load alert,
+    the receiver told of an outcome), once per key. A run claims it in a short transaction
+    before sending, so overlapping runs never both send it; `attempts` counts the sends
+    tried (a second one is a retry). The case's history records who was told and through
+    which channel; the destination's URL, which carries its token, is kept nowhere."""
+
+    __tablename__ = "notification"
+    __table_args__ = (
+        UniqueConstraint("key", name="uq_notification_key"),
+        Index("ix_notification_state", "state", "target"),
+    )
+
+    id: int | None = Field(default=None, primary_key=True)
+    key: str  # what it is about: ladder:<deadline>:<step>, breach:<deadline>, alert:<alert>, receiver:<entry>
+    complaint_id: int | None = Field(default=None, sa_column=Column(Integer, ForeignKey("complaint.id"), nullable=True))
+    kind: str  # ladder | breach | alert | receiver
+    target: str  # whom, as the office rules name them
+    title: str = Field(sa_type=Text)
+    body: str = Field(sa_type=Text)
+    due_at: datetime
+    state: str = "pending"  # pending | sending | sent | failed | unreachable | shown
+    attempts: int = 0
+    claimed_at: datetime | None = None
+    sent_at: datetime | None = None
+    channel: str | None = None  # the destinations' kinds (json, dingtalk, mailto ...)
+    error: str | None = Field(default=None, sa_type=Text)

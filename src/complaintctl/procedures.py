@@ -61,6 +61,24 @@ STEP_SHAPE: dict[str, Any] = {"label": "", "parts": []}
 ROLE_SHAPE: dict[str, Any] = {"label": "", "reach": []}
 
 
+# The labels of the milestones and steps of the rules built last, for the places that show
+# a stored key with no rules at hand (a history's changes, a workbook's breaches).
+LABELS: dict[str, str] = {}
+
+
+def label_of(key: str) -> str:
+    """A milestone's or step's label: the built-in ones translated, an office's as declared."""
+    from .domain import Milestone
+
+    try:
+        return _(Milestone(key).label)
+    except ValueError:
+        pass
+    if key in BUILTIN_STEPS and LABELS.get(key, BUILTIN_STEPS[key]) == BUILTIN_STEPS[key]:
+        return _(BUILTIN_STEPS[key])
+    return LABELS.get(key, key)
+
+
 class LadderStep(NamedTuple):
     """Tell `notify` when the milestone has run `after` without being met."""
 
@@ -295,6 +313,8 @@ def build_procedures(data: dict[str, Any], *, fail: Any, categories: set[str], s
                 ladder=tuple(sorted(ladder, key=lambda s: _minutes(s.after))),
             )
         )
+    LABELS.update({m.key: m.label for m in milestones})
+    LABELS.update(steps)
     notify_data = data.get("notify", {})
     notify = {kind: targets(f"notify.{kind}", notify_data.get(kind, [])) for kind in ("breach", "alert", "daily", "receiver")}
     failures = notify_data.get("failures", 3)

@@ -99,6 +99,10 @@ def label(field: str, value: Any) -> str:
     """A stored code shown with its Chinese label."""
     if value is None:
         return ""
+    if field in ("milestone", "meets"):
+        from .procedures import label_of
+
+        return label_of(str(value))
     kind = _CHOICES.get(field)
     if kind is not None:
         try:
@@ -366,6 +370,23 @@ def _wrapped(parts: list[str], indent: str, width: int) -> list[str]:
     if line:
         lines.append(indent + line)
     return [text if cell_len(text) <= width else _fit(text, width).rstrip() for text in lines]
+
+
+def notified(sent: list[dict[str, Any]]) -> None:
+    """What `overdue --notify` sent in this run, one line each; nothing when nothing was sent
+    (a cron running it every minute mails only when something went out)."""
+    lines = []
+    for item in sent:
+        if item["state"] == "sent":
+            lines.append(
+                _("sent to {to} ({channel}): {title}").format(to=item["to"], channel=item["channel"], title=item["title"])
+            )
+        elif item["state"] == "unreachable":
+            lines.append(_("no destination for {to}: {title}").format(to=item["to"], title=item["title"]))
+        else:
+            lines.append(_("not sent to {to}, tried again next run: {title}").format(to=item["to"], title=item["title"]))
+    if lines:
+        sys.stdout.write("\n".join(lines) + "\n")
 
 
 def recomputed(changed: list[dict[str, Any]], policy: Policy) -> None:

@@ -59,8 +59,9 @@ chain_head = models.ChainHead.__table__  # type: ignore[attr-defined]
 year_counter = models.YearCounter.__table__  # type: ignore[attr-defined]
 stored_figures = models.StoredFigures.__table__  # type: ignore[attr-defined]
 attachment = models.Attachment.__table__  # type: ignore[attr-defined]
+notification = models.Notification.__table__  # type: ignore[attr-defined]
 # The tables the writes of the lean path add rows to and change (dbapi.Entity).
-WRITTEN = (complaint, deadline, contact_entry, history_entry, alert, complaint_field, chain_head, attachment)
+WRITTEN = (complaint, deadline, contact_entry, history_entry, alert, complaint_field, chain_head, attachment, notification)
 # alembic's own table: the schema version of the register.
 alembic_version = table("alembic_version", column("version_num", String))
 
@@ -132,6 +133,24 @@ def _year_counter_created() -> dict[str, Any]:
 
 def _figures_key_is() -> list[Any]:
     return [stored_figures.c[name] == bindparam(name) for name in ("period", "scope")]
+
+
+def _claim_new() -> dict[str, Any]:
+    """A notification added as being sent by this run, unless its key is there already
+    (another run claimed it): then nothing is added and no id comes back."""
+    values = {
+        name: bindparam(name, type_=notification.c[name].type)
+        for name in ("key", "complaint_id", "kind", "target", "title", "body", "due_at", "claimed_at")
+    }
+    values["state"] = literal_column("'sending'")
+    values["attempts"] = literal_column("1")
+    return {
+        dialect: module.insert(notification)
+        .values(**values)
+        .on_conflict_do_nothing(index_elements=["key"])
+        .returning(notification.c.id)
+        for dialect, module in (("sqlite", sqlite), ("postgresql", postgresql))
+    }
 
 
 def _received_within(column_name: str) -> Any:
@@ -248,6 +267,71 @@ STATEMENTS: dict[str, Callable[[], Any]] = {
         .where(alert.c.kind == bindparam("kind"), alert.c.subject == bindparam("subject"))
         .where(alert.c.at >= bindparam("since", type_=_INSTANT))
         .limit(1)
+    ),
+    "notification_claim_new": _claim_new,
+    # A notification that failed, waits in the queue, or whose sender died mid-send (its
+    # claim older than `stale`) is claimed again: its next send is a retry.
+    "notification_reclaim": lambda: (
+        update(notification)
+        .where(
+            notification.c.key == bindparam("key"),
+            or_(
+                notification.c.state.in_(("failed", "pending")),
+                and_(notification.c.state == "sending", notification.c.claimed_at < bindparam("stale", type_=_INSTANT)),
+            ),
+        )
+        .values(state="sending", attempts=notification.c.attempts + 1, claimed_at=bindparam("now", type_=_INSTANT))
+        .returning(notification.c.id, notification.c.attempts)
+    ),
+    "notification_done": lambda: (
+        update(notification)
+        .where(notification.c.id == bindparam("id"))
+        .values(
+            state=bindparam("state"),
+            sent_at=bindparam("sent_at", type_=_INSTANT),
+            channel=bindparam("channel"),
+            error=bindparam("error"),
+        )
+    ),
+    "notification_states": lambda: select(notification.c.key, notification.c.state, notification.c.attempts).where(
+        notification.c.key.in_(bindparam("keys", expanding=True))
+    ),
+    "notifications_queued": lambda: (
+        select(notification, complaint.c.no)
+        .outerjoin(complaint, complaint.c.id == notification.c.complaint_id)
+        .where(notification.c.state.in_(("pending", "failed")))
+        .order_by(notification.c.id)
+    ),
+    "notifications_unreached": lambda: (
+        select(notification, complaint.c.no)
+        .outerjoin(complaint, complaint.c.id == notification.c.complaint_id)
+        .where(notification.c.state == "unreachable", notification.c.target.in_(bindparam("names", expanding=True)))
+        .order_by(notification.c.id)
+    ),
+    "notifications_shown": lambda: update(notification).where(notification.c.id.in_(_ids())).values(state="shown"),
+    "notifications_of": lambda: (
+        select(notification).where(notification.c.complaint_id == bindparam("id")).order_by(notification.c.id)
+    ),
+    # Open deadlines of the milestones that have an escalation ladder, with their cases.
+    "ladder_candidates": lambda: (
+        select(
+            deadline.c.id.label("deadline_id"),
+            deadline.c.milestone,
+            deadline.c.started_at,
+            deadline.c.due_at,
+            complaint.c.id.label("complaint_id"),
+            complaint.c.no,
+            complaint.c.status,
+            complaint.c.department,
+            complaint.c.assignee,
+            complaint.c.receiver,
+            complaint.c.severity,
+            complaint.c.subject,
+            complaint.c.content,
+        )
+        .join(complaint, complaint.c.id == deadline.c.complaint_id)
+        .where(deadline.c.state == _OPEN, deadline.c.milestone.in_(bindparam("milestones", expanding=True)))
+        .where(complaint.c.status != "closed")
     ),
     "complaint_list": lambda: (
         select(complaint)
@@ -527,8 +611,12 @@ FRAGMENTS: dict[str, Callable[[], Any]] = {
     "status_in": lambda: complaint.c.status.in_(bindparam("statuses", expanding=True)),
     **{
         f"{name}_is": partial(_column_is, name)
-        for name in ("category", "severity", "priority", "department", "assignee", "customer_name")
+        for name in ("category", "severity", "priority", "department", "assignee", "customer_name", "receiver")
     },
+    # `list --mine`: received (首问) or handled by one of the names a person goes by.
+    "mine": lambda: or_(
+        complaint.c.receiver.in_(bindparam("mine", expanding=True)), complaint.c.assignee.in_(bindparam("mine", expanding=True))
+    ),
     "text_like": lambda: or_(
         *(complaint.c[name].like(bindparam("pattern"), escape="\\") for name in ("subject", "content", "customer_name"))
     ),

@@ -183,6 +183,14 @@ STATEMENTS: dict[str, dict[str, dict[str, Any]]] = {
                 'params': (('complaint_id', ''), ('sha256', ''), ('name', ''), ('size', ''), ('note', ''), ('added_at', 'time'), ('added_by', '')),
                 'columns': (('id', ''),),
             },
+        'notification_insert':
+            {
+                'sql': (
+                    'INSERT INTO notification ("key", complaint_id, kind, target, title, body, due_at, state, attempts, claimed_at, sent_at, channel, error) VALUES (:key, :complaint_id, :kind, :target, :title, :body, :due_at, :state, :attempts, :claimed_at, :sent_at, :channel, :error) RETURNING id'
+                ),
+                'params': (('key', ''), ('complaint_id', ''), ('kind', ''), ('target', ''), ('title', ''), ('body', ''), ('due_at', 'time'), ('state', ''), ('attempts', ''), ('claimed_at', 'time'), ('sent_at', 'time'), ('channel', ''), ('error', '')),
+                'columns': (('id', ''),),
+            },
         'complaint_update':
             {
                 'sql': (
@@ -358,6 +366,96 @@ STATEMENTS: dict[str, dict[str, dict[str, Any]]] = {
                 'params': (('kind', ''), ('subject', ''), ('since', 'time')),
                 'constants': {'param_1': 1, 'param_2': 0},
                 'columns': (('id', ''),),
+            },
+        'notification_claim_new':
+            {
+                'sql': (
+                    'INSERT INTO notification ("key", complaint_id, kind, target, title, body, due_at, state, attempts, claimed_at) VALUES (:key, :complaint_id, :kind, :target, :title, :body, :due_at, \'sending\', 1, :claimed_at) ON CONFLICT ("key") DO NOTHING RETURNING id'
+                ),
+                'params': (('key', ''), ('complaint_id', ''), ('kind', ''), ('target', ''), ('title', ''), ('body', ''), ('due_at', 'time'), ('claimed_at', 'time')),
+                'columns': (('id', ''),),
+            },
+        'notification_reclaim':
+            {
+                'sql': (
+                    'UPDATE notification SET state=:state, attempts=(notification.attempts + :attempts_1), claimed_at=:now WHERE notification."key" = :key AND (notification.state IN (__[POSTCOMPILE_state_1]) OR notification.state = :state_2 AND notification.claimed_at < :stale) RETURNING id, attempts'
+                ),
+                'params': (('now', 'time'), ('key', ''), ('stale', 'time')),
+                'lists': ('state_1',),
+                'constants': {'state': 'sending', 'attempts_1': 1, 'state_1': ['failed', 'pending'], 'state_2': 'sending'},
+                'columns': (('id', ''), ('attempts', '')),
+            },
+        'notification_done':
+            {
+                'sql': (
+                    'UPDATE notification SET state=:state, sent_at=:sent_at, channel=:channel, error=:error WHERE notification.id = :id'
+                ),
+                'params': (('state', ''), ('sent_at', 'time'), ('channel', ''), ('error', ''), ('id', '')),
+            },
+        'notification_states':
+            {
+                'sql': (
+                    'SELECT notification."key", notification.state, notification.attempts\n'
+                    'FROM notification\n'
+                    'WHERE notification."key" IN (__[POSTCOMPILE_keys])'
+                ),
+                'params': (('keys', ''),),
+                'lists': ('keys',),
+                'columns': (('key', ''), ('state', ''), ('attempts', '')),
+            },
+        'notifications_queued':
+            {
+                'sql': (
+                    'SELECT notification.id, notification."key", notification.complaint_id, notification.kind, notification.target, notification.title, notification.body, notification.due_at, notification.state, notification.attempts, notification.claimed_at, notification.sent_at, notification.channel, notification.error, complaint.no\n'
+                    'FROM notification LEFT OUTER JOIN complaint ON complaint.id = notification.complaint_id\n'
+                    'WHERE notification.state IN (__[POSTCOMPILE_state_1]) ORDER BY notification.id'
+                ),
+                'lists': ('state_1',),
+                'constants': {'state_1': ['pending', 'failed']},
+                'columns': (('id', ''), ('key', ''), ('complaint_id', ''), ('kind', ''), ('target', ''), ('title', ''), ('body', ''), ('due_at', 'time'), ('state', ''), ('attempts', ''), ('claimed_at', 'time'), ('sent_at', 'time'), ('channel', ''), ('error', ''), ('no', '')),
+            },
+        'notifications_unreached':
+            {
+                'sql': (
+                    'SELECT notification.id, notification."key", notification.complaint_id, notification.kind, notification.target, notification.title, notification.body, notification.due_at, notification.state, notification.attempts, notification.claimed_at, notification.sent_at, notification.channel, notification.error, complaint.no\n'
+                    'FROM notification LEFT OUTER JOIN complaint ON complaint.id = notification.complaint_id\n'
+                    'WHERE notification.state = :state_1 AND notification.target IN (__[POSTCOMPILE_names]) ORDER BY notification.id'
+                ),
+                'params': (('names', ''),),
+                'lists': ('names',),
+                'constants': {'state_1': 'unreachable'},
+                'columns': (('id', ''), ('key', ''), ('complaint_id', ''), ('kind', ''), ('target', ''), ('title', ''), ('body', ''), ('due_at', 'time'), ('state', ''), ('attempts', ''), ('claimed_at', 'time'), ('sent_at', 'time'), ('channel', ''), ('error', ''), ('no', '')),
+            },
+        'notifications_shown':
+            {
+                'sql': (
+                    'UPDATE notification SET state=:state WHERE notification.id IN (__[POSTCOMPILE_ids])'
+                ),
+                'params': (('ids', ''),),
+                'lists': ('ids',),
+                'constants': {'state': 'shown'},
+            },
+        'notifications_of':
+            {
+                'sql': (
+                    'SELECT notification.id, notification."key", notification.complaint_id, notification.kind, notification.target, notification.title, notification.body, notification.due_at, notification.state, notification.attempts, notification.claimed_at, notification.sent_at, notification.channel, notification.error\n'
+                    'FROM notification\n'
+                    'WHERE notification.complaint_id = :id ORDER BY notification.id'
+                ),
+                'params': (('id', ''),),
+                'columns': (('id', ''), ('key', ''), ('complaint_id', ''), ('kind', ''), ('target', ''), ('title', ''), ('body', ''), ('due_at', 'time'), ('state', ''), ('attempts', ''), ('claimed_at', 'time'), ('sent_at', 'time'), ('channel', ''), ('error', '')),
+            },
+        'ladder_candidates':
+            {
+                'sql': (
+                    'SELECT deadline.id AS deadline_id, deadline.milestone, deadline.started_at, deadline.due_at, complaint.id AS complaint_id, complaint.no, complaint.status, complaint.department, complaint.assignee, complaint.receiver, complaint.severity, complaint.subject, complaint.content\n'
+                    'FROM deadline JOIN complaint ON complaint.id = deadline.complaint_id\n'
+                    "WHERE deadline.state = 'open' AND deadline.milestone IN (__[POSTCOMPILE_milestones]) AND complaint.status != :status_1"
+                ),
+                'params': (('milestones', ''),),
+                'lists': ('milestones',),
+                'constants': {'status_1': 'closed'},
+                'columns': (('deadline_id', ''), ('milestone', ''), ('started_at', 'time'), ('due_at', 'time'), ('complaint_id', ''), ('no', ''), ('status', ''), ('department', ''), ('assignee', ''), ('receiver', ''), ('severity', ''), ('subject', ''), ('content', '')),
             },
         'complaint_list':
             {
@@ -948,6 +1046,14 @@ STATEMENTS: dict[str, dict[str, dict[str, Any]]] = {
                 'params': (('complaint_id', ''), ('sha256', ''), ('name', ''), ('size', ''), ('note', ''), ('added_at', 'time'), ('added_by', '')),
                 'columns': (('id', ''),),
             },
+        'notification_insert':
+            {
+                'sql': (
+                    'INSERT INTO notification (key, complaint_id, kind, target, title, body, due_at, state, attempts, claimed_at, sent_at, channel, error) VALUES (%(key)s::VARCHAR, %(complaint_id)s::INTEGER, %(kind)s::VARCHAR, %(target)s::VARCHAR, %(title)s::VARCHAR, %(body)s::VARCHAR, %(due_at)s::TIMESTAMP WITH TIME ZONE, %(state)s::VARCHAR, %(attempts)s::INTEGER, %(claimed_at)s::TIMESTAMP WITH TIME ZONE, %(sent_at)s::TIMESTAMP WITH TIME ZONE, %(channel)s::VARCHAR, %(error)s::VARCHAR) RETURNING notification.id'
+                ),
+                'params': (('key', ''), ('complaint_id', ''), ('kind', ''), ('target', ''), ('title', ''), ('body', ''), ('due_at', 'time'), ('state', ''), ('attempts', ''), ('claimed_at', 'time'), ('sent_at', 'time'), ('channel', ''), ('error', '')),
+                'columns': (('id', ''),),
+            },
         'complaint_update':
             {
                 'sql': (
@@ -1123,6 +1229,96 @@ STATEMENTS: dict[str, dict[str, dict[str, Any]]] = {
                 'params': (('kind', ''), ('subject', ''), ('since', 'time')),
                 'constants': {'param_1': 1},
                 'columns': (('id', ''),),
+            },
+        'notification_claim_new':
+            {
+                'sql': (
+                    "INSERT INTO notification (key, complaint_id, kind, target, title, body, due_at, state, attempts, claimed_at) VALUES (%(key)s::VARCHAR, %(complaint_id)s::INTEGER, %(kind)s::VARCHAR, %(target)s::VARCHAR, %(title)s::VARCHAR, %(body)s::VARCHAR, %(due_at)s::TIMESTAMP WITH TIME ZONE, 'sending', 1, %(claimed_at)s::TIMESTAMP WITH TIME ZONE) ON CONFLICT (key) DO NOTHING RETURNING notification.id"
+                ),
+                'params': (('key', ''), ('complaint_id', ''), ('kind', ''), ('target', ''), ('title', ''), ('body', ''), ('due_at', 'time'), ('claimed_at', 'time')),
+                'columns': (('id', ''),),
+            },
+        'notification_reclaim':
+            {
+                'sql': (
+                    'UPDATE notification SET state=%(state)s::VARCHAR, attempts=(notification.attempts + %(attempts_1)s::INTEGER), claimed_at=%(now)s::TIMESTAMP WITH TIME ZONE WHERE notification.key = %(key)s::VARCHAR AND (notification.state IN (__[POSTCOMPILE_state_1]) OR notification.state = %(state_2)s::VARCHAR AND notification.claimed_at < %(stale)s::TIMESTAMP WITH TIME ZONE) RETURNING notification.id, notification.attempts'
+                ),
+                'params': (('now', 'time'), ('key', ''), ('stale', 'time')),
+                'lists': ('state_1',),
+                'constants': {'state': 'sending', 'attempts_1': 1, 'state_1': ['failed', 'pending'], 'state_2': 'sending'},
+                'columns': (('id', ''), ('attempts', '')),
+            },
+        'notification_done':
+            {
+                'sql': (
+                    'UPDATE notification SET state=%(state)s::VARCHAR, sent_at=%(sent_at)s::TIMESTAMP WITH TIME ZONE, channel=%(channel)s::VARCHAR, error=%(error)s::VARCHAR WHERE notification.id = %(id)s::INTEGER'
+                ),
+                'params': (('state', ''), ('sent_at', 'time'), ('channel', ''), ('error', ''), ('id', '')),
+            },
+        'notification_states':
+            {
+                'sql': (
+                    'SELECT notification.key, notification.state, notification.attempts\n'
+                    'FROM notification\n'
+                    'WHERE notification.key IN (__[POSTCOMPILE_keys])'
+                ),
+                'params': (('keys', ''),),
+                'lists': ('keys',),
+                'columns': (('key', ''), ('state', ''), ('attempts', '')),
+            },
+        'notifications_queued':
+            {
+                'sql': (
+                    'SELECT notification.id, notification.key, notification.complaint_id, notification.kind, notification.target, notification.title, notification.body, notification.due_at, notification.state, notification.attempts, notification.claimed_at, notification.sent_at, notification.channel, notification.error, complaint.no\n'
+                    'FROM notification LEFT OUTER JOIN complaint ON complaint.id = notification.complaint_id\n'
+                    'WHERE notification.state IN (__[POSTCOMPILE_state_1]) ORDER BY notification.id'
+                ),
+                'lists': ('state_1',),
+                'constants': {'state_1': ['pending', 'failed']},
+                'columns': (('id', ''), ('key', ''), ('complaint_id', ''), ('kind', ''), ('target', ''), ('title', ''), ('body', ''), ('due_at', 'time'), ('state', ''), ('attempts', ''), ('claimed_at', 'time'), ('sent_at', 'time'), ('channel', ''), ('error', ''), ('no', '')),
+            },
+        'notifications_unreached':
+            {
+                'sql': (
+                    'SELECT notification.id, notification.key, notification.complaint_id, notification.kind, notification.target, notification.title, notification.body, notification.due_at, notification.state, notification.attempts, notification.claimed_at, notification.sent_at, notification.channel, notification.error, complaint.no\n'
+                    'FROM notification LEFT OUTER JOIN complaint ON complaint.id = notification.complaint_id\n'
+                    'WHERE notification.state = %(state_1)s::VARCHAR AND notification.target IN (__[POSTCOMPILE_names]) ORDER BY notification.id'
+                ),
+                'params': (('names', ''),),
+                'lists': ('names',),
+                'constants': {'state_1': 'unreachable'},
+                'columns': (('id', ''), ('key', ''), ('complaint_id', ''), ('kind', ''), ('target', ''), ('title', ''), ('body', ''), ('due_at', 'time'), ('state', ''), ('attempts', ''), ('claimed_at', 'time'), ('sent_at', 'time'), ('channel', ''), ('error', ''), ('no', '')),
+            },
+        'notifications_shown':
+            {
+                'sql': (
+                    'UPDATE notification SET state=%(state)s::VARCHAR WHERE notification.id IN (__[POSTCOMPILE_ids])'
+                ),
+                'params': (('ids', ''),),
+                'lists': ('ids',),
+                'constants': {'state': 'shown'},
+            },
+        'notifications_of':
+            {
+                'sql': (
+                    'SELECT notification.id, notification.key, notification.complaint_id, notification.kind, notification.target, notification.title, notification.body, notification.due_at, notification.state, notification.attempts, notification.claimed_at, notification.sent_at, notification.channel, notification.error\n'
+                    'FROM notification\n'
+                    'WHERE notification.complaint_id = %(id)s::INTEGER ORDER BY notification.id'
+                ),
+                'params': (('id', ''),),
+                'columns': (('id', ''), ('key', ''), ('complaint_id', ''), ('kind', ''), ('target', ''), ('title', ''), ('body', ''), ('due_at', 'time'), ('state', ''), ('attempts', ''), ('claimed_at', 'time'), ('sent_at', 'time'), ('channel', ''), ('error', '')),
+            },
+        'ladder_candidates':
+            {
+                'sql': (
+                    'SELECT deadline.id AS deadline_id, deadline.milestone, deadline.started_at, deadline.due_at, complaint.id AS complaint_id, complaint.no, complaint.status, complaint.department, complaint.assignee, complaint.receiver, complaint.severity, complaint.subject, complaint.content\n'
+                    'FROM deadline JOIN complaint ON complaint.id = deadline.complaint_id\n'
+                    "WHERE deadline.state = 'open' AND deadline.milestone IN (__[POSTCOMPILE_milestones]) AND complaint.status != %(status_1)s::VARCHAR"
+                ),
+                'params': (('milestones', ''),),
+                'lists': ('milestones',),
+                'constants': {'status_1': 'closed'},
+                'columns': (('deadline_id', ''), ('milestone', ''), ('started_at', 'time'), ('due_at', 'time'), ('complaint_id', ''), ('no', ''), ('status', ''), ('department', ''), ('assignee', ''), ('receiver', ''), ('severity', ''), ('subject', ''), ('content', '')),
             },
         'complaint_list':
             {
@@ -1590,6 +1786,21 @@ FRAGMENTS: dict[str, dict[str, dict[str, Any]]] = {
                 ),
                 'params': (('customer_name', ''),),
             },
+        'receiver_is':
+            {
+                'sql': (
+                    'complaint.receiver = :receiver'
+                ),
+                'params': (('receiver', ''),),
+            },
+        'mine':
+            {
+                'sql': (
+                    'complaint.receiver IN (__[POSTCOMPILE_mine]) OR complaint.assignee IN (__[POSTCOMPILE_mine])'
+                ),
+                'params': (('mine', ''),),
+                'lists': ('mine',),
+            },
         'text_like':
             {
                 'sql': (
@@ -1708,6 +1919,21 @@ FRAGMENTS: dict[str, dict[str, dict[str, Any]]] = {
                 ),
                 'params': (('customer_name', ''),),
             },
+        'receiver_is':
+            {
+                'sql': (
+                    'complaint.receiver = %(receiver)s::VARCHAR'
+                ),
+                'params': (('receiver', ''),),
+            },
+        'mine':
+            {
+                'sql': (
+                    'complaint.receiver IN (__[POSTCOMPILE_mine]) OR complaint.assignee IN (__[POSTCOMPILE_mine])'
+                ),
+                'params': (('mine', ''),),
+                'lists': ('mine',),
+            },
         'text_like':
             {
                 'sql': (
@@ -1818,5 +2044,10 @@ TABLES: dict[str, dict[str, Any]] = {
         'key': ('id',),
         'generated': ('id',),
         'defaults': {'note': None},
+    },
+    'notification': {
+        'key': ('id',),
+        'generated': ('id',),
+        'defaults': {'complaint_id': None, 'state': 'pending', 'attempts': 0, 'claimed_at': None, 'sent_at': None, 'channel': None, 'error': None},
     },
 }

@@ -15,6 +15,8 @@ entry, and returns plain data (dicts) that the CLI renders after the transaction
 - verify.py     the hash chain and the current rows against their history
 - office.py     the office's rules installed in the register
 - evidence.py   attachments: evidence kept with a complaint
+- procedure.py  the office's named steps: corrective action, plan, approvals, escalation
+- notify.py     alerts sent to people through Apprise, each claimed once
 """
 
 from importlib import import_module
@@ -30,6 +32,11 @@ _HOME = {
     "record_list_unmasked": ".audit",
     "record_backup": ".audit",
     "register_events": ".audit",
+    "record_step": ".procedure",
+    "file_action": ".procedure",
+    "approve": ".procedure",
+    "plan": ".procedure",
+    "escalate": ".procedure",
     "NewComplaint": ".lifecycle",
     "assign": ".lifecycle",
     "classify": ".lifecycle",

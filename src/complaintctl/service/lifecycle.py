@@ -47,6 +47,7 @@ from .common import (
     refuse_closed,
     set_manual,
 )
+from .procedure import tell_receiver
 from .reading import complaint_record
 
 
@@ -356,6 +357,7 @@ def resolve(
     late, _met = fire(register, complaint, ("resolved", *(("step:action",) if action is not None else ())), at, policy, changes)
     record(register, complaint, "final_decision" if final else "resolved", changes, at=at, now=now, actor=actor)
     _late(register, complaint, late, now=now, actor=actor)
+    tell_receiver(register, complaint, "resolved", at=at, policy=policy)
     return complaint_record(register, complaint, policy=policy, now=now)
 
 
@@ -365,6 +367,7 @@ def record_followup(
     *,
     satisfaction: Satisfaction,
     note: str | None,
+    method: str | None = None,
     at: datetime,
     now: datetime,
     actor: str,
@@ -384,6 +387,8 @@ def record_followup(
     check_event_time(complaint, at, now, tz=policy.tz)
     _after_resolution(complaint, at, policy, _("the follow-up visit"))
     changes = apply(complaint, followup_at=at, followup_by=actor, satisfaction=satisfaction, followup_note=note)
+    if method:
+        changes["method"] = [None, method]
     late, _met = fire(register, complaint, ("followed_up",), at, policy, changes)
     record(register, complaint, "followed_up", changes, at=at, now=now, actor=actor)
     _late(register, complaint, late, now=now, actor=actor)
@@ -415,6 +420,8 @@ def record_followup(
             )
         fire(register, complaint, (outcome,), at, policy, changes)
         record(register, complaint, outcome, changes, at=at, now=now, actor=actor, reason=reason)
+        if outcome == "escalated":
+            tell_receiver(register, complaint, "escalated", at=at, policy=policy)
     return {**complaint_record(register, complaint, policy=policy, now=now), "outcome": outcome}
 
 

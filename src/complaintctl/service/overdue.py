@@ -43,6 +43,7 @@ def check_overdue(register: Register, *, at: datetime, within: Duration | None, 
     rows = register.tuples("overdue_candidates", soon_until=soon_until, resolution=Milestone.RESOLUTION.value)
     recording = at <= now + FUTURE_TOLERANCE
     items: list[dict[str, Any]] = []
+    overdue_rows: list[dict[str, Any]] = []  # what --notify tells of breaches
     pending: list[tuple[_Due, _Case]] = []
     late_by: dict[datetime, tuple[int, float, str]] = {}  # many deadlines share a due moment (end of a day)
     for (
@@ -73,6 +74,19 @@ def check_overdue(register: Register, *, at: datetime, within: Duration | None, 
             late_days, late_hours, late_text = late
             if recording and not breach_recorded:
                 pending.append((_Due(deadline_id, milestone, due_at), _Case(complaint_id, department, assignee)))
+            overdue_rows.append(
+                {
+                    "deadline_id": deadline_id,
+                    "complaint_id": complaint_id,
+                    "no": no,
+                    "milestone": milestone,
+                    "due_at": due_at,
+                    "state": "overdue",
+                    "department": department,
+                    "assignee": assignee,
+                    "subject": subject or content.splitlines()[0][:40],
+                }
+            )
         items.append(
             {
                 "no": no,
@@ -97,6 +111,7 @@ def check_overdue(register: Register, *, at: datetime, within: Duration | None, 
         "soon_until": soon_until,
         "items": items,
         "pending_breaches": pending,
+        "overdue_rows": overdue_rows,
         "breaches_recorded": 0,
         "alerts": active_alerts(register, at=at, policy=policy),
     }

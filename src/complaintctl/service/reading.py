@@ -43,6 +43,8 @@ class ListFilter(NamedTuple):
     due_until: datetime | None = None
     limit: int = 50
     where_fields: tuple[tuple[str, str], ...] = ()  # (declared field key, value) pairs, all must hold
+    receiver: str | None = None  # 首问人: who took the complaint
+    mine: tuple[str, ...] = ()  # received or assigned to one of these names
 
 
 def _declared_of(register: Register, ids: Iterable[int], policy: Policy) -> dict[int, dict[str, str]]:
@@ -200,6 +202,7 @@ def list_complaints(register: Register, filters: ListFilter, *, policy: Policy, 
         ("department", filters.department),
         ("assignee", filters.assignee),
         ("customer_name", filters.customer),
+        ("receiver", filters.receiver),
     ):
         if value is not None:
             where.append((f"{column}_is", {column: value}))
@@ -217,6 +220,8 @@ def list_complaints(register: Register, filters: ListFilter, *, policy: Policy, 
         where.append(("overdue_at", running))
     elif filters.due_until is not None:
         where.append(("due_until", running))
+    if filters.mine:
+        where.append(("mine", {"mine": list(filters.mine)}))
     for index, (key, value) in enumerate(filters.where_fields):
         where.append((f"declared_field_is#{index}", {f"fk{index}": key, f"fv{index}": value}))
     complaints = register.rows("complaint_list", where=where, limit=filters.limit)

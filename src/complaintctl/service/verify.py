@@ -31,7 +31,7 @@ PART_NAMES = {
 }
 
 # Actions that record something about the case without changing its fields.
-NOT_CHANGES = ("breached", "missed", "load_alert")
+NOT_CHANGES = ("breached", "missed", "load_alert", "notified")
 # Keys of `changes` that are not columns of the complaint.
 NOT_FIELDS = (
     "contact_entry",
@@ -47,6 +47,15 @@ NOT_FIELDS = (
     "alert",
     "late_extension",
     "attachments",
+    # what a step of the office's procedure recorded beside its fields
+    "step",
+    "note",
+    "parts",
+    "preventive",
+    "owner",
+    "steps",
+    "method",
+    "level",
 )
 TIME_FIELDS = fields.TIME_FIELDS
 # The columns checked against the history: the registry's chained fields.
@@ -165,7 +174,7 @@ def verify(session: Session, *, anchored: int | None = None) -> dict[str, Any]:
             for field, pair in changes.items():
                 if (
                     field in NOT_FIELDS
-                    or field.startswith(("due.", "provisional."))
+                    or field.startswith(("due.", "provisional.", "void."))
                     or not isinstance(pair, list)
                     or len(pair) != 2
                 ):
