@@ -774,6 +774,8 @@ def _my_news(db: str | None, names: tuple[str, ...], call: _Call) -> None:
     """The news of one's own cases that reached no destination, shown once on stderr."""
     from .service import notify
 
+    if any(notify.destinations(name, {}, call.policy) for name in names):
+        return  # their news reaches them through their destination
     news = _lean_write(db, lambda r: notify.unreached(r, list(names)))
     for item in news:
         typer.echo(_("news: {title}").format(title=item["title"]), err=True)
@@ -1544,10 +1546,13 @@ def rules_show_command(rules: RulesOption = None, db: DbOption = None, as_json: 
         loaded = load_rules(rules)
         path = rules_path(rules)
         source = str(path) if path else _("built-in defaults")
+    from .procedures import masked
+
+    shown = masked(loaded.raw)
     if as_json:
-        render.emit_json(loaded.raw, UTC)
+        render.emit_json(shown, UTC)
     else:
-        render.rules_toml(loaded.raw, source)
+        render.rules_toml(shown, source)
 
 
 @rules_app.command("install")

@@ -40,7 +40,7 @@ BUILTIN_STEPS = {
     "report": "书面处理报告",
     "report_back": "回复首问人",
 }
-BUILTIN_MILESTONES = ("first_response", "resolution", "feedback", "followup", "corrective_action")
+BUILTIN_MILESTONES = ("first_response", "resolution", "feedback", "followup", "corrective_action", "action_review")
 # Who a notification may go to beside the office's people, roles and departments: the
 # case's own receiver (首问负责人), assignee and department.
 CASE_TARGETS = ("receiver", "assignee", "department")
@@ -126,15 +126,29 @@ PROCEDURE_DEFAULTS: dict[str, Any] = {
     "roles": {},
     "escalation": {"levels": ["分管领导"]},
     "notify": {"breach": [], "alert": [], "daily": [], "receiver": [], "failures": 3},
-    "action": {"review": False, "approver": ["leader", "manager"], "start": "assigned"},
+    "action": {"review": False, "review_within": "3wd", "approver": ["leader", "manager"], "start": "assigned"},
     "plan": {"approver": ["leader", "manager"]},
     "followup": {"methods": ["电话", "网上", "现场", "第三方"]},
 }
 
 
-def builtin_milestones(deadlines: dict[str, Any], action_start: str) -> dict[str, dict[str, Any]]:
-    """Today's five milestones as declarations, their durations from `[deadlines]`."""
+def builtin_milestones(deadlines: dict[str, Any], action: dict[str, Any]) -> dict[str, dict[str, Any]]:
+    """Today's five milestones as declarations, their durations from `[deadlines]`; with
+    `[action] review = true`, the review of the corrective action too."""
     resolution = deadlines.get("resolution") or {}
+    action_start = str(action.get("start", "assigned"))
+    review = (
+        {
+            "action_review": {
+                "label": "纠正预防措施审核",
+                "start": ["step:action"],
+                "stop": ["step:action_approved"],
+                "duration": action.get("review_within", "3wd"),
+            }
+        }
+        if action.get("review") is True
+        else {}
+    )
     return {
         "first_response": {
             "label": "初次响应",
@@ -162,6 +176,7 @@ def builtin_milestones(deadlines: dict[str, Any], action_start: str) -> dict[str
             "stop": ["step:action"],
             "duration": deadlines.get("corrective_action", ""),
         },
+        **review,
     }
 
 
@@ -224,7 +239,7 @@ def build_procedures(data: dict[str, Any], *, fail: Any, categories: set[str], s
 
     action = data.get("action", {})
     action_start = str(action.get("start", "assigned"))
-    declared = builtin_milestones(data.get("deadlines", {}), action_start)
+    declared = builtin_milestones(data.get("deadlines", {}), action)
     for key, entry in data.get("milestones", {}).items():
         declared[key] = {**declared.get(key, {}), **entry}
     milestones = []
@@ -234,11 +249,11 @@ def build_procedures(data: dict[str, Any], *, fail: Any, categories: set[str], s
             fail(where, _("is declared twice (keys differ only in case); give each milestone its own key"))
         start = _events(entry.get("start", []), f"{where}.start", fail, steps)
         stop = _events(entry.get("stop", []), f"{where}.stop", fail, steps)
-        if not start:
+        if not entry.get("start"):
             fail(f"{where}.start", _('is missing; name the event that starts the clock, like start = "received"'))
-        if not stop:
+        if not entry.get("stop"):
             fail(f"{where}.stop", _('is missing; name the event that stops the clock, like stop = "resolved"'))
-        quiet = key not in data.get("milestones", {})
+        quiet = key not in data.get("milestones", {}) and key != "action_review"
         default = duration(f"{where}.duration", entry.get("duration", ""), quiet)
         by: dict[str, Duration] = {}
         raw_by = entry.get("durations", {})
@@ -384,3 +399,20 @@ def _targets(people: Any, roles: dict[str, Any], data: dict[str, Any], levels: l
 def _minutes(duration: Duration) -> float:
     """A rough length, to compare a ladder step with its milestone (a working day is a day)."""
     return duration.amount * {"min": 1, "h": 60, "d": 1440, "wd": 1440}[duration.unit]
+
+
+def masked(raw: dict[str, Any]) -> dict[str, Any]:
+    """The rules with every destination URL cut to its kind (dingtalk://…): the URLs carry
+    the tokens that let anyone post to the office's groups."""
+
+    def walk(value: Any, key: str = "") -> Any:
+        if isinstance(value, dict):
+            return {k: walk(v, k) for k, v in value.items()}
+        if isinstance(value, list):
+            if key == "reach":
+                return [f"{str(v).split('://', 1)[0]}://…" if "://" in str(v) else "…" for v in value]
+            return [walk(v) for v in value]
+        return value
+
+    result: dict[str, Any] = walk(raw)
+    return result

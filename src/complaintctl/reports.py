@@ -27,6 +27,7 @@ from .domain import NOT_ASSIGNED, NOT_GIVEN, Duration, Milestone, Satisfaction, 
 from .i18n import _
 from .periods import Period
 from .privacy import mask_text
+from .procedures import BUILTIN_MILESTONES
 from .rules import Policy
 
 SATISFIED = ("A", "B", "C")
@@ -163,6 +164,17 @@ def period_figures(register: Register, period: Period, scope: Scope, *, policy: 
                 "total": sum(compensation.values()) / 100,
                 "by_kind": {k: v / 100 for k, v in sorted(compensation.items())},
             },
+            # docs/kpi.md: the office's own milestones, the corrective action, the ladders
+            "milestones_on_time": {
+                m.key: events.rate_of(m.key) for m in policy.rules.milestones if m.key not in BUILTIN_MILESTONES
+            },
+            "corrective_actions": {
+                "filed_on_time": events.rate_of("corrective_action")["on_time"],
+                "late_or_missing": events.rate_of("corrective_action")["late"],
+                "reviewed_on_time": events.rate_of("action_review")["on_time"],
+                "review_late": events.rate_of("action_review")["late"],
+            },
+            "ladder_steps_fired": events.ladder_steps,
         },
         "breaches": {
             "total": sum(sum(m.values()) for m in by_department.values()),
@@ -207,6 +219,7 @@ class PeriodEvents(NamedTuple):
     first_satisfied: int
     visits: int
     reopened: int
+    ladder_steps: int = 0
 
     def rate_of(self, milestone: str, key: str = "all") -> dict[str, Any]:
         cell = self.on_time.get((milestone, key), {"on_time": 0, "late": 0})
@@ -238,9 +251,13 @@ def period_events(register: Register, start_i: datetime, asof: datetime, scope: 
     # Resolutions and visits: history entries dated in the period. A case's first
     # resolution gives its handling time; its first visit, its satisfaction.
     history_rows = register.tuples(
-        "report_history_events", where, actions=_RESOLVED + ("followed_up", "reopened", "escalated"), start=start_i, until=asof
+        "report_history_events",
+        where,
+        actions=_RESOLVED + ("followed_up", "reopened", "escalated", "notified"),
+        start=start_i,
+        until=asof,
     )
-    resolved = reopened = 0
+    resolved = reopened = ladder_steps = 0
     resolutions: dict[int, tuple[datetime, Any]] = {}
     visited: dict[int, list[tuple[datetime, str]]] = defaultdict(list)
     for cid, action, at, changes, received_day in history_rows:
@@ -251,6 +268,9 @@ def period_events(register: Register, start_i: datetime, asof: datetime, scope: 
             rating = (json.loads(changes).get("satisfaction") or [None, None])[1]
             if rating:
                 visited[cid].append((at, rating))
+        elif action == "notified":
+            told = (json.loads(changes).get("notified") or [None, {}])[1] or {}
+            ladder_steps += told.get("kind") == "ladder" and not told.get("retry")
         else:
             reopened += 1
     first_resolution = _first_at(register, _RESOLVED, list(resolutions))
@@ -279,6 +299,7 @@ def period_events(register: Register, start_i: datetime, asof: datetime, scope: 
         first_satisfied=sum(first_ratings.get(level, 0) for level in SATISFIED),
         visits=sum(len(v) for v in visited.values()),
         reopened=reopened,
+        ladder_steps=ladder_steps,
     )
 
 
@@ -470,7 +491,7 @@ def report(
 
 # The definition of the stored figures: raise it whenever a figure is computed differently,
 # and every register recomputes its stored periods once.
-FIGURES_VERSION = 2  # 2: hot spots masked
+FIGURES_VERSION = 3  # 2: hot spots masked; 3: declared milestones, corrective actions, ladder steps
 
 
 def figures_basis(policy: Policy) -> str:
@@ -716,6 +737,22 @@ def report_tables(data: dict[str, Any], policy: Policy) -> list[Table]:
     rows.append(row(_("重新处理率 (D 重开/回访)"), *rate("reopen", "rate"), percent=True))
     rows.append(row(_("赔偿总额 (元)"), *rate("compensation", "total"), fmt=lambda v: f"{v:.2f}"))
     rows.append(row(_("超期次数"), data["breaches"]["total"], prev["breaches"]["total"], ago["breaches"]["total"]))
+    if policy.rules.milestone("corrective_action") and policy.rules.milestone("corrective_action").duration:  # type: ignore[union-attr]
+        rows.append(row(_("纠正预防措施按时率"), *rate("corrective_action_on_time", "rate"), percent=True))
+        rows.append(row(_("纠正预防措施 逾期或缺失"), *rate("corrective_actions", "late_or_missing")))
+        if policy.rules.milestone("action_review"):
+            rows.append(row(_("纠正预防措施 按时审核"), *rate("corrective_actions", "reviewed_on_time")))
+    for key in ind.get("milestones_on_time", {}):
+        if key in pind.get("milestones_on_time", {}) and key in aind.get("milestones_on_time", {}):
+            rows.append(
+                row(
+                    _("{label}按时率").format(label=policy.rules.milestone_label(key)),
+                    *rate("milestones_on_time", key, "rate"),
+                    percent=True,
+                )
+            )
+    if ind.get("ladder_steps_fired"):
+        rows.append(row(_("升级提醒次数"), *rate("ladder_steps_fired")))
     tables.append(Table(_("考核指标"), head, rows))
 
     sat_head = ("", period, before, _("环比"))

@@ -276,7 +276,8 @@ STATEMENTS: dict[str, Callable[[], Any]] = {
         .where(
             notification.c.key == bindparam("key"),
             or_(
-                notification.c.state.in_(("failed", "pending")),
+                notification.c.state == literal_column("'failed'"),
+                notification.c.state == literal_column("'pending'"),
                 and_(notification.c.state == "sending", notification.c.claimed_at < bindparam("stale", type_=_INSTANT)),
             ),
         )
@@ -299,13 +300,17 @@ STATEMENTS: dict[str, Callable[[], Any]] = {
     "notifications_queued": lambda: (
         select(notification, complaint.c.no)
         .outerjoin(complaint, complaint.c.id == notification.c.complaint_id)
-        .where(notification.c.state.in_(("pending", "failed")))
+        .where(or_(notification.c.state == literal_column("'pending'"), notification.c.state == literal_column("'failed'")))
         .order_by(notification.c.id)
     ),
     "notifications_unreached": lambda: (
         select(notification, complaint.c.no)
         .outerjoin(complaint, complaint.c.id == notification.c.complaint_id)
-        .where(notification.c.state == "unreachable", notification.c.target.in_(bindparam("names", expanding=True)))
+        .where(
+            or_(notification.c.state == literal_column("'unreachable'"), notification.c.state == literal_column("'pending'")),
+            notification.c.kind == literal_column("'receiver'"),
+            notification.c.target.in_(bindparam("names", expanding=True)),
+        )
         .order_by(notification.c.id)
     ),
     "notifications_shown": lambda: update(notification).where(notification.c.id.in_(_ids())).values(state="shown"),

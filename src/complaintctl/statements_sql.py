@@ -378,11 +378,10 @@ STATEMENTS: dict[str, dict[str, dict[str, Any]]] = {
         'notification_reclaim':
             {
                 'sql': (
-                    'UPDATE notification SET state=:state, attempts=(notification.attempts + :attempts_1), claimed_at=:now WHERE notification."key" = :key AND (notification.state IN (__[POSTCOMPILE_state_1]) OR notification.state = :state_2 AND notification.claimed_at < :stale) RETURNING id, attempts'
+                    'UPDATE notification SET state=:state, attempts=(notification.attempts + :attempts_1), claimed_at=:now WHERE notification."key" = :key AND (notification.state = \'failed\' OR notification.state = \'pending\' OR notification.state = :state_1 AND notification.claimed_at < :stale) RETURNING id, attempts'
                 ),
                 'params': (('now', 'time'), ('key', ''), ('stale', 'time')),
-                'lists': ('state_1',),
-                'constants': {'state': 'sending', 'attempts_1': 1, 'state_1': ['failed', 'pending'], 'state_2': 'sending'},
+                'constants': {'state': 'sending', 'attempts_1': 1, 'state_1': 'sending'},
                 'columns': (('id', ''), ('attempts', '')),
             },
         'notification_done':
@@ -408,10 +407,8 @@ STATEMENTS: dict[str, dict[str, dict[str, Any]]] = {
                 'sql': (
                     'SELECT notification.id, notification."key", notification.complaint_id, notification.kind, notification.target, notification.title, notification.body, notification.due_at, notification.state, notification.attempts, notification.claimed_at, notification.sent_at, notification.channel, notification.error, complaint.no\n'
                     'FROM notification LEFT OUTER JOIN complaint ON complaint.id = notification.complaint_id\n'
-                    'WHERE notification.state IN (__[POSTCOMPILE_state_1]) ORDER BY notification.id'
+                    "WHERE notification.state = 'pending' OR notification.state = 'failed' ORDER BY notification.id"
                 ),
-                'lists': ('state_1',),
-                'constants': {'state_1': ['pending', 'failed']},
                 'columns': (('id', ''), ('key', ''), ('complaint_id', ''), ('kind', ''), ('target', ''), ('title', ''), ('body', ''), ('due_at', 'time'), ('state', ''), ('attempts', ''), ('claimed_at', 'time'), ('sent_at', 'time'), ('channel', ''), ('error', ''), ('no', '')),
             },
         'notifications_unreached':
@@ -419,11 +416,10 @@ STATEMENTS: dict[str, dict[str, dict[str, Any]]] = {
                 'sql': (
                     'SELECT notification.id, notification."key", notification.complaint_id, notification.kind, notification.target, notification.title, notification.body, notification.due_at, notification.state, notification.attempts, notification.claimed_at, notification.sent_at, notification.channel, notification.error, complaint.no\n'
                     'FROM notification LEFT OUTER JOIN complaint ON complaint.id = notification.complaint_id\n'
-                    'WHERE notification.state = :state_1 AND notification.target IN (__[POSTCOMPILE_names]) ORDER BY notification.id'
+                    "WHERE (notification.state = 'unreachable' OR notification.state = 'pending') AND notification.kind = 'receiver' AND notification.target IN (__[POSTCOMPILE_names]) ORDER BY notification.id"
                 ),
                 'params': (('names', ''),),
                 'lists': ('names',),
-                'constants': {'state_1': 'unreachable'},
                 'columns': (('id', ''), ('key', ''), ('complaint_id', ''), ('kind', ''), ('target', ''), ('title', ''), ('body', ''), ('due_at', 'time'), ('state', ''), ('attempts', ''), ('claimed_at', 'time'), ('sent_at', 'time'), ('channel', ''), ('error', ''), ('no', '')),
             },
         'notifications_shown':
@@ -1241,11 +1237,10 @@ STATEMENTS: dict[str, dict[str, dict[str, Any]]] = {
         'notification_reclaim':
             {
                 'sql': (
-                    'UPDATE notification SET state=%(state)s::VARCHAR, attempts=(notification.attempts + %(attempts_1)s::INTEGER), claimed_at=%(now)s::TIMESTAMP WITH TIME ZONE WHERE notification.key = %(key)s::VARCHAR AND (notification.state IN (__[POSTCOMPILE_state_1]) OR notification.state = %(state_2)s::VARCHAR AND notification.claimed_at < %(stale)s::TIMESTAMP WITH TIME ZONE) RETURNING notification.id, notification.attempts'
+                    "UPDATE notification SET state=%(state)s::VARCHAR, attempts=(notification.attempts + %(attempts_1)s::INTEGER), claimed_at=%(now)s::TIMESTAMP WITH TIME ZONE WHERE notification.key = %(key)s::VARCHAR AND (notification.state = 'failed' OR notification.state = 'pending' OR notification.state = %(state_1)s::VARCHAR AND notification.claimed_at < %(stale)s::TIMESTAMP WITH TIME ZONE) RETURNING notification.id, notification.attempts"
                 ),
                 'params': (('now', 'time'), ('key', ''), ('stale', 'time')),
-                'lists': ('state_1',),
-                'constants': {'state': 'sending', 'attempts_1': 1, 'state_1': ['failed', 'pending'], 'state_2': 'sending'},
+                'constants': {'state': 'sending', 'attempts_1': 1, 'state_1': 'sending'},
                 'columns': (('id', ''), ('attempts', '')),
             },
         'notification_done':
@@ -1271,10 +1266,8 @@ STATEMENTS: dict[str, dict[str, dict[str, Any]]] = {
                 'sql': (
                     'SELECT notification.id, notification.key, notification.complaint_id, notification.kind, notification.target, notification.title, notification.body, notification.due_at, notification.state, notification.attempts, notification.claimed_at, notification.sent_at, notification.channel, notification.error, complaint.no\n'
                     'FROM notification LEFT OUTER JOIN complaint ON complaint.id = notification.complaint_id\n'
-                    'WHERE notification.state IN (__[POSTCOMPILE_state_1]) ORDER BY notification.id'
+                    "WHERE notification.state = 'pending' OR notification.state = 'failed' ORDER BY notification.id"
                 ),
-                'lists': ('state_1',),
-                'constants': {'state_1': ['pending', 'failed']},
                 'columns': (('id', ''), ('key', ''), ('complaint_id', ''), ('kind', ''), ('target', ''), ('title', ''), ('body', ''), ('due_at', 'time'), ('state', ''), ('attempts', ''), ('claimed_at', 'time'), ('sent_at', 'time'), ('channel', ''), ('error', ''), ('no', '')),
             },
         'notifications_unreached':
@@ -1282,11 +1275,10 @@ STATEMENTS: dict[str, dict[str, dict[str, Any]]] = {
                 'sql': (
                     'SELECT notification.id, notification.key, notification.complaint_id, notification.kind, notification.target, notification.title, notification.body, notification.due_at, notification.state, notification.attempts, notification.claimed_at, notification.sent_at, notification.channel, notification.error, complaint.no\n'
                     'FROM notification LEFT OUTER JOIN complaint ON complaint.id = notification.complaint_id\n'
-                    'WHERE notification.state = %(state_1)s::VARCHAR AND notification.target IN (__[POSTCOMPILE_names]) ORDER BY notification.id'
+                    "WHERE (notification.state = 'unreachable' OR notification.state = 'pending') AND notification.kind = 'receiver' AND notification.target IN (__[POSTCOMPILE_names]) ORDER BY notification.id"
                 ),
                 'params': (('names', ''),),
                 'lists': ('names',),
-                'constants': {'state_1': 'unreachable'},
                 'columns': (('id', ''), ('key', ''), ('complaint_id', ''), ('kind', ''), ('target', ''), ('title', ''), ('body', ''), ('due_at', 'time'), ('state', ''), ('attempts', ''), ('claimed_at', 'time'), ('sent_at', 'time'), ('channel', ''), ('error', ''), ('no', '')),
             },
         'notifications_shown':

@@ -20,6 +20,7 @@ from typing import Any
 from .. import rules as policy_rules
 from ..dbapi import Register
 from ..i18n import _
+from ..reasons import shown
 from ..rules import Policy
 
 STALE = timedelta(minutes=2)
@@ -72,7 +73,10 @@ def due(register: Register, *, now: datetime, policy: Policy, overdue: list[dict
                             kind="ladder",
                             target=target,
                             title=_("{no} {milestone}: escalation step {step} ({after})").format(
-                                no=row.no, milestone=rules.milestone_label(row.milestone), step=index, after=step.after.term
+                                no=row.no,
+                                milestone=rules.milestone_label(row.milestone),
+                                step=index,
+                                after=shown(step.after.term),
                             ),
                             body=_message_body(row.no, subject, rules.milestone_label(row.milestone), row.due_at, row, policy),
                             due_at=step_due,
@@ -179,6 +183,10 @@ def queue(
     case = {"receiver": complaint.receiver, "assignee": complaint.assignee, "department": complaint.department}
     extra = "\n\x1e" + json.dumps({"about": about, "case": case}, ensure_ascii=False)
     for target in targets:
+        if target in ("receiver", "assignee", "department"):
+            target = case[target] or ""  # the case's own, by name: `list --mine` finds it
+            if not target:
+                continue
         register.execute(
             "notification_insert",
             key=f"{key}:{target}",
