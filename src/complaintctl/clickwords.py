@@ -85,6 +85,11 @@ METAVARS = {
     "YYYY": N_("YYYY"),
     "SHEET": N_("SHEET"),
     "FORMAT": N_("FORMAT"),
+    "NAME=TEXT": N_("NAME=TEXT"),
+    "LEVEL": N_("LEVEL"),
+    "METHOD": N_("METHOD"),
+    "TARGET": N_("TARGET"),
+    "STEP": N_("STEP"),
 }
 
 

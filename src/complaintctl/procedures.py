@@ -12,7 +12,7 @@ from __future__ import annotations
 from typing import Any, NamedTuple
 
 from .domain import Duration, Severity
-from .i18n import _
+from .i18n import N_, _
 
 # The events a clock may start or stop on (a closed list). `contacted` may name who made
 # the contact: contacted:receiver (the first-contact owner), contacted:department.
@@ -32,13 +32,13 @@ EVENTS = (
 # Steps every office may record; [steps.KEY] declares others (a written report, a
 # verification, the department's reply to the front desk).
 BUILTIN_STEPS = {
-    "action": "纠正预防措施",
-    "action_approved": "纠正预防措施审核",
-    "plan": "处理方案",
-    "plan_approved": "处理方案审批",
-    "agreed": "客户同意方案",
-    "report": "书面处理报告",
-    "report_back": "回复首问人",
+    "action": N_("纠正预防措施"),
+    "action_approved": N_("纠正预防措施审核"),
+    "plan": N_("处理方案"),
+    "plan_approved": N_("处理方案审批"),
+    "agreed": N_("客户同意方案"),
+    "report": N_("书面处理报告"),
+    "report_back": N_("回复首问人"),
 }
 BUILTIN_MILESTONES = ("first_response", "resolution", "feedback", "followup", "corrective_action", "action_review")
 # Who a notification may go to beside the office's people, roles and departments: the
@@ -71,9 +71,11 @@ def label_of(key: str) -> str:
     from .domain import Milestone
 
     try:
-        return _(Milestone(key).label)
+        return _(Milestone.of(key).label)
     except ValueError:
         pass
+    if key == "action_review" and LABELS.get(key, "纠正预防措施审核") == "纠正预防措施审核":
+        return _("纠正预防措施审核")
     if key in BUILTIN_STEPS and LABELS.get(key, BUILTIN_STEPS[key]) == BUILTIN_STEPS[key]:
         return _(BUILTIN_STEPS[key])
     return LABELS.get(key, key)
@@ -282,12 +284,15 @@ def build_procedures(data: dict[str, Any], *, fail: Any, categories: set[str], s
         ladder = []
         raw_ladder = entry.get("escalation", [])
         if not isinstance(raw_ladder, list):
-            fail(f"{where}.escalation", _('must be a list like [{ after = "3min", notify = ["值班经理"] }]'))
+            fail(
+                f"{where}.escalation",
+                _('must be a list of steps, each a table with after (like "3min") and notify (whom to tell)'),
+            )
             raw_ladder = []
         for index, step in enumerate(raw_ladder, 1):
             here = f"{where}.escalation[{index}]"
             if not isinstance(step, dict) or set(step) - {"after", "notify"}:
-                fail(here, _('must be a table with after and notify, like { after = "3min", notify = ["值班经理"] }'))
+                fail(here, _('must be a table with after (like "3min") and notify (whom to tell)'))
                 continue
             after = duration(f"{here}.after", step.get("after", ""))
             notify = targets(f"{here}.notify", step.get("notify", []))
@@ -331,7 +336,7 @@ def build_procedures(data: dict[str, Any], *, fail: Any, categories: set[str], s
     LABELS.update({m.key: m.label for m in milestones})
     LABELS.update(steps)
     notify_data = data.get("notify", {})
-    notify = {kind: targets(f"notify.{kind}", notify_data.get(kind, [])) for kind in ("breach", "alert", "daily", "receiver")}
+    told = {kind: targets(f"notify.{kind}", notify_data.get(kind, [])) for kind in ("breach", "alert", "daily", "receiver")}
     failures = notify_data.get("failures", 3)
     if not isinstance(failures, int) or isinstance(failures, bool) or failures < 1:
         fail("notify.failures", _("{value!r} is not a whole number of failed sends (1 or more)").format(value=failures))
@@ -351,7 +356,7 @@ def build_procedures(data: dict[str, Any], *, fail: Any, categories: set[str], s
         step_parts=step_parts,
         escalation_levels=tuple(v.strip() for v in levels),
         roles=roles,
-        notify=notify,
+        notify=told,
         action_review=bool(review),
         action_approver=tuple(action.get("approver", []) or ()),
         plan_approver=tuple(data.get("plan", {}).get("approver", []) or ()),

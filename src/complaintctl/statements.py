@@ -138,7 +138,7 @@ def _figures_key_is() -> list[Any]:
 def _claim_new() -> dict[str, Any]:
     """A notification added as being sent by this run, unless its key is there already
     (another run claimed it): then nothing is added and no id comes back."""
-    values = {
+    values: dict[str, Any] = {
         name: bindparam(name, type_=notification.c[name].type)
         for name in ("key", "complaint_id", "kind", "target", "title", "body", "due_at", "claimed_at")
     }

@@ -218,11 +218,11 @@ def meet(register: Register, complaint: Any, milestone: Any, at: datetime) -> En
     return _met(deadline, at)
 
 
-def _met(deadline: Any, at: datetime) -> Any:
+def _met(deadline: Any, at: datetime) -> Entity | None:
     deadline.state = "met"
     deadline.met_at = at
     if deadline.due_at is not None and at > deadline.due_at and not deadline.breach_recorded:
-        return deadline
+        return deadline  # type: ignore[no-any-return]
     return None
 
 

@@ -280,6 +280,7 @@ def send(messages: list[Message], policy: Policy) -> list[tuple[Message, str, st
         sender = notifier.Apprise()
         for url in urls:
             sender.add(url)
+        error: str | None = None
         try:
             ok = sender.notify(title=message.title, body=message.body)
         except Exception as exc:  # a destination's library failing must not stop the others
