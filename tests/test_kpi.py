@@ -200,3 +200,37 @@ def test_a_set_clock_is_announced_and_marked_and_refused_outside_tests_and_demos
     record = json.loads(run("show", logged.stdout.strip(), "--json").stdout)
     assert record["received_at"] == "2026-01-05T09:00:00+08:00"
     assert record["history"][0]["changes"]["clock"][1].startswith("set by COMPLAINTCTL_NOW")
+
+
+def test_declared_milestones_corrective_actions_and_ladder_steps(
+    desk: Desk, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """docs/kpi.md "The office's own milestones, the corrective action, the ladders"."""
+    from test_procedures import Hook
+
+    hook = Hook()
+    rules = tmp_path / "office.toml"
+    rules.write_text(
+        '[deadlines]\ncorrective_action = "3d"\n'
+        '[action]\nreview = true\nreview_within = "1wd"\n'
+        '[milestones.dispatch]\nlabel = "派单"\nstart = "received"\nstop = "assigned"\nduration = "12h"\n'
+        'escalation = [{ after = "1h", notify = ["值班经理"] }]\n'
+        f'[roles.duty]\nlabel = "值班经理"\nreach = ["{hook.url}"]\n',
+        encoding="utf-8",
+    )
+    monkeypatch.setenv("COMPLAINTCTL_RULES", str(rules))
+    a = desk.log("2026-11-02 09:00", "13800000001")
+    b = desk.log("2026-11-02 09:00", "13800000002")
+    desk.at("2026-11-02 10:00", "assign", a, "--department", "售后服务部")  # dispatch on time
+    desk.at("2026-11-02 10:30", "overdue", "--notify")  # b's 1 h step: sent once
+    desk.at("2026-11-02 10:40", "overdue", "--notify")
+    desk.at("2026-11-03 09:00", "assign", b, "--department", "售后服务部")  # dispatch 12 h late
+    desk.at("2026-11-03 10:00", "action", a, "--corrective", "更换供应商")  # due end of 11-05: on time
+    desk.at("2026-11-04 10:00", "action", a, "--approve")  # review due end of 11-04: on time
+    desk.at("2026-11-10 10:00", "close", b, "--reason", "客户撤诉")  # its action never filed: missed
+    hook.server.shutdown()
+    ind = desk.report("2026-12-01 09:00", "--month", "2026-11")["indicators"]
+    assert ind["milestones_on_time"] == {"dispatch": {"on_time": 1, "late": 1, "rate": 0.5}}
+    assert ind["corrective_action_on_time"] == {"on_time": 1, "late": 1, "rate": 0.5}
+    assert ind["corrective_actions"] == {"filed_on_time": 1, "late_or_missing": 1, "reviewed_on_time": 1, "review_late": 0}
+    assert ind["ladder_steps_fired"] == 1 and len(hook.received) == 1

@@ -300,4 +300,13 @@ CHANGE_LABELS: dict[str, str] = {
     "milestone": N_("节点"),
     "due_at": N_("期限"),
     "clock": N_("时钟"),
+    "step": N_("步骤"),
+    "notified": N_("通知"),
+    "note": N_("说明"),
+    "parts": N_("报告内容"),
+    "preventive": N_("预防措施"),
+    "owner": N_("落实人"),
+    "steps": N_("方案"),
+    "method": N_("回访方式"),
+    "level": N_("升级级别"),
 }

@@ -412,6 +412,9 @@ def change_summary(changes: dict[str, list[Any]], reason: str | None, policy: Po
         heading = _(CHANGE_LABELS.get(field, field))
         if field.startswith("due."):
             heading = _("期限 ") + label("milestone", field[4:])
+        elif field.startswith("void."):
+            parts.append(_("不再适用: {milestone}").format(milestone=label("milestone", field[5:])))
+            continue
         parts.append(
             f"{heading}: {_change_value(field, old, policy)} → {_change_value(field, new, policy)}"
             if old is not None
@@ -435,6 +438,19 @@ def _change_value(field: str, value: Any, policy: Policy) -> str:
             return local_time(datetime.fromisoformat(value), tz)
         except ValueError:
             pass
+    if field == "notified" and isinstance(value, dict):
+        told = _("{to} ({channel})").format(to=value.get("to", ""), channel=value.get("channel", ""))
+        if value.get("milestone"):
+            told += " " + label("milestone", value["milestone"])
+        if value.get("step"):
+            told += " " + _("第 {step} 级").format(step=value["step"])
+        if value.get("retry"):
+            told += " " + _("(重试)")
+        return told
+    if field == "parts" and isinstance(value, dict):
+        return "; ".join(f"{name}: {text}" for name, text in value.items())
+    if field == "step" and isinstance(value, str):
+        return policy.rules.step_label(value)
     if isinstance(value, dict):
         return _("（已删除）") if "forgotten" in value else value.get("summary", "")
     if field == "attachments" and isinstance(value, list):
