@@ -96,6 +96,12 @@ def test_the_emergency_ladder_fires_each_step_once_even_when_runs_overlap(
     no = log(cli, "3号楼电梯困人, 有老人在里面", "2026-11-24 10:00")
     shown = cli.json("show", no)
     assert shown["milestones"]["emergency"] == "pending"
+    ladder = next(d for d in shown["deadlines"] if d["milestone"] == "emergency")["ladder"]
+    assert [(s["due_at"][11:16], s["notify"], s["sent_at"]) for s in ladder] == [
+        ("10:03", ["值班经理"], None),
+        ("10:05", ["主管领导"], None),
+        ("10:10", ["董事领导"], None),
+    ]
     at(monkeypatch, "2026-11-24T10:02+08:00")
     assert cli.ok("overdue", "--notify").stdout == ""  # nothing due before 10:03
     assert hook.received == []
@@ -133,6 +139,10 @@ def test_the_emergency_ladder_fires_each_step_once_even_when_runs_overlap(
         ("董事领导", "json", 3),
     ]
     assert "127.0.0.1" not in json.dumps(cli.json("show", no))  # the URL is kept nowhere
+    ladder = next(d for d in cli.json("show", no)["deadlines"] if d["milestone"] == "emergency")["ladder"]
+    sent = [s["sent_at"][11:19] for s in ladder]
+    assert sent[0] == "10:03:30" and "10:03:00" <= sent[0] < "10:04:00"  # fired at 10:03-10:04
+    assert "第 1 级" in cli.ok("show", no).stdout or "step 1" in cli.ok("show", no).stdout
 
 
 def test_a_failed_send_is_retried_next_run_and_recorded_as_a_retry(
@@ -163,6 +173,18 @@ def test_repeated_failures_say_so_once_on_stderr(cli: Cli, tmp_path: Path, monke
         at(monkeypatch, f"2026-11-24T{minute}+08:00")
         errors.append(cli.ok("overdue", "--notify").stderr)
     assert [e.count("failed 3 times") for e in errors] == [0, 0, 1, 0]
+
+
+def test_breaches_are_told_to_the_department_once(cli: Cli, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, hook: Hook) -> None:
+    extra = f'\n[departments."客服中心"]\nreach = ["{hook.url}"]\n'
+    monkeypatch.setenv("COMPLAINTCTL_RULES", str(property_rules(tmp_path, extra=extra)))
+    at(monkeypatch, "2026-11-24T09:00+08:00")
+    no = log(cli, "楼道保洁不干净", "2026-11-24 09:00")
+    cli.ok("assign", no, "--to", "李四")
+    at(monkeypatch, "2026-11-24T12:30+08:00")  # the department's 2 h reply has passed
+    assert "客服中心" in cli.ok("overdue", "--notify").stdout
+    assert cli.ok("overdue", "--notify").stdout == ""
+    assert [t for t in hook.titles() if "is overdue" in t]
 
 
 def test_a_routine_street_light_case_never_enters_the_emergency_ladder(

@@ -245,6 +245,20 @@ def _deadlines(record: dict[str, Any], policy: Policy) -> list[str]:
                 deadline.get("explanation") or "",
             ]
         )
+        for step in deadline.get("ladder", []):
+            told = (
+                _("已发送 {at}").format(at=local_time(step["sent_at"], policy.tz))
+                if step["sent_at"]
+                else (_("未发出") if deadline["state"] != "open" else _("待发"))
+            )
+            rows.append(
+                [
+                    "  " + _("第 {step} 级").format(step=step["step"]),
+                    local_time(step["due_at"], policy.tz),
+                    told,
+                    _("通知 {who}").format(who="、".join(step["notify"])),
+                ]
+            )
     if not rows:
         return []
     headers = [_("节点"), _("期限"), _("状态"), _("依据")]

@@ -48,6 +48,11 @@ def _case(row: Any) -> dict[str, Any]:
     return {"receiver": row.receiver, "assignee": row.assignee, "department": row.department}
 
 
+def _whom(target: str, case: dict[str, Any]) -> str:
+    """The case's receiver, assignee or department by name; any other target as named."""
+    return str(case.get(target) or "") if target in ("receiver", "assignee", "department") else target
+
+
 def due(register: Register, *, now: datetime, policy: Policy, overdue: list[dict[str, Any]] | None = None) -> list[Message]:
     """What should have gone out by `now` and has not: ladder steps that came due on open
     milestones, breaches and load alerts when the rules name whom to tell, and what waits
@@ -66,7 +71,7 @@ def due(register: Register, *, now: datetime, policy: Policy, overdue: list[dict
                 if step_due > now:
                     break
                 subject = row.subject or (row.content or "").splitlines()[0][:40]
-                for target in step.notify:
+                for target in filter(None, (_whom(t, _case(row)) for t in step.notify)):
                     out.append(
                         Message(
                             key=f"ladder:{row.deadline_id}:{index}:{target}",
@@ -89,7 +94,8 @@ def due(register: Register, *, now: datetime, policy: Policy, overdue: list[dict
     for item in overdue or () if procedures.notify["breach"] else ():
         if item["state"] != "overdue":
             continue
-        for target in procedures.notify["breach"]:
+        case = {"receiver": item.get("receiver"), "assignee": item["assignee"], "department": item["department"]}
+        for target in filter(None, (_whom(t, case) for t in procedures.notify["breach"])):
             out.append(
                 Message(
                     key=f"breach:{item['deadline_id']}:{target}",

@@ -130,6 +130,7 @@ def complaint_record(
             field: {**note, "terms": [shown(t) for t in note.get("terms", [])]}
             for field, note in json.loads(complaint.explanation or "{}").items()
         }
+        sent = _sent(register, complaint.id, policy)
         record["deadlines"] = [
             {
                 "milestone": d.milestone,
@@ -142,6 +143,7 @@ def complaint_record(
                 "extended": d.extended,
                 "missed_at": d.missed_at,
                 "explanation": shown(d.explanation),
+                "ladder": _ladder(d, policy, sent),
             }
             for d in deadlines
         ]
@@ -170,6 +172,43 @@ def complaint_record(
             for h in register.rows("history_of", id=complaint.id)
         ]
     return record
+
+
+def _sent(register: Register, complaint_id: int, policy: Policy) -> dict[str, list[Any]]:
+    """Ladder messages of the case by deadline and step ("<deadline>:<step>")."""
+    if not any(m.ladder for m in policy.rules.milestones):
+        return {}
+    found: dict[str, list[Any]] = {}
+    for row in register.rows("notifications_of", id=complaint_id):
+        if row.kind == "ladder":
+            _kind, deadline_id, step, _target = row.key.split(":", 3)
+            found.setdefault(f"{deadline_id}:{step}", []).append(row)
+    return found
+
+
+def _ladder(deadline: Any, policy: Policy, sent: dict[str, list[Any]]) -> list[dict[str, Any]]:
+    """Each step of the deadline's escalation ladder: when it is due, whom it tells, and
+    when it was sent (None while not)."""
+    milestone = policy.rules.milestone(deadline.milestone)
+    if milestone is None or not milestone.ladder:
+        return []
+    out = []
+    for index, (step, due) in enumerate(
+        zip(milestone.ladder, policy_rules.ladder_due(milestone, deadline.started_at, policy)), 1
+    ):
+        rows = sent.get(f"{deadline.id}:{index}", [])
+        done = [r.sent_at for r in rows if r.state == "sent" and r.sent_at is not None]
+        out.append(
+            {
+                "step": index,
+                "after": str(step.after),
+                "due_at": due,
+                "notify": list(step.notify),
+                "sent_at": min(done) if done else None,
+                "state": "sent" if done else (rows[0].state if rows else "waiting"),
+            }
+        )
+    return out
 
 
 _INSTANT = re.compile(r"\d{4}-\d\d-\d\dT\d\d:\d\d(?::\d\d(?:\.\d+)?)?(?:[+-]\d\d:\d\d|Z)")
