@@ -1083,21 +1083,8 @@ def action_command(
     number = _case_no(no, db)
     when = call.when(at)
     if approve:
-        approvers = call.policy.rules.procedures.action_approver if call.policy.rules.procedures else ()
-        record = _lean_write(
-            db,
-            lambda s: service.approve(
-                s,
-                number,
-                "action_approved",
-                refused=_role_refusal(call, approvers, "action --approve"),
-                note=None,
-                at=when,
-                now=call.now,
-                actor=call.actor,
-                policy=call.policy,
-            ),
-        )
+        procedures = call.policy.rules.procedures
+        record = _approve(call, db, number, "action", procedures.action_approver if procedures else (), when)
         _finish(record, _("纠正预防措施已审核"), as_json, call)
         return
     text = _ask(corrective, _("纠正措施"), "--corrective", _long_text("--corrective"), multiline=True)
@@ -1116,6 +1103,27 @@ def action_command(
         ),
     )
     _finish(record, _("纠正预防措施已记录"), as_json, call)
+
+
+def _approve(call: _Call, db: str | None, number: str, step: str, approvers: tuple[str, ...], when: Any) -> Any:
+    """Record `step`_approved on a case, refused unless the logged-in person holds one of
+    `approvers` (the roles the rules name for `step --approve`)."""
+    from . import service
+
+    return _lean_write(
+        db,
+        lambda s: service.approve(
+            s,
+            number,
+            f"{step}_approved",
+            refused=_role_refusal(call, approvers, f"{step} --approve"),
+            note=None,
+            at=when,
+            now=call.now,
+            actor=call.actor,
+            policy=call.policy,
+        ),
+    )
 
 
 def _role_refusal(call: _Call, roles: tuple[str, ...], action: str) -> Callable[[], str | None]:
@@ -1160,21 +1168,8 @@ def plan_command(
     number = _case_no(no, db)
     when = call.when(at)
     if approve:
-        approvers = call.policy.rules.procedures.plan_approver if call.policy.rules.procedures else ()
-        record = _lean_write(
-            db,
-            lambda s: service.approve(
-                s,
-                number,
-                "plan_approved",
-                refused=_role_refusal(call, approvers, "plan --approve"),
-                note=None,
-                at=when,
-                now=call.now,
-                actor=call.actor,
-                policy=call.policy,
-            ),
-        )
+        procedures = call.policy.rules.procedures
+        record = _approve(call, db, number, "plan", procedures.plan_approver if procedures else (), when)
         _finish(record, _("处理方案已审批"), as_json, call)
         return
     text = _ask(steps, _("方案"), "--steps", _long_text("--steps"), multiline=True)
