@@ -103,7 +103,7 @@ def test_summary_has_figures_and_at_least_three_native_charts(workbook: Path) ->
     assert "客户投诉案件统计表 2026-10 (2026-10-01 ~ 2026-10-31)" in cells
     # the same label as `report`: every entry of the seeded month was typed in on 11-23
     assert "2026-10: revised 2026-11-23 by 23 late entries" in cells
-    assert "初次响应按时率" in cells and "50.0%" in cells
+    assert "初次响应按时率" in cells and 0.5 in cells  # a number, formatted 0.0% (tests/test_workbook_print.py)
 
 
 def test_handling_and_breach_sheets(workbook: Path, seeded: dict[str, str]) -> None:  # noqa: F811

@@ -124,7 +124,7 @@ def test_the_trend_and_the_kpi_table_agree(desk: Desk) -> None:
     late = desk.log("2026-10-21 09:00", "13900000004")  # never answered: first response and resolution late
     desk.at("2026-10-21 10:00", "assign", late, "--department", "售后服务部")
     desk.monkeypatch.setenv("COMPLAINTCTL_NOW", "2026-11-10T09:00+08:00")
-    trend = {row["month"]: row for row in desk.cli.json("report", "trend", "--months", "3")}
+    trend = {row["month"]: row for row in desk.cli.json("report", "trend", "--months", "3", "--current")}
     for month in ("2026-09", "2026-10"):
         kpi = desk.report("2026-11-10 09:00", "--month", month)
         row = trend[month]
@@ -139,6 +139,28 @@ def test_the_trend_and_the_kpi_table_agree(desk: Desk) -> None:
     assert trend["2026-10"]["resolution_on_time_rate"] == 0.6667
     assert trend["2026-10"]["by_category"] == {"quality": 3}
     assert trend["2026-11"]["complete"] is False
+
+
+def test_the_trend_ends_with_the_last_complete_month_beside_the_year_before(desk: Desk) -> None:
+    """Issue 17 §7: the trend's window ends at the last complete month unless --current;
+    each month beside the same month a year before, where the register reaches back."""
+    desk.log("2025-10-13 09:00", "13900000001")
+    desk.log("2025-10-14 09:00", "13900000002")
+    desk.log("2026-10-12 09:00", "13900000003")
+    desk.monkeypatch.setenv("COMPLAINTCTL_NOW", "2026-11-10T09:00+08:00")
+    trend = desk.cli.json("report", "trend")
+    assert [p["month"] for p in trend][::11] == ["2025-11", "2026-10"] and len(trend) == 12
+    assert (trend[-1]["received"], trend[-1]["received_year_before"]) == (1, 2)
+    # 2024-11 … 2025-09: before the register's first complaint, no figure (not 0)
+    assert [p["received_year_before"] for p in trend[:-1]] == [None] * 11
+    assert all(p["complete"] for p in trend)
+    assert desk.cli.json("report", "trend", "--current")[-1]["complete"] is False
+    md = desk.cli.ok("report", "trend", "--format", "md").output
+    assert "| 2026-10 | 1 | 2 | " in md and "| 2025-11 | 0 | — | " in md
+    csv = desk.cli.ok("report", "trend", "--format", "csv").output
+    assert "2026-10,1,2," in csv
+    table = desk.cli.ok("report", "trend", "--current").output
+    assert "2026-11 *" in table and "* still running: as of 2026-11-10 09:00" in table
 
 
 def test_year_over_year(desk: Desk) -> None:

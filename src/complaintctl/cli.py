@@ -2075,24 +2075,39 @@ def notify_test_command(
 
 @report_app.command("trend")
 def report_trend_command(
-    months: Annotated[int, typer.Option(min=2, max=60, help=_("How many months, ending with this one."))] = 12,
+    months: Annotated[int, typer.Option(min=2, max=60, help=_("How many months."))] = 12,
+    current: Annotated[
+        bool, typer.Option("--current", help=_("End with the running month (marked as partial), not the last complete one."))
+    ] = False,
     department: DepartmentScope = None,
     category: CategoryScope = None,
+    output_format: Annotated[str, typer.Option("--format", help=_("table | json | csv | md."))] = "table",
     db: DbOption = None,
     rules: RulesOption = None,
     as_json: JsonOption = False,
 ) -> None:
-    """Month by month: complaints received, resolution on-time rate and satisfied share, with a bar chart."""
+    """Month by month: complaints received (beside the same month a year before),
+    resolution on-time rate and satisfied share, with a bar chart. The window ends with
+    the last complete month unless --current."""
+    from datetime import timedelta
+
     from . import periods, render, reports
 
     call = _Call("-", rules, db)
-    span = periods.trailing_months(call.now.astimezone(call.tz).date(), months)
+    fmt = "json" if as_json else output_format.strip().lower()
+    if fmt not in ("table", "json", "csv", "md"):
+        raise BadInput(_("--format {output_format!r}: use table, json, csv or md").format(output_format=output_format))
+    today = call.now.astimezone(call.tz).date()
+    span = periods.trailing_months(today if current else today.replace(day=1) - timedelta(days=1), months)
     scope = reports.Scope(inputs.text(department, "--department", single_line=True), call.category(category))
     data = _lean_read(db, lambda r: reports.trend(r, span, scope, policy=call.policy, now=call.now))
-    if as_json:
+    if fmt == "json":
         render.emit_json(data, call.tz)
+    elif fmt == "table":
+        render.trend(data, call.tz)
     else:
-        render.trend(data)
+        table = reports.trend_table(data)
+        render.tables_out(table.title, "", [table], fmt)
 
 
 @app.command("export")
@@ -2173,6 +2188,8 @@ def export_command(
                     breaches=breaches,
                     policy=call.policy,
                     unmasked=unmasked,
+                    now=call.now,
+                    warn=lambda line: typer.echo(line, err=True),
                 )
         partial.replace(path)  # a reader never sees half a workbook
         if call.policy.rules.file_mode != 0o600:  # the office shares its exports ([office] file_mode)

@@ -10,12 +10,13 @@ from __future__ import annotations
 
 import csv
 import itertools
+import math
 import re
 import tempfile
 import zipfile
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
@@ -262,6 +263,32 @@ def write_csv(path: Path, rows: Iterable[dict[str, Any]], columns: tuple[Column,
     return count
 
 
+# Excel's sheet holds 1,048,576 rows; a sheet that would pass it continues on "<title>-2".
+SHEET_ROWS = 1_048_576
+# Printed row heights: points per line of wrapped text, and the most lines a row shows.
+LINE_POINTS = 15.0
+MOST_LINES = 3
+# The widest sheet (in characters of column width) printed one page across: about 60 % of
+# full size on A4 landscape. A wider sheet prints in two column groups.
+PAGE_CHARACTERS = 250
+# The summary's rows: Excel's default (15 pt) is taller than LibreOffice's (12.8 pt); one
+# height for both keeps the page breaks where they were planned.
+SUMMARY_ROW_POINTS = 13.0
+# A chart is 8 cm high: that many summary rows, and one for a gap.
+CHART_ROWS = math.ceil(8 / 2.54 * 72 / SUMMARY_ROW_POINTS) + 1
+
+
+@dataclass
+class Printing:
+    """What every printed page carries: the office, the period, when it was made, and
+    whether it shows customers' personal data (then it is marked 保密)."""
+
+    office: str
+    period: str
+    generated: datetime
+    confidential: bool
+
+
 def write_workbook(
     path: Path,
     *,
@@ -275,8 +302,12 @@ def write_workbook(
     policy: Policy,
     progress: Callable[[int], None] | None = None,
     unmasked: bool = False,
+    now: datetime | None = None,
+    warn: Callable[[str], None] | None = None,
 ) -> dict[str, int]:
-    """Write the four sheets; return how many rows each got."""
+    """Write the four sheets (and a continuation sheet where one passes Excel's row
+    limit); return how many rows each got. Every sheet prints on A4 landscape, one page
+    wide, its header row (and on the register its 投诉编号) on every page."""
     from openpyxl import Workbook
     from openpyxl.cell import WriteOnlyCell
     from openpyxl.styles import Alignment, Font, PatternFill
@@ -290,6 +321,14 @@ def write_workbook(
     top = Alignment(vertical="top")
     counts: dict[str, int] = {}
     spools: dict[str, RowSpool] = {}
+    printing = Printing(
+        office=policy.rules.office_name,
+        period=_("{label} ({start} ~ {end})").format(
+            label=period.label, start=period.start.isoformat(), end=period.end.isoformat()
+        ),
+        generated=(now or datetime.now(policy.tz)).astimezone(policy.tz),
+        confidential=unmasked,
+    )
 
     def header_row(sheet: Any, headers: Iterable[str]) -> list[Any]:
         cells = []
@@ -297,6 +336,7 @@ def write_workbook(
             cell = WriteOnlyCell(sheet, value=text)
             cell.font = bold
             cell.fill = header_fill
+            cell.alignment = wrap
             cells.append(cell)
         return cells
 
@@ -307,23 +347,72 @@ def write_workbook(
             setattr(cell, name, value)
         return cell
 
+    def list_sheet(
+        title: str, headers: list[str], widths: list[float], wrapped: set[int], *, freeze: str, title_cols: str | None = None
+    ) -> tuple[Any, RowSpool]:
+        """A sheet of rows: its header, widths and print settings written before the rows.
+        Wider than PAGE_CHARACTERS, it prints in two column groups, 投诉编号 on each."""
+        sheet = workbook.create_sheet(title)
+        for index, width in enumerate(widths, start=1):
+            sheet.column_dimensions[get_column_letter(index)].width = width
+        sheet.freeze_panes = freeze
+        across = 1 if sum(widths) <= PAGE_CHARACTERS or not title_cols else 2
+        _print_setup(sheet, title, printing, title_cols=title_cols, across=across)
+        sheet.append(header_row(sheet, headers))
+        return sheet, RowSpool(len(headers), {i: widths[i] for i in wrapped})
+
+    def fill(
+        title: str,
+        headers: list[str],
+        widths: list[float],
+        wrapped: set[int],
+        rows: Iterable[tuple[list[Any], list[int], set[int] | None]],
+        *,
+        freeze: str,
+        title_cols: str | None = None,
+        tick: bool = False,
+    ) -> int:
+        """Spool `rows` into the sheet `title`, continuing on `title`-2, -3 … at the row limit."""
+        part, total = 1, 0
+        name = title
+        sheet, spool = list_sheet(name, headers, widths, wrapped, freeze=freeze, title_cols=title_cols)
+        for values, ids, keep in rows:
+            if spool.count >= SHEET_ROWS - 1:
+                total += _close(sheet, spool, name, len(headers))
+                part += 1
+                name = f"{title}-{part}"
+                if warn:
+                    warn(
+                        _("{sheet}: more than {limit} rows, Excel's limit; it continues on {next}").format(
+                            sheet=title, limit=f"{SHEET_ROWS:,}", next=name
+                        )
+                    )
+                sheet, spool = list_sheet(name, headers, widths, wrapped, freeze=freeze, title_cols=title_cols)
+            spool.add(values, ids, keep)
+            if tick and progress and spool.count % 1000 == 0:
+                progress(1000)
+        total += _close(sheet, spool, name, len(headers))
+        return total
+
+    def _close(sheet: Any, spool: RowSpool, name: str, width: int) -> int:
+        spools[name] = spool
+        sheet.auto_filter.ref = f"A1:{get_column_letter(width)}{spool.count + 1}"
+        counts[name] = spool.count
+        return spool.count
+
     # 1. 投诉登记表
     columns = register_columns(policy)
-    sheet = workbook.create_sheet(_("投诉登记表"))
     first = list(itertools.islice(register, 300))
     widths = [max([_display_width(_(c.header))] + [_display_width(r[c.key]) for r in first]) for c in columns]
-    for index, (column, width) in enumerate(zip(columns, widths), start=1):
-        cap = 40 if column.kind == "long" else 30
-        sheet.column_dimensions[get_column_letter(index)].width = min(max(width + 2, 8), cap)
-    sheet.freeze_panes = "B2"
-    _landscape(sheet)
-    sheet.append(header_row(sheet, [_(c.header) for c in columns]))
-    long_style = template(sheet, alignment=wrap)
-    time_style = template(sheet, number_format="yyyy-mm-dd hh:mm", alignment=top)
-    late_time_style = template(sheet, number_format="yyyy-mm-dd hh:mm", fill=late_fill, alignment=top)
-    late_text_style = template(sheet, fill=late_fill, alignment=wrap)
-    money_style = template(sheet, number_format="#,##0.00", alignment=top)
-    plain_style = template(sheet, alignment=top)
+    widths = [min(max(w + 2, 8), 45 if c.kind == "long" else 22) for c, w in zip(columns, widths)]
+    probe = workbook.create_sheet("_")  # a sheet to register the cell styles on; removed below
+    long_style = template(probe, alignment=wrap)
+    time_style = template(probe, number_format="yyyy-mm-dd hh:mm", alignment=top)
+    late_time_style = template(probe, number_format="yyyy-mm-dd hh:mm", fill=late_fill, alignment=top)
+    late_text_style = template(probe, fill=late_fill, alignment=wrap)
+    money_style = template(probe, number_format="#,##0.00", alignment=top)
+    plain_style = template(probe, alignment=top)
+    workbook._sheets.remove(probe)
     styles = [
         long_style if c.kind == "long" else time_style if c.kind == "time" else money_style if c.kind == "money" else plain_style
         for c in columns
@@ -332,34 +421,33 @@ def write_workbook(
     late_column = len(columns) - 1
     normal_ids = [style.style_id for style in styles]
     late_ids = [style.style_id for style in late_styles]
-    spool = RowSpool(len(columns))
     keys = [c.key for c in columns]
-    for record in itertools.chain(first, register):
-        late_keys = record["_late"]
-        values = [record[key] for key in keys]
-        if late_keys or values[late_column]:
-            ids = [
-                late_ids[i] if key in late_keys or (i == late_column and values[i]) else normal_ids[i]
-                for i, key in enumerate(keys)
-            ]
-            spool.add(values, ids, keep_empty={i for i, key in enumerate(keys) if key in late_keys})
-        else:
-            spool.add(values, normal_ids)
-        if progress and spool.count % 1000 == 0:
-            progress(1000)
-    rows = spool.count
-    spools[_("投诉登记表")] = spool
-    sheet.auto_filter.ref = f"A1:{get_column_letter(len(columns))}{rows + 1}"
-    counts[_("投诉登记表")] = rows
+
+    def register_cells() -> Iterator[tuple[list[Any], list[int], set[int] | None]]:
+        for record in itertools.chain(first, register):
+            late_keys = record["_late"]
+            values = [record[key] for key in keys]
+            if late_keys or values[late_column]:
+                ids = [
+                    late_ids[i] if key in late_keys or (i == late_column and values[i]) else normal_ids[i]
+                    for i, key in enumerate(keys)
+                ]
+                yield values, ids, {i for i, key in enumerate(keys) if key in late_keys}
+            else:
+                yield values, normal_ids, None
+
+    fill(
+        _("投诉登记表"),
+        [_(c.header) for c in columns],
+        widths,
+        {i for i, c in enumerate(columns) if c.kind == "long" or c.key == "late"},
+        register_cells(),
+        freeze="B2",
+        title_cols="A:A",
+        tick=True,
+    )
 
     # 2. 处理记录
-    sheet = workbook.create_sheet(_("处理记录"))
-    _landscape(sheet)
-    for letter, width in zip("ABCDEF", (15, 17, 6, 12, 16, 80)):
-        sheet.column_dimensions[letter].width = width
-    sheet.freeze_panes = "A2"
-    sheet.append(header_row(sheet, (_("投诉编号"), _("时间"), _("类型"), _("操作人"), _("事项"), _("内容"))))
-    spool = RowSpool(6)
     handling_ids = [
         plain_style.style_id,
         time_style.style_id,
@@ -368,72 +456,111 @@ def write_workbook(
         plain_style.style_id,
         long_style.style_id,
     ]
-    for values in handling:
-        spool.add(values, handling_ids)
-    handled = spool.count
-    spools[_("处理记录")] = spool
-    sheet.auto_filter.ref = f"A1:F{handled + 1}"
-    counts[_("处理记录")] = handled
+    fill(
+        _("处理记录"),
+        [_("投诉编号"), _("时间"), _("类型"), _("操作人"), _("事项"), _("内容")],
+        [15, 17, 8, 12, 16, 70],
+        {5},
+        ((list(values), handling_ids, None) for values in handling),
+        freeze="A2",
+        title_cols="A:A",
+    )
 
     # 3. 统计汇总, with its charts
-    counts[_("统计汇总")] = _summary_sheet(workbook, report, tables, trend, period, bold, header_fill, policy.tz)
+    counts[_("统计汇总")] = _summary_sheet(workbook, report, tables, trend, period, bold, header_fill, policy.tz, printing)
 
     # 4. 超期清单
-    sheet = workbook.create_sheet(_("超期清单"))
-    _landscape(sheet)
-    for letter, width in zip("ABCDEFGHIJ", (14, 12, 15, 14, 17, 17, 10, 10, 10, 30)):
-        sheet.column_dimensions[letter].width = width
-    sheet.freeze_panes = "A2"
-    sheet.append(
-        header_row(
-            sheet,
-            (
-                _("责任部门"),
-                _("处理责任人"),
-                _("投诉编号"),
-                _("节点"),
-                _("期限"),
-                _("完成时间"),
-                _("超期(工作日)"),
-                _("严重程度"),
-                _("客户"),
-                _("主题"),
-            ),
-        )
+    asof = min(
+        (now or datetime.now(policy.tz)),
+        datetime.combine(period.end + timedelta(days=1), datetime.min.time(), tzinfo=policy.tz),
     )
-    asof = min(datetime.now(policy.tz), datetime.combine(period.end + timedelta(days=1), datetime.min.time(), tzinfo=policy.tz))
-    spool = RowSpool(10)
     breach_ids = [time_style.style_id if index in (4, 5) else plain_style.style_id for index in range(10)]
-    for breach in breaches:
-        due, met = breach["due_at"], breach["met_at"]
-        late_days = policy.calendar.working_days_between(
-            due.astimezone(policy.tz).date(), (met or asof).astimezone(policy.tz).date()
-        )
-        spool.add(
-            (
-                breach["department"] or _(NOT_ASSIGNED),
-                breach["assignee"] or _(NOT_ASSIGNED),
-                breach["no"],
-                label_of(breach["milestone"]),
-                _local(due, policy),
-                _local(met, policy),
-                late_days,
-                _(Severity(breach["severity"]).label) if breach["severity"] else None,
-                breach["customer_name"] if unmasked else mask_name(breach["customer_name"]),
-                breach["subject"] if unmasked else mask_text(breach["subject"]),
-            ),
-            breach_ids,
-        )
-    listed = spool.count
-    spools[_("超期清单")] = spool
-    sheet.auto_filter.ref = f"A1:J{listed + 1}"
-    counts[_("超期清单")] = listed
+    breach_ids[9] = long_style.style_id
+
+    def breach_cells() -> Iterator[tuple[list[Any], list[int], set[int] | None]]:
+        for breach in breaches:
+            due, met = breach["due_at"], breach["met_at"]
+            late_days = policy.calendar.working_days_between(
+                due.astimezone(policy.tz).date(), (met or asof).astimezone(policy.tz).date()
+            )
+            yield (
+                [
+                    breach["department"] or _(NOT_ASSIGNED),
+                    breach["assignee"] or _(NOT_ASSIGNED),
+                    breach["no"],
+                    label_of(breach["milestone"]),
+                    _local(due, policy),
+                    _local(met, policy),
+                    late_days,
+                    _(Severity(breach["severity"]).label) if breach["severity"] else None,
+                    breach["customer_name"] if unmasked else mask_name(breach["customer_name"]),
+                    breach["subject"] if unmasked else mask_text(breach["subject"]),
+                ],
+                breach_ids,
+                None,
+            )
+
+    fill(
+        _("超期清单"),
+        [
+            _("责任部门"),
+            _("处理责任人"),
+            _("投诉编号"),
+            _("节点"),
+            _("期限"),
+            _("完成时间"),
+            _("超期(工作日)"),
+            _("严重程度"),
+            _("客户"),
+            _("主题"),
+        ],
+        [14, 12, 15, 14, 17, 17, 10, 10, 10, 30],
+        {9},
+        breach_cells(),
+        freeze="A2",
+    )
 
     path.parent.mkdir(parents=True, exist_ok=True)
     order = [ws.title for ws in workbook.worksheets]
     workbook.save(path)
     _splice(path, {f"xl/worksheets/sheet{order.index(title) + 1}.xml": spool for title, spool in spools.items()})
     return counts
+
+
+def _print_setup(
+    sheet: Any, title: str, printing: Printing, *, title_cols: str | None = None, rows: str = "1:1", across: int = 1
+) -> None:
+    """A4 landscape, `across` pages wide (one, or column groups each with `title_cols`); `rows` (and `title_cols`) repeated on every page; the
+    header names the office, the sheet and the period, the footer the page, when the
+    workbook was made and 保密 when it shows personal data."""
+    sheet.page_setup.orientation = "landscape"
+    sheet.page_setup.paperSize = "9"  # A4
+    sheet.sheet_properties.pageSetUpPr.fitToPage = True
+    sheet.page_setup.fitToWidth = across
+    sheet.page_setup.fitToHeight = 0
+    sheet.print_options.horizontalCentered = True
+    sheet.page_margins.left = sheet.page_margins.right = 0.4
+    sheet.page_margins.top = sheet.page_margins.bottom = 0.6
+    sheet.page_margins.header = sheet.page_margins.footer = 0.25
+    if rows:
+        sheet.print_title_rows = rows
+    if title_cols:
+        sheet.print_title_cols = title_cols
+
+    def text(value: str) -> str:
+        return value.replace("&", "&&")  # & starts a header code
+
+    header, footer = sheet.oddHeader, sheet.oddFooter
+    header.left.text = text(printing.office)
+    header.center.text = text(title)
+    header.right.text = text(printing.period)
+    footer.left.text = text(_("生成时间 {at}").format(at=f"{printing.generated:%Y-%m-%d %H:%M}"))
+    footer.center.text = _("第 &P 页 / 共 &N 页")
+    if printing.confidential:
+        footer.right.text = text(_("保密"))
+        footer.right.font = "-,Bold"
+    for part in (header.left, header.center, header.right, footer.left, footer.center):
+        part.size = 9
 
 
 def _summary_sheet(
@@ -444,156 +571,280 @@ def _summary_sheet(
     period: Period,
     bold: Any,
     header_fill: Any,
-    tz: Any = None,
+    tz: Any,
+    printing: Printing,
 ) -> int:
+    """The figures, table by table, then the charts two to a page. Each table and each pair
+    of charts starts on a page of its own when it would not fit on the one it begins on;
+    the charts' data sit right of the printed area (columns K on)."""
     from openpyxl.cell import WriteOnlyCell
     from openpyxl.chart import BarChart, LineChart, PieChart, Reference
     from openpyxl.styles import Alignment
+    from openpyxl.worksheet.pagebreak import Break
 
     from . import reports
 
-    sheet = workbook.create_sheet(_("统计汇总"))
-    _landscape(sheet, fit_width=True)
-    sheet.column_dimensions["A"].width = 30
-    for letter in "BCD":
-        sheet.column_dimensions[letter].width = 23  # wide enough for a period label like 2026-10-01~2026-10-31
-    for letter in "EFGHI":
-        sheet.column_dimensions[letter].width = 13
-    row = 0
+    title_text = _("统计汇总")
+    sheet = workbook.create_sheet(title_text)
+    _print_setup(sheet, title_text, printing, rows="")
+    # Six-column tables (a figure beside 环比 and 同比) span A–F; narrower ones go two
+    # abreast, at A and at F.
+    printed_widths = {"A": 28, "B": 17, "C": 17, "D": 17, "E": 17, "F": 24, "G": 12, "H": 12, "I": 12}
+    for letter, width in printed_widths.items():
+        sheet.column_dimensions[letter].width = width
+    sheet.sheet_format.defaultRowHeight = SUMMARY_ROW_POINTS  # the same in Excel and LibreOffice
+    sheet.sheet_format.customHeight = True
+    sheet.column_dimensions["J"].width = 4
+    sheet.column_dimensions["K"].width = 24
+    for letter in "LMN":
+        sheet.column_dimensions[letter].width = 12
+    right = Alignment(horizontal="right", vertical="top", wrap_text=True)
+    rows: list[list[Any]] = []  # the printed part, columns A–I
+    data: list[list[Any]] = []  # the charts' data, columns K on
+    breaks: list[int] = []
+    per_page = _rows_per_page(sum(printed_widths.values()), SUMMARY_ROW_POINTS)
 
-    right = Alignment(horizontal="right")
+    def cell(value: Any, *, strong: bool = False, fill: bool = False, index: int = 0, number_format: str | None = None) -> Any:
+        if isinstance(value, reports.Figure):  # a number with its format; no figure: a dash, or empty for a change
+            number_format = value.number_format
+            value = value.value if value.value is not None else (None if value.kind.startswith("change") else "—")
+        item = WriteOnlyCell(sheet, value=value)
+        if is_formula_text(value):  # a subject or location typed as "=...": text, not a formula
+            item.data_type = "s"
+        if index > 0:
+            item.alignment = right
+        if number_format and isinstance(value, (int, float)):
+            item.number_format = number_format
+        if strong:
+            item.font = bold
+        if fill:
+            item.fill = header_fill
+        return item
 
-    def put(values: Iterable[Any], *, strong: bool = False, fill: bool = False, percent_from: int | None = None) -> int:
-        nonlocal row
-        cells = []
-        for index, value in enumerate(values):
-            cell = WriteOnlyCell(sheet, value=value)
-            if is_formula_text(value):  # a subject or location typed as "=...": text, not a formula
-                cell.data_type = "s"
-            if index > 0:
-                cell.alignment = right
-            if percent_from is not None and index >= percent_from:
-                cell.number_format = "0%"
-            if strong:
-                cell.font = bold
-            if fill:
-                cell.fill = header_fill
-            cells.append(cell)
-        sheet.append(cells)
-        row += 1
-        return row
+    def put(values: Iterable[Any], **style: Any) -> None:
+        rows.append([cell(v, index=i, **style) for i, v in enumerate(values)])
 
-    title = _("客户投诉案件统计表 {period} ({start} ~ {end})").format(
-        period=period.label, start=period.start.isoformat(), end=period.end.isoformat()
+    def keep_together(height: int) -> None:
+        """Start a new page unless `height` rows still fit on this one."""
+        used = (len(rows) - (breaks[-1] if breaks else 0)) % per_page
+        if used and used + height > per_page:
+            breaks.append(len(rows))
+
+    put(
+        [
+            _("客户投诉案件统计表 {period} ({start} ~ {end})").format(
+                period=period.label, start=period.start.isoformat(), end=period.end.isoformat()
+            )
+        ],
+        strong=True,
     )
-    put([title], strong=True)
-    if "as_of" in report:  # which figures these are: as of an instant, final, or revised (docs/kpi.md)
-        put([reports.status_line(report, tz)])
+    put([reports.status_line(report, tz)] if "as_of" in report else [])
+    put([])
+
+    def table_rows(table: reports.Table) -> list[list[Any]]:
+        return [
+            [cell(table.title, strong=True)],
+            [cell(h, strong=True, fill=True, index=i) for i, h in enumerate(table.headers)],
+            *([cell(v, index=i) for i, v in enumerate(values)] for values in table.rows),
+        ]
+
+    index = 0
+    while index < len(tables):
+        left = table_rows(tables[index])
+        narrow = len(tables[index].headers) <= 4
+        if narrow and index + 1 < len(tables) and len(tables[index + 1].headers) <= 4:
+            beside = table_rows(tables[index + 1])
+            index += 2
+        else:
+            beside = []
+            index += 1
+        keep_together(max(len(left), len(beside)) + 1)
+        for at in range(max(len(left), len(beside))):
+            part = left[at] if at < len(left) else []
+            rows.append([*part, *[None] * (5 - len(part)), *beside[at]] if at < len(beside) else part)
+        rows.append([])
+
+    # The charts' data, beside the printed area.
+    charts: list[Any] = []
+
+    def block(heading: list[str], values: list[list[Any]], number_format: str | None = None) -> tuple[int, int]:
+        data.append([cell(h, strong=True, fill=True, index=i) for i, h in enumerate(heading)])
+        first = len(data) + 1
+        for item in values:
+            data.append([cell(v, index=i, number_format=number_format) for i, v in enumerate(item)])
+        last = len(data)
+        data.append([])
+        return first, last
+
+    def refer(column: int, first: int, last: int) -> Any:
+        return Reference(sheet, min_col=11 + column, min_row=first, max_row=last)
+
+    def no_data(title: str) -> None:
+        charts.append(_("{chart}: no data for this period").format(chart=title))
+
+    category_table = next((t.rows for t in tables if t.title == _("按{field}").format(field=_("投诉类别"))), [])
+    categories = [(str(t[0]), _number(t[1])) for t in category_table if _number(t[1])]
+    title = _("投诉类别分布")
+    if categories:
+        # A bar chart draws its first category at the bottom: smallest first puts the largest on top.
+        first, last = block([_("图表数据 · 投诉类别"), _("件数")], [[n, c] for n, c in sorted(categories, key=lambda nc: nc[1])])
+        chart = BarChart()
+        chart.type = "bar"
+        chart.style = 10
+        chart.title = title
+        chart.y_axis.title = _("件数")
+        chart.y_axis.scaling.min = 0  # bars start at zero, or small differences look large
+        chart.add_data(refer(1, first - 1, last), titles_from_data=True)
+        chart.set_categories(refer(0, first, last))
+        chart.legend = None
+        chart.dataLabels = _labels(value=True)
+        charts.append(chart)
     else:
-        put([])
+        no_data(title)
 
-    # The charts' data first, in blocks the charts refer to.
-    charts: list[tuple[Any, str]] = []
-
-    categories = [
-        (t[0], t[1]) for t in next((t.rows for t in tables if t.title == _("按{field}").format(field=_("投诉类别"))), [])
-    ]
-    put([_("图表数据 · 投诉类别"), _("件数")], strong=True, fill=True)
-    start = row + 1
-    for name, count in categories or [(_("(无)"), 0)]:
-        put([name, count])
-    end = row
-    chart = BarChart()
-    chart.type = "bar"
-    chart.style = 10
-    chart.title = _("投诉类别分布")
-    chart.y_axis.title = _("件数")
-    chart.y_axis.scaling.min = 0  # bars start at zero, or small differences look large
-    chart.add_data(Reference(sheet, min_col=2, min_row=start - 1, max_row=end), titles_from_data=True)
-    chart.set_categories(Reference(sheet, min_col=1, min_row=start, max_row=end))
-    chart.legend = None
-    chart.dataLabels = _labels(value=True)
-    chart.height, chart.width = 8, 16
-    charts.append((chart, "D3"))
-    put([])
-
-    put([_("图表数据 · 月度趋势"), _("受理件数"), _("解决按时率")], strong=True, fill=True)
-    start = row + 1
-    for point in trend:
-        put([point["month"], point["received"], point["resolution_on_time_rate"]], percent_from=2)
-    end = row
-    chart = BarChart()
-    chart.title = _("近12个月投诉量")
-    chart.y_axis.title = _("件数")
-    chart.y_axis.scaling.min = 0
-    chart.add_data(Reference(sheet, min_col=2, min_row=start - 1, max_row=end), titles_from_data=True)
-    chart.set_categories(Reference(sheet, min_col=1, min_row=start, max_row=end))
-    chart.legend = None
-    line = LineChart()
-    line.add_data(Reference(sheet, min_col=3, min_row=start - 1, max_row=end), titles_from_data=True)
-    line.series[0].marker.symbol = "circle"
-    line.series[0].marker.size = 7
-    line.y_axis.axId = 200
-    line.y_axis.title = _("解决按时率")
-    line.y_axis.number_format = "0%"
-    line.y_axis.crosses = "max"
-    line.y_axis.scaling.min = 0
-    line.y_axis.scaling.max = 1
-    chart += line
-    chart.height, chart.width = 8, 16
-    charts.append((chart, "D20"))
-    put([])
+    shown = [p for p in trend if date.fromisoformat(p["month"] + "-01") <= period.end]
+    title = _("近12个月投诉量")
+    if any(p["received"] for p in shown):
+        partial = [p["month"] for p in shown if not p.get("complete", True)]
+        last_year = {p["month"]: p.get("received_year_before") for p in shown}
+        with_last_year = any(v is not None for v in last_year.values())
+        heading = [_("图表数据 · 月度趋势"), _("受理件数"), _("解决按时率")] + ([_("去年同月")] if with_last_year else [])
+        values = []
+        for p in shown:
+            label = p["month"] + (" *" if p["month"] in partial else "")
+            values.append(
+                [label, p["received"], p["resolution_on_time_rate"]] + ([last_year[p["month"]] or 0] if with_last_year else [])
+            )
+        first, last = block(heading, values)
+        for row in data[first - 1 : last]:
+            if row[2].value is not None:
+                row[2].number_format = "0.0%"
+        chart = BarChart()
+        chart.title = title + (" " + _("(* 截至 {day})").format(day=printing.generated.date().isoformat()) if partial else "")
+        chart.y_axis.title = _("件数")
+        chart.y_axis.scaling.min = 0
+        chart.add_data(refer(1, first - 1, last), titles_from_data=True)
+        if with_last_year:
+            chart.add_data(refer(3, first - 1, last), titles_from_data=True)
+        chart.set_categories(refer(0, first, last))
+        chart.legend.position = "b"
+        line = LineChart()
+        line.add_data(refer(2, first - 1, last), titles_from_data=True)
+        line.series[0].marker.symbol = "circle"
+        line.series[0].marker.size = 7
+        line.y_axis.axId = 200
+        line.y_axis.title = _("解决按时率")
+        line.y_axis.number_format = "0%"
+        line.y_axis.crosses = "max"
+        line.y_axis.scaling.min = 0
+        line.y_axis.scaling.max = 1
+        chart += line
+        charts.append(chart)
+    else:
+        no_data(title)
 
     satisfaction = report["indicators"]["satisfaction"]
-    put([_("图表数据 · 满意度"), _("件数")], strong=True, fill=True)
-    start = row + 1
-    for level in Satisfaction:
-        put([f"{level.value} {_(level.label)}", satisfaction[level.value]])
-    end = row
-    chart = PieChart() if sum(satisfaction.values()) else BarChart()
-    chart.title = _("回访满意度 A–D")
-    chart.add_data(Reference(sheet, min_col=2, min_row=start - 1, max_row=end), titles_from_data=True)
-    chart.set_categories(Reference(sheet, min_col=1, min_row=start, max_row=end))
-    chart.dataLabels = _labels(percent=isinstance(chart, PieChart), value=not isinstance(chart, PieChart))
-    chart.height, chart.width = 8, 12
-    charts.append((chart, "D37"))
-    put([])
+    title = _("回访满意度 A–D")
+    if sum(satisfaction.values()):
+        first, last = block(
+            [_("图表数据 · 满意度"), _("件数")],
+            [[f"{level.value} {_(level.label)}", satisfaction[level.value]] for level in Satisfaction],
+        )
+        chart = PieChart()
+        chart.title = title
+        chart.add_data(refer(1, first - 1, last), titles_from_data=True)
+        chart.set_categories(refer(0, first, last))
+        chart.dataLabels = _labels(percent=True)
+        charts.append(chart)
+    else:
+        no_data(title)
 
     departments = report["indicators"]["resolution_on_time_by_department"]
-    put([_("图表数据 · 各部门解决按时率"), _("按时率")], strong=True, fill=True)
-    start = row + 1
-    for name, cell in departments.items() or [(_("(无)"), {"rate": None})]:
-        put([name or _(NOT_ASSIGNED), cell["rate"]], percent_from=1)
-    end = row
-    chart = BarChart()
-    chart.title = _("各部门解决按时率")
-    chart.y_axis.number_format = "0%"
-    chart.y_axis.scaling.min = 0
-    chart.y_axis.scaling.max = 1
-    chart.add_data(Reference(sheet, min_col=2, min_row=start - 1, max_row=end), titles_from_data=True)
-    chart.set_categories(Reference(sheet, min_col=1, min_row=start, max_row=end))
-    chart.legend = None
-    chart.dataLabels = _labels(value=True, number_format="0%")
-    chart.height, chart.width = 8, 16
-    charts.append((chart, "D54"))
-    put([])
+    title = _("各部门解决按时率")
+    rated = [(name or _(NOT_ASSIGNED), c["rate"]) for name, c in departments.items() if c["rate"] is not None]
+    if rated:
+        first, last = block([_("图表数据 · 各部门解决按时率"), _("按时率")], [list(r) for r in rated], "0.0%")
+        chart = BarChart()
+        chart.title = title
+        chart.y_axis.number_format = "0%"
+        chart.y_axis.scaling.min = 0
+        chart.y_axis.scaling.max = 1
+        chart.add_data(refer(1, first - 1, last), titles_from_data=True)
+        chart.set_categories(refer(0, first, last))
+        chart.legend = None
+        chart.dataLabels = _labels(value=True, number_format="0.0%")
+        charts.append(chart)
+    else:
+        no_data(title)
 
-    # Then the figures, table by table, below the charts.
-    while row < 72:
-        put([])
-    for table in tables:
-        put([table.title], strong=True)
-        put(table.headers, strong=True, fill=True)
-        for values in table.rows:
-            put(values)
-        put([])
-    for chart, anchor in charts:
-        sheet.add_chart(chart, anchor)
-    return row
+    # The charts: two to a page, side by side, each pair after a page break.
+    chart_rows = CHART_ROWS
+    for index, item in enumerate(charts):
+        if index % 4 == 0:
+            breaks.append(len(rows))
+        if isinstance(item, str):  # no data: a line saying so where the chart would be
+            anchor_row = len(rows)
+            put([item])
+            rows.extend([] for _ in range(chart_rows - 1))
+            continue
+        anchor_row = len(rows) + 1
+        item.height, item.width = 8, 13.5
+        column = "A" if index % 2 == 0 else "E"
+        if index % 2 == 1:
+            anchor_row = len(rows) - chart_rows + 1
+        else:
+            rows.extend([] for _ in range(chart_rows))
+        sheet.add_chart(item, f"{column}{anchor_row}")
+    for r in breaks:
+        if r:
+            sheet.row_breaks.append(Break(id=r))
+    sheet.print_area = f"A1:I{max(len(rows), 1)}"
+    total = max(len(rows), len(data))
+    for index in range(total):
+        printed = rows[index] if index < len(rows) else []
+        side = data[index] if index < len(data) else []
+        padding = [None] * (10 - len(printed)) if side else []
+        sheet.append([*printed, *padding, *side])
+    return total
+
+
+def _number(value: Any) -> int | float:
+    """A table cell's figure (a reports.Figure or a plain number) as a number, 0 when none."""
+    if isinstance(value, tuple):
+        value = value[0]
+    return value if isinstance(value, (int, float)) else 0
+
+
+def _rows_per_page(width_chars: float, row_points: float = LINE_POINTS) -> int:
+    """How many rows `row_points` high print on an A4 landscape page when a sheet
+    `width_chars` characters wide is fitted to the page's width (as Excel and LibreOffice
+    scale it)."""
+    printable_width_pt = (297 / 25.4 - 0.8) * 72
+    sheet_width_pt = (width_chars * 7 + 5) * 0.75
+    scale = min(1.0, printable_width_pt / sheet_width_pt)
+    printable_height_pt = (210 / 25.4 - 1.2) * 72  # the header and footer sit in the margins
+    return max(10, int(printable_height_pt / (row_points * scale)) - 1)
 
 
 _ILLEGAL_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufffe\uffff]")
 _EXCEL_EPOCH = datetime(1899, 12, 30)
+
+
+def wrapped_lines(value: Any, width: float) -> int:
+    """How many lines `value` takes wrapped in a column `width` characters wide (CJK
+    characters count two), at most MOST_LINES: the printed row's height."""
+    if value is None or isinstance(value, (int, float, datetime)):
+        return 1
+    room = max(width - 0.5, 1.0)
+    lines = sum(max(1, math.ceil(_print_width(part) / room)) for part in str(value).split("\n"))
+    return min(lines, MOST_LINES)
+
+
+def _print_width(text: str) -> float:
+    """`text`'s printed width in digit widths: a CJK glyph takes a little more than two."""
+    import unicodedata
+
+    return sum(2.15 if unicodedata.east_asian_width(c) in "WF" else 1.0 for c in text)
 
 
 class RowSpool:
@@ -605,18 +856,21 @@ class RowSpool:
     openpyxl wrote with only its header row.
     """
 
-    def __init__(self, columns: int) -> None:
+    def __init__(self, columns: int, wrapped: dict[int, float] | None = None) -> None:
         from openpyxl.utils import get_column_letter
 
         self.handle = tempfile.TemporaryFile("w+b")
         self.letters = [get_column_letter(i + 1) for i in range(columns)]
+        self.wrapped = wrapped or {}  # column index → its width, for the row's height
         self.count = 0
         self.buffer: list[str] = []
 
     def add(self, values: Iterable[Any], styles: list[int], keep_empty: set[int] | None = None) -> None:
         self.count += 1
         r = self.count + 1  # row 1 is the header
-        parts = [f'<row r="{r}">']
+        values = list(values)
+        lines = max((wrapped_lines(values[i], width) for i, width in self.wrapped.items()), default=1)
+        parts = [f'<row r="{r}" ht="{lines * LINE_POINTS:g}" customHeight="1">' if lines > 1 else f'<row r="{r}">']
         for index, (letter, value, style) in enumerate(zip(self.letters, values, styles)):
             if value is None:
                 if keep_empty and index in keep_empty:
@@ -677,13 +931,3 @@ def _labels(*, value: bool = False, percent: bool = False, number_format: str | 
     if number_format:
         labels.numFmt = number_format
     return labels
-
-
-def _landscape(sheet: Any, fit_width: bool = False) -> None:
-    """Print across the page; the summary fits one page wide."""
-    sheet.page_setup.orientation = "landscape"
-    sheet.page_setup.paperSize = "9"  # A4
-    if fit_width:
-        sheet.sheet_properties.pageSetUpPr.fitToPage = True
-        sheet.page_setup.fitToWidth = 1
-        sheet.page_setup.fitToHeight = 0

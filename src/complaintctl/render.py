@@ -604,6 +604,11 @@ def report(data: dict[str, Any], tables: list[Any], fmt: str, tz: Any = None) ->
         note = _("本期无新受理投诉")
     else:
         note = ""
+    tables_out(title, note, tables, fmt)
+
+
+def tables_out(title: str, note: str, tables: list[Any], fmt: str) -> None:
+    """Titled tables on stdout as CSV (UTF-8 with BOM), Markdown or boxed text."""
     if fmt == "csv":
         import csv
 
@@ -618,7 +623,7 @@ def report(data: dict[str, Any], tables: list[Any], fmt: str, tz: Any = None) ->
             writer.writerow([])
             writer.writerow([table.title])
             writer.writerow(table.headers)
-            writer.writerows([for_csv(value) for value in row] for row in table.rows)
+            writer.writerows([for_csv(str(value) if isinstance(value, tuple) else value) for value in row] for row in table.rows)
         return
     if fmt == "md":
         out = [f"# {title}", ""]
@@ -761,14 +766,18 @@ def _boxed(headers: list[str], rows: list[list[str]], bold: Callable[[str], str]
     ]
 
 
-def trend(rows: list[dict[str, Any]]) -> None:
-    """Month by month with a bar of received complaints."""
+def trend(rows: list[dict[str, Any]], tz: Any = None) -> None:
+    """Month by month with a bar of received complaints; a running month is marked *."""
     width = 40
     peak = max((r["received"] for r in rows), default=0) or 1
-    out = [f"{_('月份'):<8} {_('受理'):>6}  {_('解决按时率'):>8}  {_('满意率'):>6}"]
+    out = [f"{_('月份'):<9} {_('受理'):>6} {_('去年同月'):>6}  {_('解决按时率'):>8}  {_('满意率'):>6}"]
     for r in rows:
         bar = "█" * round(r["received"] / peak * width)
         on_time = "—" if r["resolution_on_time_rate"] is None else f"{r['resolution_on_time_rate'] * 100:.0f}%"
         satisfied = "—" if r["satisfied_rate"] is None else f"{r['satisfied_rate'] * 100:.0f}%"
-        out.append(f"{r['month']:<8} {r['received']:>6}  {on_time:>10}  {satisfied:>8}  {bar}")
+        ago = "—" if r.get("received_year_before") is None else r["received_year_before"]
+        month = r["month"] + ("" if r["complete"] else " *")
+        out.append(f"{month:<9} {r['received']:>6} {ago:>10}  {on_time:>10}  {satisfied:>8}  {bar}")
+    if rows and not rows[-1]["complete"]:
+        out.append(_("* still running: as of {at}").format(at=f"{rows[-1]['as_of'].astimezone(tz):%Y-%m-%d %H:%M}"))
     sys.stdout.write("\n".join(out) + "\n")

@@ -587,10 +587,13 @@ def trend(register: Register, months: Period, scope: Scope, *, policy: Policy, n
     from .periods import month_period, parse_month
 
     received: dict[str, dict[str, int]] = defaultdict(dict)
+    year_before = months.year_before()
     for key, category, count in register.tuples(
-        "report_received_by_month", _scope(scope), first_day=months.start, last_day=months.end
+        "report_received_by_month", _scope(scope), first_day=year_before.start, last_day=months.end
     ):
         received[key][category or ""] = count
+    # 同比 only where the register has a year before: from its first month on (0 where none came).
+    first_month = min(received, default=None)
     out = []
     for key in months.months():
         first = parse_month(key).start
@@ -601,12 +604,16 @@ def trend(register: Register, months: Period, scope: Scope, *, policy: Policy, n
         asof = min(now, end_i)
         events = period_events(register, start_i, asof, scope, policy)
         per_category = received.get(key, {})
+        ago = f"{int(key[:4]) - 1:04d}{key[4:]}"
         out.append(
             {
                 "month": key,
                 "complete": now >= end_i,
                 "as_of": asof,
                 "received": sum(per_category.values()),
+                "received_year_before": (
+                    sum(received.get(ago, {}).values()) if first_month is not None and ago >= first_month else None
+                ),
                 "by_category": dict(sorted(per_category.items(), key=lambda kv: (-kv[1], kv[0]))),
                 "first_response_on_time_rate": events.rate_of(Milestone.FIRST_RESPONSE.value)["rate"],
                 "resolution_on_time_rate": events.rate_of(Milestone.RESOLUTION.value)["rate"],
@@ -618,6 +625,27 @@ def trend(register: Register, months: Period, scope: Scope, *, policy: Policy, n
 
 
 # ---------------------------------------------------------------- report as tables
+
+
+def trend_table(points: list[dict[str, Any]]) -> Table:
+    """The trend as one table: a running month is marked with *."""
+    return Table(
+        _("月度趋势 {first} ~ {last}").format(first=points[0]["month"], last=points[-1]["month"]) if points else _("月度趋势"),
+        (_("月份"), _("受理"), _("去年同月"), _("初次响应按时率"), _("解决按时率"), _("满意率"), _("处理时长中位数 (工作日)")),
+        [
+            (
+                p["month"] + ("" if p["complete"] else " *"),
+                Figure(p["received"]),
+                Figure(p["received_year_before"]),
+                _pct(p["first_response_on_time_rate"]),
+                _pct(p["resolution_on_time_rate"]),
+                _pct(p["satisfied_rate"]),
+                Figure(p["handling_median"], "days"),
+            )
+            for p in points
+        ],
+    )
+
 
 # The dimensions reports count by, labelled by the registry.
 LABELS = {name: fields.label(name) for name in ("category", "channel", "severity", "origin", "department", "status")}
@@ -637,19 +665,62 @@ def _key_label(dimension: str, key: str, policy: Policy) -> str:
     return key
 
 
-def _pct(value: float | None) -> str:
-    return "—" if value is None else f"{value * 100:.1f}%"
+# How each kind of figure reads: as text (terminal, CSV, Markdown) and as an Excel number format.
+FIGURE_FORMATS = {
+    "count": "#,##0",
+    "days": "0.0",
+    "percent": "0.0%",
+    "money": "#,##0.00",
+    "change": "+#,##0;-#,##0;0",
+    "change_days": "+0.0;-0.0;0.0",
+    "change_money": "+#,##0.00;-#,##0.00;0.00",
+    "change_pt": '+0.0"pt";-0.0"pt";0.0"pt"',
+}
 
 
-def _change(now: float | int | None, before: float | int | None, percent: bool = False) -> str:
+class Figure(NamedTuple):
+    """A figure of a report table: a number (or None: no figure) and the kind that says how
+    it reads. Excel gets the number with FIGURE_FORMATS[kind]; everything else its text."""
+
+    value: float | int | None
+    kind: str = "count"
+
+    def __str__(self) -> str:
+        v = self.value
+        if v is None:
+            return "" if self.kind.startswith("change") else "—"
+        if self.kind == "percent":
+            return f"{v * 100:.1f}%"
+        if self.kind == "money":
+            return f"{v:.2f}"
+        if self.kind == "change_pt":
+            return f"{v:+.1f}pt"
+        if self.kind == "change_money":
+            return f"{v:+.2f}"
+        if self.kind.startswith("change"):
+            return f"{v:+.1f}" if isinstance(v, float) and not v.is_integer() else f"{int(v):+d}"
+        return str(v)
+
+    @property
+    def number_format(self) -> str:
+        return FIGURE_FORMATS[self.kind]
+
+
+def _pct(value: float | None) -> Figure:
+    return Figure(value, "percent")
+
+
+def _change(now: float | int | None, before: float | int | None, unit: str = "count") -> Figure:
+    """The difference now − before: percentage points for rates (stored as points)."""
+    kind = {"percent": "change_pt", "money": "change_money", "days": "change_days"}.get(unit, "change")
     if now is None or before is None:
-        return ""
+        return Figure(None, kind)
     diff = now - before
-    if percent:
-        return f"{diff * 100:+.1f}pt"
-    if isinstance(diff, float) and not diff.is_integer():
-        return f"{diff:+.1f}"
-    return f"{int(diff):+d}"
+    if unit == "percent":
+        return Figure(round(diff * 100, 10), kind)
+    if unit == "money":
+        return Figure(round(diff, 2), kind)
+    return Figure(diff, kind)
 
 
 class Table(NamedTuple):
@@ -685,11 +756,16 @@ def report_tables(data: dict[str, Any], policy: Policy) -> list[Table]:
     head = ("", period, before, _("环比"), year_ago, _("同比"))
     tables: list[Table] = []
 
-    def row(
-        name: str, now: Any, then: Any, last_year: Any, percent: bool = False, fmt: Callable[[Any], Any] | None = None
-    ) -> tuple[Any, ...]:
-        show = fmt or ((lambda v: _pct(v)) if percent else (lambda v: "—" if v is None else v))
-        return (name, show(now), show(then), _change(now, then, percent), show(last_year), _change(now, last_year, percent))
+    def row(name: str, now: Any, then: Any, last_year: Any, percent: bool = False, unit: str = "count") -> tuple[Any, ...]:
+        unit = "percent" if percent else unit
+        return (
+            name,
+            Figure(now, unit),
+            Figure(then, unit),
+            _change(now, then, unit),
+            Figure(last_year, unit),
+            _change(now, last_year, unit),
+        )
 
     totals = [
         (_("受理"), "received"),
@@ -731,11 +807,11 @@ def report_tables(data: dict[str, Any], policy: Policy) -> list[Table]:
                     )
                 )
     for name, key in ((_("处理时长中位数 (工作日)"), "median"), (_("处理时长 P90 (工作日)"), "p90")):
-        rows.append(row(name, *rate("handling_working_days", key)))
+        rows.append(row(name, *rate("handling_working_days", key), unit="days"))
     rows.append(row(_("处理成功率 (首次回访 A–C)"), *rate("resolution_success", "rate"), percent=True))
     rows.append(row(_("重复投诉率"), *rate("repeat_complaints", "rate"), percent=True))
     rows.append(row(_("重新处理率 (D 重开/回访)"), *rate("reopen", "rate"), percent=True))
-    rows.append(row(_("赔偿总额 (元)"), *rate("compensation", "total"), fmt=lambda v: f"{v:.2f}"))
+    rows.append(row(_("赔偿总额 (元)"), *rate("compensation", "total"), unit="money"))
     rows.append(row(_("超期次数"), data["breaches"]["total"], prev["breaches"]["total"], ago["breaches"]["total"]))
     if policy.rules.milestone("corrective_action") and policy.rules.milestone("corrective_action").duration:  # type: ignore[union-attr]
         rows.append(row(_("纠正预防措施按时率"), *rate("corrective_action_on_time", "rate"), percent=True))
@@ -764,8 +840,8 @@ def report_tables(data: dict[str, Any], policy: Policy) -> list[Table]:
                 [
                     (
                         f"{level.value} {_(level.label)}",
-                        ind[key][level.value],
-                        pind[key][level.value],
+                        Figure(ind[key][level.value]),
+                        Figure(pind[key][level.value]),
                         _change(ind[key][level.value], pind[key][level.value]),
                     )
                     for level in Satisfaction
@@ -799,8 +875,8 @@ def report_tables(data: dict[str, Any], policy: Policy) -> list[Table]:
                 [
                     (
                         _key_label(dimension, k, policy),
-                        counts.get(k, 0),
-                        before_counts.get(k, 0),
+                        Figure(counts.get(k, 0)),
+                        Figure(before_counts.get(k, 0)),
                         _change(counts.get(k, 0), before_counts.get(k, 0)),
                     )
                     for k in keys
@@ -817,7 +893,10 @@ def report_tables(data: dict[str, Any], policy: Policy) -> list[Table]:
                 _("赔偿方式"),
                 (_("方式"), _("金额 (元)")),
                 [
-                    (_(CompensationKind.of(k).label) if k in CompensationKind._value2member_map_ else k, f"{v:.2f}")
+                    (
+                        _(CompensationKind.of(k).label) if k in CompensationKind._value2member_map_ else k,
+                        Figure(v, "money"),
+                    )
                     for k, v in kinds.items()
                 ],
             )
@@ -829,7 +908,10 @@ def report_tables(data: dict[str, Any], policy: Policy) -> list[Table]:
             Table(
                 _("各部门解决按时率"),
                 (_("责任部门"), _("按时"), _("超期"), _("按时率")),
-                [(d or _(NOT_ASSIGNED), c["on_time"], c["late"], _pct(c["rate"])) for d, c in departments.items()],
+                [
+                    (d or _(NOT_ASSIGNED), Figure(c["on_time"]), Figure(c["late"]), _pct(c["rate"]))
+                    for d, c in departments.items()
+                ],
             )
         )
 
@@ -874,9 +956,9 @@ def report_tables(data: dict[str, Any], policy: Policy) -> list[Table]:
                     [
                         (
                             _key_label("category", g["key"], policy) if name == "category" else g["key"],
-                            g["count"],
-                            g["previous"],
-                            f"{g['change']:+d}",
+                            Figure(g["count"]),
+                            Figure(g["previous"]),
+                            Figure(g["change"], "change"),
                         )
                         for g in growing
                     ],
