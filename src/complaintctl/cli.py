@@ -1908,6 +1908,25 @@ def report_command(
             help=_("Compute every figure from the history, not from the figures kept for ended periods (they are replaced)."),
         ),
     ] = False,
+    analysis: Annotated[
+        bool,
+        typer.Option(
+            "--analysis",
+            help=_(
+                "Draft the quarterly written analysis (.docx, or Markdown with --format md) [default period: the last quarter]."
+            ),
+        ),
+    ] = False,
+    check: Annotated[
+        str | None,
+        typer.Option(
+            "--check", metavar="FILE", help=_("Count the manager's own characters in an analysis before it is sent up.")
+        ),
+    ] = None,
+    output: Annotated[
+        str | None,
+        typer.Option("-o", "--output", metavar="FILE", help=_("Where --analysis writes [default: here].")),
+    ] = None,
     db: DbOption = None,
     rules: RulesOption = None,
     as_json: JsonOption = False,
@@ -1921,11 +1940,21 @@ def report_command(
         return
     from . import render, reports
 
+    if check is not None:
+        _check_analysis(_path(check))
+        return
     call = _Call("-", rules, db)
     fmt = "json" if as_json else output_format.strip().lower()
     if fmt not in ("table", "json", "csv", "md"):
         raise BadInput(_("--format {output_format!r}: use table, json, csv or md").format(output_format=output_format))
-    period = _period(call, month, quarter, year, date_from, date_to)
+    if analysis and fmt not in ("table", "md"):
+        raise BadInput(_("--analysis writes a .docx, or Markdown with --format md"))
+    if analysis and not (month or quarter or year or date_from or date_to):
+        from . import periods
+
+        period = periods.last_quarter(call.now.astimezone(call.tz).date())
+    else:
+        period = _period(call, month, quarter, year, date_from, date_to)
     scope = reports.Scope(inputs.text(department, "--department", single_line=True), call.category(category))
     from .dbapi import open_register
 
@@ -1943,12 +1972,74 @@ def report_command(
             fresh=fresh,
         ),
     )
-    if fmt == "json":
+    if analysis:
+        _write_analysis(call, data, period, fmt, output)
+    elif fmt == "json":
         render.emit_json(data, call.tz)
     else:
         render.report(data, reports.report_tables(data, call.policy), fmt, call.tz)
     if kept:
         _store_figures(db, kept, call.now)
+
+
+def _write_analysis(call: _Call, data: dict[str, Any], period: Any, fmt: str, output: str | None) -> None:
+    """Draft the written analysis of `period` as .docx (or Markdown) at `output`."""
+    from . import analysis, reports
+
+    blocks = analysis.draft(
+        data,
+        reports.report_tables(data, call.policy),
+        office=call.policy.rules.office_name,
+        category_label=call.policy.rules.category_label,
+    )
+    if fmt == "md" and output is None:
+        sys.stdout.write(analysis.to_markdown(blocks))
+        return
+    suffix = "md" if fmt == "md" else "docx"
+    path = _path(output or _("投诉统计分析_{period}.{suffix}").format(period=period.label, suffix=suffix))
+    if path.is_dir():
+        path = path / _("投诉统计分析_{period}.{suffix}").format(period=period.label, suffix=suffix)
+    if not path.parent.exists():
+        raise BadInput(_("-o {path}: the folder {parent} does not exist").format(path=path, parent=path.parent))
+    partial = path.with_name(f".{path.name}.partial")
+    try:
+        if fmt == "md":
+            partial.write_text(analysis.to_markdown(blocks), encoding="utf-8")
+        else:
+            analysis.write_docx(blocks, partial)
+        partial.replace(path)
+    except OSError as exc:
+        partial.unlink(missing_ok=True)
+        raise BadInput(_("-o {path}: cannot write it ({strerror})").format(path=path, strerror=exc.strerror)) from None
+    typer.echo(
+        _(
+            "{path}: the analysis of {period}; write in the places marked 【】, then check it with `complaintctl report --check {path}`"
+        ).format(path=path, period=period.label)
+    )
+
+
+def _check_analysis(path: "Path") -> None:
+    """Whether the manager wrote enough of an analysis (seed 002: at least 500 characters)."""
+    from . import analysis
+
+    if not path.is_file():
+        raise BadInput(_("--check {path}: no such file").format(path=path))
+    try:
+        written = analysis.written_characters(path)
+    except Exception:  # not a Word document, or not one python-docx can read  # noqa: BLE001
+        raise BadInput(_("--check {path}: not an analysis (.docx or Markdown) this tool can read").format(path=path)) from None
+    if written < analysis.LEAST_WRITTEN:
+        raise BadInput(
+            _(
+                "{path}: {written} of at least {least} characters written by the manager; write more under "
+                "成功之处, 需要改进 and 需要公司支持 (headings, figures and the text in 【】 do not count)"
+            ).format(path=path, written=written, least=analysis.LEAST_WRITTEN)
+        )
+    typer.echo(
+        _("{path}: {written} characters written by the manager (at least {least}): ready to send").format(
+            path=path, written=written, least=analysis.LEAST_WRITTEN
+        )
+    )
 
 
 def _store_figures(db: str | None, kept: list[dict[str, Any]], now: datetime) -> None:

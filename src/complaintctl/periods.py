@@ -112,6 +112,11 @@ def last_month(today: date) -> Period:
     return month_period(_shift_month(today, -1))
 
 
+def last_quarter(today: date) -> Period:
+    """The quarter before `today`'s: the one a quarterly analysis is written about."""
+    return quarter_period(_shift_month(today, -3))
+
+
 def trailing_months(today: date, count: int = 12) -> Period:
     """The `count` whole months ending with `today`'s month."""
     first = _shift_month(today, -(count - 1))
