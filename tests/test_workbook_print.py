@@ -4,9 +4,7 @@ its charts read at a glance, and a sheet past Excel's row limit continues on ano
 from __future__ import annotations
 
 import math
-import os
 import re
-import shutil
 import subprocess
 import zipfile
 from pathlib import Path
@@ -16,20 +14,13 @@ from openpyxl import load_workbook
 
 from complaintctl import export
 from conftest import Cli
-from test_export import _soffice
+from test_export import to_pdf, workbook  # noqa: F401  (the fixture)
 from test_reports import seeded  # noqa: F401  (the fixture)
 
 LIST_SHEETS = ("投诉登记表", "处理记录", "超期清单")
 
 
-@pytest.fixture
-def workbook(cli: Cli, seeded: dict[str, str], tmp_path: Path) -> Path:  # noqa: F811
-    path = tmp_path / "october.xlsx"
-    cli.ok("export", "--month", "2026-10", "-o", str(path))
-    return path
-
-
-def test_every_sheet_prints_landscape_one_page_wide_with_header_footer_and_titles(workbook: Path) -> None:
+def test_every_sheet_prints_landscape_one_page_wide_with_header_footer_and_titles(workbook: Path) -> None:  # noqa: F811
     book = load_workbook(workbook)
     assert book.sheetnames == ["投诉登记表", "处理记录", "统计汇总", "超期清单"]
     for sheet in book.worksheets:
@@ -64,7 +55,7 @@ def test_the_office_name_heads_each_page_and_unmasked_exports_say_confidential(
         assert sheet.oddFooter.right.text == "保密"
 
 
-def test_the_summary_keeps_each_table_on_one_page_and_puts_the_charts_after_a_break(workbook: Path) -> None:
+def test_the_summary_keeps_each_table_on_one_page_and_puts_the_charts_after_a_break(workbook: Path) -> None:  # noqa: F811
     sheet = load_workbook(workbook)["统计汇总"]
     breaks = [b.id for b in sheet.row_breaks.brk]
     assert breaks, "the charts start on a page of their own"
@@ -94,7 +85,7 @@ def test_the_summary_keeps_each_table_on_one_page_and_puts_the_charts_after_a_br
     assert sheet.print_area == "'统计汇总'!$A$1:$I$" + str(max(anchors) + export.CHART_ROWS)
 
 
-def test_no_figure_in_the_summary_is_text_that_reads_as_a_number(workbook: Path) -> None:
+def test_no_figure_in_the_summary_is_text_that_reads_as_a_number(workbook: Path) -> None:  # noqa: F811
     number = re.compile(r"[+-]?[\d,]+(\.\d+)?\s*(%|pt|元)?")
     sheet = load_workbook(workbook)["统计汇总"]
     texts = [c.value for row in sheet.iter_rows() for c in row if isinstance(c.value, str)]
@@ -193,39 +184,19 @@ def test_a_sheet_past_the_row_limit_continues_on_a_second_sheet(
     assert "投诉登记表: more than 4 rows, Excel's limit; it continues on 投诉登记表-2" in result.stderr
 
 
-def test_the_handling_log_shows_compensation_in_yuan(workbook: Path) -> None:
+def test_the_handling_log_shows_compensation_in_yuan(workbook: Path) -> None:  # noqa: F811
     texts = [r[5] for r in load_workbook(workbook)["处理记录"].iter_rows(min_row=2, values_only=True)]
     assert any("赔偿金额: ¥200.00" in t for t in texts)
     assert not any("20000" in t or "(分)" in t for t in texts)
 
 
 @pytest.mark.slow
-def test_a_printed_month_stays_within_its_page_budget(workbook: Path, tmp_path: Path) -> None:
+def test_a_printed_month_stays_within_its_page_budget(workbook: Path, tmp_path: Path) -> None:  # noqa: F811
     """Issue 17: ⌈register rows ÷ 25⌉ + ⌈handling rows ÷ 30⌉ + 6 pages at most."""
-    soffice = _soffice()
-    if soffice is None or shutil.which("pdfinfo") is None:
-        if os.environ.get("CI") == "true":
-            pytest.fail("LibreOffice or pdfinfo is not installed; .ci/run installs libreoffice-calc and poppler-utils")
-        pytest.skip("LibreOffice or pdfinfo is not installed here")
+    pdf = to_pdf(workbook, tmp_path, needs=("pdfinfo",))
     book = load_workbook(workbook, read_only=True)
     register = sum(1 for _ in book["投诉登记表"].iter_rows(min_row=2))
     handling = sum(1 for _ in book["处理记录"].iter_rows(min_row=2))
-    out = tmp_path / "pdf"
-    subprocess.run(
-        [
-            soffice,
-            "--headless",
-            f"-env:UserInstallation=file://{tmp_path}/lo",
-            "--convert-to",
-            "pdf",
-            "--outdir",
-            str(out),
-            str(workbook),
-        ],
-        capture_output=True,
-        check=True,
-        timeout=180,
-    )
-    info = subprocess.run(["pdfinfo", str(out / "october.pdf")], capture_output=True, text=True, check=True).stdout
+    info = subprocess.run(["pdfinfo", str(pdf)], capture_output=True, text=True, check=True).stdout
     pages = int(re.search(r"Pages:\s+(\d+)", info).group(1))  # type: ignore[union-attr]
     assert pages <= math.ceil(register / 25) + math.ceil(handling / 30) + 6, pages
