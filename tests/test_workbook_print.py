@@ -147,6 +147,10 @@ def test_rows_grow_with_their_wrapped_text(cli: Cli, tmp_path: Path) -> None:
     sheet = load_workbook(path)["投诉登记表"]
     assert sheet.row_dimensions[2].height == export.MOST_LINES * export.LINE_POINTS  # capped
     assert sheet.row_dimensions[3].height is None  # one line: the default height
+    handling = load_workbook(path)["处理记录"]  # 内容 wraps within the page and its row grows with it
+    assert handling.column_dimensions["F"].width == 70 and handling.page_setup.fitToWidth == 1
+    registered = next(r[0].row for r in handling.iter_rows(min_row=2) if r[4].value == "登记")
+    assert handling.row_dimensions[registered].height >= 2 * export.LINE_POINTS
 
 
 def test_wrapped_lines_count_cjk_twice_and_are_capped() -> None:
