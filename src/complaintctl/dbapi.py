@@ -159,8 +159,35 @@ class Register:
         self.flush()
         return self._run(name, where, params)
 
-    def _run(self, name: str, where: Iterable[tuple[str, dict[str, Any]]], params: dict[str, Any]) -> list[Sequence[Any]]:
+    def column_names(self, name: str) -> list[str]:
+        """The names of a statement's result columns, in order."""
+        return [column for column, _kind in self._statements[name].get("columns", ())]
+
+    def each(self, name: str, /, where: Iterable[tuple[str, dict[str, Any]]] = (), **params: Any) -> Iterator[Sequence[Any]]:
+        """The statement's rows one at a time, converted, fetched a few thousand at a time:
+        a year's history is never held whole (run no other statement until it is read)."""
+        self.flush()
         statement = self._statements[name]
+        sql, bound = self._sql(statement, where, params)
+        converted = [(index, kind) for index, (_column, kind) in enumerate(statement.get("columns", ())) if kind]
+        out = self._out
+        cursor = self.connection.cursor()
+        try:
+            cursor.execute(sql, bound)
+            while batch := cursor.fetchmany(5000):
+                for values in batch:
+                    if converted:
+                        values = list(values)
+                        for index, kind in converted:
+                            values[index] = out(values[index], kind)
+                    yield values
+        finally:
+            cursor.close()
+
+    def _sql(
+        self, statement: dict[str, Any], where: Iterable[tuple[str, dict[str, Any]]], params: dict[str, Any]
+    ) -> tuple[str, dict[str, Any]]:
+        """A statement's SQL with its __WHERE__ filled, and its bound parameters."""
         sql, bound = self._bind(statement, params)
         if "__WHERE__" in sql:
             conditions = []
@@ -178,6 +205,11 @@ class Register:
                 conditions.append(f"({fragment_sql})")
                 bound.update(fragment_bound)
             sql = sql.replace("__WHERE__", " AND ".join(conditions) or "1 = 1")
+        return sql, bound
+
+    def _run(self, name: str, where: Iterable[tuple[str, dict[str, Any]]], params: dict[str, Any]) -> list[Sequence[Any]]:
+        statement = self._statements[name]
+        sql, bound = self._sql(statement, where, params)
         cursor = self.connection.cursor()
         try:
             cursor.execute(sql, bound)
@@ -188,13 +220,12 @@ class Register:
         if not converted:
             return fetched
         out = self._out
-        rows: list[Sequence[Any]] = []
-        for values in fetched:
-            values = list(values)
+        for position, values in enumerate(fetched):  # in place: the raw rows go as the converted come
+            row = list(values)
             for index, kind in converted:
-                values[index] = out(values[index], kind)
-            rows.append(values)
-        return rows
+                row[index] = out(row[index], kind)
+            fetched[position] = row
+        return fetched
 
     def stream(self, name: str, /, batch: int = 20_000, **params: Any) -> Iterator[Sequence[Any]]:
         """The statement's rows one by one, converted, read `batch` at a time (a whole table:

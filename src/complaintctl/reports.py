@@ -250,7 +250,7 @@ def period_events(register: Register, start_i: datetime, asof: datetime, scope: 
 
     # Resolutions and visits: history entries dated in the period. A case's first
     # resolution gives its handling time; its first visit, its satisfaction.
-    history_rows = register.tuples(
+    history_rows = register.each(
         "report_history_events",
         where,
         actions=_RESOLVED + ("followed_up", "reopened", "escalated", "notified"),
@@ -340,7 +340,7 @@ def repeat_complaints(register: Register, period: Period, scope: Scope, policy: 
     window = rule.window if rule is not None else Duration(30, "d")
     first_instant = _instant(period.start, policy)
     since = policy_rules.window_start(first_instant, window, calendar=policy.calendar, tz=policy.tz)
-    rows = register.tuples("report_repeat_candidates", first_day=since.astimezone(policy.tz).date(), last_day=period.end)
+    rows = register.each("report_repeat_candidates", first_day=since.astimezone(policy.tz).date(), last_day=period.end)
     seen: dict[tuple[str, str | None], list[datetime]] = defaultdict(list)
     received = repeats = 0
     for contact, name, category, at, close_reason, department in rows:
@@ -405,8 +405,9 @@ def breach_list(register: Register, period: Period, scope: Scope, *, policy: Pol
     """Every deadline missed in the period (the breaches 超期次数 counts), by department and
     assignee."""
     asof = min(now, _instant(period.end + timedelta(days=1), policy))
-    for row in register.rows("report_breaches", _scope(scope), start=_instant(period.start, policy), until=asof):
-        yield row.as_dict()
+    names = register.column_names("report_breaches")
+    for values in register.each("report_breaches", _scope(scope), start=_instant(period.start, policy), until=asof):
+        yield dict(zip(names, values))
 
 
 def report(

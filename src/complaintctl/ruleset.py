@@ -205,6 +205,12 @@ DEFAULTS["limits"] = {"import_rows": 200_000, "import_cells": 10_000_000, "impor
 # the wrong year); imports are never asked.
 DEFAULTS["input"] = {"confirm_days_back": 7}
 DEFAULTS["units"] = {}
+# The reporting calendar (seed 002 统计分析制度): the day of the next month each level's
+# monthly report is due (次月3日/5日/10日前), and the day of the next quarter the stores'
+# written analysis is (次季度初3日前).
+DEFAULTS["org"] = {"report_due": {"store": 3, "region": 5, "centre": 10}, "analysis_due": 3}
+# The reporting calendar's levels, in the order reports go up.
+UNIT_LEVELS = ("store", "region", "centre")
 # The office's departments beside those its categories route to (routing departments are
 # known without being listed): `assign --department` and imports take only these, so a
 # typo cannot make a second after-sales department. `complaintctl department add` records one.
@@ -214,7 +220,7 @@ DEFAULTS["permissions"] = {action: list(roles) for action, roles in PERMISSIONS.
 # The procedures (procedures.py): milestones beyond the built-in five, named steps, the
 # positions people are told as (值班经理), escalation levels, who hears of what.
 DEFAULTS.update(copy.deepcopy(PROCEDURE_DEFAULTS))
-UNIT_SHAPE: dict[str, Any] = {"label": "", "parent": ""}
+UNIT_SHAPE: dict[str, Any] = {"label": "", "parent": "", "level": ""}
 DEPARTMENT_SHAPE: dict[str, Any] = {"unit": "", "synonyms": [], "reach": []}
 PERSON_SHAPE: dict[str, Any] = {"name": "", "unit": "", "department": "", "roles": [], "reach": []}
 
@@ -235,9 +241,21 @@ class Limits(NamedTuple):
 
 
 class Unit(NamedTuple):
+    """A unit of the office's organisation (store → 营运部 → 客服中心): its reports roll up
+    to its parent. `level` names its place in the reporting calendar ([org] report_due)."""
+
     key: str
     label: str
     parent: str
+    level: str = ""
+
+
+def _day_of_month(text: Any) -> int | None:
+    """3 from "3rd", "3", "3日", "3号"; None when it is not a day."""
+    import re
+
+    found = re.fullmatch(r"\s*(\d{1,2})\s*(?:st|nd|rd|th|日|号)?\s*", str(text))
+    return int(found.group(1)) if found else None
 
 
 def _folded(name: str) -> str:
@@ -367,6 +385,8 @@ class Rules(NamedTuple):
     limits: Limits = Limits(200_000, 10_000_000, 200_000_000, 20_000_000)
     confirm_days_back: int = 7
     units: tuple[Unit, ...] = ()
+    report_due: dict[str, int] = {}
+    analysis_due: int = 3
     departments: tuple[Department, ...] = ()
     people: tuple[Person, ...] = ()
     permissions: dict[str, tuple[str, ...]] = {}
@@ -402,6 +422,29 @@ class Rules(NamedTuple):
         spaces forgiven)."""
         wanted = _folded(name)
         return next((d for d in self.departments if wanted in (_folded(n) for n in (d.name, *d.synonyms))), None)
+
+    def find_unit(self, name: str) -> Unit | None:
+        """The unit called `name` (its key or its label)."""
+        wanted = _folded(name)
+        return next((u for u in self.units if wanted in (_folded(u.key), _folded(u.label))), None)
+
+    def unit_children(self, key: str) -> tuple[Unit, ...]:
+        """The units directly below `key`."""
+        return tuple(u for u in self.units if u.parent == key)
+
+    def unit_subtree(self, key: str) -> tuple[str, ...]:
+        """`key` and every unit below it, top first: the units a roll-up of `key` counts."""
+        out, todo = [key], [key]
+        while todo:
+            below = [u.key for u in self.unit_children(todo.pop(0)) if u.key not in out]
+            out += below
+            todo += below
+        return tuple(out)
+
+    def unit_of_department(self, name: str | None) -> str | None:
+        """The unit a department belongs to, if the rules say."""
+        found = self.find_department(name) if name else None
+        return found.unit or None if found else None
 
     def find_person(self, name: str) -> Person | None:
         """Someone of the office by their name or login."""
@@ -834,8 +877,18 @@ def build(data: dict[str, Any], source: str) -> Rules:
         )
         confirm_days_back = 7
     units = []
+    parents = {key: str(entry.get("parent", "")) for key, entry in data["units"].items()}
     for key, entry in data["units"].items():
-        units.append(Unit(key, str(entry.get("label") or key), str(entry.get("parent", ""))))
+        place = str(entry.get("level", ""))
+        if place and place not in UNIT_LEVELS:
+            fail(
+                f"units.{key}.level",
+                _("{level!r} is not a level; use {levels}").format(level=place, levels=", ".join(UNIT_LEVELS)),
+            )
+        if not place:  # by its place in the tree: the top is the centre, a unit with nothing below a store
+            below = any(parent == key for parent in parents.values())
+            place = "centre" if not parents[key] and below else "region" if below else "store"
+        units.append(Unit(key, str(entry.get("label") or key), parents[key], place))
     unit_keys = {u.key for u in units}
     for unit in units:
         if unit.parent and unit.parent not in unit_keys:
@@ -845,6 +898,33 @@ def build(data: dict[str, Any], source: str) -> Rules:
                     unit_parent=unit.parent
                 ),
             )
+        seen, up = {unit.key}, unit.parent
+        while up in parents:
+            if up in seen:
+                fail(f"units.{unit.key}.parent", _("the units' parents go round in a circle; one of them must have none"))
+                break
+            seen.add(up)
+            up = parents[up]
+    org = data["org"]
+    report_due: dict[str, int] = {}
+    for due_level, day in dict(org.get("report_due", {})).items():
+        number = day if isinstance(day, int) and not isinstance(day, bool) else _day_of_month(day)
+        if due_level not in UNIT_LEVELS or number is None or not 1 <= number <= 28:
+            fail(
+                f"org.report_due.{due_level}",
+                _('{day!r} for {level!r}: give a level ({levels}) and a day of the month, 1 to 28 ("3rd" or 3)').format(
+                    day=day, level=due_level, levels=", ".join(UNIT_LEVELS)
+                ),
+            )
+            continue
+        report_due[due_level] = number
+    analysis_due = org.get("analysis_due", 3)
+    analysis_day = (
+        analysis_due if isinstance(analysis_due, int) and not isinstance(analysis_due, bool) else _day_of_month(analysis_due)
+    )
+    if analysis_day is None or not 1 <= analysis_day <= 28:
+        fail("org.analysis_due", _('{day!r} is not a day of the month, 1 to 28 ("3rd" or 3)').format(day=analysis_due))
+        analysis_day = 3
     departments: dict[str, Department] = {}
     for name, entry in data["departments"].items():
         unit_key = str(entry.get("unit", ""))
@@ -941,6 +1021,8 @@ def build(data: dict[str, Any], source: str) -> Rules:
         ),
         confirm_days_back=confirm_days_back,
         units=tuple(units),
+        report_due=report_due,
+        analysis_due=analysis_day,
         departments=tuple(departments.values()),
         people=tuple(people),
         permissions=permissions,
