@@ -42,6 +42,7 @@ def test_every_command_is_registered_with_a_name() -> None:
         "department list",
         "notify test",
         "report daily",
+        "report submit",
         "report trend",
         "rules check",
         "rules install",

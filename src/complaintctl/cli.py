@@ -355,6 +355,21 @@ class _Call:
                 raise BadInput(_("{option}: {value!r} not confirmed; nothing was written").format(option=option, value=value))
         return moment
 
+    def scope(self, department: str | None, category: str | None, unit: str | None = None) -> Any:
+        """A report's scope from --department, --category and --unit (its key or label)."""
+        from . import reports
+
+        scope = reports.Scope(inputs.text(department, "--department", single_line=True), self.category(category))
+        if unit is None:
+            return scope
+        found = self.policy.rules.find_unit(unit)
+        if found is None:
+            known = ", ".join(f"{u.key} ({u.label})" for u in self.policy.rules.units) or _(
+                "none; declare them under [units] in the office rules"
+            )
+            raise BadInput(_("--unit: {value!r} is not a unit; the units are {known}").format(value=unit, known=known))
+        return reports.unit_scope(self.policy.rules, found.key, scope)
+
     def category(self, value: str | None) -> str | None:
         """A category code from its code or label in the rules in force."""
         if value is None:
@@ -1458,10 +1473,12 @@ def overdue_command(
         else:
             render.notified(sent)
         return
+    owed = _lean_read(db, lambda r: service.report_reminders(r, today=when.astimezone(call.tz).date(), policy=call.policy))
     if as_json:
         render.emit_json(report["items"], call.tz)
     elif not (skip_holidays and not call.policy.calendar.is_working_day(when.astimezone(call.tz).date())):
         render.overdue(report, call.policy)
+        render.report_reminders(owed, when.astimezone(call.tz).date())
     if fail and any(item["state"] == "overdue" for item in report["items"]):
         raise typer.Exit(3)
 
@@ -1858,6 +1875,14 @@ FromOption = Annotated[str | None, typer.Option("--from", metavar="DATE", help=_
 ToOption = Annotated[str | None, typer.Option("--to", metavar="DATE", help=_("Last day of a custom period."))]
 DepartmentScope = Annotated[str | None, typer.Option("--department", help=_("Only this department's complaints."))]
 CategoryScope = Annotated[str | None, typer.Option("--category", help=_("Only this category (code or label)."))]
+UnitScope = Annotated[
+    str | None,
+    typer.Option(
+        "--unit",
+        metavar="UNIT",
+        help=_("Only this unit of the office rules and every unit below it (store → 营运部 → 客服中心)."),
+    ),
+]
 
 
 def _period(
@@ -1900,6 +1925,7 @@ def report_command(
     date_to: ToOption = None,
     department: DepartmentScope = None,
     category: CategoryScope = None,
+    unit: UnitScope = None,
     output_format: Annotated[str, typer.Option("--format", help=_("table | json | csv | md."))] = "table",
     fresh: Annotated[
         bool,
@@ -1955,7 +1981,7 @@ def report_command(
         period = periods.last_quarter(call.now.astimezone(call.tz).date())
     else:
         period = _period(call, month, quarter, year, date_from, date_to)
-    scope = reports.Scope(inputs.text(department, "--department", single_line=True), call.category(category))
+    scope = call.scope(department, category, unit)
     from .dbapi import open_register
 
     kept: list[dict[str, Any]] = []
@@ -2053,6 +2079,52 @@ def _store_figures(db: str | None, kept: list[dict[str, Any]], now: datetime) ->
         _lean_write(db, lambda r: reports.store_figures(r, kept, now))
     except StorageError:
         pass
+
+
+@report_app.command("submit")
+def report_submit_command(
+    unit: Annotated[str, typer.Option("--unit", metavar="UNIT", help=_("The unit whose report it is."))],
+    month: MonthOption = None,
+    quarter: QuarterOption = None,
+    db: DbOption = None,
+    rules: RulesOption = None,
+    operator: AsOption = None,
+    as_json: JsonOption = False,
+) -> None:
+    """Record a unit's report as sent up: its monthly report (--month) or its quarterly
+    written analysis (--quarter). Until then `overdue` reminds it (the reporting calendar,
+    [org] report_due)."""
+    from . import periods, render, service
+
+    call = _Call(operator, rules, db)
+    found = call.policy.rules.find_unit(unit)
+    if found is None:
+        call.scope(None, None, unit)  # says which units there are
+        return
+    if bool(month) == bool(quarter):
+        raise BadInput(_("give --month (the monthly report) or --quarter (the written analysis)"))
+    try:
+        period = periods.parse_month(month) if month else periods.parse_quarter(quarter or "")
+    except ValueError as exc:
+        raise BadInput(str(exc)) from None
+    kind = "monthly" if month else "analysis"
+    done = _lean_write(
+        db,
+        lambda r: service.submit_report(r, unit=found.key, kind=kind, period=period.label, now=call.now, actor=call.actor),
+    )
+    if as_json:
+        render.emit_json(done, call.tz)
+        return
+    what = _("月报") if kind == "monthly" else _("季度分析")
+    at = f"{done['submitted_at'].astimezone(call.tz):%Y-%m-%d %H:%M}"
+    if done["new"]:
+        typer.echo(_("{unit} {period} {what}: recorded as sent").format(unit=found.label, period=period.label, what=what))
+    else:
+        typer.echo(
+            _("{unit} {period} {what}: already recorded as sent, {at} by {actor}").format(
+                unit=found.label, period=period.label, what=what, at=at, actor=done["actor"]
+            )
+        )
 
 
 @report_app.command("daily")
@@ -2172,6 +2244,7 @@ def report_trend_command(
     ] = False,
     department: DepartmentScope = None,
     category: CategoryScope = None,
+    unit: UnitScope = None,
     output_format: Annotated[str, typer.Option("--format", help=_("table | json | csv | md."))] = "table",
     db: DbOption = None,
     rules: RulesOption = None,
@@ -2190,7 +2263,7 @@ def report_trend_command(
         raise BadInput(_("--format {output_format!r}: use table, json, csv or md").format(output_format=output_format))
     today = call.now.astimezone(call.tz).date()
     span = periods.trailing_months(today if current else today.replace(day=1) - timedelta(days=1), months)
-    scope = reports.Scope(inputs.text(department, "--department", single_line=True), call.category(category))
+    scope = call.scope(department, category, unit)
     data = _lean_read(db, lambda r: reports.trend(r, span, scope, policy=call.policy, now=call.now))
     if fmt == "json":
         render.emit_json(data, call.tz)
@@ -2215,6 +2288,7 @@ def export_command(
     output_format: Annotated[
         str, typer.Option("--format", help=_("xlsx (the workbook) or csv (the register sheet, UTF-8 with BOM)."))
     ] = "xlsx",
+    unit: UnitScope = None,
     unmasked: Annotated[
         bool, typer.Option("--unmasked", help=_("Show customers' contacts in full; the export is recorded in the register."))
     ] = False,
@@ -2238,6 +2312,7 @@ def export_command(
     if fmt not in ("xlsx", "csv"):
         raise BadInput(_("--format {output_format!r}: use xlsx or csv").format(output_format=output_format))
     period = _period(call, month, quarter, year, date_from, date_to)
+    scope = call.scope(None, None, unit)
     path = _path(output or export.default_filename(period, fmt))
     if path.is_dir():
         path = path / export.default_filename(period, fmt)
@@ -2252,10 +2327,10 @@ def export_command(
             # The missed deadlines mark the register rows, then fill 超期清单: read twice rather
             # than held (a year of a big register has 100,000 of them).
             def breaches() -> Any:
-                return reports.breach_list(lean, period, reports.Scope(), policy=call.policy, now=call.now)
+                return reports.breach_list(lean, period, scope, policy=call.policy, now=call.now)
 
             register = export.register_rows(
-                session, period, policy=call.policy, unmasked=unmasked, late=export.late_milestones(breaches())
+                session, period, policy=call.policy, unmasked=unmasked, late=export.late_milestones(breaches()), scope=scope
             )
             if fmt == "csv":
                 counts = {"投诉登记表": export.write_csv(partial, register, export.register_columns(call.policy))}
@@ -2263,20 +2338,18 @@ def export_command(
                 data = reports.report(
                     lean,
                     period,
-                    reports.Scope(),
+                    scope,
                     policy=call.policy,
                     now=call.now,
                     beside=lambda: open_register(db, write=False),
                     kept=kept,
                 )
-                trend = reports.trend(
-                    lean, periods.trailing_months(period.end, 12), reports.Scope(), policy=call.policy, now=call.now
-                )
+                trend = reports.trend(lean, periods.trailing_months(period.end, 12), scope, policy=call.policy, now=call.now)
                 counts = export.write_workbook(
                     partial,
                     period=period,
                     register=register,
-                    handling=export.handling_rows(session, period, policy=call.policy, unmasked=unmasked),
+                    handling=export.handling_rows(session, period, policy=call.policy, unmasked=unmasked, scope=scope),
                     report=data,
                     tables=reports.report_tables(data, call.policy),
                     trend=trend,
@@ -2862,6 +2935,7 @@ EXAMPLES = {
     "db roles": "complaintctl db roles",
     "report": "complaintctl report --month 2026-10",
     "report trend": "complaintctl report trend --months 12",
+    "report submit": "complaintctl report submit --unit 朝阳店 --month 2026-10",
     "report daily": "complaintctl report daily --notify",
     "step": "complaintctl step TS-2026-0042 report_back --note '已电话告知首问人'",
     "action": "complaintctl action TS-2026-0042 --corrective '更换供应商' --preventive '入库抽检' --owner 王五",

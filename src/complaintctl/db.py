@@ -27,7 +27,7 @@ if TYPE_CHECKING:
     from sqlmodel import Session
 
 # The newest migration in migrations/versions; a test keeps the two in step.
-SCHEMA_VERSION = "0017"
+SCHEMA_VERSION = "0018"
 
 BUSY_TIMEOUT_MS = 30_000
 

@@ -21,11 +21,11 @@ from pathlib import Path
 from typing import Any
 
 from sqlalchemy import Text, cast, literal_column, null, select, union_all
-from sqlmodel import Session
+from sqlmodel import Session, col
 
 from . import fields, reports
 from .cells import for_csv, is_formula_text
-from .domain import NOT_ASSIGNED, Channel, Milestone, Satisfaction, Severity
+from .domain import NOT_ASSIGNED, NOT_GIVEN, Channel, Milestone, Satisfaction, Severity
 from .i18n import N_, _
 from .models import Complaint, ContactEntry, HistoryEntry
 from .periods import Period
@@ -105,17 +105,39 @@ def late_milestones(breaches: Iterable[dict[str, Any]]) -> dict[str, list[str]]:
     return late
 
 
+def _cohort(period: Period, scope: reports.Scope | None) -> list[Any]:
+    """The period's complaints (received in it), within the scope's unit if it has one."""
+    from sqlalchemy import and_, or_
+
+    conditions = [Complaint.received_date >= period.start, Complaint.received_date <= period.end]  # type: ignore[operator]
+    if scope is not None and scope.unit:
+        conditions.append(
+            or_(
+                col(Complaint.unit).in_(scope.units),
+                and_(col(Complaint.unit).is_(None), col(Complaint.department).in_(scope.unit_departments)),
+            )
+        )
+    return conditions
+
+
 def register_rows(
-    session: Session, period: Period, *, policy: Policy, unmasked: bool, late: dict[str, list[str]]
+    session: Session,
+    period: Period,
+    *,
+    policy: Policy,
+    unmasked: bool,
+    late: dict[str, list[str]],
+    scope: reports.Scope | None = None,
 ) -> Iterator[dict[str, Any]]:
     """The period's complaints in the order received, as values ready for a sheet;
     `late` (from late_milestones) marks the missed milestones."""
     columns = register_columns(policy)
     keys = [c.key for c in REGISTER_COLUMNS if c.key != "late"]
     declared = _declared_values(session, period) if policy.rules.fields else {}
+    units = {u.key: u.label for u in policy.rules.units}
     stmt = (
         select(*[getattr(Complaint, k) for k in keys], Complaint.id)
-        .where(Complaint.received_date >= period.start, Complaint.received_date <= period.end)  # type: ignore[operator]
+        .where(*_cohort(period, scope))
         .order_by(Complaint.received_at, Complaint.id)
         .execution_options(yield_per=BATCH)
     )
@@ -138,6 +160,9 @@ def register_rows(
                 value = _label(column, value, policy)
             elif column.kind == "money":
                 value = value / 100 if value is not None else None
+            elif column.key == "unit":  # its own, else its department's, else 未指定
+                unit = value or policy.rules.unit_of_department(values.get("department"))
+                value = units.get(unit, unit) if unit else _(NOT_GIVEN)
             elif column.key == "contact" and not unmasked:
                 value = mask_contact(value)
             elif column.key == "customer_name" and not unmasked:
@@ -166,13 +191,15 @@ def _declared_values(session: Session, period: Period) -> dict[int, dict[str, st
     return found
 
 
-def handling_rows(session: Session, period: Period, *, policy: Policy, unmasked: bool) -> Iterator[tuple[Any, ...]]:
+def handling_rows(
+    session: Session, period: Period, *, policy: Policy, unmasked: bool, scope: reports.Scope | None = None
+) -> Iterator[tuple[Any, ...]]:
     """Every contact and history entry of the period's complaints, case by case, oldest first."""
     from .render import change_summary
 
     personal = [f"field.{f.key}" for f in policy.rules.fields if f.personal]
 
-    cohort = (Complaint.received_date >= period.start, Complaint.received_date <= period.end)  # type: ignore[operator]
+    cohort = _cohort(period, scope)
     contacts = (
         select(
             Complaint.id.label("cid"),

@@ -235,6 +235,16 @@ FIELDS: tuple[Field, ...] = (
     _f("closed_at", N_("结案时间"), "time", exported=True, imported=True, synonyms=("关闭时间",)),
     _f("close_reason", N_("结案说明"), "long", exported=True),
     _f("remarks", N_("备注"), "long", exported=True, imported=True, synonyms=("说明", "附注", "remarks", "notes"), editable=True),
+    # Derived from the department's unit when the case is assigned (a sheet may give it):
+    # not part of the history, as the department it follows is.
+    _f(
+        "unit",
+        N_("所属单位"),
+        exported=True,
+        imported=True,
+        synonyms=("单位", "门店", "店铺", "网点", "所属门店", "unit"),
+        chained=False,
+    ),
     # Kept and shown, not columns of the paper form.
     _f("urgency", N_("紧急程度"), "choice", choice=Urgency, shown=False),
     _f("resolved_by", N_("解决人"), shown=False),

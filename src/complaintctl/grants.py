@@ -29,6 +29,7 @@ WRITTEN = (
     "stored_figures",
     "attachment",
     "attachment_blob",
+    "report_submission",
 )
 SEAL_COLUMNS = "prev_hash, hash, state, login"
 

@@ -493,6 +493,10 @@ def _check_row(
                 values[name] = inputs.contact(text, "other", headers.get(name, name))
                 if inputs.contact_kind(values[name]) is None:
                     result.odd_contacts.append(_("{sheet} row {row}").format(sheet=sheet, row=number))
+            elif name == "unit":
+                typed = inputs.text(str(value), headers.get(name, name), single_line=True) or ""
+                unit = rules.find_unit(typed)
+                values[name] = unit.key if unit else typed
             elif name == "department":
                 typed = inputs.text(str(value), headers.get(name, name), single_line=True) or ""
                 known = rules.find_department(typed)

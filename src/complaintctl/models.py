@@ -22,6 +22,7 @@ class Complaint(SQLModel, table=True):
         Index("ix_complaint_received_date", "received_date"),
         Index("ix_complaint_status", "status"),
         Index("ix_complaint_department", "department"),
+        Index("ix_complaint_unit", "unit"),
         Index("ix_complaint_assignee", "assignee"),
         Index("ix_complaint_customer_name", "customer_name"),
         Index("ix_complaint_category", "category"),
@@ -58,6 +59,7 @@ class Complaint(SQLModel, table=True):
     # JSON: {"category"|"severity"|"urgency"|"priority": {"value", "source", "terms", ...}}
     explanation: str = Field(default="{}", sa_type=Text)
     department: str | None = None
+    unit: str | None = None  # 所属单位: the store (or region) the case belongs to; reports roll it up
     assignee: str | None = None
     cause: str | None = Field(default=None, sa_type=Text)
     solution: str | None = Field(default=None, sa_type=Text)
@@ -333,3 +335,18 @@ class Notification(SQLModel, table=True):
     sent_at: datetime | None = None
     channel: str | None = None  # the destinations' kinds (json, dingtalk, mailto ...)
     error: str | None = Field(default=None, sa_type=Text)
+
+
+class ReportSubmission(SQLModel, table=True):
+    """A unit's report recorded as sent up (`report submit`): its monthly report or its
+    quarterly written analysis for a period. Until it is, `overdue` reminds the unit."""
+
+    __tablename__ = "report_submission"
+    __table_args__ = (UniqueConstraint("unit", "kind", "period", name="uq_report_submission"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    unit: str  # the unit's key in the office rules
+    kind: str  # monthly | analysis
+    period: str  # 2026-10, 2026Q4
+    submitted_at: datetime
+    actor: str

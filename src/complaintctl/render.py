@@ -781,3 +781,33 @@ def trend(rows: list[dict[str, Any]], tz: Any = None) -> None:
     if rows and not rows[-1]["complete"]:
         out.append(_("* still running: as of {at}").format(at=f"{rows[-1]['as_of'].astimezone(tz):%Y-%m-%d %H:%M}"))
     sys.stdout.write("\n".join(out) + "\n")
+
+
+def report_reminders(owed: list[Any], today: Any) -> None:
+    """The reports units still owe, after the overdue list (the reporting calendar)."""
+    lines = []
+    for item in owed:
+        what = _("月报") if item.kind == "monthly" else _("季度分析")
+        days = (today - item.due).days
+        state = (
+            _("{days} 天前到期").format(days=days)
+            if days > 0
+            else _("今天到期")
+            if days == 0
+            else _("还有 {days} 天").format(days=-days)
+        )
+        lines.append(
+            _(
+                "报表: {unit} {period} {what} 应于 {due} 前报送 ({state}); 报送后 `complaintctl report submit --unit {key} {option} {period}`"
+            ).format(
+                unit=item.label,
+                period=item.period,
+                what=what,
+                due=f"{item.due:%m-%d}",
+                state=state,
+                key=item.unit,
+                option="--month" if item.kind == "monthly" else "--quarter",
+            )
+        )
+    if lines:
+        sys.stdout.write("\n".join(lines) + "\n")

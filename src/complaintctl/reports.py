@@ -34,10 +34,29 @@ SATISFIED = ("A", "B", "C")
 
 
 class Scope(NamedTuple):
-    """Optional narrowing of a report to one department or category."""
+    """Optional narrowing of a report to one department, category or unit (with every
+    unit below it: unit_scope)."""
 
     department: str | None = None
     category: str | None = None
+    unit: str | None = None
+    units: tuple[str, ...] = ()  # the unit and every unit below it
+    # Their departments: a case with no unit of its own belongs to its department's.
+    unit_departments: tuple[str, ...] = ()
+
+
+def unit_scope(rules: Any, key: str, base: Scope = Scope()) -> Scope:
+    """`base` narrowed to the unit `key` and every unit below it (a roll-up)."""
+    units = rules.unit_subtree(key)
+    departments = tuple(d.name for d in rules.departments if d.unit in units)
+    return base._replace(unit=key, units=units, unit_departments=departments)
+
+
+def in_unit(scope: Scope, unit: str | None, department: str | None) -> bool:
+    """Whether a case of this unit (or, with none, this department) is within the scope's unit."""
+    if not scope.unit:
+        return True
+    return unit in scope.units if unit else (department or "") in scope.unit_departments
 
 
 def _instant(day: Any, policy: Policy) -> datetime:
@@ -51,6 +70,8 @@ def _scope(scope: Scope) -> list[tuple[str, dict[str, Any]]]:
         where.append(("department_is", {"department": scope.department}))
     if scope.category:
         where.append(("category_is", {"category": scope.category}))
+    if scope.unit:
+        where.append(("unit_in", {"units": list(scope.units), "unit_departments": list(scope.unit_departments)}))
     return where
 
 
@@ -201,7 +222,11 @@ def _alerts(register: Register, start_i: datetime, asof: datetime, scope: Scope)
     """Load alerts raised in the period (a department or person drawing many complaints)."""
     where = [("alert_subject_is", {"department": scope.department})] if scope.department else []
     rows = register.tuples("report_alerts", where, start=start_i, until=asof)
-    return [{"kind": k, "subject": s, "count": n, "window": w, "at": at, "no": no} for k, s, n, w, at, no in rows]
+    return [
+        {"kind": k, "subject": s, "count": n, "window": w, "at": at, "no": no}
+        for k, s, n, w, at, no in rows
+        if not scope.unit or k != "department" or s in scope.unit_departments
+    ]
 
 
 class PeriodEvents(NamedTuple):
@@ -343,7 +368,7 @@ def repeat_complaints(register: Register, period: Period, scope: Scope, policy: 
     rows = register.each("report_repeat_candidates", first_day=since.astimezone(policy.tz).date(), last_day=period.end)
     seen: dict[tuple[str, str | None], list[datetime]] = defaultdict(list)
     received = repeats = 0
-    for contact, name, category, at, close_reason, department in rows:
+    for contact, name, category, at, close_reason, department, unit in rows:
         if close_reason and _DUPLICATE.search(close_reason):
             continue
         key = (customer_key(contact, name), category)
@@ -352,6 +377,7 @@ def repeat_complaints(register: Register, period: Period, scope: Scope, policy: 
             at >= first_instant
             and (not scope.department or department == scope.department)
             and (not scope.category or category == scope.category)
+            and in_unit(scope, unit, department)
         )
         if in_period:
             received += 1
@@ -482,12 +508,35 @@ def report(
             before, counts_before = side(register, previous)
     ago, _counts_ago = side(register, year_before)
     return {
-        "scope": {"department": scope.department, "category": scope.category},
+        "scope": {"department": scope.department, "category": scope.category, "unit": scope.unit},
         **current,
+        "units": unit_rows(register, period, scope, policy=policy, now=now),
         "previous": before,
         "year_before": ago,
         "hot_spots": hot_spots(counts, counts_before),
     }
+
+
+def unit_rows(register: Register, period: Period, scope: Scope, *, policy: Policy, now: datetime) -> list[dict[str, Any]]:
+    """One row per unit directly below the scope's unit (or per top unit), each counting its
+    whole subtree: the store → 营运部 → 客服中心 roll-up (docs/kpi.md)."""
+    rules = policy.rules
+    children = rules.unit_children(scope.unit) if scope.unit else tuple(u for u in rules.units if not u.parent)
+    rows = []
+    for child in children:
+        figures = period_figures(register, period, unit_scope(rules, child.key, scope), policy=policy, now=now)
+        ind = figures["indicators"]
+        rows.append(
+            {
+                "unit": child.key,
+                "label": child.label,
+                **figures["totals"],
+                "resolution_on_time_rate": ind["resolution_on_time"]["all"]["rate"],
+                "breaches": figures["breaches"]["total"],
+                "satisfied_rate": ind["resolution_success"]["rate"],
+            }
+        )
+    return rows
 
 
 # The definition of the stored figures: raise it whenever a figure is computed differently,
@@ -516,7 +565,7 @@ def figures_basis(policy: Policy) -> str:
 def _figures_key(period: Period, scope: Scope) -> dict[str, str]:
     return {
         "period": f"{period.start.isoformat()}~{period.end.isoformat()}",
-        "scope": json.dumps([scope.department, scope.category], ensure_ascii=False),
+        "scope": json.dumps([scope.department, scope.category, *([scope.unit] if scope.unit else [])], ensure_ascii=False),
     }
 
 
@@ -779,6 +828,27 @@ def report_tables(data: dict[str, Any], policy: Policy) -> list[Table]:
             _("投诉总量"), head, [row(name, data["totals"][key], prev["totals"][key], ago["totals"][key]) for name, key in totals]
         )
     )
+
+    if data.get("units"):
+        tables.append(
+            Table(
+                _("按单位"),
+                (_("单位"), _("受理"), _("解决"), _("结案"), _("期末未结"), _("解决按时率"), _("超期次数"), _("处理成功率")),
+                [
+                    (
+                        u["label"],
+                        Figure(u["received"]),
+                        Figure(u["resolved"]),
+                        Figure(u["closed"]),
+                        Figure(u["open_at_end"]),
+                        _pct(u["resolution_on_time_rate"]),
+                        Figure(u["breaches"]),
+                        _pct(u["satisfied_rate"]),
+                    )
+                    for u in data["units"]
+                ],
+            )
+        )
 
     ind, pind, aind = data["indicators"], prev["indicators"], ago["indicators"]
 

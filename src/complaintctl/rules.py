@@ -10,10 +10,10 @@ from __future__ import annotations
 import re
 import unicodedata
 from collections import Counter
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from datetime import date, datetime, time, timedelta, tzinfo
 from functools import lru_cache
-from typing import NamedTuple
+from typing import Any, NamedTuple
 
 from .domain import Duration, Origin, Severity, Urgency
 from .i18n import N_, NN_, _
@@ -519,3 +519,37 @@ def refusal(rules: Rules, login: str, action: str) -> str | None:
         login=login,
         roles=", ".join(person.roles) or _("no role"),
     )
+
+
+class ReportReminder(NamedTuple):
+    """A report a unit still owes (seed 002 统计分析制度): its monthly report of last month,
+    or, in a quarter's first month, a store's written analysis of the last quarter."""
+
+    unit: str
+    label: str
+    kind: str  # monthly | analysis
+    period: str  # 2026-10 | 2026Q3
+    due: date
+
+
+def report_reminders(
+    units: Iterable[Any], report_due: dict[str, int], analysis_due: int, today: date, submitted: set[tuple[str, str, str]]
+) -> list[ReportReminder]:
+    """What each unit still owes as of `today`, through the month after the period: the
+    levels in `report_due` their monthly report by that day, the stores their quarterly
+    analysis by day `analysis_due` of the quarter's first month; `submitted` holds
+    (unit, kind, period) already sent."""
+    first = today.replace(day=1)
+    last_month = first - timedelta(days=1)
+    month = f"{last_month:%Y-%m}"
+    out = []
+    for unit in units:
+        day = report_due.get(unit.level)
+        if day and (unit.key, "monthly", month) not in submitted:
+            out.append(ReportReminder(unit.key, unit.label, "monthly", month, first.replace(day=day)))
+    if today.month in (1, 4, 7, 10):
+        quarter = f"{last_month.year}Q{(last_month.month - 1) // 3 + 1}"
+        for unit in units:
+            if unit.level == "store" and (unit.key, "analysis", quarter) not in submitted:
+                out.append(ReportReminder(unit.key, unit.label, "analysis", quarter, first.replace(day=analysis_due)))
+    return sorted(out, key=lambda r: (r.due, r.kind, r.unit))

@@ -60,8 +60,20 @@ year_counter = models.YearCounter.__table__  # type: ignore[attr-defined]
 stored_figures = models.StoredFigures.__table__  # type: ignore[attr-defined]
 attachment = models.Attachment.__table__  # type: ignore[attr-defined]
 notification = models.Notification.__table__  # type: ignore[attr-defined]
+report_submission = models.ReportSubmission.__table__  # type: ignore[attr-defined]
 # The tables the writes of the lean path add rows to and change (dbapi.Entity).
-WRITTEN = (complaint, deadline, contact_entry, history_entry, alert, complaint_field, chain_head, attachment, notification)
+WRITTEN = (
+    complaint,
+    deadline,
+    contact_entry,
+    history_entry,
+    alert,
+    complaint_field,
+    chain_head,
+    attachment,
+    notification,
+    report_submission,
+)
 # alembic's own table: the schema version of the register.
 alembic_version = table("alembic_version", column("version_num", String))
 
@@ -221,6 +233,15 @@ STATEMENTS: dict[str, Callable[[], Any]] = {
             alert.c.at <= bindparam("until", type_=_INSTANT),
         )
     ),
+    # -- the reporting calendar (service/office.py): the reports units have sent up
+    "report_submissions_since": lambda: select(
+        report_submission.c.unit, report_submission.c.kind, report_submission.c.period, report_submission.c.submitted_at
+    ).where(report_submission.c.period >= bindparam("since")),
+    "report_submission_of": lambda: select(report_submission.c.submitted_at, report_submission.c.actor).where(
+        report_submission.c.unit == bindparam("unit"),
+        report_submission.c.kind == bindparam("kind"),
+        report_submission.c.period == bindparam("period"),
+    ),
     # -- the writes (lifecycle.py, common.py)
     **{f"{written.name}_insert": partial(_insert, written) for written in WRITTEN},
     **{f"{written.name}_update": partial(_update, written) for written in (complaint, deadline, complaint_field, chain_head)},
@@ -357,10 +378,16 @@ _STATE_OF = {
 }
 
 
+# Derived columns outside the seal: the unit follows the department (sealed with it) and the
+# office rules; registers sealed before it existed keep their seals.
+_UNSEALED_COLUMNS = ("unit",)
+
+
 def _state_rows(part: str, some: bool) -> Any:
     written, of, order = _STATE_OF[part]
     lead = [] if written is complaint else [of.label("of_complaint")]
-    statement = select(*lead, written).order_by(*order)
+    columns = [c for c in complaint.c if c.name not in _UNSEALED_COLUMNS] if written is complaint else [written]
+    statement = select(*lead, *columns).order_by(*order)
     return statement.where(of.in_(_ids())) if some else statement
 
 
@@ -574,6 +601,7 @@ STATEMENTS.update(
                 complaint.c.received_at,
                 complaint.c.close_reason,
                 complaint.c.department,
+                complaint.c.unit,
             )
             .where(
                 complaint.c.received_date >= bindparam("first_day", type_=Date()),
@@ -626,6 +654,11 @@ FRAGMENTS: dict[str, Callable[[], Any]] = {
         *(complaint.c[name].like(bindparam("pattern"), escape="\\") for name in ("subject", "content", "customer_name"))
     ),
     "alert_subject_is": lambda: alert.c.subject == bindparam("department"),
+    # A unit with every unit below it: the case's own unit, else its department's.
+    "unit_in": lambda: or_(
+        complaint.c.unit.in_(bindparam("units", expanding=True)),
+        and_(complaint.c.unit.is_(None), complaint.c.department.in_(bindparam("unit_departments", expanding=True))),
+    ),
     "received_from": lambda: complaint.c.received_date >= bindparam("received_from", type_=Date()),
     "received_to": lambda: complaint.c.received_date <= bindparam("received_to", type_=Date()),
     # Only open cases have running deadlines; said as a literal, the list walks the partial

@@ -14,6 +14,7 @@ entry, and returns plain data (dicts) that the CLI renders after the transaction
 - imports.py    checked spreadsheet rows written in bulk
 - verify.py     the hash chain and the current rows against their history
 - office.py     the office's rules installed in the register
+- reporting.py  the reporting calendar: the reports units send up, and those owed
 - evidence.py   attachments: evidence kept with a complaint
 - procedure.py  the office's named steps: corrective action, plan, approvals, escalation
 - notify.py     alerts sent to people through Apprise, each claimed once
@@ -32,6 +33,8 @@ _HOME = {
     "record_list_unmasked": ".audit",
     "record_backup": ".audit",
     "register_events": ".audit",
+    "report_reminders": ".reporting",
+    "submit_report": ".reporting",
     "record_step": ".procedure",
     "file_action": ".procedure",
     "approve": ".procedure",

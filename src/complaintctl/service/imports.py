@@ -333,6 +333,7 @@ def _complaint_values(
         channel=values.get("channel") or "other",
         contact=contact,
         receiver=values.get("receiver") or actor,
+        unit=values.get("unit") or policy.rules.unit_of_department(values.get("department")),
         category=category,
         origin=origin,
         severity=severity,

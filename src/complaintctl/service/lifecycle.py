@@ -248,6 +248,7 @@ def assign(
         department, routed = rule.department, term(N_("routed by category {label}"), label=rule.label)
     event = "reassigned" if complaint.department else "assigned"
     changes = apply(complaint, department=department, assignee=assignee, status=Status.ASSIGNED)
+    complaint.unit = policy.rules.unit_of_department(department) or complaint.unit  # derived: not in the history
     late, _met = fire(register, complaint, (event,), at, policy, changes)
     record(register, complaint, "assigned", changes, at=at, now=now, actor=actor, reason=routed)
     _late(register, complaint, late, now=now, actor=actor)
