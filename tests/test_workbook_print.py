@@ -125,6 +125,8 @@ def test_the_category_chart_puts_the_largest_on_top_and_the_trend_stops_at_the_p
         months.append(row[0])
     # the test clock stands in November 2026: no month after it, the running one marked
     assert months[0] == "2026-01" and months[-1] == "2026-11 *" and len(months) == 11
+    rates = [c for row in sheet.iter_rows(min_col=13, max_col=13) for c in row if isinstance(c.value, float)]
+    assert rates and {c.number_format for c in rates} == {"0.0%"}  # 91.4% reads 91.4%, not 91%
 
 
 def test_a_month_without_follow_ups_says_so_instead_of_an_empty_chart(cli: Cli, tmp_path: Path) -> None:
