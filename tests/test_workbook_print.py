@@ -206,3 +206,22 @@ def test_a_printed_month_stays_within_its_page_budget(workbook: Path, tmp_path: 
     info = subprocess.run(["pdfinfo", str(pdf)], capture_output=True, text=True, check=True).stdout
     pages = int(re.search(r"Pages:\s+(\d+)", info).group(1))  # type: ignore[union-attr]
     assert pages <= math.ceil(register / 25) + math.ceil(handling / 30) + 6, pages
+
+
+def test_a_table_longer_than_a_page_goes_on_with_its_title_and_header(
+    cli: Cli,
+    seeded: dict[str, str],  # noqa: F811
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """The 超期责任 table of a big month ran over its page without its header (issue 17)."""
+    monkeypatch.setattr(export, "_rows_per_page", lambda *_args: 12)
+    path = tmp_path / "short-pages.xlsx"
+    cli.ok("export", "--month", "2026-10", "-o", str(path))
+    sheet = load_workbook(path)["统计汇总"]
+    first = [row for row in sheet.iter_rows(max_col=2) if row[0].value in ("考核指标", "考核指标 (续)")]
+    assert [r[0].value for r in first] == ["考核指标", "考核指标 (续)"]
+    for title in first:  # each part: its title, then the header row
+        assert sheet.cell(row=title[0].row + 1, column=2).value == "2026-10"
+    breaks = [b.id for b in sheet.row_breaks.brk]
+    assert first[1][0].row - 1 in breaks  # the part starts a page

@@ -301,8 +301,9 @@ PAGE_CHARACTERS = 250
 # The summary's rows: Excel's default (15 pt) is taller than LibreOffice's (12.8 pt); one
 # height for both keeps the page breaks where they were planned.
 SUMMARY_ROW_POINTS = 13.0
-# A chart is 8 cm high: that many summary rows, and one for a gap.
-CHART_ROWS = math.ceil(8 / 2.54 * 72 / SUMMARY_ROW_POINTS) + 1
+# A chart's height: that many summary rows, and one for a gap; two rows of charts fill a page.
+CHART_CM = 7.5
+CHART_ROWS = math.ceil(CHART_CM / 2.54 * 72 / SUMMARY_ROW_POINTS) + 1
 
 
 @dataclass
@@ -652,8 +653,9 @@ def _summary_sheet(
         rows.append([cell(v, index=i, **style) for i, v in enumerate(values)])
 
     def keep_together(height: int) -> None:
-        """Start a new page unless `height` rows still fit on this one."""
-        used = (len(rows) - (breaks[-1] if breaks else 0)) % per_page
+        """Start a new page unless `height` rows still fit on this one. Pages only ever end
+        at these breaks: no table is taller than a page (long ones are cut, below)."""
+        used = len(rows) - (breaks[-1] if breaks else 0)
         if used and used + height > per_page:
             breaks.append(len(rows))
 
@@ -675,12 +677,19 @@ def _summary_sheet(
             *([cell(v, index=i) for i, v in enumerate(values)] for values in table.rows),
         ]
 
+    # A table longer than a page goes on in parts, each with its title (续) and header.
+    longest = per_page - 3
+    pieces: list[reports.Table] = []
+    for table in tables:
+        for start in range(0, max(len(table.rows), 1), longest):
+            title = table.title if start == 0 else _("{title} (续)").format(title=table.title)
+            pieces.append(reports.Table(title, table.headers, table.rows[start : start + longest]))
     index = 0
-    while index < len(tables):
-        left = table_rows(tables[index])
-        narrow = len(tables[index].headers) <= 4
-        if narrow and index + 1 < len(tables) and len(tables[index + 1].headers) <= 4:
-            beside = table_rows(tables[index + 1])
+    while index < len(pieces):
+        left = table_rows(pieces[index])
+        narrow = len(pieces[index].headers) <= 4
+        if narrow and index + 1 < len(pieces) and len(pieces[index + 1].headers) <= 4:
+            beside = table_rows(pieces[index + 1])
             index += 2
         else:
             beside = []
@@ -815,7 +824,7 @@ def _summary_sheet(
             rows.extend([] for _ in range(chart_rows - 1))
             continue
         anchor_row = len(rows) + 1
-        item.height, item.width = 8, 13.5
+        item.height, item.width = CHART_CM, 13.5
         column = "A" if index % 2 == 0 else "E"
         if index % 2 == 1:
             anchor_row = len(rows) - chart_rows + 1
@@ -849,7 +858,9 @@ def _rows_per_page(width_chars: float, row_points: float = LINE_POINTS) -> int:
     printable_width_pt = (297 / 25.4 - 0.8) * 72
     sheet_width_pt = (width_chars * 7 + 5) * 0.75
     scale = min(1.0, printable_width_pt / sheet_width_pt)
-    printable_height_pt = (210 / 25.4 - 1.2) * 72  # the header and footer sit in the margins
+    # The header and footer sit in the margins in Excel; LibreOffice takes their lines from
+    # the body as well, so plan for the smaller page.
+    printable_height_pt = (210 / 25.4 - 1.2) * 72 - 2 * 22
     return max(10, int(printable_height_pt / (row_points * scale)) - 1)
 
 
