@@ -169,13 +169,18 @@ class Register:
         self.flush()
         statement = self._statements[name]
         sql, bound = self._sql(statement, where, params)
+        yield from self._fetched(statement, self.connection.cursor(), sql, bound, 5000)
+
+    def _fetched(
+        self, statement: dict[str, Any], cursor: Any, sql: str, bound: dict[str, Any], batch: int
+    ) -> Iterator[Sequence[Any]]:
+        """The rows `cursor` gives for `sql`, converted, `batch` at a time; the cursor closed after."""
         converted = [(index, kind) for index, (_column, kind) in enumerate(statement.get("columns", ())) if kind]
         out = self._out
-        cursor = self.connection.cursor()
         try:
             cursor.execute(sql, bound)
-            while batch := cursor.fetchmany(5000):
-                for values in batch:
+            while fetched := cursor.fetchmany(batch):
+                for values in fetched:
                     if converted:
                         values = list(values)
                         for index, kind in converted:
@@ -235,19 +240,7 @@ class Register:
         sql, bound = self._bind(statement, params)
         self._streams = getattr(self, "_streams", 0) + 1
         cursor = self.connection.cursor(f"stream_{self._streams}") if self.dialect != "sqlite" else self.connection.cursor()
-        converted = [(index, kind) for index, (_column, kind) in enumerate(statement.get("columns", ())) if kind]
-        out = self._out
-        try:
-            cursor.execute(sql, bound)
-            while fetched := cursor.fetchmany(batch):
-                for values in fetched:
-                    if converted:
-                        values = list(values)
-                        for index, kind in converted:
-                            values[index] = out(values[index], kind)
-                    yield values
-        finally:
-            cursor.close()
+        yield from self._fetched(statement, cursor, sql, bound, batch)
 
     def one_or_none(self, name: str, /, **params: Any) -> Row | None:
         found = self.rows(name, **params)
