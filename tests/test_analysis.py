@@ -44,6 +44,11 @@ def test_two_quarters_give_different_text(cli: Cli, seeded: dict[str, str]) -> N
     assert q3 != q4 and "## 一、本季度投诉产生的主要原因" in q3 and "统计期间 2026-07-01 至 2026-09-30" in q3
 
 
+def test_a_year_gives_the_annual_report(cli: Cli, seeded: dict[str, str]) -> None:  # noqa: F811
+    text = cli.ok("report", "--year", "2026", "--analysis", "--format", "md").output
+    assert text.startswith("# 客户服务投诉年度报告 2026") and "## 一、本年度投诉产生的主要原因" in text
+
+
 def _docx_with(path: Path, *paragraphs: str) -> None:
     from docx import Document
 

@@ -85,7 +85,7 @@ def test_the_centre_is_the_sum_of_its_stores(office: Cli) -> None:
     assert [(u["label"], u["received"]) for u in east["units"]] == [("朝阳店", 2), ("海淀店", 1)]
     assert east["scope"]["unit"] == "east"
     table = office.ok("report", "--month", "2026-10", "--unit", "centre").output
-    assert "按单位" in table and "营运一部" in table
+    assert "按单位" in table and "营运一部" in table and "[客服中心]" in table.splitlines()[0]
 
 
 def test_a_case_without_a_unit_of_its_own_counts_in_its_departments(office: Cli, db_url: str) -> None:
@@ -110,6 +110,8 @@ def test_export_of_a_unit_holds_its_stores_cases_only(office: Cli, tmp_path: Pat
     headers = [c.value for c in sheet[1]]
     units = [r[headers.index("所属单位")] for r in sheet.iter_rows(min_row=2, values_only=True)]
     assert units == ["朝阳店", "朝阳店", "海淀店"]
+    assert sheet.oddHeader.right.text == "2026-10 (2026-10-01 ~ 2026-10-31) · 营运一部"
+    assert sheet.oddHeader.left.text == "华联商厦"
     handled = {r[0] for r in book["处理记录"].iter_rows(min_row=2, values_only=True)}
     assert len(handled) == 3
 

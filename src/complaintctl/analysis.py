@@ -57,14 +57,21 @@ def _count_change(now: int, before: int) -> str:
     return _("增加 {n} 件").format(n=now - before) if now > before else _("减少 {n} 件").format(n=before - now)
 
 
-def draft(data: dict[str, Any], tables: list[Any], *, office: str, category_label: Any) -> list[Block]:
-    """The analysis of the period in `data` (reports.report's result) as blocks."""
+def draft(data: dict[str, Any], tables: list[Any], *, office: str, category_label: Any, kind: str = "quarter") -> list[Block]:
+    """The analysis of the period in `data` (reports.report's result) as blocks: the
+    quarterly analysis, or for a year (`kind`) the annual report the centre writes."""
+    annual = kind == "year"
     period = data["period"]["label"]
     prev, ago = data["previous"], data.get("year_before", data["previous"])
     ind, pind, aind = data["indicators"], prev["indicators"], ago["indicators"]
     totals, ptotals = data["totals"], prev["totals"]
     blocks = [
-        Block("title", _("{office}客户服务投诉分析 {period}").format(office=office, period=period).strip()),
+        Block(
+            "title",
+            (_("{office}客户服务投诉年度报告 {period}") if annual else _("{office}客户服务投诉分析 {period}"))
+            .format(office=office, period=period)
+            .strip(),
+        ),
         Block(
             "data",
             _("统计期间 {start} 至 {end}; 对照上期 {before}、去年同期 {year_ago}。").format(
@@ -79,7 +86,7 @@ def draft(data: dict[str, Any], tables: list[Any], *, office: str, category_labe
         blocks.append(Block("table", table.title, [list(table.headers), *[[str(c) for c in row] for row in table.rows]]))
 
     # 一、主要原因
-    blocks.append(Block("heading", _("一、本季度投诉产生的主要原因")))
+    blocks.append(Block("heading", _("一、本年度投诉产生的主要原因") if annual else _("一、本季度投诉产生的主要原因")))
     blocks.append(
         Block(
             "data",

@@ -2017,6 +2017,7 @@ def _write_analysis(call: _Call, data: dict[str, Any], period: Any, fmt: str, ou
         reports.report_tables(data, call.policy),
         office=call.policy.rules.office_name,
         category_label=call.policy.rules.category_label,
+        kind=period.kind,
     )
     if fmt == "md" and output is None:
         sys.stdout.write(analysis.to_markdown(blocks))
@@ -2358,6 +2359,7 @@ def export_command(
                     unmasked=unmasked,
                     now=call.now,
                     warn=lambda line: typer.echo(line, err=True),
+                    unit_label=data["scope"].get("unit_label", ""),
                 )
         partial.replace(path)  # a reader never sees half a workbook
         if call.policy.rules.file_mode != 0o600:  # the office shares its exports ([office] file_mode)

@@ -332,6 +332,7 @@ def write_workbook(
     unmasked: bool = False,
     now: datetime | None = None,
     warn: Callable[[str], None] | None = None,
+    unit_label: str = "",
 ) -> dict[str, int]:
     """Write the four sheets (and a continuation sheet where one passes Excel's row
     limit); return how many rows each got. Every sheet prints on A4 landscape, one page
@@ -353,7 +354,8 @@ def write_workbook(
         office=policy.rules.office_name,
         period=_("{label} ({start} ~ {end})").format(
             label=period.label, start=period.start.isoformat(), end=period.end.isoformat()
-        ),
+        )
+        + (f" · {unit_label}" if unit_label else ""),
         generated=(now or datetime.now(policy.tz)).astimezone(policy.tz),
         confidential=unmasked,
     )

@@ -589,7 +589,9 @@ def report(data: dict[str, Any], tables: list[Any], fmt: str, tz: Any = None) ->
     )
     if "as_of" in data:
         title += " — " + status_line(data, tz)
-    scope = ", ".join(f"{k}={v}" for k, v in data["scope"].items() if v)
+    scope = ", ".join(  # the unit by its label
+        str(v) if k == "unit_label" else f"{k}={v}" for k, v in data["scope"].items() if v and k != "unit"
+    )
     if scope:
         title += f" [{scope}]"
     sides = (data["totals"], data["previous"]["totals"], data.get("year_before", {}).get("totals", {}))

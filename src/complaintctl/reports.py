@@ -508,7 +508,12 @@ def report(
             before, counts_before = side(register, previous)
     ago, _counts_ago = side(register, year_before)
     return {
-        "scope": {"department": scope.department, "category": scope.category, "unit": scope.unit},
+        "scope": {
+            "department": scope.department,
+            "category": scope.category,
+            "unit": scope.unit,
+            **({"unit_label": next(u.label for u in policy.rules.units if u.key == scope.unit)} if scope.unit else {}),
+        },
         **current,
         "units": unit_rows(register, period, scope, policy=policy, now=now),
         "previous": before,
