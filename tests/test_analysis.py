@@ -122,3 +122,28 @@ def test_libreoffice_opens_the_analysis(cli: Cli, seeded: dict[str, str], tmp_pa
     cli.ok("report", "--quarter", "2026Q4", "--analysis", "-o", str(path))
     pdf = to_pdf(path, tmp_path)
     assert pdf.exists() and pdf.stat().st_size > 5000
+
+
+def test_the_docx_carries_a_chart_only_with_the_charts_extra_and_a_cjk_font(
+    cli: Cli,
+    seeded: dict[str, str],  # noqa: F811
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    from docx import Document
+
+    pytest.importorskip("matplotlib")
+    from matplotlib import font_manager
+
+    if not any("CJK" in f.name for f in font_manager.fontManager.ttflist):
+        if os.environ.get("CI") == "true":
+            pytest.fail("no CJK font; .ci/run installs fonts-noto-cjk")
+        pytest.skip("no CJK font here")
+    path = tmp_path / "with-chart.docx"
+    cli.ok("report", "--quarter", "2026Q4", "--analysis", "-o", str(path))
+    assert len(Document(str(path)).inline_shapes) == 1  # the categories, drawn with the CJK font
+    monkeypatch.setattr(analysis, "chart_png", lambda _block: None)  # the extra or the font missing
+    path = tmp_path / "without.docx"
+    cli.ok("report", "--quarter", "2026Q4", "--analysis", "-o", str(path))
+    assert len(Document(str(path)).inline_shapes) == 0
+    assert analysis.written_characters(path) == 0

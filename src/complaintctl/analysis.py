@@ -31,9 +31,10 @@ CJK = re.compile(r"[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]")
 class Block:
     """One piece of the document: a heading, a data sentence, a place to write, a table."""
 
-    kind: str  # title | heading | data | write | table
+    kind: str  # title | heading | data | write | table | chart
     text: str = ""
     rows: list[list[str]] = field(default_factory=list)
+    values: list[tuple[str, int]] = field(default_factory=list)  # a chart's bars
 
 
 def _pct(value: float | None) -> str:
@@ -114,6 +115,14 @@ def draft(data: dict[str, Any], tables: list[Any], *, office: str, category_labe
             )
         )
     before_categories = prev["by"].get("category", {})
+    if top:
+        blocks.append(
+            Block(
+                "chart",
+                _("投诉类别分布"),
+                values=[(category_label(k), n) for k, n in sorted(categories.items(), key=lambda kv: (kv[1], kv[0]))],
+            )
+        )
     moves = sorted(
         ((k, categories.get(k, 0) - before_categories.get(k, 0)) for k in set(categories) | set(before_categories)),
         key=lambda kv: (-abs(kv[1]), kv[0]),
@@ -283,6 +292,8 @@ def to_markdown(blocks: list[Block]) -> str:
             out += [f"> {block.text}", ""]
         elif block.kind == "write":
             out += [block.text, ""]
+        elif block.kind == "chart":
+            continue  # a picture: the .docx only
         else:
             out += [f"**{block.text}**", ""]
             head, *body = block.rows
@@ -319,14 +330,59 @@ def write_docx(blocks: list[Block], path: Path) -> None:
         elif block.kind == "write":
             run = document.add_paragraph().add_run(block.text)
             run.font.highlight_color = WD_COLOR_INDEX.YELLOW
+        elif block.kind == "chart":
+            picture = chart_png(block)
+            if picture is not None:
+                from docx.shared import Cm
+
+                document.add_picture(picture, width=Cm(15))
         else:
             document.add_paragraph(block.text, style=DATA_STYLE).runs[0].bold = True
             table = document.add_table(rows=len(block.rows), cols=len(block.rows[0]))
             table.style = "Table Grid"
+            from docx.shared import Cm
+
+            widths = [Cm(5.0)] + [Cm(11.0 / max(len(block.rows[0]) - 1, 1))] * (len(block.rows[0]) - 1)
             for r, row in enumerate(block.rows):
                 for c, value in enumerate(row):
-                    table.cell(r, c).text = value
+                    cell = table.cell(r, c)
+                    cell.text = value
+                    cell.width = widths[c]  # the label column wide enough for 处理成功率 (首次回访 A–C)
     document.save(str(path))
+
+
+def chart_png(block: Block) -> Any:
+    """The chart as a PNG (a file-like object), drawn by matplotlib with a CJK font; None
+    when the optional extra (pip install 'complaintctl[charts]') or such a font is missing:
+    the document is complete without it, its figures are in the tables and sentences."""
+    try:
+        import matplotlib
+
+        matplotlib.use("Agg")
+        from matplotlib import font_manager
+        from matplotlib import pyplot as plt
+    except ImportError:
+        return None
+    # Simplified Chinese first (Noto Sans CJK SC, from Debian's fonts-noto-cjk)
+    fonts = sorted({f.name for f in font_manager.fontManager.ttflist if "CJK" in f.name}, key=lambda n: ("CJK SC" not in n, n))
+    if not fonts:
+        return None
+    import io
+
+    labels, counts = zip(*block.values) if block.values else ((), ())
+    figure, axes = plt.subplots(figsize=(7.5, 0.35 * max(len(labels), 3) + 1))
+    axes.barh(list(labels), list(counts), color="#4F81BD")
+    axes.set_title(block.text, fontfamily=fonts[0])
+    axes.set_yticks(range(len(labels)), labels, fontfamily=fonts[0])
+    for index, count in enumerate(counts):
+        axes.text(count, index, f" {count}", va="center", fontsize=9, fontfamily=fonts[0])
+    axes.spines[["top", "right"]].set_visible(False)
+    figure.tight_layout()
+    out = io.BytesIO()
+    figure.savefig(out, format="png", dpi=150)
+    plt.close(figure)
+    out.seek(0)
+    return out
 
 
 def written_characters(path: Path) -> int:
