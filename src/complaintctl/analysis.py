@@ -38,7 +38,9 @@ class Block:
 
 
 def _pct(value: float | None) -> str:
-    return "—" if value is None else f"{value * 100:.1f}%"
+    from .reports import Figure  # one way a rate reads, as in the report's tables
+
+    return str(Figure(value, "percent"))
 
 
 def _versus(now: float | None, before: float | None) -> str:

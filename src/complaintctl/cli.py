@@ -360,15 +360,17 @@ class _Call:
         from . import reports
 
         scope = reports.Scope(inputs.text(department, "--department", single_line=True), self.category(category))
-        if unit is None:
-            return scope
-        found = self.policy.rules.find_unit(unit)
+        return scope if unit is None else reports.unit_scope(self.policy.rules, self.unit(unit).key, scope)
+
+    def unit(self, value: str) -> Any:
+        """A unit of the rules in force from its key or label."""
+        found = self.policy.rules.find_unit(value)
         if found is None:
             known = ", ".join(f"{u.key} ({u.label})" for u in self.policy.rules.units) or _(
                 "none; declare them under [units] in the office rules"
             )
-            raise BadInput(_("--unit: {value!r} is not a unit; the units are {known}").format(value=unit, known=known))
-        return reports.unit_scope(self.policy.rules, found.key, scope)
+            raise BadInput(_("--unit: {value!r} is not a unit; the units are {known}").format(value=value, known=known))
+        return found
 
     def category(self, value: str | None) -> str | None:
         """A category code from its code or label in the rules in force."""
@@ -1473,12 +1475,14 @@ def overdue_command(
         else:
             render.notified(sent)
         return
-    owed = _lean_read(db, lambda r: service.report_reminders(r, today=when.astimezone(call.tz).date(), policy=call.policy))
     if as_json:
         render.emit_json(report["items"], call.tz)
     elif not (skip_holidays and not call.policy.calendar.is_working_day(when.astimezone(call.tz).date())):
         render.overdue(report, call.policy)
-        render.report_reminders(owed, when.astimezone(call.tz).date())
+        if call.policy.rules.units:  # the reporting calendar: a second short read, for offices with units
+            today = when.astimezone(call.tz).date()
+            owed = _lean_read(db, lambda r: service.report_reminders(r, today=today, policy=call.policy))
+            render.report_reminders(owed, today)
     if fail and any(item["state"] == "overdue" for item in report["items"]):
         raise typer.Exit(3)
 
@@ -2023,11 +2027,7 @@ def _write_analysis(call: _Call, data: dict[str, Any], period: Any, fmt: str, ou
         sys.stdout.write(analysis.to_markdown(blocks))
         return
     suffix = "md" if fmt == "md" else "docx"
-    path = _path(output or _("投诉统计分析_{period}.{suffix}").format(period=period.label, suffix=suffix))
-    if path.is_dir():
-        path = path / _("投诉统计分析_{period}.{suffix}").format(period=period.label, suffix=suffix)
-    if not path.parent.exists():
-        raise BadInput(_("-o {path}: the folder {parent} does not exist").format(path=path, parent=path.parent))
+    path = _output_path(output, _("投诉统计分析_{period}.{suffix}").format(period=period.label, suffix=suffix))
     partial = path.with_name(f".{path.name}.partial")
     try:
         if fmt == "md":
@@ -2043,6 +2043,17 @@ def _write_analysis(call: _Call, data: dict[str, Any], period: Any, fmt: str, ou
             "{path}: the analysis of {period}; write in the places marked 【】, then check it with `complaintctl report --check {path}`"
         ).format(path=path, period=period.label)
     )
+
+
+def _output_path(output: str | None, default_name: str) -> "Path":
+    """Where -o says to write (a file, or a folder to put `default_name` in), else
+    `default_name` here; refused in one line when its folder does not exist."""
+    path = _path(output or default_name)
+    if path.is_dir():
+        path = path / default_name
+    if not path.parent.exists():
+        raise BadInput(_("-o {path}: the folder {parent} does not exist").format(path=path, parent=path.parent))
+    return path
 
 
 def _check_analysis(path: "Path") -> None:
@@ -2098,10 +2109,7 @@ def report_submit_command(
     from . import periods, render, service
 
     call = _Call(operator, rules, db)
-    found = call.policy.rules.find_unit(unit)
-    if found is None:
-        call.scope(None, None, unit)  # says which units there are
-        return
+    found = call.unit(unit)
     if bool(month) == bool(quarter):
         raise BadInput(_("give --month (the monthly report) or --quarter (the written analysis)"))
     try:
@@ -2314,11 +2322,7 @@ def export_command(
         raise BadInput(_("--format {output_format!r}: use xlsx or csv").format(output_format=output_format))
     period = _period(call, month, quarter, year, date_from, date_to)
     scope = call.scope(None, None, unit)
-    path = _path(output or export.default_filename(period, fmt))
-    if path.is_dir():
-        path = path / export.default_filename(period, fmt)
-    if not path.parent.exists():
-        raise BadInput(_("-o {path}: the folder {parent} does not exist").format(path=path, parent=path.parent))
+    path = _output_path(output, export.default_filename(period, fmt))
     partial = path.with_name(f".{path.name}.partial")
     kept: list[dict[str, Any]] = []
     try:
